@@ -1,0 +1,21 @@
+#pragma once
+/// \file
+/// \brief The numeric matrix a model trains on, after all transformers have run.
+
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace stepwise::models {
+
+/// \brief Features and target of the training rows, fully numeric and without
+/// missing values. For classification `y` holds class indices 0..classCount-1.
+struct Dataset {
+    Eigen::MatrixXd x;                      ///< rows × features (column-major)
+    Eigen::VectorXd y;                      ///< class index, or the regression target
+    std::vector<std::string> featureNames;  ///< one per column of `x`
+    int classCount = 0;                     ///< number of classes; 0 for regression
+};
+
+} // namespace stepwise::models

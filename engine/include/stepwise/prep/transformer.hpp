@@ -1,0 +1,39 @@
+#pragma once
+/// \file
+/// \brief A fitted table-to-table step of the pipeline (imputer, scaler, encoder).
+/// Fitted on the training rows only, then applied to any rows.
+
+#include <string>
+
+#include "stepwise/core/archive.hpp"
+#include "stepwise/core/task_control.hpp"
+#include "stepwise/data/table.hpp"
+
+namespace stepwise::prep {
+
+/// \brief Base of every transformer. Constructors never fit.
+class Transformer {
+public:
+    virtual ~Transformer() = default;
+
+    /// \brief Stable type name used in archives, e.g. "standard_scaler".
+    virtual std::string kind() const = 0;
+    /// \brief What this step does, in words, e.g. "standard scaling of 6 numeric columns".
+    virtual std::string describe() const = 0;
+
+    /// \brief Learns the statistics it needs from `train` (training rows only).
+    virtual void fit(const data::Table& train, core::TaskControl& control) = 0;
+    /// \brief Applies the fitted step; columns it does not touch pass through unchanged.
+    /// Throws `NotFitted` before `fit`, `DataError` if a column it needs is missing or
+    /// has the wrong type.
+    virtual data::Table transform(const data::Table& table) const = 0;
+    /// \brief True after `fit` or `load`.
+    virtual bool isFitted() const = 0;
+
+    /// \brief Writes the fitted state with its class version.
+    virtual void save(core::OutputArchive& archive) const = 0;
+    /// \brief Restores what `save` wrote.
+    virtual void load(core::InputArchive& archive) = 0;
+};
+
+} // namespace stepwise::prep

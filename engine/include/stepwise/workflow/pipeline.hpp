@@ -1,0 +1,95 @@
+#pragma once
+/// \file
+/// \brief The fitted pipeline: input schema, transformers and model — what gets saved,
+/// loaded, exported and used to predict.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "stepwise/core/archive.hpp"
+#include "stepwise/core/task_control.hpp"
+#include "stepwise/core/task_type.hpp"
+#include "stepwise/data/table.hpp"
+#include "stepwise/models/model.hpp"
+#include "stepwise/prep/transformer.hpp"
+
+namespace stepwise::workflow {
+
+/// \brief One raw input column the pipeline expects.
+struct InputColumn {
+    std::string name;
+    data::ColumnType type = data::ColumnType::Numeric;
+    std::vector<std::string> levels;  ///< categories seen in training (categorical only)
+};
+
+/// \brief Facts about how the pipeline was made.
+struct PipelineMetadata {
+    std::string stepwiseVersion;
+    std::string createdUtc;     ///< ISO 8601
+    std::string recipeJson;     ///< the recipe that produced it
+    std::size_t trainingRows = 0;
+};
+
+/// \brief Predictions for a batch of rows.
+struct Predictions {
+    core::TaskType task = core::TaskType::Classification;
+    std::vector<int> classIndex;  ///< classification: index into classes()
+    Eigen::MatrixXd proba;        ///< classification: rows × classes
+    Eigen::VectorXd values;       ///< regression: predicted values
+    /// \brief Number of predicted rows.
+    std::size_t size() const;
+};
+
+/// \brief Raw table in, predictions out. Immutable once built.
+class FittedPipeline {
+public:
+    /// \brief An empty pipeline for `load`.
+    FittedPipeline() = default;
+    /// \brief Assembles a pipeline from already fitted parts (the runner does this).
+    FittedPipeline(core::TaskType task, std::string target, std::vector<InputColumn> inputs,
+                   std::vector<std::string> classes, std::vector<std::unique_ptr<prep::Transformer>> steps,
+                   std::vector<std::string> featureNames, std::unique_ptr<models::Model> model,
+                   bool imputesMissing, PipelineMetadata metadata);
+
+    core::TaskType task() const { return m_task; }
+    const std::string& target() const { return m_target; }
+    const std::vector<InputColumn>& inputColumns() const { return m_inputs; }
+    /// \brief Class labels in model order (empty for regression).
+    const std::vector<std::string>& classes() const { return m_classes; }
+    /// \brief Names of the model's input columns after transformation.
+    const std::vector<std::string>& featureNames() const { return m_featureNames; }
+    const std::vector<std::unique_ptr<prep::Transformer>>& steps() const { return m_steps; }
+    const models::Model& model() const { return *m_model; }
+    const PipelineMetadata& metadata() const { return m_metadata; }
+
+    /// \brief Checks `table` against the input schema (every input column present; a
+    /// numeric input must be numeric; a categorical one may arrive as numbers) and runs
+    /// the transformers. Throws `DataError` naming the column (and row for values that
+    /// cannot be used).
+    Eigen::MatrixXd transform(const data::Table& table) const;
+    /// \brief transform + model prediction.
+    Predictions predict(const data::Table& table) const;
+
+    /// \brief Writes the whole pipeline.
+    void save(core::OutputArchive& archive) const;
+    /// \brief Restores what `save` wrote; throws `ArchiveError` for unknown parts.
+    void load(core::InputArchive& archive);
+
+private:
+    data::Table conformToSchema(const data::Table& table) const;
+
+    core::TaskType m_task = core::TaskType::Classification;
+    std::string m_target;
+    std::vector<InputColumn> m_inputs;
+    std::vector<std::string> m_classes;
+    std::vector<std::unique_ptr<prep::Transformer>> m_steps;
+    std::vector<std::string> m_featureNames;
+    std::unique_ptr<models::Model> m_model;
+    bool m_imputesMissing = true;
+    PipelineMetadata m_metadata;
+};
+
+} // namespace stepwise::workflow

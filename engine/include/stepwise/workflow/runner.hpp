@@ -1,0 +1,66 @@
+#pragma once
+/// \file
+/// \brief Runs a recipe: split, fit transformers on the training rows, fit the model,
+/// evaluate on the test rows, judge the success criterion.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stepwise/core/task_control.hpp"
+#include "stepwise/data/table.hpp"
+#include "stepwise/evaluation/metrics.hpp"
+#include "stepwise/evaluation/success.hpp"
+#include "stepwise/models/model.hpp"
+#include "stepwise/workflow/pipeline.hpp"
+#include "stepwise/workflow/recipe.hpp"
+
+namespace stepwise::workflow {
+
+/// \brief Wall-clock seconds per phase.
+struct RunTimings {
+    double loadSeconds = 0.0;  ///< filled by whoever loaded the data
+    double prepSeconds = 0.0;
+    double fitSeconds = 0.0;
+    double predictSeconds = 0.0;
+};
+
+/// \brief Everything a run produced.
+struct RunResult {
+    std::shared_ptr<const FittedPipeline> pipeline;
+    std::size_t trainRowCount = 0;
+    /// \brief Rows of the evaluated table (the data, or the separate test data) that were
+    /// scored, ascending; the order of every per-row vector below.
+    std::vector<std::size_t> testRows;
+    bool separateTestData = false;
+    std::vector<int> testActualClass;   ///< classification
+    Eigen::VectorXd testActualValue;    ///< regression
+    Predictions testPredictions;
+    std::optional<evaluation::ClassificationMetrics> classification;
+    std::optional<evaluation::RegressionMetrics> regression;
+    std::optional<evaluation::SuccessVerdict> verdict;
+    models::FitReport fit;
+    RunTimings timings;
+    /// \brief Things the user should know (rows dropped for a missing target, …).
+    std::vector<std::string> warnings;
+};
+
+/// \brief Runs `recipe` on `data`. With `testData` the model trains on all of `data` and
+/// is evaluated on `testData` (the split settings do not apply). Progress and cancel go
+/// through `control`. Throws `DataError`, `InvalidParameter`, `Cancelled`.
+RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::Table* testData,
+                    core::TaskControl& control);
+
+/// \brief Class labels and per-row class indices of a classification target: sorted
+/// unique values (numerically for numeric columns), as scikit-learn's LabelEncoder.
+/// Rows with a missing target get -1.
+struct TargetClasses {
+    std::vector<std::string> labels;
+    std::vector<int> rowClass;
+};
+/// \brief Encodes a target column for classification.
+TargetClasses encodeClasses(const data::Column& target);
+
+} // namespace stepwise::workflow

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that Stepwise's build, tests and benchmarks need.
+# Idempotent: packages already present are left alone and apt is not touched at all
+# when nothing is missing. Waits for the dpkg/apt lock when another process holds it.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build git
+  # GUI: Qt 6 Widgets, Charts, Concurrent, Test; Charts needs the OpenGL dev package
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-qpa-plugins libgl-dev
+  # fonts, so offscreen screenshots show text
+  fonts-dejavu-core
+  # engine
+  libeigen3-dev libboost-serialization-dev libfast-float-dev nlohmann-json3-dev libcli11-dev
+  # reference implementation for tests and benchmarks (numpy on OpenBLAS)
+  python3 python3-sklearn python3-pandas python3-numpy libopenblas0-pthread
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+# apt waits on the dpkg frontend lock itself with this option; the loop also covers
+# the lists lock of a concurrent 'apt-get update' and transient mirror failures.
+apt_get() {
+  local attempt
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    if $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y "$@"; then
+      return 0
+    fi
+    echo "install-deps: apt-get $1 failed (attempt $attempt), retrying in 15 s" >&2
+    sleep 15
+  done
+  return 1
+}
+
+apt_get update -q
+apt_get install -q --no-install-recommends "${missing[@]}"
+echo "install-deps: done"
