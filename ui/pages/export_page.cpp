@@ -1,0 +1,308 @@
+#include "pages/export_page.hpp"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStyle>
+#include <QVBoxLayout>
+
+#include "session/session.hpp"
+#include "stepwise/models/registry.hpp"
+#include "widgets/status_banner.hpp"
+
+namespace stepwise::ui {
+namespace {
+
+const char* kLastModelFolderKey = "paths/lastModelFolder";
+
+QHBoxLayout* commandRow(QLineEdit* edit, QWidget* parent)
+{
+    auto* row = new QHBoxLayout;
+    edit->setReadOnly(true);
+    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    edit->setMinimumHeight(edit->sizeHint().height() + 6);
+    auto* copy = new QPushButton(QObject::tr("Copy"), parent);
+    copy->setObjectName(edit->objectName() + QStringLiteral("Copy"));
+    copy->setToolTip(QObject::tr("Copy the command to the clipboard"));
+    QObject::connect(copy, &QPushButton::clicked, edit, [edit] {
+        QApplication::clipboard()->setText(edit->text());
+        edit->selectAll();
+    });
+    row->addWidget(edit, 1);
+    row->addWidget(copy);
+    return row;
+}
+
+} // namespace
+
+QString shellQuote(const QString& text)
+{
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_./:=,+@%-]+$"));
+    if (safe.match(text).hasMatch())
+        return text;
+    QString quoted = text;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+QString cliDataArgument(const data::DataSource& source)
+{
+    switch (source.kind) {
+    case data::DataSourceKind::Builtin:
+        return QStringLiteral("builtin:") + QString::fromStdString(source.location);
+    case data::DataSourceKind::File:
+        return QString::fromStdString(source.location);
+    case data::DataSourceKind::Generated:
+        return QStringLiteral("NEW_DATA.csv");
+    }
+    return {};
+}
+
+QString trainCommandFor(const workflow::Recipe& recipe, const QString& modelPath)
+{
+    QStringList args{QStringLiteral("stepwise-cli"), QStringLiteral("train"), shellQuote(cliDataArgument(recipe.data)),
+                     QStringLiteral("--target"), shellQuote(QString::fromStdString(recipe.problem.target)),
+                     QStringLiteral("--task"), QString::fromLatin1(core::toString(recipe.problem.task)),
+                     QStringLiteral("--model"), QString::fromStdString(recipe.model.name)};
+    for (const auto& [name, value] : recipe.model.params)
+        args << QStringLiteral("--param") << shellQuote(QString::fromStdString(name + "=" + value));
+    args << QStringLiteral("--test-size") << QString::number(recipe.prep.testSize, 'g', 6);
+    if (recipe.problem.task == core::TaskType::Classification)
+        args << (recipe.prep.stratify ? QStringLiteral("--stratify") : QStringLiteral("--no-stratify"));
+    args << QStringLiteral("--seed") << QString::number(recipe.seed);
+    if (!recipe.prep.dropColumns.empty()) {
+        QStringList dropped;
+        for (const auto& column : recipe.prep.dropColumns)
+            dropped << QString::fromStdString(column);
+        args << QStringLiteral("--drop") << shellQuote(dropped.join(QLatin1Char(',')));
+    }
+    if (recipe.prep.dropMissingRows) {
+        args << QStringLiteral("--drop-missing");
+    } else {
+        const auto& imputation = recipe.prep.imputation;
+        QString numeric = QString::fromLatin1(workflow::toString(imputation.numeric));
+        if (imputation.numeric == prep::NumericImputation::Constant)
+            numeric += QLatin1Char(':') + QString::number(imputation.numericConstant, 'g', 17);
+        QString categorical = QString::fromLatin1(workflow::toString(imputation.categorical));
+        if (imputation.categorical == prep::CategoricalImputation::Constant)
+            categorical += QLatin1Char(':') + QString::fromStdString(imputation.categoricalConstant);
+        args << QStringLiteral("--impute")
+             << shellQuote(QStringLiteral("numeric=%1,categorical=%2").arg(numeric, categorical));
+    }
+    args << QStringLiteral("--scale") << QString::fromLatin1(workflow::toString(recipe.features.scaling));
+    args << QStringLiteral("--encode") << QString::fromLatin1(workflow::toString(recipe.features.encoding));
+    if (recipe.problem.success)
+        args << QStringLiteral("--success") << shellQuote(QString::fromStdString(recipe.problem.success->toString()));
+    args << QStringLiteral("--out") << shellQuote(modelPath);
+    return args.join(QLatin1Char(' '));
+}
+
+ExportPage::ExportPage(Session* session, QWidget* parent)
+    : WizardStepPage(session, tr("Export"),
+                     tr("Save the trained pipeline and use it on new rows — here, from a script, or in a "
+                        "pipeline."),
+                     parent),
+      m_save(new QPushButton(tr("Save model…"), this)),
+      m_path(new QLabel(this)),
+      m_predict(new QLineEdit(this)),
+      m_train(new QLineEdit(this)),
+      m_predictNote(makeNote({}, this)),
+      m_facts(new QFormLayout),
+      m_factsBox(new QGroupBox(tr("What the model file contains"), this))
+{
+    m_save->setObjectName(QStringLiteral("saveModelButton"));
+    m_path->setObjectName(QStringLiteral("savedPathLabel"));
+    m_predict->setObjectName(QStringLiteral("predictCommand"));
+    m_train->setObjectName(QStringLiteral("trainCommand"));
+
+    auto* saveBox = new QGroupBox(tr("Save the model"), this);
+    auto* saveLayout = new QVBoxLayout(saveBox);
+    auto* saveRow = new QHBoxLayout;
+    m_save->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    m_save->setToolTip(tr("Save the fitted pipeline as a .stepwise file (Ctrl+S)"));
+    m_save->setMinimumHeight(32);
+    m_path->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_path->setWordWrap(true);
+    saveRow->addWidget(m_save);
+    saveRow->addSpacing(8);
+    saveRow->addWidget(m_path, 1);
+    saveLayout->addLayout(saveRow);
+    saveLayout->addWidget(makeNote(tr("The file holds the whole fitted pipeline — missing-value rules, scaling, "
+                                      "encoding and the model — so it takes raw rows with the same columns as the "
+                                      "training data."),
+                                   this));
+
+    auto* cliBox = new QGroupBox(tr("Use it from the command line"), this);
+    auto* cliLayout = new QVBoxLayout(cliBox);
+    cliLayout->addWidget(new QLabel(tr("Predict new rows:"), this));
+    cliLayout->addLayout(commandRow(m_predict, this));
+    cliLayout->addWidget(m_predictNote);
+    cliLayout->addSpacing(6);
+    cliLayout->addWidget(new QLabel(tr("Reproduce this training run (same recipe, same numbers):"), this));
+    cliLayout->addLayout(commandRow(m_train, this));
+
+    m_facts->setLabelAlignment(Qt::AlignRight);
+    m_facts->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_factsBox->setLayout(m_facts);
+
+    contentLayout()->addWidget(saveBox);
+    contentLayout()->addWidget(cliBox);
+    contentLayout()->addWidget(m_factsBox);
+    contentLayout()->addStretch(1);
+
+    setLearnText(tr("<p>A model is only useful where the predictions are needed. The saved file is the "
+                    "<b>whole pipeline</b>: it applies the same preparation to new rows that it learned from the "
+                    "training rows.</p>"
+                    "<p>Keep the <b>train command</b> with the model: it is the recipe, and running it again "
+                    "gives the same numbers.</p>"
+                    "<p>Predictions are only as good as the match between new rows and the training data — "
+                    "watch for drift.</p>"));
+
+    connect(m_save, &QPushButton::clicked, this, &ExportPage::saveModelInteractively);
+    connect(session, &Session::savedModelChanged, this, &ExportPage::refresh);
+    connect(session, &Session::resultChanged, this, &ExportPage::refresh);
+    connect(session, &Session::recipeChanged, this, &ExportPage::refresh);
+    connect(session->exportTask(), &BackgroundTask::started, this, [this] {
+        banner()->clearMessage(QStringLiteral("save-error"));
+        refresh();
+    });
+    connect(session->exportTask(), &BackgroundTask::finished, this, &ExportPage::refresh);
+    connect(session, &Session::modelSaveFailed, this, [this](const QString& message) {
+        banner()->setMessage(QStringLiteral("save-error"), StatusBanner::Level::Error,
+                             tr("The model was not saved: %1").arg(message));
+    });
+    refresh();
+}
+
+void ExportPage::initializePage() { refresh(); }
+
+void ExportPage::saveModelInteractively()
+{
+    if (!session()->result()) {
+        banner()->setMessage(QStringLiteral("save-error"), StatusBanner::Level::Info,
+                             tr("There is no model to save yet — train one on the Training step."));
+        return;
+    }
+    QString folder;
+    if (m_usesSettings)
+        folder = QSettings().value(kLastModelFolderKey).toString();
+    if (folder.isEmpty())
+        folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    QString suggested = QString::fromStdString(session()->resultRecipe().problem.target);
+    if (suggested.isEmpty())
+        suggested = QStringLiteral("model");
+    suggested = QDir(folder).filePath(suggested + QStringLiteral("-") +
+                                      QString::fromStdString(session()->resultRecipe().model.name) +
+                                      QStringLiteral(".stepwise"));
+    QString path = QFileDialog::getSaveFileName(this, tr("Save model"), suggested,
+                                                tr("Stepwise models (*.stepwise);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".stepwise");
+    if (m_usesSettings)
+        QSettings().setValue(kLastModelFolderKey, QFileInfo(path).absolutePath());
+    saveModelTo(path);
+}
+
+void ExportPage::saveModelTo(const QString& path) { session()->saveModel(QFileInfo(path).absoluteFilePath()); }
+
+QString ExportPage::predictCommand() const { return m_predict->text(); }
+
+QString ExportPage::trainCommand() const { return m_train->text(); }
+
+void ExportPage::refresh()
+{
+    const auto result = session()->result();
+    const QString saved = session()->savedModelPath();
+    const bool saving = session()->exportTask()->isRunning();
+    m_save->setEnabled(result != nullptr && !saving);
+    if (saving) {
+        m_path->setText(tr("Saving…"));
+    } else if (!saved.isEmpty()) {
+        const QFileInfo info(saved);
+        m_path->setText(tr("Saved to <b>%1</b> (%2)")
+                            .arg(saved.toHtmlEscaped(), QLocale().formattedDataSize(info.size())));
+    } else {
+        m_path->setText(result ? tr("Not saved yet.") : tr("Train a model first."));
+    }
+
+    const QString modelArgument = saved.isEmpty() ? QStringLiteral("MODEL.stepwise") : saved;
+    const auto& recipe = result ? session()->resultRecipe() : session()->recipe();
+    const QString dataArgument = cliDataArgument(recipe.data);
+    m_predict->setText(QStringLiteral("stepwise-cli predict %1 %2 --out predictions.csv")
+                           .arg(shellQuote(modelArgument), shellQuote(dataArgument)));
+    m_predict->setCursorPosition(0);
+    QString note = tr("Writes one row per input row: row, the actual value when the data has the target, and the "
+                      "prediction. Add --proba for class probabilities.");
+    if (recipe.data.kind == data::DataSourceKind::Generated)
+        note += tr(" Replace NEW_DATA.csv with a file of rows to predict.");
+    if (saved.isEmpty())
+        note += tr(" Save the model first; its path replaces MODEL.stepwise.");
+    m_predictNote->setText(note);
+    m_train->setText(trainCommandFor(recipe, modelArgument));
+    m_train->setCursorPosition(0);
+
+    while (m_facts->rowCount() > 0)
+        m_facts->removeRow(0);
+    m_factsBox->setVisible(result && result->pipeline);
+    if (result && result->pipeline) {
+        const auto& pipeline = *result->pipeline;
+        const QLocale locale;
+        QString modelName = QString::fromStdString(recipe.model.name);
+        for (const auto& info : models::modelRegistry()) {
+            if (info.name == recipe.model.name)
+                modelName = QString::fromStdString(info.displayName);
+        }
+        auto addFact = [this](const QString& label, const QString& value) {
+            auto* field = new QLabel(value, m_factsBox);
+            field->setWordWrap(true);
+            field->setTextInteractionFlags(Qt::TextSelectableByMouse);
+            m_facts->addRow(label, field);
+        };
+        addFact(tr("Model:"), tr("%1 for %2 of “%3”")
+                                   .arg(modelName, QString::fromLatin1(core::toString(pipeline.task())),
+                                        QString::fromStdString(pipeline.target())));
+        QStringList inputs;
+        for (const auto& input : pipeline.inputColumns())
+            inputs << QString::fromStdString(input.name);
+        addFact(tr("Input columns:"), tr("%1 — %2").arg(inputs.size()).arg(inputs.join(QStringLiteral(", "))));
+        if (!pipeline.classes().empty()) {
+            QStringList classes;
+            for (const auto& name : pipeline.classes())
+                classes << QString::fromStdString(name);
+            addFact(tr("Classes:"), classes.join(QStringLiteral(", ")));
+        }
+        addFact(tr("Model inputs:"), tr("%1 numeric features after preparation").arg(pipeline.featureNames().size()));
+        addFact(tr("Trained on:"), tr("%1 rows of %2")
+                                       .arg(locale.toString(qulonglong(result->trainRowCount)),
+                                            QString::fromStdString(recipe.data.describe())));
+    }
+    updateCompleteness();
+}
+
+QString ExportPage::incompleteReason() const
+{
+    if (!session()->result())
+        return tr("train a model on the Training step first.");
+    if (session()->exportTask()->isRunning())
+        return tr("wait for the model file to be written.");
+    if (session()->savedModelPath().isEmpty())
+        return tr("save the model (Save model… or Ctrl+S) to finish.");
+    return {};
+}
+
+} // namespace stepwise::ui

@@ -1,0 +1,421 @@
+#include "session/session.hpp"
+
+#include <QLoggingCategory>
+
+#include <algorithm>
+#include <chrono>
+
+#include "stepwise/data/builtin_datasets.hpp"
+#include "stepwise/data/data_source.hpp"
+#include "stepwise/io/model_archive.hpp"
+#include "stepwise/models/registry.hpp"
+
+Q_LOGGING_CATEGORY(lcSession, "stepwise.session")
+
+namespace stepwise::ui {
+namespace {
+
+/// What a data load or a re-profile hands back to the GUI thread.
+struct LoadedData {
+    std::shared_ptr<const data::Table> table;
+    std::shared_ptr<const data::DataProfile> profile;
+    std::vector<std::string> classLabels;
+    std::string target;
+    core::TaskType task = core::TaskType::Classification;
+    double seconds = 0.0;
+};
+
+/// Profile flags whose columns are left out of the features unless the user opts in:
+/// a leak makes the model look perfect and fail in use; an ID carries no signal.
+bool excludedByDefault(const data::DataFlag& flag)
+{
+    return flag.kind == "target_leak" || flag.kind == "id_like";
+}
+
+void profileInto(LoadedData& loaded, core::TaskControl& control)
+{
+    const data::Table& table = *loaded.table;
+    const bool hasTarget = !loaded.target.empty() && table.hasColumn(loaded.target);
+    control.progress(0.0, "Profiling columns");
+    loaded.profile = std::make_shared<const data::DataProfile>(
+        data::profileTable(table, hasTarget ? std::optional<std::string>(loaded.target) : std::nullopt));
+    control.progress(0.8, "Finding the classes of the target");
+    if (hasTarget && loaded.task == core::TaskType::Classification)
+        loaded.classLabels = workflow::encodeClasses(table.column(loaded.target)).labels;
+    control.progress(1.0);
+}
+
+} // namespace
+
+Session::Session(QObject* parent)
+    : QObject(parent),
+      m_dataTask(new BackgroundTask(tr("Loading data"), this)),
+      m_profileTask(new BackgroundTask(tr("Profiling data"), this)),
+      m_trainingTask(new BackgroundTask(tr("Training"), this)),
+      m_exportTask(new BackgroundTask(tr("Saving the model"), this))
+{
+    connect(m_dataTask, &BackgroundTask::finished, this, [this] {
+        if (m_dataTask->state() == BackgroundTask::State::Failed) {
+            m_dataError = m_dataTask->errorMessage();
+            emit dataLoadFailed(m_dataError);
+        }
+    });
+    connect(m_trainingTask, &BackgroundTask::finished, this, [this] {
+        if (m_trainingTask->state() == BackgroundTask::State::Failed)
+            emit trainingFailed(m_trainingTask->errorMessage());
+        else if (m_trainingTask->state() == BackgroundTask::State::Cancelled)
+            emit trainingCancelled();
+    });
+    connect(m_exportTask, &BackgroundTask::finished, this, [this] {
+        if (m_exportTask->state() == BackgroundTask::State::Failed)
+            emit modelSaveFailed(m_exportTask->errorMessage());
+    });
+}
+
+// Tasks are children and cancel-and-wait in their destructors, which run here before
+// the data they read is released.
+Session::~Session()
+{
+    for (BackgroundTask* task : tasks())
+        delete task;
+}
+
+void Session::changed() { emit recipeChanged(); }
+
+void Session::setProblem(const workflow::ProblemStatement& problem)
+{
+    const bool targetChanged = problem.target != m_recipe.problem.target;
+    const bool taskChanged = problem.task != m_recipe.problem.task;
+    m_recipe.problem = problem;
+    if (targetChanged) {
+        auto& drop = m_recipe.prep.dropColumns;
+        drop.erase(std::remove(drop.begin(), drop.end(), problem.target), drop.end());
+    }
+    changed();
+    if (targetChanged || taskChanged)
+        reprofile();
+}
+
+void Session::setTask(core::TaskType task)
+{
+    if (task == m_recipe.problem.task)
+        return;
+    workflow::ProblemStatement problem = m_recipe.problem;
+    problem.task = task;
+    // A criterion names a metric of one task; it means nothing for the other.
+    if (problem.success) {
+        const auto& metrics = evaluation::metricsFor(task);
+        const bool known = std::any_of(metrics.begin(), metrics.end(),
+                                       [&](const auto& m) { return m.name == problem.success->metric; });
+        if (!known)
+            problem.success.reset();
+    }
+    // A model that cannot solve the new task would make every run fail.
+    const auto& registry = models::modelRegistry();
+    auto solves = [task](const models::ModelInfo& info) {
+        return std::find(info.tasks.begin(), info.tasks.end(), task) != info.tasks.end();
+    };
+    auto current = std::find_if(registry.begin(), registry.end(),
+                                [&](const models::ModelInfo& info) { return info.name == m_recipe.model.name; });
+    if (current == registry.end() || !solves(*current)) {
+        auto replacement = std::find_if(registry.begin(), registry.end(), solves);
+        if (replacement != registry.end())
+            m_recipe.model = workflow::ModelChoice{replacement->name, {}};
+    }
+    if (task == core::TaskType::Regression)
+        m_recipe.prep.stratify = false;
+    setProblem(problem);
+}
+
+void Session::setObjective(const QString& objective)
+{
+    const std::string text = objective.toStdString();
+    if (text == m_recipe.problem.objective)
+        return;
+    m_recipe.problem.objective = text;
+    changed();
+}
+
+void Session::setTarget(const QString& target)
+{
+    const std::string name = target.trimmed().toStdString();
+    if (name == m_recipe.problem.target)
+        return;
+    workflow::ProblemStatement problem = m_recipe.problem;
+    problem.target = name;
+    setProblem(problem);
+}
+
+void Session::setSuccess(const std::optional<evaluation::SuccessCriterion>& success)
+{
+    auto same = [](const std::optional<evaluation::SuccessCriterion>& a,
+                   const std::optional<evaluation::SuccessCriterion>& b) {
+        if (a.has_value() != b.has_value())
+            return false;
+        return !a || (a->metric == b->metric && a->atLeast == b->atLeast && a->threshold == b->threshold);
+    };
+    if (same(success, m_recipe.problem.success))
+        return;
+    m_recipe.problem.success = success;
+    changed();
+}
+
+void Session::setPrep(const workflow::PrepSpec& prep)
+{
+    m_recipe.prep = prep;
+    changed();
+}
+
+void Session::setFeatures(const workflow::FeatureSpec& features)
+{
+    m_recipe.features = features;
+    changed();
+}
+
+void Session::setModel(const workflow::ModelChoice& model)
+{
+    m_recipe.model = model;
+    changed();
+}
+
+void Session::setSeed(std::uint64_t seed)
+{
+    if (seed == m_recipe.seed)
+        return;
+    m_recipe.seed = seed;
+    changed();
+}
+
+void Session::setFeatureUsed(const std::string& column, bool used)
+{
+    m_featureDecisions.insert(column);
+    auto& drop = m_recipe.prep.dropColumns;
+    const auto it = std::find(drop.begin(), drop.end(), column);
+    if (used == (it == drop.end()))
+        return;
+    if (used)
+        drop.erase(it);
+    else
+        drop.push_back(column);
+    changed();
+}
+
+bool Session::isFeatureUsed(const std::string& column) const
+{
+    if (column == m_recipe.problem.target)
+        return false;
+    const auto& drop = m_recipe.prep.dropColumns;
+    return std::find(drop.begin(), drop.end(), column) == drop.end();
+}
+
+void Session::loadData(const data::DataSource& source)
+{
+    const std::string currentTarget = m_recipe.problem.target;
+    const core::TaskType currentTask = m_recipe.problem.task;
+    m_dataError.clear();
+    m_dataTask->start(
+        tr("Loading %1").arg(QString::fromStdString(source.describe())),
+        [source, currentTarget, currentTask](core::TaskControl& control) -> std::any {
+            const auto start = std::chrono::steady_clock::now();
+            LoadedData loaded;
+            core::TaskControl reading = control.subRange(0.0, 0.75);
+            reading.progress(0.0, "Reading " + source.describe());
+            loaded.table = std::make_shared<const data::Table>(data::loadTable(source, &reading));
+            loaded.target = currentTarget;
+            loaded.task = currentTask;
+            const data::Table& table = *loaded.table;
+            if (currentTarget.empty() || !table.hasColumn(currentTarget)) {
+                if (source.kind == data::DataSourceKind::Builtin) {
+                    for (const auto& builtin : data::builtinDatasets()) {
+                        if (builtin.name == source.location && table.hasColumn(builtin.target)) {
+                            loaded.target = builtin.target;
+                            loaded.task = core::parseTaskType(builtin.task).value_or(currentTask);
+                        }
+                    }
+                } else if (source.kind == data::DataSourceKind::Generated && table.hasColumn("target")) {
+                    loaded.target = "target";
+                    loaded.task = core::TaskType::Classification;
+                }
+            }
+            core::TaskControl profiling = control.subRange(0.75, 1.0);
+            profileInto(loaded, profiling);
+            loaded.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            return loaded;
+        },
+        [this, source](const std::any& value) {
+            const auto& loaded = std::any_cast<const LoadedData&>(value);
+            m_table = loaded.table;
+            m_profile = loaded.profile;
+            m_classLabels = loaded.classLabels;
+            m_loadedSource = source;
+            m_loadSeconds = loaded.seconds;
+            m_recipe.data = source;
+            m_recipe.problem.target = loaded.target;
+            m_recipe.problem.task = loaded.task;
+            if (loaded.task == core::TaskType::Regression)
+                m_recipe.prep.stratify = false;
+            // Column choices belong to the table they were made on.
+            m_recipe.prep.dropColumns.clear();
+            m_featureDecisions.clear();
+            m_autoDropped.clear();
+            applyProfileDefaults();
+            qCInfo(lcSession) << "loaded" << QString::fromStdString(source.describe()) << m_table->rowCount() << "rows";
+            emit dataChanged();
+            emit profileChanged();
+            changed();
+        });
+}
+
+void Session::reprofile()
+{
+    if (!m_table)
+        return;
+    LoadedData input;
+    input.table = m_table;
+    input.target = m_recipe.problem.target;
+    input.task = m_recipe.problem.task;
+    m_profileTask->start(
+        tr("Profiling %1").arg(QString::fromStdString(m_loadedSource.describe())),
+        [input](core::TaskControl& control) -> std::any {
+            LoadedData loaded = input;
+            profileInto(loaded, control);
+            return loaded;
+        },
+        [this](const std::any& value) {
+            const auto& loaded = std::any_cast<const LoadedData&>(value);
+            // A profile of a table that was replaced meanwhile is of no use.
+            if (loaded.table != m_table || loaded.target != m_recipe.problem.target)
+                return;
+            m_profile = loaded.profile;
+            m_classLabels = loaded.classLabels;
+            const auto before = m_recipe.prep.dropColumns;
+            applyProfileDefaults();
+            emit profileChanged();
+            if (before != m_recipe.prep.dropColumns)
+                changed();
+        });
+}
+
+void Session::applyProfileDefaults()
+{
+    if (!m_profile)
+        return;
+    auto& drop = m_recipe.prep.dropColumns;
+    std::set<std::string> flagged;
+    for (const auto& flag : m_profile->flags) {
+        if (excludedByDefault(flag) && flag.column != m_recipe.problem.target)
+            flagged.insert(flag.column);
+    }
+    // Columns dropped only because of an earlier flag come back when the flag is gone.
+    for (auto it = m_autoDropped.begin(); it != m_autoDropped.end();) {
+        if (!flagged.count(*it) && !m_featureDecisions.count(*it)) {
+            drop.erase(std::remove(drop.begin(), drop.end(), *it), drop.end());
+            it = m_autoDropped.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const auto& column : flagged) {
+        if (m_featureDecisions.count(column) || std::find(drop.begin(), drop.end(), column) != drop.end())
+            continue;
+        drop.push_back(column);
+        m_autoDropped.insert(column);
+    }
+}
+
+std::size_t Session::rowsWithMissingFeatures() const
+{
+    if (!m_table)
+        return 0;
+    std::vector<char> missing(m_table->rowCount(), 0);
+    for (const auto& column : m_table->columns()) {
+        if (!isFeatureUsed(column.name()) || column.missingCount() == 0)
+            continue;
+        for (std::size_t row = 0; row < column.size(); ++row)
+            missing[row] = missing[row] || column.isMissing(row);
+    }
+    return static_cast<std::size_t>(std::count(missing.begin(), missing.end(), 1));
+}
+
+std::string Session::resultKey(const workflow::Recipe& recipe) const
+{
+    workflow::Recipe trained = recipe;
+    trained.problem.objective.clear();
+    trained.problem.success.reset();
+    return workflow::recipeToJson(trained);
+}
+
+bool Session::hasCurrentResult() const
+{
+    return m_result && resultKey(m_recipe) == m_resultKey;
+}
+
+std::optional<evaluation::SuccessVerdict> Session::verdict() const
+{
+    if (!m_result || !m_recipe.problem.success)
+        return std::nullopt;
+    const auto& criterion = *m_recipe.problem.success;
+    if (m_result->classification)
+        return evaluation::judge(criterion, evaluation::metricValue(*m_result->classification, criterion.metric));
+    if (m_result->regression)
+        return evaluation::judge(criterion, evaluation::metricValue(*m_result->regression, criterion.metric));
+    return std::nullopt;
+}
+
+void Session::train()
+{
+    if (!m_table) {
+        emit trainingFailed(tr("There is no data to train on — load a dataset on the Data step first."));
+        return;
+    }
+    const workflow::Recipe recipe = m_recipe;
+    const auto table = m_table;
+    const double loadSeconds = m_loadSeconds;
+    QString modelName = QString::fromStdString(recipe.model.name);
+    for (const auto& info : models::modelRegistry()) {
+        if (info.name == recipe.model.name)
+            modelName = QString::fromStdString(info.displayName);
+    }
+    m_trainingTask->start(
+        tr("Training %1").arg(modelName),
+        [recipe, table, loadSeconds](core::TaskControl& control) -> std::any {
+            auto result = std::make_shared<workflow::RunResult>(workflow::runRecipe(recipe, *table, nullptr, control));
+            result->timings.loadSeconds = loadSeconds;
+            return std::shared_ptr<const workflow::RunResult>(std::move(result));
+        },
+        [this, recipe](const std::any& value) {
+            m_result = std::any_cast<std::shared_ptr<const workflow::RunResult>>(value);
+            m_resultRecipe = recipe;
+            m_resultKey = resultKey(recipe);
+            m_savedModelPath.clear();
+            emit resultChanged();
+            emit savedModelChanged();
+        });
+}
+
+void Session::cancelTraining() { m_trainingTask->cancel(); }
+
+void Session::saveModel(const QString& path)
+{
+    if (!m_result || !m_result->pipeline) {
+        emit modelSaveFailed(tr("There is no trained model to save — train one on the Training step first."));
+        return;
+    }
+    const auto result = m_result;
+    m_exportTask->start(
+        tr("Saving %1").arg(path),
+        [result, file = path.toStdString()](core::TaskControl& control) -> std::any {
+            control.progress(0.0, "Writing " + file);
+            io::saveModel(*result->pipeline, file);
+            control.progress(1.0);
+            return {};
+        },
+        [this, result, path](const std::any&) {
+            if (result != m_result)
+                return;
+            m_savedModelPath = path;
+            emit savedModelChanged();
+        });
+}
+
+} // namespace stepwise::ui

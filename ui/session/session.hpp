@@ -1,0 +1,163 @@
+#pragma once
+/// \file
+/// \brief The shared state of one workbench session: the recipe every page edits, the
+/// loaded data with its profile, and the last run's result.
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "stepwise/data/profile.hpp"
+#include "stepwise/data/table.hpp"
+#include "stepwise/evaluation/success.hpp"
+#include "stepwise/workflow/recipe.hpp"
+#include "stepwise/workflow/runner.hpp"
+#include "tasks/background_task.hpp"
+
+namespace stepwise::ui {
+
+/// \brief One workbench: the `workflow::Recipe` (edited section by section by the
+/// pages), the data it runs on, and what running it produced. Engine work (loading,
+/// profiling, training, saving) runs on `BackgroundTask`s owned here; only immutable
+/// `shared_ptr<const …>` values cross to the workers.
+class Session : public QObject {
+    Q_OBJECT
+public:
+    explicit Session(QObject* parent = nullptr);
+    ~Session() override;
+
+    // --- the recipe ---------------------------------------------------------------
+    /// \brief The current recipe.
+    const workflow::Recipe& recipe() const { return m_recipe; }
+    /// \brief Replaces the problem section (task, objective, target, success).
+    void setProblem(const workflow::ProblemStatement& problem);
+    /// \brief Sets the task type.
+    void setTask(core::TaskType task);
+    /// \brief Sets the objective in the user's words.
+    void setObjective(const QString& objective);
+    /// \brief Sets the target column (shared by the Problem and Data pages); re-profiles
+    /// the loaded data for leaks against the new target.
+    void setTarget(const QString& target);
+    /// \brief Sets or clears the success criterion.
+    void setSuccess(const std::optional<evaluation::SuccessCriterion>& success);
+    /// \brief Replaces the prep section (missing values, split).
+    void setPrep(const workflow::PrepSpec& prep);
+    /// \brief Replaces the feature section (scaling, encoding).
+    void setFeatures(const workflow::FeatureSpec& features);
+    /// \brief Replaces the model section (name and hyper-parameters as typed).
+    void setModel(const workflow::ModelChoice& model);
+    /// \brief Sets the seed used for the split and the model.
+    void setSeed(std::uint64_t seed);
+    /// \brief Uses a column as a feature or not (edits `prep.dropColumns`); the choice
+    /// is remembered so profile defaults never override it.
+    void setFeatureUsed(const std::string& column, bool used);
+    /// \brief True when `column` is an input feature (not the target, not dropped).
+    bool isFeatureUsed(const std::string& column) const;
+
+    // --- the data -----------------------------------------------------------------
+    /// \brief Sets the recipe's data source and loads it in the background. A builtin
+    /// or generated source also sets its suggested target and task when the current
+    /// target is empty or not one of its columns.
+    void loadData(const data::DataSource& source);
+    /// \brief The loaded table (null until a load succeeded).
+    std::shared_ptr<const data::Table> table() const { return m_table; }
+    /// \brief Profile of the loaded table against the current target.
+    std::shared_ptr<const data::DataProfile> profile() const { return m_profile; }
+    /// \brief Class labels of the target (classification), in model order.
+    const std::vector<std::string>& classLabels() const { return m_classLabels; }
+    /// \brief Which source the loaded table came from.
+    const data::DataSource& loadedSource() const { return m_loadedSource; }
+    /// \brief Seconds the last load took.
+    double loadSeconds() const { return m_loadSeconds; }
+    /// \brief True while data loads.
+    bool isLoading() const { return m_dataTask->isRunning(); }
+    /// \brief Why the last load failed (empty after a success).
+    const QString& dataError() const { return m_dataError; }
+    /// \brief Number of rows with a missing value in a used feature column.
+    std::size_t rowsWithMissingFeatures() const;
+
+    // --- training and results -----------------------------------------------------
+    /// \brief Trains the recipe on the loaded data in the background.
+    void train();
+    /// \brief Asks a running training to stop.
+    void cancelTraining();
+    /// \brief True while a model trains.
+    bool isTraining() const { return m_trainingTask->isRunning(); }
+    /// \brief The last result (may be stale; see `hasCurrentResult`).
+    std::shared_ptr<const workflow::RunResult> result() const { return m_result; }
+    /// \brief The recipe the last result was produced with.
+    const workflow::Recipe& resultRecipe() const { return m_resultRecipe; }
+    /// \brief True when the last result was produced by the current recipe (objective
+    /// and success criterion do not count: they do not change what is trained).
+    bool hasCurrentResult() const;
+    /// \brief The current success criterion judged on the last result; nullopt without
+    /// a criterion or a result.
+    std::optional<evaluation::SuccessVerdict> verdict() const;
+
+    // --- the model file -----------------------------------------------------------
+    /// \brief Saves the last result's fitted pipeline to `path` in the background.
+    void saveModel(const QString& path);
+    /// \brief Where the current result was saved (empty if it was not).
+    const QString& savedModelPath() const { return m_savedModelPath; }
+
+    /// \brief Background slots, for progress displays.
+    BackgroundTask* dataTask() const { return m_dataTask; }
+    BackgroundTask* profileTask() const { return m_profileTask; }
+    BackgroundTask* trainingTask() const { return m_trainingTask; }
+    BackgroundTask* exportTask() const { return m_exportTask; }
+    /// \brief All background slots.
+    QList<BackgroundTask*> tasks() const { return {m_dataTask, m_profileTask, m_trainingTask, m_exportTask}; }
+
+signals:
+    /// \brief The loaded table changed (also emitted when a load starts and clears it).
+    void dataChanged();
+    /// \brief The profile (flags, class labels) was recomputed.
+    void profileChanged();
+    /// \brief Any part of the recipe changed.
+    void recipeChanged();
+    /// \brief A new result arrived.
+    void resultChanged();
+    /// \brief The model was saved (or the saved path was reset by a new result).
+    void savedModelChanged();
+    /// \brief Loading data failed; the message says why and what to do.
+    void dataLoadFailed(const QString& message);
+    /// \brief Training failed; the message says why and what to do.
+    void trainingFailed(const QString& message);
+    /// \brief Training was cancelled; nothing changed.
+    void trainingCancelled();
+    /// \brief Saving the model failed.
+    void modelSaveFailed(const QString& message);
+
+private:
+    void changed();
+    void reprofile();
+    void applyProfileDefaults();
+    std::string resultKey(const workflow::Recipe& recipe) const;
+
+    workflow::Recipe m_recipe;
+    std::shared_ptr<const data::Table> m_table;
+    std::shared_ptr<const data::DataProfile> m_profile;
+    std::vector<std::string> m_classLabels;
+    data::DataSource m_loadedSource;
+    double m_loadSeconds = 0.0;
+    QString m_dataError;
+    std::set<std::string> m_featureDecisions;  // columns whose use the user chose
+    std::set<std::string> m_autoDropped;       // columns dropped only because of a profile flag
+
+    std::shared_ptr<const workflow::RunResult> m_result;
+    workflow::Recipe m_resultRecipe;
+    std::string m_resultKey;
+    QString m_savedModelPath;
+
+    BackgroundTask* m_dataTask;
+    BackgroundTask* m_profileTask;
+    BackgroundTask* m_trainingTask;
+    BackgroundTask* m_exportTask;
+};
+
+} // namespace stepwise::ui

@@ -1,0 +1,66 @@
+#pragma once
+/// \file
+/// \brief `stepwise --demo`: walks the whole wizard on the Titanic data with the real
+/// controls, trains, saves the model and a screenshot of every step.
+
+#include <QDir>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+class QWidget;
+
+namespace stepwise::ui {
+
+class MainWizard;
+
+/// \brief Drives a `MainWizard` through all seven steps: each action goes through the
+/// page's own widgets (combo boxes, check boxes, buttons), waits for the session's
+/// signals (data loaded, result ready, model saved) instead of sleeping, and grabs the
+/// window into `DIR/NN-step.png`. Emits `finished(0)` on success, or `finished(1)`
+/// after writing the reason to stderr.
+class DemoDriver : public QObject {
+    Q_OBJECT
+public:
+    /// \brief Longest wait for any one background step.
+    static constexpr int kStepTimeoutMs = 180000;
+
+    /// \brief A driver for `wizard`; `screenshotDir` empty = no screenshots.
+    DemoDriver(MainWizard* wizard, const QString& screenshotDir, QObject* parent = nullptr);
+
+    /// \brief Starts the walk (returns at once; the event loop runs it).
+    void start();
+
+signals:
+    /// \brief The walk ended with this exit code.
+    void finished(int exitCode);
+
+private:
+    void problemStep();
+    void dataStep();
+    void prepStep();
+    void featuresStep();
+    void trainingStep();
+    void evaluationStep();
+    void exportStep();
+
+    /// Waits until the event loop has laid out and painted, then grabs `name` and runs `next`.
+    void capture(const QString& name, std::function<void()> next);
+    /// Advances with the Next button and runs `next` on the new page.
+    void clickNext(int expectedId, std::function<void()> next);
+    /// Runs `next` when `signal` of `sender` fires, or fails after the timeout.
+    template<typename Sender, typename Signal>
+    void waitFor(Sender* sender, Signal signal, const QString& what, std::function<void()> next);
+    void fail(const QString& message);
+    template<typename T>
+    T* control(const char* name);
+
+    MainWizard* m_wizard;
+    QDir m_dir;
+    bool m_screenshots;
+    bool m_done = false;
+    int m_generation = 0;
+};
+
+} // namespace stepwise::ui

@@ -1,0 +1,234 @@
+#include "wizard/main_wizard.hpp"
+
+#include <QAbstractButton>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QKeyEvent>
+#include <QMimeData>
+#include <QSettings>
+#include <QShortcut>
+#include <QUrl>
+
+#include "pages/data_page.hpp"
+#include "pages/evaluation_page.hpp"
+#include "pages/export_page.hpp"
+#include "pages/features_page.hpp"
+#include "pages/prep_page.hpp"
+#include "pages/problem_page.hpp"
+#include "pages/training_page.hpp"
+#include "session/session.hpp"
+#include "widgets/app_icon.hpp"
+#include "widgets/status_banner.hpp"
+#include "widgets/task_progress_panel.hpp"
+#include "wizard/step_rail.hpp"
+
+namespace stepwise::ui {
+namespace {
+
+const char* kGeometryKey = "window/geometry";
+
+bool isDataFile(const QUrl& url)
+{
+    if (!url.isLocalFile())
+        return false;
+    const QString suffix = QFileInfo(url.toLocalFile()).suffix().toLower();
+    return suffix == QLatin1String("csv") || suffix == QLatin1String("tsv") || suffix == QLatin1String("txt");
+}
+
+} // namespace
+
+MainWizard::MainWizard(bool usesSettings, QWidget* parent)
+    : QWizard(parent),
+      m_usesSettings(usesSettings),
+      m_session(new Session(this)),
+      m_rail(nullptr),
+      m_problem(new ProblemPage(m_session)),
+      m_data(new DataPage(m_session)),
+      m_prep(new PrepPage(m_session)),
+      m_features(new FeaturesPage(m_session)),
+      m_training(new TrainingPage(m_session)),
+      m_evaluation(new EvaluationPage(m_session)),
+      m_export(new ExportPage(m_session))
+{
+    setObjectName(QStringLiteral("mainWizard"));
+    setWindowTitle(QStringLiteral("Stepwise"));
+    setWindowIcon(appIcon());
+    setWizardStyle(QWizard::ClassicStyle);
+    setOptions(QWizard::NoCancelButton | QWizard::HaveHelpButton | QWizard::NoBackButtonOnStartPage |
+               QWizard::NoDefaultButton);
+    setButtonText(QWizard::HelpButton, tr("Learn"));
+    button(QWizard::HelpButton)->setToolTip(tr("Show or hide what this step is for, with tips (F1)"));
+    button(QWizard::HelpButton)->setCheckable(true);
+    button(QWizard::BackButton)->setToolTip(tr("Previous step (Alt+Left)"));
+    button(QWizard::NextButton)->setToolTip(tr("Next step (Alt+Right)"));
+    button(QWizard::FinishButton)->setToolTip(tr("Close Stepwise"));
+    setAcceptDrops(true);
+    setSizeGripEnabled(true);
+    m_data->setUsesSettings(usesSettings);
+    m_export->setUsesSettings(usesSettings);
+
+    setPage(ProblemId, m_problem);
+    setPage(DataId, m_data);
+    setPage(PrepId, m_prep);
+    setPage(FeaturesId, m_features);
+    setPage(TrainingId, m_training);
+    setPage(EvaluationId, m_evaluation);
+    setPage(ExportId, m_export);
+    setStartId(ProblemId);
+
+    QStringList titles;
+    for (int id = 0; id < PageCount; ++id)
+        titles << stepPage(id)->stepTitle();
+    m_rail = new StepRail(titles, this);
+    for (BackgroundTask* task : m_session->tasks()) {
+        auto* panel = new TaskProgressPanel(TaskProgressPanel::Form::Compact, m_rail);
+        panel->setTask(task);
+        m_rail->addTaskPanel(panel);
+    }
+    setSideWidget(m_rail);
+    connect(m_rail, &StepRail::stepClicked, this, [this](int index) { goToStep(index); });
+    connect(this, &QWizard::currentIdChanged, this, &MainWizard::updateRail);
+    for (int id = 0; id < PageCount; ++id) {
+        connect(stepPage(id), &QWizardPage::completeChanged, this, &MainWizard::updateRail);
+        connect(stepPage(id)->banner(), &StatusBanner::changed, this, &MainWizard::updateRail);
+    }
+    connect(this, &QWizard::helpRequested, this, [this] { setLearnVisible(!m_learnVisible); });
+
+    auto* open = new QShortcut(QKeySequence::Open, this);
+    connect(open, &QShortcut::activated, this, [this] {
+        goToStep(DataId);
+        m_data->openFileDialog();
+    });
+    auto* save = new QShortcut(QKeySequence::Save, this);
+    connect(save, &QShortcut::activated, this, &MainWizard::saveModelShortcut);
+    auto* back = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Left), this);
+    connect(back, &QShortcut::activated, this, [this] {
+        if (currentId() != startId())
+            this->back();
+    });
+    auto* next = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Right), this);
+    connect(next, &QShortcut::activated, this, &MainWizard::nextIfComplete);
+    auto* learn = new QShortcut(QKeySequence::HelpContents, this);
+    connect(learn, &QShortcut::activated, this, [this] { setLearnVisible(!m_learnVisible); });
+
+    resize(1280, 800);
+    setMinimumSize(1000, 640);
+    if (m_usesSettings)
+        restoreGeometry(QSettings().value(kGeometryKey).toByteArray());
+    updateRail();
+}
+
+MainWizard::~MainWizard() = default;
+
+WizardStepPage* MainWizard::stepPage(int id) const { return qobject_cast<WizardStepPage*>(page(id)); }
+
+bool MainWizard::goToStep(int id)
+{
+    if (id < 0 || id >= PageCount)
+        return false;
+    while (currentId() > id)
+        back();
+    while (currentId() < id) {
+        if (!currentPage() || !currentPage()->isComplete())
+            break;
+        const int before = currentId();
+        next();
+        if (currentId() == before)
+            break;
+    }
+    return currentId() == id;
+}
+
+void MainWizard::nextIfComplete()
+{
+    if (currentPage() && currentPage()->isComplete() && currentId() != ExportId)
+        next();
+}
+
+void MainWizard::setLearnVisible(bool visible)
+{
+    m_learnVisible = visible;
+    for (int id = 0; id < PageCount; ++id)
+        stepPage(id)->setLearnVisible(visible);
+    button(QWizard::HelpButton)->setChecked(visible);
+}
+
+void MainWizard::openDataFile(const QString& path)
+{
+    goToStep(DataId);
+    m_data->openFile(path);
+}
+
+void MainWizard::saveModelShortcut()
+{
+    if (!m_session->result()) {
+        if (auto* page = stepPage(currentId()))
+            page->banner()->setMessage(QStringLiteral("shortcut"), StatusBanner::Level::Info,
+                                       tr("Nothing to save yet — train a model on the Training step, then press "
+                                          "Ctrl+S."));
+        return;
+    }
+    goToStep(ExportId);
+    m_export->saveModelInteractively();
+}
+
+void MainWizard::updateRail()
+{
+    if (!m_rail)
+        return;
+    const QList<int> visited = visitedIds();
+    const int current = currentId();
+    for (int id = 0; id < PageCount; ++id) {
+        WizardStepPage* page = stepPage(id);
+        StepState state = StepState::NotReached;
+        if (id == current)
+            state = StepState::Current;
+        else if (visited.contains(id))
+            state = page->isComplete() ? StepState::Done : StepState::Reached;
+        m_rail->item(id)->setState(state, state == StepState::NotReached ? 0 : page->banner()->attentionCount());
+    }
+}
+
+void MainWizard::dragEnterEvent(QDragEnterEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.size() == 1 && isDataFile(urls.front()))
+        event->acceptProposedAction();
+}
+
+void MainWizard::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.size() == 1 && isDataFile(urls.front())) {
+        event->acceptProposedAction();
+        openDataFile(urls.front().toLocalFile());
+    }
+}
+
+void MainWizard::closeEvent(QCloseEvent* event)
+{
+    if (m_usesSettings)
+        QSettings().setValue(kGeometryKey, saveGeometry());
+    QWizard::closeEvent(event);
+}
+
+void MainWizard::done(int result)
+{
+    if (m_usesSettings)
+        QSettings().setValue(kGeometryKey, saveGeometry());
+    QWizard::done(result);
+}
+
+void MainWizard::keyPressEvent(QKeyEvent* event)
+{
+    // QDialog closes on Escape; a workbench window must not vanish on a stray key.
+    if (event->key() == Qt::Key_Escape) {
+        event->accept();
+        return;
+    }
+    QWizard::keyPressEvent(event);
+}
+
+} // namespace stepwise::ui

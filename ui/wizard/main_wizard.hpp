@@ -1,0 +1,81 @@
+#pragma once
+/// \file
+/// \brief The workbench window: a QWizard with the seven step pages and the step rail.
+
+#include <QWizard>
+
+namespace stepwise::ui {
+
+class DataPage;
+class EvaluationPage;
+class ExportPage;
+class FeaturesPage;
+class PrepPage;
+class ProblemPage;
+class Session;
+class StepRail;
+class TrainingPage;
+class WizardStepPage;
+
+/// \brief Problem → Data → Prep → Features → Training → Evaluation → Export. Owns the
+/// session. The rail shows each step's state and jumps to visited steps; keyboard:
+/// Ctrl+O open data, Ctrl+S save model, Alt+Left/Right back/next, F1 Learn panel.
+/// A .csv dropped on the window is opened on the Data step. Geometry is remembered.
+class MainWizard : public QWizard {
+    Q_OBJECT
+public:
+    /// \brief Page ids, in order.
+    enum PageId { ProblemId, DataId, PrepId, FeaturesId, TrainingId, EvaluationId, ExportId, PageCount };
+
+    /// \brief A wizard; with `usesSettings` false nothing is read from or written to
+    /// QSettings (demo runs and tests).
+    explicit MainWizard(bool usesSettings = true, QWidget* parent = nullptr);
+    ~MainWizard() override;
+
+    Session* session() const { return m_session; }
+    StepRail* rail() const { return m_rail; }
+    ProblemPage* problemPage() const { return m_problem; }
+    DataPage* dataPage() const { return m_data; }
+    PrepPage* prepPage() const { return m_prep; }
+    FeaturesPage* featuresPage() const { return m_features; }
+    TrainingPage* trainingPage() const { return m_training; }
+    EvaluationPage* evaluationPage() const { return m_evaluation; }
+    ExportPage* exportPage() const { return m_export; }
+    /// \brief The page of step `id`.
+    WizardStepPage* stepPage(int id) const;
+
+    /// \brief Moves to step `id`: back through the history, or forward through complete
+    /// pages only. Returns true when the step was reached.
+    bool goToStep(int id);
+    /// \brief Next, if the current page is complete.
+    void nextIfComplete();
+    /// \brief Shows or hides the Learn panel on every page.
+    void setLearnVisible(bool visible);
+    /// \brief Opens `path` on the Data step.
+    void openDataFile(const QString& path);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void done(int result) override;
+
+private:
+    void updateRail();
+    void saveModelShortcut();
+
+    bool m_usesSettings;
+    bool m_learnVisible = false;
+    Session* m_session;
+    StepRail* m_rail;
+    ProblemPage* m_problem;
+    DataPage* m_data;
+    PrepPage* m_prep;
+    FeaturesPage* m_features;
+    TrainingPage* m_training;
+    EvaluationPage* m_evaluation;
+    ExportPage* m_export;
+};
+
+} // namespace stepwise::ui
