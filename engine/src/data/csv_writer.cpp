@@ -82,6 +82,9 @@ void writeCsv(const Table& table, std::ostream& out, char delimiter)
                     appendField(line, column.levels()[static_cast<std::size_t>(code)], delimiter);
             }
         }
+        // A lone missing value would be a blank line, which readers skip: quote it.
+        if (line.empty())
+            line.append("\"\"");
         line.push_back('\n');
         out.write(line.data(), static_cast<std::streamsize>(line.size()));
     }
