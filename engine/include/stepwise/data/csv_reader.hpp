@@ -15,7 +15,8 @@ namespace stepwise::data {
 /// \brief How to read a delimited text file.
 struct CsvOptions {
     char delimiter = ',';  ///< field separator; `readCsvFile` uses tab for ".tsv"
-    /// \brief Field texts (after trimming unquoted spaces) that mean "missing".
+    /// \brief Unquoted field texts (after trimming spaces) that mean "missing". Quoted
+    /// text is literal ("NA" in quotes is a category), except that `""` is missing too.
     std::vector<std::string> missingMarkers = {"", "NA", "N/A", "NaN", "null", "?"};
 };
 

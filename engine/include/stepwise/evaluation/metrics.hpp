@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// \brief Classification and regression metrics, with scikit-learn's definitions
-/// (zero_division=0, log loss clipped at 1e-15, one-vs-rest macro ROC-AUC).
+/// \brief Classification and regression metrics, with scikit-learn 1.2.1's definitions
+/// (zero_division=0, log loss clipped at float64 machine epsilon as 1.2's eps="auto",
+/// one-vs-rest macro ROC-AUC).
 
 #include <cstddef>
 #include <cstdint>
@@ -39,7 +40,10 @@ struct ClassificationMetrics {
 };
 
 /// \brief Computes all classification metrics. `actual`/`predicted` hold class indices
-/// in [0, classCount); `proba` is rows × classCount or empty (no AUC/log loss).
+/// in [0, classCount); `proba` is rows × classCount or empty (no AUC/log loss). Macro and
+/// weighted averages run over the classes that occur in `actual` or `predicted`
+/// (scikit-learn's default labels). Throws `InvalidParameter` for mismatched sizes or
+/// out-of-range indices, `DataError` for zero rows.
 ClassificationMetrics classificationMetrics(const std::vector<int>& actual, const std::vector<int>& predicted,
                                             const Eigen::MatrixXd& proba, int classCount);
 
@@ -50,7 +54,8 @@ ConfusionMatrix confusionMatrix(const std::vector<int>& actual, const std::vecto
 /// credit); nullopt if either class is absent.
 std::optional<double> rocAuc(const std::vector<bool>& positive, const std::vector<double>& score);
 
-/// \brief The report scikit-learn's `classification_report` prints, same layout.
+/// \brief The report scikit-learn's `classification_report(target_names=…, digits=…)`
+/// prints, byte for byte; one row per class that occurs in the actual or predicted values.
 std::string classificationReport(const ClassificationMetrics& metrics, const std::vector<std::string>& classNames,
                                  int digits = 2);
 
@@ -59,8 +64,9 @@ struct RegressionMetrics {
     double mse = 0.0, rmse = 0.0, mae = 0.0, r2 = 0.0;
 };
 
-/// \brief Computes MSE, RMSE, MAE and R² (R² = 0 when the actual values are constant
-/// and predicted exactly, −inf-free: 0 otherwise, as scikit-learn's force_finite).
+/// \brief Computes MSE, RMSE, MAE and R² (scikit-learn's force_finite: R² = 1 for a
+/// perfect prediction, 0 when the actual values are constant and the prediction is not,
+/// NaN for a single row).
 RegressionMetrics regressionMetrics(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted);
 
 } // namespace stepwise::evaluation

@@ -32,12 +32,13 @@ struct MetricInfo {
 /// \brief The metrics reported for a task, in report order.
 const std::vector<MetricInfo>& metricsFor(core::TaskType task);
 
-/// \brief Parses "METRIC>=VALUE" or "METRIC<=VALUE"; throws `InvalidParameter` naming
-/// the metrics there are for the task.
+/// \brief Parses "METRIC>=VALUE" or "METRIC<=VALUE" (spaces allowed, metric names are
+/// case-insensitive); throws `InvalidParameter` naming the metrics there are for the task.
 SuccessCriterion parseSuccessCriterion(const std::string& text, core::TaskType task);
 
 /// \brief The value of a metric by report name; nullopt when it was not computed
-/// (e.g. roc_auc with a class absent from the test rows).
+/// (e.g. roc_auc with a class absent from the test rows). Throws `InvalidParameter`
+/// for a name that is not in `metricsFor` of the task.
 std::optional<double> metricValue(const ClassificationMetrics& metrics, const std::string& name);
 /// \brief Same for regression metrics.
 std::optional<double> metricValue(const RegressionMetrics& metrics, const std::string& name);

@@ -2,6 +2,7 @@
 /// \file
 /// \brief The numeric matrix a model trains on, after all transformers have run.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct Dataset {
     Eigen::VectorXd y;                      ///< class index, or the regression target
     std::vector<std::string> featureNames;  ///< one per column of `x`
     int classCount = 0;                     ///< number of classes; 0 for regression
+    std::uint64_t seed = 0;                 ///< the recipe's seed, for randomised models
 };
 
 } // namespace stepwise::models

@@ -1,0 +1,386 @@
+#include "commands.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "progress_bar.hpp"
+#include "stepwise/core/errors.hpp"
+#include "stepwise/core/threads.hpp"
+#include "stepwise/data/csv_writer.hpp"
+#include "stepwise/data/data_source.hpp"
+#include "stepwise/data/profile.hpp"
+#include "stepwise/data/synthetic.hpp"
+#include "stepwise/evaluation/metrics.hpp"
+#include "stepwise/io/atomic_file.hpp"
+#include "stepwise/io/model_archive.hpp"
+#include "stepwise/io/report.hpp"
+#include "stepwise/models/registry.hpp"
+#include "stepwise/workflow/runner.hpp"
+
+namespace stepwise::cli {
+namespace {
+
+std::atomic<core::TaskControl*> g_activeControl{nullptr};
+
+// Makes `control` the one Ctrl-C cancels while it is in scope.
+class ActiveControl {
+public:
+    explicit ActiveControl(core::TaskControl& control) { g_activeControl.store(&control); }
+    ~ActiveControl() { g_activeControl.store(nullptr); }
+    ActiveControl(const ActiveControl&) = delete;
+    ActiveControl& operator=(const ActiveControl&) = delete;
+};
+
+void applyCommon(const CommonOptions& common)
+{
+    if (common.threads != 0)
+        core::setThreadCount(common.threads);
+}
+
+void warn(const std::string& message) { std::fprintf(stderr, "stepwise-cli: warning: %s\n", message.c_str()); }
+
+double secondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string fixed(double value, int digits = 4)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+    return buffer;
+}
+
+std::map<std::string, std::string> parseParams(const std::vector<std::string>& pairs)
+{
+    std::map<std::string, std::string> params;
+    for (const std::string& pair : pairs) {
+        const auto equals = pair.find('=');
+        if (equals == std::string::npos || equals == 0)
+            throw core::InvalidParameter("--param '" + pair + "' is not KEY=VALUE — write e.g. --param n_estimators=200");
+        const std::string key = pair.substr(0, equals);
+        if (params.count(key))
+            throw core::InvalidParameter("--param " + key + " is given twice — give each parameter once");
+        params[key] = pair.substr(equals + 1);
+    }
+    return params;
+}
+
+// "numeric=median,categorical=constant:unknown" → the imputation spec.
+prep::ImputationSpec parseImputation(const std::string& text)
+{
+    prep::ImputationSpec spec;
+    if (text.empty())
+        return spec;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = text.find(',', start);
+        const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        const auto equals = part.find('=');
+        const std::string which = part.substr(0, equals);
+        const std::string rule = equals == std::string::npos ? std::string() : part.substr(equals + 1);
+        const bool constant = rule.rfind("constant:", 0) == 0;
+        const std::string constantValue = constant ? rule.substr(9) : std::string();
+        if (which == "numeric" && (rule == "mean" || rule == "median" || constant)) {
+            spec.numeric = rule == "mean"     ? prep::NumericImputation::Mean
+                           : rule == "median" ? prep::NumericImputation::Median
+                                              : prep::NumericImputation::Constant;
+            if (constant) {
+                char* end = nullptr;
+                spec.numericConstant = std::strtod(constantValue.c_str(), &end);
+                if (constantValue.empty() || *end != '\0' || !std::isfinite(spec.numericConstant))
+                    throw core::InvalidParameter("--impute numeric=constant:" + constantValue +
+                                                 " needs a number, e.g. numeric=constant:0");
+            }
+        } else if (which == "categorical" && (rule == "most_frequent" || constant)) {
+            spec.categorical = constant ? prep::CategoricalImputation::Constant : prep::CategoricalImputation::MostFrequent;
+            spec.categoricalConstant = constant ? constantValue : spec.categoricalConstant;
+        } else {
+            throw core::InvalidParameter("--impute '" + part +
+                                         "' is not understood — use numeric=mean|median|constant:V and/or "
+                                         "categorical=most_frequent|constant:V, separated by a comma");
+        }
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return spec;
+}
+
+workflow::Recipe recipeFromOptions(const TrainOptions& options)
+{
+    workflow::Recipe recipe;
+    const auto task = core::parseTaskType(options.task);
+    if (!task)
+        throw core::InvalidParameter("--task " + options.task + " is not allowed — use classification or regression");
+    recipe.problem.task = *task;
+    recipe.problem.target = options.target;
+    if (!options.success.empty())
+        recipe.problem.success = evaluation::parseSuccessCriterion(options.success, *task);
+    recipe.data = data::parseDataLocation(options.data);
+    recipe.prep.dropColumns = options.drop;
+    recipe.prep.dropMissingRows = options.dropMissing;
+    recipe.prep.imputation = parseImputation(options.impute);
+    recipe.prep.testSize = options.testSize;
+    recipe.prep.stratify = !options.noStratify && *task == core::TaskType::Classification;
+    recipe.features.scaling = options.scale == "standard" ? features::Scaling::Standard
+                              : options.scale == "minmax" ? features::Scaling::MinMax
+                                                          : features::Scaling::None;
+    recipe.features.encoding = options.encode == "ordinal" ? features::Encoding::Ordinal : features::Encoding::OneHot;
+    recipe.model.name = options.model;
+    recipe.model.params = parseParams(options.params);
+    recipe.seed = options.seed;
+    return recipe;
+}
+
+void printClassificationSummary(const workflow::RunResult& result)
+{
+    const auto& m = *result.classification;
+    const auto optional = [](const std::optional<double>& v) { return v ? fixed(*v) : std::string("n/a"); };
+    std::printf("Test metrics\n");
+    std::printf("  accuracy          %s\n", fixed(m.accuracy).c_str());
+    std::printf("  precision_macro   %s\n", fixed(m.precisionMacro).c_str());
+    std::printf("  recall_macro      %s\n", fixed(m.recallMacro).c_str());
+    std::printf("  f1_macro          %s\n", fixed(m.f1Macro).c_str());
+    std::printf("  f1_weighted       %s\n", fixed(m.f1Weighted).c_str());
+    std::printf("  roc_auc           %s\n", optional(m.rocAuc).c_str());
+    std::printf("  log_loss          %s\n\n", optional(m.logLoss).c_str());
+    std::printf("%s\n", evaluation::classificationReport(m, result.pipeline->classes()).c_str());
+}
+
+void printRegressionSummary(const workflow::RunResult& result)
+{
+    const auto& m = *result.regression;
+    std::printf("Test metrics\n");
+    std::printf("  r2     %s\n  rmse   %s\n  mae    %s\n  mse    %s\n\n", fixed(m.r2).c_str(), fixed(m.rmse).c_str(),
+                fixed(m.mae).c_str(), fixed(m.mse).c_str());
+}
+
+std::vector<std::string> actualTexts(const data::Table& table, const std::string& target,
+                                     const std::vector<std::size_t>& rows)
+{
+    std::vector<std::string> actual;
+    if (!table.hasColumn(target))
+        return actual;
+    const data::Column& column = table.column(target);
+    for (std::size_t row : rows)
+        actual.push_back(column.textAt(row));
+    return actual;
+}
+
+std::string describeKind(const data::ColumnProfile& column)
+{
+    if (column.mean)
+        return fixed(*column.mean, 3) + " ± " + fixed(column.std.value_or(0.0), 3) + "  [" +
+               data::formatNumber(*column.min) + ", " + data::formatNumber(*column.max) + "]";
+    std::string top;
+    for (const auto& [value, count] : column.top) {
+        if (!top.empty())
+            top += ", ";
+        top += value + " (" + std::to_string(count) + ")";
+    }
+    return top;
+}
+
+} // namespace
+
+void cancelRunningCommand()
+{
+    if (core::TaskControl* control = g_activeControl.load())
+        control->cancel();
+}
+
+int runGenerate(const GenerateOptions& o, const CommonOptions& common)
+{
+    applyCommon(common);
+    data::Table table;
+    if (o.kind == "classification") {
+        data::ClassificationSpec spec;
+        spec.samples = o.rows;
+        spec.features = o.features;
+        spec.classes = o.classes;
+        // scikit-learn's defaults, raised when too few informative features are left
+        // for the number of classes (classes × clusters must fit 2^informative).
+        int needed = 2;
+        while ((1 << needed) < o.classes * spec.clustersPerClass)
+            ++needed;
+        spec.informative = o.informative.value_or(std::min(o.features, needed));
+        spec.redundant = o.redundant.value_or(std::max(0, std::min(2, o.features - spec.informative)));
+        spec.flipY = o.noise.value_or(spec.flipY);
+        spec.classSep = o.classSep.value_or(spec.classSep);
+        spec.weights = o.weights;
+        spec.seed = o.seed;
+        table = data::makeClassification(spec);
+    } else if (o.kind == "regression") {
+        data::RegressionSpec spec;
+        spec.samples = o.rows;
+        spec.features = o.features;
+        spec.informative = o.informative.value_or(std::min(10, o.features));
+        spec.noise = o.noise.value_or(0.0);
+        spec.seed = o.seed;
+        table = data::makeRegression(spec);
+    } else {
+        data::BlobsSpec spec;
+        spec.samples = o.rows;
+        spec.features = o.features;
+        spec.centers = o.classes;
+        spec.clusterStd = o.noise.value_or(spec.clusterStd);
+        spec.seed = o.seed;
+        table = data::makeBlobs(spec);
+    }
+    data::writeCsvFile(table, o.out);
+    if (!common.quiet)
+        std::printf("Wrote %zu rows × %zu columns to %s\n", table.rowCount(), table.columnCount(), o.out.c_str());
+    return 0;
+}
+
+int runTrain(const TrainOptions& options, const CommonOptions& common)
+{
+    applyCommon(common);
+    const workflow::Recipe recipe = recipeFromOptions(options);
+    // Bad model names and parameters are usage errors: report them before loading data.
+    models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
+
+    ProgressBar bar(!common.quiet && stderrIsTerminal());
+    core::TaskControl control(&bar);
+    ActiveControl active(control);
+
+    const auto loadStart = std::chrono::steady_clock::now();
+    const data::Table table = data::loadTable(recipe.data, &control);
+    std::optional<data::Table> testTable;
+    if (!options.testData.empty())
+        testTable = data::loadTable(data::parseDataLocation(options.testData), &control);
+    const double loadSeconds = secondsSince(loadStart);
+
+    workflow::RunResult result =
+        workflow::runRecipe(recipe, table, testTable ? &*testTable : nullptr, control);
+    result.timings.loadSeconds = loadSeconds;
+    bar.finish();
+
+    for (const std::string& warning : result.warnings)
+        warn(warning);
+
+    if (!options.out.empty())
+        io::saveModel(*result.pipeline, options.out);
+    if (!options.report.empty())
+        io::writeFileAtomically(options.report, [&](std::ostream& out) { out << io::reportJson(recipe, result); });
+    if (!options.predictions.empty()) {
+        const data::Table& evaluated = testTable ? *testTable : table;
+        const auto actual = actualTexts(evaluated, recipe.problem.target, result.testRows);
+        io::writeFileAtomically(options.predictions, [&](std::ostream& out) {
+            io::writePredictionsCsv(out, *result.pipeline, result.testRows, actual, result.testPredictions, true);
+        });
+    }
+
+    if (!common.quiet) {
+        std::printf("Trained %s on %s: %zu training rows, %zu test rows%s, seed %llu, %.2f s\n\n",
+                    recipe.model.name.c_str(), recipe.data.describe().c_str(), result.trainRowCount,
+                    result.testRows.size(), result.separateTestData ? " (separate test data)" : "",
+                    static_cast<unsigned long long>(recipe.seed), result.timings.fitSeconds);
+        if (result.classification)
+            printClassificationSummary(result);
+        else
+            printRegressionSummary(result);
+        if (result.verdict) {
+            const auto& v = *result.verdict;
+            std::printf("Success criterion %s: %s → %s\n", v.criterion.toString().c_str(),
+                        v.value ? fixed(*v.value).c_str() : "not measurable", v.passed ? "PASSED" : "NOT MET");
+        }
+        if (!options.out.empty())
+            std::printf("Model saved to %s\n", options.out.c_str());
+    }
+    return 0;
+}
+
+int runPredict(const PredictOptions& options, const CommonOptions& common)
+{
+    applyCommon(common);
+    const std::shared_ptr<workflow::FittedPipeline> pipeline = io::loadModel(options.model);
+    ProgressBar bar(!common.quiet && stderrIsTerminal());
+    core::TaskControl control(&bar);
+    ActiveControl active(control);
+    const data::Table table = data::loadTable(data::parseDataLocation(options.data), &control);
+    bar.finish();
+
+    const workflow::Predictions predictions = pipeline->predict(table);
+    std::vector<std::size_t> rows(table.rowCount());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i] = i;
+    const auto actual = actualTexts(table, pipeline->target(), rows);
+    const auto write = [&](std::ostream& out) {
+        io::writePredictionsCsv(out, *pipeline, rows, actual, predictions, options.proba);
+    };
+    if (options.out.empty()) {
+        write(std::cout);
+        std::cout.flush();
+    } else {
+        io::writeFileAtomically(options.out, write);
+        if (!common.quiet)
+            std::fprintf(stderr, "Wrote %zu predictions to %s\n", rows.size(), options.out.c_str());
+    }
+    return 0;
+}
+
+int runInspect(const InspectOptions& options, const CommonOptions& common)
+{
+    applyCommon(common);
+    ProgressBar bar(!common.quiet && stderrIsTerminal());
+    core::TaskControl control(&bar);
+    ActiveControl active(control);
+    const data::DataSource source = data::parseDataLocation(options.data);
+    const data::Table table = data::loadTable(source, &control);
+    bar.finish();
+    if (!options.target.empty() && !table.hasColumn(options.target))
+        table.column(options.target); // throws DataError naming the columns there are
+    const data::DataProfile profile =
+        data::profileTable(table, options.target.empty() ? std::nullopt : std::optional(options.target));
+
+    if (options.json) {
+        using nlohmann::json;
+        const auto number = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+        json columns = json::array();
+        for (const auto& c : profile.columns) {
+            json column = {{"name", c.name}, {"type", c.kind}, {"missing", c.missing}, {"unique", c.unique}};
+            if (c.mean) {
+                column.update({{"mean", number(c.mean)}, {"std", number(c.std)}, {"min", number(c.min)},
+                               {"q1", number(c.q1)}, {"median", number(c.median)}, {"q3", number(c.q3)},
+                               {"max", number(c.max)}});
+            }
+            json top = json::array();
+            for (const auto& [value, count] : c.top)
+                top.push_back({value, count});
+            column["top"] = top;
+            columns.push_back(column);
+        }
+        json flags = json::array();
+        for (const auto& f : profile.flags)
+            flags.push_back({{"column", f.column}, {"kind", f.kind}, {"message", f.message}});
+        std::cout << json{{"rows", profile.rows}, {"columns", columns}, {"flags", flags}}.dump(2) << '\n';
+        return 0;
+    }
+
+    std::printf("%s: %zu rows × %zu columns, %zu missing values\n\n", source.describe().c_str(), profile.rows,
+                profile.columns.size(), table.missingCount());
+    std::size_t width = 6;
+    for (const auto& c : profile.columns)
+        width = std::max(width, c.name.size());
+    std::printf("%-*s  %-11s  %7s  %7s  %s\n", static_cast<int>(width), "column", "type", "missing", "unique",
+                "mean ± std [min, max] / top values");
+    for (const auto& c : profile.columns)
+        std::printf("%-*s  %-11s  %7zu  %7zu  %s\n", static_cast<int>(width), c.name.c_str(), c.kind.c_str(),
+                    c.missing, c.unique, describeKind(c).c_str());
+    if (!profile.flags.empty()) {
+        std::printf("\nFlags\n");
+        for (const auto& f : profile.flags)
+            std::printf("  %s (%s): %s\n", f.column.c_str(), f.kind.c_str(), f.message.c_str());
+    }
+    return 0;
+}
+
+} // namespace stepwise::cli

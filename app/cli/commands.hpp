@@ -1,0 +1,73 @@
+#pragma once
+// The stepwise-cli commands (see CLI.md). Each returns the process exit code; errors
+// are thrown as engine exceptions and mapped to exit codes by main().
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stepwise::cli {
+
+/// Flags every command takes.
+struct CommonOptions {
+    int threads = 0;  // 0 = all cores
+    bool quiet = false;
+};
+
+struct GenerateOptions {
+    std::string kind;  // classification | regression | blobs
+    int rows = 1000;
+    int features = 20;
+    std::optional<int> informative;
+    std::optional<int> redundant;
+    int classes = 2;
+    std::optional<double> noise;
+    std::optional<double> classSep;
+    std::vector<double> weights;
+    unsigned long long seed = 0;
+    std::string out;
+};
+
+struct TrainOptions {
+    std::string data;
+    std::string target;
+    std::string task = "classification";
+    std::string model = "random_forest";
+    std::vector<std::string> params;  // KEY=VALUE
+    double testSize = 0.2;
+    bool noStratify = false;
+    unsigned long long seed = 42;
+    std::vector<std::string> drop;
+    std::string impute;  // numeric=...,categorical=...
+    bool dropMissing = false;
+    std::string scale = "standard";
+    std::string encode = "onehot";
+    std::string success;
+    std::string testData;
+    std::string out;
+    std::string report;
+    std::string predictions;
+};
+
+struct PredictOptions {
+    std::string model;
+    std::string data;
+    std::string out;
+    bool proba = false;
+};
+
+struct InspectOptions {
+    std::string data;
+    std::string target;
+    bool json = false;
+};
+
+int runGenerate(const GenerateOptions& options, const CommonOptions& common);
+int runTrain(const TrainOptions& options, const CommonOptions& common);
+int runPredict(const PredictOptions& options, const CommonOptions& common);
+int runInspect(const InspectOptions& options, const CommonOptions& common);
+
+/// Requests cancellation of the running command (called from the SIGINT handler).
+void cancelRunningCommand();
+
+} // namespace stepwise::cli

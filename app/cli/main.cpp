@@ -1,0 +1,149 @@
+// stepwise-cli: the Stepwise engine without a GUI. The command-line contract is
+// ../shared/CLI.md; this file only parses flags and maps errors to exit codes.
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "stepwise/core/errors.hpp"
+#include "stepwise/core/version.hpp"
+#include "stepwise/models/registry.hpp"
+
+namespace {
+
+enum ExitCode { kOk = 0, kFailure = 1, kUsage = 2, kBadData = 3, kBadModelFile = 4, kCancelled = 130 };
+
+int fail(int code, const std::string& message)
+{
+    std::fprintf(stderr, "stepwise-cli: error: %s\n", message.c_str());
+    return code;
+}
+
+void onInterrupt(int) { stepwise::cli::cancelRunningCommand(); }
+
+void addCommonOptions(CLI::App* command, stepwise::cli::CommonOptions& common)
+{
+    command->add_option("--threads", common.threads, "Threads for parallel work (default: all cores)")
+        ->check(CLI::PositiveNumber);
+    command->add_flag("--quiet", common.quiet, "Print nothing but errors and requested output");
+}
+
+std::string modelNames()
+{
+    std::string names;
+    for (const auto& info : stepwise::models::modelRegistry())
+        names += (names.empty() ? "" : ", ") + info.name;
+    return names;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace stepwise::cli;
+    CLI::App app{"Stepwise — train, evaluate and use machine-learning models from the command line.",
+                 "stepwise-cli"};
+    app.set_version_flag("--version", std::string("stepwise-cli ") + stepwise::core::kVersion);
+    app.require_subcommand(1);
+    CommonOptions common;
+
+    GenerateOptions generate;
+    CLI::App* generateCmd = app.add_subcommand("generate", "Write a synthetic data set (scikit-learn's make_*) as CSV");
+    generateCmd->add_option("kind", generate.kind, "classification | regression | blobs")
+        ->required()
+        ->check(CLI::IsMember({"classification", "regression", "blobs"}));
+    generateCmd->add_option("--rows", generate.rows, "Number of rows")->required()->check(CLI::Range(1, 100'000'000));
+    generateCmd->add_option("--features", generate.features, "Number of feature columns")
+        ->required()
+        ->check(CLI::Range(1, 100'000));
+    generateCmd->add_option("--informative", generate.informative, "Informative features");
+    generateCmd->add_option("--redundant", generate.redundant, "Redundant features (classification)");
+    generateCmd->add_option("--classes", generate.classes, "Classes (classification), centers (blobs)")
+        ->check(CLI::Range(1, 10'000));
+    generateCmd->add_option("--noise", generate.noise,
+                            "classification: fraction of labels flipped (flip_y, default 0.01); "
+                            "regression: noise std (default 0); blobs: cluster std (default 1)");
+    generateCmd->add_option("--class-sep", generate.classSep, "Class separation (classification, default 1)");
+    generateCmd->add_option("--weights", generate.weights, "Class proportions, e.g. 0.9,0.1 (classification)")
+        ->delimiter(',');
+    generateCmd->add_option("--seed", generate.seed, "Random seed (same seed ⇒ same data)");
+    generateCmd->add_option("--out", generate.out, "Output CSV file")->required();
+    addCommonOptions(generateCmd, common);
+
+    TrainOptions train;
+    CLI::App* trainCmd = app.add_subcommand("train", "Train a model on a data set, evaluate it on held-out rows");
+    trainCmd->add_option("data", train.data, "CSV/TSV file, or builtin:NAME")->required();
+    trainCmd->add_option("--target", train.target, "Column to predict")->required();
+    trainCmd->add_option("--task", train.task, "classification | regression")
+        ->check(CLI::IsMember({"classification", "regression"}));
+    trainCmd->add_option("--model", train.model, "Model: " + modelNames());
+    trainCmd->add_option("--param", train.params, "Hyper-parameter KEY=VALUE (repeatable)");
+    trainCmd->add_option("--test-size", train.testSize, "Fraction of rows held out for testing")
+        ->check(CLI::Range(0.0, 1.0));
+    bool stratifyFlag = false;
+    CLI::Option* stratify =
+        trainCmd->add_flag("--stratify", stratifyFlag, "Keep class balance in the split (default)");
+    trainCmd->add_flag("--no-stratify", train.noStratify, "Split without regard to class")->excludes(stratify);
+    trainCmd->add_option("--seed", train.seed, "Random seed (same seed ⇒ same result)");
+    trainCmd->add_option("--drop", train.drop, "Columns never used as features, comma-separated")->delimiter(',');
+    CLI::Option* impute = trainCmd->add_option(
+        "--impute", train.impute,
+        "numeric=mean|median|constant:V,categorical=most_frequent|constant:V (default mean, most_frequent)");
+    trainCmd->add_flag("--drop-missing", train.dropMissing, "Drop rows with missing values instead of imputing")
+        ->excludes(impute);
+    trainCmd->add_option("--scale", train.scale, "standard | minmax | none")
+        ->check(CLI::IsMember({"standard", "minmax", "none"}));
+    trainCmd->add_option("--encode", train.encode, "onehot | ordinal")->check(CLI::IsMember({"onehot", "ordinal"}));
+    trainCmd->add_option("--success", train.success, "Success criterion, e.g. f1_macro>=0.85");
+    trainCmd->add_option("--test-data", train.testData, "Evaluate on this labelled file instead of a split");
+    trainCmd->add_option("--out", train.out, "Save the fitted pipeline (.stepwise)");
+    trainCmd->add_option("--report", train.report, "Write the report JSON");
+    trainCmd->add_option("--predictions", train.predictions, "Write the test-row predictions CSV");
+    addCommonOptions(trainCmd, common);
+
+    PredictOptions predict;
+    CLI::App* predictCmd = app.add_subcommand("predict", "Predict new rows with a saved model");
+    predictCmd->add_option("model", predict.model, "Model file (.stepwise)")->required();
+    predictCmd->add_option("data", predict.data, "CSV/TSV file, or builtin:NAME")->required();
+    predictCmd->add_option("--out", predict.out, "Predictions CSV (default: standard output)");
+    predictCmd->add_flag("--proba", predict.proba, "Add one proba_<class> column per class");
+    addCommonOptions(predictCmd, common);
+
+    InspectOptions inspect;
+    CLI::App* inspectCmd = app.add_subcommand("inspect", "Summarise a data set: types, missing values, statistics, flags");
+    inspectCmd->add_option("data", inspect.data, "CSV/TSV file, or builtin:NAME")->required();
+    inspectCmd->add_option("--target", inspect.target, "Target column (enables target-leak flags)");
+    inspectCmd->add_flag("--json", inspect.json, "Print JSON (see CLI.md)");
+    addCommonOptions(inspectCmd, common);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kOk : kUsage;
+    }
+
+    std::signal(SIGINT, onInterrupt);
+    using namespace stepwise::core;
+    try {
+        if (*generateCmd)
+            return runGenerate(generate, common);
+        if (*trainCmd)
+            return runTrain(train, common);
+        if (*predictCmd)
+            return runPredict(predict, common);
+        return runInspect(inspect, common);
+    } catch (const Cancelled&) {
+        return fail(kCancelled, "cancelled");
+    } catch (const InvalidParameter& e) {
+        return fail(kUsage, e.what());
+    } catch (const DataError& e) {
+        return fail(kBadData, e.what());
+    } catch (const ArchiveError& e) {
+        return fail(kBadModelFile, e.what());
+    } catch (const std::exception& e) {
+        return fail(kFailure, e.what());
+    }
+}

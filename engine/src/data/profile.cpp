@@ -1,0 +1,272 @@
+#include "stepwise/data/profile.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include "stepwise/core/errors.hpp"
+
+namespace stepwise::data {
+namespace {
+
+std::string lower(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+bool isBooleanPair(const std::string& a, const std::string& b)
+{
+    static constexpr std::array<std::array<const char*, 2>, 3> pairs = {
+        {{"true", "false"}, {"yes", "no"}, {"t", "f"}}};
+    const std::string x = lower(a);
+    const std::string y = lower(b);
+    for (const auto& pair : pairs)
+        if ((x == pair[0] && y == pair[1]) || (x == pair[1] && y == pair[0]))
+            return true;
+    return false;
+}
+
+/// pandas' (NumPy's "linear") quantile of sorted values.
+double quantile(const std::vector<double>& sorted, double p)
+{
+    const double h = static_cast<double>(sorted.size() - 1) * p;
+    const auto low = static_cast<std::size_t>(std::floor(h));
+    if (low + 1 >= sorted.size())
+        return sorted.back();
+    const double t = h - static_cast<double>(low);
+    return sorted[low] + t * (sorted[low + 1] - sorted[low]);
+}
+
+void profileNumeric(const Column& column, ColumnProfile& profile)
+{
+    std::vector<double> present;
+    present.reserve(column.size());
+    for (double v : column.values())
+        if (!std::isnan(v))
+            present.push_back(v);
+    profile.kind = "numeric";
+    if (present.empty())
+        return;
+    std::sort(present.begin(), present.end());
+    profile.unique = 1;
+    for (std::size_t i = 1; i < present.size(); ++i)
+        if (present[i] != present[i - 1])
+            ++profile.unique;
+    const bool whole =
+        std::all_of(present.begin(), present.end(), [](double v) { return std::isfinite(v) && v == std::floor(v); });
+    if (whole)
+        profile.kind = "integer";
+
+    double sum = 0.0;
+    for (double v : present)
+        sum += v;
+    const double n = static_cast<double>(present.size());
+    const double mean = sum / n;
+    profile.mean = mean;
+    if (present.size() > 1) {
+        double squares = 0.0;
+        for (double v : present)
+            squares += (v - mean) * (v - mean);
+        profile.std = std::sqrt(squares / (n - 1.0));
+    }
+    profile.min = present.front();
+    profile.q1 = quantile(present, 0.25);
+    profile.median = quantile(present, 0.5);
+    profile.q3 = quantile(present, 0.75);
+    profile.max = present.back();
+}
+
+void profileCategorical(const Column& column, ColumnProfile& profile)
+{
+    const auto& levels = column.levels();
+    std::vector<std::size_t> counts(levels.size(), 0);
+    std::vector<std::size_t> firstRow(levels.size(), column.size());
+    for (std::size_t row = 0; row < column.size(); ++row) {
+        const std::int32_t code = column.codes()[row];
+        if (code == Column::kMissingCode)
+            continue;
+        const auto level = static_cast<std::size_t>(code);
+        if (counts[level]++ == 0)
+            firstRow[level] = row;
+    }
+    std::vector<std::size_t> seen;
+    for (std::size_t level = 0; level < levels.size(); ++level)
+        if (counts[level] > 0)
+            seen.push_back(level);
+    profile.unique = seen.size();
+    profile.kind = seen.size() == 2 && isBooleanPair(levels[seen[0]], levels[seen[1]]) ? "boolean" : "categorical";
+    std::sort(seen.begin(), seen.end(), [&](std::size_t a, std::size_t b) {
+        return counts[a] != counts[b] ? counts[a] > counts[b] : firstRow[a] < firstRow[b];
+    });
+    for (std::size_t i = 0; i < seen.size() && i < 5; ++i)
+        profile.top.emplace_back(levels[seen[i]], counts[seen[i]]);
+}
+
+/// A hashable key for a present value: the category code or the number's bits
+/// (with -0 folded onto 0).
+std::uint64_t valueKey(const Column& column, std::size_t row)
+{
+    if (column.isCategorical())
+        return static_cast<std::uint64_t>(column.codes()[row]);
+    double v = column.values()[row];
+    if (v == 0.0)
+        v = 0.0;
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    return bits;
+}
+
+/// True when every value of `feature` goes with a single value of `target` (on rows
+/// where both are present) and the feature repeats its values (≤ 50% unique), so the
+/// mapping is not just one row per value.
+bool determines(const Column& feature, const Column& target)
+{
+    std::unordered_map<std::uint64_t, std::uint64_t> targetOf;
+    std::size_t rows = 0;
+    for (std::size_t row = 0; row < feature.size(); ++row) {
+        if (feature.isMissing(row) || target.isMissing(row))
+            continue;
+        ++rows;
+        const auto [it, inserted] = targetOf.try_emplace(valueKey(feature, row), valueKey(target, row));
+        if (!inserted && it->second != valueKey(target, row))
+            return false;
+    }
+    return targetOf.size() >= 2 && 2 * targetOf.size() <= rows;
+}
+
+/// Pearson correlation over rows where both are present; NaN when undefined.
+double correlation(const Column& a, const Column& b)
+{
+    double sa = 0, sb = 0;
+    std::size_t n = 0;
+    for (std::size_t row = 0; row < a.size(); ++row) {
+        const double x = a.values()[row], y = b.values()[row];
+        if (std::isnan(x) || std::isnan(y))
+            continue;
+        sa += x;
+        sb += y;
+        ++n;
+    }
+    if (n < 3)
+        return std::nan("");
+    const double ma = sa / static_cast<double>(n), mb = sb / static_cast<double>(n);
+    double saa = 0, sbb = 0, sab = 0;
+    for (std::size_t row = 0; row < a.size(); ++row) {
+        const double x = a.values()[row], y = b.values()[row];
+        if (std::isnan(x) || std::isnan(y))
+            continue;
+        saa += (x - ma) * (x - ma);
+        sbb += (y - mb) * (y - mb);
+        sab += (x - ma) * (y - mb);
+    }
+    if (saa <= 0.0 || sbb <= 0.0)
+        return std::nan("");
+    return sab / std::sqrt(saa * sbb);
+}
+
+std::string firstPresentText(const Column& column)
+{
+    for (std::size_t row = 0; row < column.size(); ++row)
+        if (!column.isMissing(row))
+            return column.textAt(row);
+    return {};
+}
+
+std::string quoted(const std::string& name) { return "'" + name + "'"; }
+
+void flagColumn(const Table& table, std::size_t index, const ColumnProfile& profile, const Column* target,
+                std::vector<DataFlag>& flags)
+{
+    const Column& column = table.column(index);
+    const std::string name = quoted(column.name());
+    const std::size_t rows = table.rowCount();
+    const std::size_t present = rows - profile.missing;
+    if (profile.unique == 0) {
+        flags.push_back({column.name(), "constant",
+                         name + " is missing on every row — it carries no information; drop it"});
+        return;
+    }
+    if (profile.unique == 1) {
+        flags.push_back({column.name(), "constant",
+                         name + " has the same value (" + firstPresentText(column) +
+                             ") on every row that has one — it cannot help a model; drop it"});
+        return;
+    }
+    if (target == &column)
+        return;
+
+    const bool discrete = column.isCategorical() || profile.kind == "integer";
+    const bool idLike = discrete && rows >= 20 && profile.missing == 0 && profile.unique == rows;
+    if (idLike)
+        flags.push_back({column.name(), "id_like",
+                         name + " has a different value on every one of the " + std::to_string(rows) +
+                             " rows — it looks like an identifier; drop it from the features, a model would "
+                             "only memorise it"});
+    if (!idLike && column.isCategorical() && profile.unique > 50 && 2 * profile.unique > present)
+        flags.push_back({column.name(), "high_cardinality",
+                         name + " has " + std::to_string(profile.unique) + " different values in " +
+                             std::to_string(present) +
+                             " rows — too many categories to learn from; drop it, or group the rare values "
+                             "into 'other' before encoding"});
+    if (target == nullptr)
+        return;
+    const std::string targetName = quoted(target->name());
+    if (discrete && determines(column, *target)) {
+        flags.push_back({column.name(), "target_leak",
+                         name + " determines " + targetName +
+                             " exactly on every row — it is probably the target in disguise; drop it from the "
+                             "features"});
+        return;
+    }
+    if (column.isNumeric() && target->isNumeric()) {
+        const double r = correlation(column, *target);
+        if (std::abs(r) >= 0.99) {
+            std::string rounded = formatNumber(std::round(r * 1000.0) / 1000.0);
+            flags.push_back({column.name(), "target_leak",
+                             name + " is almost perfectly correlated with " + targetName + " (r = " + rounded +
+                                 ") — it probably leaks the target; drop it from the features unless its value "
+                                 "is really known before the outcome"});
+        }
+    }
+}
+
+} // namespace
+
+DataProfile profileTable(const Table& table, const std::optional<std::string>& target)
+{
+    const Column* targetColumn = target ? &table.column(*target) : nullptr;
+    DataProfile profile;
+    profile.rows = table.rowCount();
+    for (std::size_t index = 0; index < table.columnCount(); ++index) {
+        const Column& column = table.column(index);
+        ColumnProfile summary;
+        summary.name = column.name();
+        summary.missing = column.missingCount();
+        if (column.isNumeric())
+            profileNumeric(column, summary);
+        else
+            profileCategorical(column, summary);
+        profile.columns.push_back(std::move(summary));
+    }
+    // A target with fewer than two values cannot be leaked (everything "determines" it).
+    if (targetColumn) {
+        const ColumnProfile& targetProfile = profile.columns[*table.indexOf(*target)];
+        if (targetProfile.unique < 2) {
+            flagColumn(table, *table.indexOf(*target), targetProfile, nullptr, profile.flags);
+            targetColumn = nullptr;
+        }
+    }
+    for (std::size_t index = 0; index < table.columnCount(); ++index) {
+        if (target && !targetColumn && table.column(index).name() == *target)
+            continue;
+        flagColumn(table, index, profile.columns[index], targetColumn, profile.flags);
+    }
+    return profile;
+}
+
+} // namespace stepwise::data

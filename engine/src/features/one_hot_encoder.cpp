@@ -1,0 +1,108 @@
+#include "features/one_hot_encoder.hpp"
+
+#include <algorithm>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+
+#include "features/category_codes.hpp"
+#include "prep/fitted_columns.hpp"
+
+namespace stepwise::features {
+namespace {
+
+const std::string kStep = "one-hot encoder";
+
+} // namespace
+
+std::string OneHotEncoder::describe() const
+{
+    if (!m_fitted)
+        return "one-hot encoding of the categorical columns (not fitted yet)";
+    std::size_t indicators = 0;
+    for (const auto& categories : m_categories)
+        indicators += categories.size();
+    std::string text = "one-hot encoding of ";
+    text.append(prep::countOf(m_names.size(), "categorical column"));
+    text.append(" → ");
+    text.append(prep::countOf(indicators, "indicator column"));
+    return text;
+}
+
+void OneHotEncoder::fit(const data::Table& train, core::TaskControl& control)
+{
+    std::vector<std::string> names;
+    std::vector<std::vector<std::string>> categories;
+    const std::size_t columns = train.columnCount();
+    for (std::size_t index = 0; index < columns; ++index) {
+        control.progress(static_cast<double>(index) / static_cast<double>(columns), "fitting the one-hot encoder");
+        const data::Column& column = train.column(index);
+        if (!column.isCategorical())
+            continue;
+        std::vector<std::string> levels = sortedPresentLevels(column);
+        if (levels.empty())
+            throw prep::noTrainingValues(column.name());
+        names.push_back(column.name());
+        categories.push_back(std::move(levels));
+    }
+    m_names = std::move(names);
+    m_categories = std::move(categories);
+    m_fitted = true;
+    control.progress(1.0);
+}
+
+data::Table OneHotEncoder::transform(const data::Table& table) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "transform");
+    for (const std::string& name : m_names)
+        prep::requireFittedColumn(table, name, data::ColumnType::Categorical, kStep);
+
+    data::Table result;
+    for (const data::Column& column : table.columns()) {
+        const auto fitted = std::find(m_names.begin(), m_names.end(), column.name());
+        if (fitted == m_names.end()) {
+            result.addColumn(column);
+            continue;
+        }
+        const auto& categories = m_categories[static_cast<std::size_t>(fitted - m_names.begin())];
+        const std::vector<std::int32_t> categoryOf = categoryOfEachLevel(column, categories);
+        std::vector<std::vector<double>> indicators(categories.size(), std::vector<double>(column.size(), 0.0));
+        const auto& codes = column.codes();
+        for (std::size_t row = 0; row < codes.size(); ++row) {
+            if (codes[row] == data::Column::kMissingCode)
+                continue;
+            const std::int32_t category = categoryOf[static_cast<std::size_t>(codes[row])];
+            if (category >= 0)
+                indicators[static_cast<std::size_t>(category)][row] = 1.0;
+        }
+        for (std::size_t c = 0; c < categories.size(); ++c) {
+            std::string name = column.name();
+            name.push_back('=');
+            name.append(categories[c]);
+            result.addColumn(data::Column::numeric(std::move(name), std::move(indicators[c])));
+        }
+    }
+    return result;
+}
+
+void OneHotEncoder::save(core::OutputArchive& archive) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "be saved");
+    archive << *this;
+}
+
+void OneHotEncoder::load(core::InputArchive& archive)
+{
+    OneHotEncoder loaded;
+    archive >> loaded;
+    bool consistent = loaded.m_fitted && loaded.m_names.size() == loaded.m_categories.size();
+    for (const auto& categories : loaded.m_categories)
+        consistent = consistent && areSortedCategories(categories);
+    if (!consistent)
+        throw prep::corruptArchive(kStep);
+    *this = std::move(loaded);
+}
+
+} // namespace stepwise::features

@@ -1,0 +1,44 @@
+#pragma once
+// One-hot encoding of the categorical columns seen at fit time, as scikit-learn's
+// OneHotEncoder(handle_unknown="ignore"): one 0/1 column "col=category" per sorted
+// training category, all zeros for an unseen category or a missing value.
+
+#include <string>
+#include <vector>
+
+#include <boost/serialization/access.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <boost/serialization/version.hpp>
+
+#include "stepwise/prep/transformer.hpp"
+
+namespace stepwise::features {
+
+/// Replaces each categorical training column, at its position, by indicator columns.
+class OneHotEncoder final : public prep::Transformer {
+public:
+    std::string kind() const override { return "one_hot_encoder"; }
+    std::string describe() const override;
+    void fit(const data::Table& train, core::TaskControl& control) override;
+    data::Table transform(const data::Table& table) const override;
+    bool isFitted() const override { return m_fitted; }
+    void save(core::OutputArchive& archive) const override;
+    void load(core::InputArchive& archive) override;
+
+private:
+    friend class boost::serialization::access;
+    template <class Archive>
+    void serialize(Archive& archive, unsigned /*version*/)
+    {
+        archive & m_names & m_categories & m_fitted;
+    }
+
+    std::vector<std::string> m_names;
+    std::vector<std::vector<std::string>> m_categories;  ///< sorted, per column
+    bool m_fitted = false;
+};
+
+} // namespace stepwise::features
+
+BOOST_CLASS_VERSION(stepwise::features::OneHotEncoder, 1)

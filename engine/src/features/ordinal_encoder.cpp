@@ -1,0 +1,90 @@
+#include "features/ordinal_encoder.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+
+#include "features/category_codes.hpp"
+#include "prep/fitted_columns.hpp"
+
+namespace stepwise::features {
+namespace {
+
+const std::string kStep = "ordinal encoder";
+
+} // namespace
+
+std::string OrdinalEncoder::describe() const
+{
+    if (!m_fitted)
+        return "ordinal encoding of the categorical columns (not fitted yet)";
+    std::string text = "ordinal encoding of ";
+    text.append(prep::countOf(m_names.size(), "categorical column"));
+    text.append(" (codes 0..k−1 in sorted category order, −1 for a category not seen in training)");
+    return text;
+}
+
+void OrdinalEncoder::fit(const data::Table& train, core::TaskControl& control)
+{
+    std::vector<std::string> names;
+    std::vector<std::vector<std::string>> categories;
+    const std::size_t columns = train.columnCount();
+    for (std::size_t index = 0; index < columns; ++index) {
+        control.progress(static_cast<double>(index) / static_cast<double>(columns), "fitting the ordinal encoder");
+        const data::Column& column = train.column(index);
+        if (!column.isCategorical())
+            continue;
+        std::vector<std::string> levels = sortedPresentLevels(column);
+        if (levels.empty())
+            throw prep::noTrainingValues(column.name());
+        names.push_back(column.name());
+        categories.push_back(std::move(levels));
+    }
+    m_names = std::move(names);
+    m_categories = std::move(categories);
+    m_fitted = true;
+    control.progress(1.0);
+}
+
+data::Table OrdinalEncoder::transform(const data::Table& table) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "transform");
+    data::Table result = table;
+    for (std::size_t i = 0; i < m_names.size(); ++i) {
+        const data::Column& column =
+            prep::requireFittedColumn(table, m_names[i], data::ColumnType::Categorical, kStep);
+        const std::vector<std::int32_t> categoryOf = categoryOfEachLevel(column, m_categories[i]);
+        std::vector<double> values(column.size(), std::numeric_limits<double>::quiet_NaN());
+        const auto& codes = column.codes();
+        for (std::size_t row = 0; row < codes.size(); ++row)
+            if (codes[row] != data::Column::kMissingCode)
+                values[row] = categoryOf[static_cast<std::size_t>(codes[row])];
+        // Replacing by name keeps the column at its position; the type changes to numeric.
+        result.replaceColumn(data::Column::numeric(column.name(), std::move(values)));
+    }
+    return result;
+}
+
+void OrdinalEncoder::save(core::OutputArchive& archive) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "be saved");
+    archive << *this;
+}
+
+void OrdinalEncoder::load(core::InputArchive& archive)
+{
+    OrdinalEncoder loaded;
+    archive >> loaded;
+    bool consistent = loaded.m_fitted && loaded.m_names.size() == loaded.m_categories.size();
+    for (const auto& categories : loaded.m_categories)
+        consistent = consistent && areSortedCategories(categories);
+    if (!consistent)
+        throw prep::corruptArchive(kStep);
+    *this = std::move(loaded);
+}
+
+} // namespace stepwise::features

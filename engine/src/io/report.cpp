@@ -1,0 +1,139 @@
+#include "stepwise/io/report.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "stepwise/core/version.hpp"
+#include "stepwise/data/csv_writer.hpp"
+#include "stepwise/evaluation/success.hpp"
+
+namespace stepwise::io {
+namespace {
+
+using nlohmann::json;
+
+// Parameter values are kept as text; the report shows numbers and booleans as such.
+json paramValue(const std::string& text)
+{
+    if (text == "true" || text == "false")
+        return text == "true";
+    double number = 0.0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, number);
+    if (ec == std::errc() && ptr == end) {
+        if (std::floor(number) == number && std::abs(number) < 9e15 && text.find_first_of(".eE") == std::string::npos)
+            return static_cast<long long>(number);
+        return number;
+    }
+    return text;
+}
+
+json optionalNumber(const std::optional<double>& value)
+{
+    return value && std::isfinite(*value) ? json(*value) : json(nullptr);
+}
+
+json classificationJson(const evaluation::ClassificationMetrics& m)
+{
+    return {{"accuracy", m.accuracy},
+            {"precision_macro", m.precisionMacro},
+            {"recall_macro", m.recallMacro},
+            {"f1_macro", m.f1Macro},
+            {"precision_weighted", m.precisionWeighted},
+            {"recall_weighted", m.recallWeighted},
+            {"f1_weighted", m.f1Weighted},
+            {"roc_auc", optionalNumber(m.rocAuc)},
+            {"log_loss", optionalNumber(m.logLoss)}};
+}
+
+} // namespace
+
+std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult& result)
+{
+    const workflow::FittedPipeline& pipeline = *result.pipeline;
+    json params = json::object();
+    for (const auto& [name, value] : pipeline.model().params().all())
+        params[name] = paramValue(value);
+
+    json steps = json::array();
+    for (const auto& step : pipeline.steps())
+        steps.push_back(step->describe());
+
+    json report = {{"stepwise_version", core::kVersion},
+                   {"task", core::toString(recipe.problem.task)},
+                   {"model", pipeline.model().name()},
+                   {"params", params},
+                   {"target", recipe.problem.target},
+                   {"data", recipe.data.describe()},
+                   {"seed", recipe.seed},
+                   {"rows", {{"train", result.trainRowCount}, {"test", result.testRows.size()}}},
+                   {"pipeline", steps},
+                   {"fit",
+                    {{"iterations", result.fit.iterations},
+                     {"converged", result.fit.converged},
+                     {"message", result.fit.message}}}};
+
+    if (result.classification) {
+        const auto& m = *result.classification;
+        report["classes"] = pipeline.classes();
+        report["metrics"] = classificationJson(m);
+        json perClass = json::object();
+        for (std::size_t c = 0; c < m.perClass.size(); ++c)
+            perClass[pipeline.classes()[c]] = {{"precision", m.perClass[c].precision},
+                                               {"recall", m.perClass[c].recall},
+                                               {"f1", m.perClass[c].f1},
+                                               {"support", m.perClass[c].support}};
+        report["per_class"] = perClass;
+        report["confusion_matrix"] = m.confusion;
+    } else if (result.regression) {
+        const auto& m = *result.regression;
+        report["metrics"] = {{"mse", m.mse}, {"rmse", m.rmse}, {"mae", m.mae}, {"r2", m.r2}};
+    }
+    if (result.verdict)
+        report["success"] = {{"criterion", result.verdict->criterion.toString()},
+                             {"value", optionalNumber(result.verdict->value)},
+                             {"passed", result.verdict->passed}};
+    report["timings"] = {{"load_s", result.timings.loadSeconds},
+                         {"prep_s", result.timings.prepSeconds},
+                         {"fit_s", result.timings.fitSeconds},
+                         {"predict_s", result.timings.predictSeconds}};
+    report["warnings"] = result.warnings;
+    return report.dump(2) + "\n";
+}
+
+std::string predictedText(const workflow::FittedPipeline& pipeline, const workflow::Predictions& predictions,
+                          std::size_t i)
+{
+    if (predictions.task == core::TaskType::Classification)
+        return pipeline.classes()[static_cast<std::size_t>(predictions.classIndex[i])];
+    return data::formatNumber(predictions.values(static_cast<Eigen::Index>(i)));
+}
+
+void writePredictionsCsv(std::ostream& out, const workflow::FittedPipeline& pipeline,
+                         const std::vector<std::size_t>& rows, const std::vector<std::string>& actual,
+                         const workflow::Predictions& predictions, bool withProba)
+{
+    const bool probabilities = withProba && predictions.task == core::TaskType::Classification;
+    out << "row";
+    if (!actual.empty())
+        out << ",actual";
+    out << ",predicted";
+    if (probabilities)
+        for (const std::string& label : pipeline.classes())
+            out << ',' << data::csvField("proba_" + label);
+    out << '\n';
+    for (std::size_t i = 0; i < predictions.size(); ++i) {
+        out << rows[i];
+        if (!actual.empty())
+            out << ',' << data::csvField(actual[i]);
+        out << ',' << data::csvField(predictedText(pipeline, predictions, i));
+        if (probabilities)
+            for (Eigen::Index c = 0; c < predictions.proba.cols(); ++c)
+                out << ',' << data::formatNumber(predictions.proba(static_cast<Eigen::Index>(i), c));
+        out << '\n';
+    }
+}
+
+} // namespace stepwise::io

@@ -1,0 +1,57 @@
+#include "stepwise/prep/transformers.hpp"
+
+#include "features/min_max_scaler.hpp"
+#include "features/one_hot_encoder.hpp"
+#include "features/ordinal_encoder.hpp"
+#include "features/standard_scaler.hpp"
+#include "prep/simple_imputer.hpp"
+#include "stepwise/core/errors.hpp"
+
+namespace stepwise::prep {
+
+std::unique_ptr<Transformer> makeImputer(const ImputationSpec& spec) { return std::make_unique<SimpleImputer>(spec); }
+
+std::unique_ptr<Transformer> makeScaler(features::Scaling scaling)
+{
+    switch (scaling) {
+    case features::Scaling::None:
+        return nullptr;
+    case features::Scaling::Standard:
+        return std::make_unique<features::StandardScaler>();
+    case features::Scaling::MinMax:
+        return std::make_unique<features::MinMaxScaler>();
+    }
+    throw core::InvalidParameter("scaling has a value outside None, Standard, MinMax");
+}
+
+std::unique_ptr<Transformer> makeEncoder(features::Encoding encoding)
+{
+    switch (encoding) {
+    case features::Encoding::OneHot:
+        return std::make_unique<features::OneHotEncoder>();
+    case features::Encoding::Ordinal:
+        return std::make_unique<features::OrdinalEncoder>();
+    }
+    throw core::InvalidParameter("encoding has a value outside OneHot, Ordinal");
+}
+
+std::unique_ptr<Transformer> makeTransformerForLoading(const std::string& kind)
+{
+    if (kind == "simple_imputer")
+        return std::make_unique<SimpleImputer>();
+    if (kind == "standard_scaler")
+        return std::make_unique<features::StandardScaler>();
+    if (kind == "min_max_scaler")
+        return std::make_unique<features::MinMaxScaler>();
+    if (kind == "one_hot_encoder")
+        return std::make_unique<features::OneHotEncoder>();
+    if (kind == "ordinal_encoder")
+        return std::make_unique<features::OrdinalEncoder>();
+    std::string message = "unknown transformer kind '";
+    message.append(kind);
+    message.append("' in the archive (known: simple_imputer, standard_scaler, min_max_scaler, one_hot_encoder, "
+                   "ordinal_encoder) — the file is damaged or comes from a newer Stepwise");
+    throw core::ArchiveError(message);
+}
+
+} // namespace stepwise::prep

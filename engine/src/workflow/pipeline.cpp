@@ -1,0 +1,173 @@
+#include "stepwise/workflow/pipeline.hpp"
+
+#include <cmath>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+
+#include "stepwise/core/errors.hpp"
+#include "stepwise/models/registry.hpp"
+#include "stepwise/prep/transformers.hpp"
+
+namespace stepwise::workflow {
+
+std::size_t Predictions::size() const
+{
+    return task == core::TaskType::Classification ? classIndex.size() : static_cast<std::size_t>(values.size());
+}
+
+FittedPipeline::FittedPipeline(core::TaskType task, std::string target, std::vector<InputColumn> inputs,
+                               std::vector<std::string> classes,
+                               std::vector<std::unique_ptr<prep::Transformer>> steps,
+                               std::vector<std::string> featureNames, std::unique_ptr<models::Model> model,
+                               bool imputesMissing, PipelineMetadata metadata)
+    : m_task(task), m_target(std::move(target)), m_inputs(std::move(inputs)), m_classes(std::move(classes)),
+      m_steps(std::move(steps)), m_featureNames(std::move(featureNames)), m_model(std::move(model)),
+      m_imputesMissing(imputesMissing), m_metadata(std::move(metadata))
+{
+}
+
+data::Table FittedPipeline::conformToSchema(const data::Table& table) const
+{
+    data::Table conformed;
+    for (const InputColumn& input : m_inputs) {
+        if (!table.hasColumn(input.name))
+            throw core::DataError("the data has no column '" + input.name +
+                                  "', which the model was trained on — add it (missing values are allowed)");
+        const data::Column& column = table.column(input.name);
+        if (input.type == data::ColumnType::Numeric && column.isCategorical()) {
+            std::size_t row = 0;
+            while (row < column.size() && column.isMissing(row))
+                ++row;
+            throw core::DataError("column '" + input.name + "' holds text ('" + column.textAt(row) + "' in row " +
+                                  std::to_string(row) + ") but the model was trained on numbers — fix the value");
+        }
+        // Numbers in a categorical input (e.g. a class code) are categories by their text.
+        conformed.addColumn(input.type == data::ColumnType::Categorical ? column.asCategorical() : column);
+        if (!m_imputesMissing) {
+            const data::Column& added = conformed.columns().back();
+            for (std::size_t row = 0; row < added.size(); ++row)
+                if (added.isMissing(row))
+                    throw core::DataError("row " + std::to_string(row) + " has no value in column '" + input.name +
+                                          "' and the model was trained without imputation (rows with missing "
+                                          "values dropped) — fill the value or retrain with an imputation strategy");
+        }
+    }
+    return conformed;
+}
+
+Eigen::MatrixXd FittedPipeline::transform(const data::Table& table) const
+{
+    if (!m_model)
+        throw core::NotFitted("the pipeline has no fitted model");
+    data::Table current = conformToSchema(table);
+    for (const auto& step : m_steps)
+        current = step->transform(current);
+    if (current.columnNames() != m_featureNames)
+        throw core::DataError("the transformed data does not have the columns the model was trained on — "
+                              "the model file and this data do not belong together");
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(current.rowCount()), static_cast<Eigen::Index>(current.columnCount()));
+    for (std::size_t c = 0; c < current.columnCount(); ++c) {
+        const data::Column& column = current.column(c);
+        if (!column.isNumeric())
+            throw core::DataError("column '" + column.name() + "' is still categorical after the feature steps");
+        for (std::size_t r = 0; r < column.size(); ++r) {
+            const double value = column.values()[r];
+            if (!std::isfinite(value))
+                throw core::DataError("row " + std::to_string(r) + ", column '" + column.name() +
+                                      "' is not a finite number after the feature steps — check the input value");
+            x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = value;
+        }
+    }
+    return x;
+}
+
+Predictions FittedPipeline::predict(const data::Table& table) const
+{
+    const Eigen::MatrixXd x = transform(table);
+    Predictions predictions;
+    predictions.task = m_task;
+    if (m_task == core::TaskType::Classification) {
+        predictions.proba = m_model->predictProba(x);
+        predictions.classIndex.resize(static_cast<std::size_t>(x.rows()));
+        for (Eigen::Index r = 0; r < predictions.proba.rows(); ++r) {
+            Eigen::Index best = 0;
+            predictions.proba.row(r).maxCoeff(&best); // first maximum on ties, like numpy.argmax
+            predictions.classIndex[static_cast<std::size_t>(r)] = static_cast<int>(best);
+        }
+    } else {
+        predictions.values = m_model->predict(x);
+    }
+    return predictions;
+}
+
+void FittedPipeline::save(core::OutputArchive& archive) const
+{
+    const int task = m_task == core::TaskType::Classification ? 0 : 1;
+    archive << task << m_target;
+    const std::size_t inputCount = m_inputs.size();
+    archive << inputCount;
+    for (const InputColumn& input : m_inputs) {
+        const int type = input.type == data::ColumnType::Numeric ? 0 : 1;
+        archive << input.name << type << input.levels;
+    }
+    archive << m_classes << m_featureNames << m_imputesMissing;
+    archive << m_metadata.stepwiseVersion << m_metadata.createdUtc << m_metadata.recipeJson
+            << m_metadata.trainingRows;
+    const std::size_t stepCount = m_steps.size();
+    archive << stepCount;
+    for (const auto& step : m_steps) {
+        const std::string kind = step->kind();
+        archive << kind;
+        step->save(archive);
+    }
+    const std::string modelName = m_model->name();
+    archive << modelName;
+    m_model->save(archive);
+}
+
+void FittedPipeline::load(core::InputArchive& archive)
+{
+    int task = 0;
+    archive >> task >> m_target;
+    if (task != 0 && task != 1)
+        throw core::ArchiveError("unknown task code " + std::to_string(task));
+    m_task = task == 0 ? core::TaskType::Classification : core::TaskType::Regression;
+    std::size_t inputCount = 0;
+    archive >> inputCount;
+    if (inputCount > 1'000'000)
+        throw core::ArchiveError("implausible number of input columns");
+    m_inputs.assign(inputCount, {});
+    for (InputColumn& input : m_inputs) {
+        int type = 0;
+        archive >> input.name >> type >> input.levels;
+        input.type = type == 0 ? data::ColumnType::Numeric : data::ColumnType::Categorical;
+    }
+    archive >> m_classes >> m_featureNames >> m_imputesMissing;
+    archive >> m_metadata.stepwiseVersion >> m_metadata.createdUtc >> m_metadata.recipeJson >>
+        m_metadata.trainingRows;
+    std::size_t stepCount = 0;
+    archive >> stepCount;
+    if (stepCount > 1000)
+        throw core::ArchiveError("implausible number of pipeline steps");
+    m_steps.clear();
+    for (std::size_t i = 0; i < stepCount; ++i) {
+        std::string kind;
+        archive >> kind;
+        auto step = prep::makeTransformerForLoading(kind);
+        step->load(archive);
+        m_steps.push_back(std::move(step));
+    }
+    std::string modelName;
+    archive >> modelName;
+    try {
+        m_model = models::createModel(modelName, m_task, {});
+    } catch (const core::InvalidParameter& e) {
+        throw core::ArchiveError(std::string("the file holds a model this build does not know: ") + e.what());
+    }
+    m_model->load(archive);
+}
+
+} // namespace stepwise::workflow

@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""The stepwise-cli contract (../shared/CLI.md): commands, files, report JSON, exit codes.
+
+Usage: test_cli.py PATH/TO/stepwise-cli   (CTest passes the built binary)
+"""
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+CLI = None
+DATASETS = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "datasets")
+
+
+def run(*args, timeout=300):
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+class CliContract(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.tmp = self.dir.name
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def assertError(self, result, code, *fragments):
+        self.assertEqual(result.returncode, code, result.stderr)
+        self.assertTrue(result.stderr.startswith("stepwise-cli: error: "), result.stderr)
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1, "errors are one line: " + result.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, result.stderr)
+
+    def test_every_command_has_help(self):
+        for command in ["generate", "train", "predict", "inspect"]:
+            result = run(command, "--help")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("--threads", result.stdout)
+            self.assertIn("--quiet", result.stdout)
+        self.assertEqual(run().returncode, 2)
+        self.assertEqual(run("frobnicate").returncode, 2)
+
+    def test_generate_is_reproducible(self):
+        a, b, c = self.path("a.csv"), self.path("b.csv"), self.path("c.csv")
+        for out, seed in [(a, 5), (b, 5), (c, 6)]:
+            result = run("generate", "classification", "--rows", 300, "--features", 6, "--classes", 3,
+                         "--seed", seed, "--out", out, "--quiet")
+            self.assertEqual(result.returncode, 0, result.stderr)
+        rows = read_csv(a)
+        self.assertEqual(len(rows), 300)
+        self.assertEqual(list(rows[0].keys()), [f"feature_{i}" for i in range(6)] + ["target"])
+        self.assertEqual({r["target"] for r in rows}, {"0", "1", "2"})
+        self.assertEqual(open(a).read(), open(b).read())
+        self.assertNotEqual(open(a).read(), open(c).read())
+        for kind in ["regression", "blobs"]:
+            out = self.path(kind + ".csv")
+            self.assertEqual(run("generate", kind, "--rows", 50, "--features", 3, "--out", out).returncode, 0)
+            self.assertEqual(len(read_csv(out)), 50)
+
+    def test_generate_rejects_bad_settings(self):
+        self.assertEqual(run("generate", "classification", "--rows", 0, "--features", 5,
+                             "--out", self.path("x.csv")).returncode, 2)
+        result = run("generate", "classification", "--rows", 100, "--features", 3, "--informative", 5,
+                     "--out", self.path("x.csv"))
+        self.assertError(result, 2, "informative")
+        self.assertFalse(os.path.exists(self.path("x.csv")))
+
+    def train_iris(self, *extra):
+        report, predictions, model = self.path("r.json"), self.path("p.csv"), self.path("m.stepwise")
+        result = run("train", "builtin:iris", "--target", "species", "--model", "logistic_regression",
+                     "--seed", 7, "--test-size", 0.3, "--success", "f1_macro>=0.8", "--report", report,
+                     "--predictions", predictions, "--out", model, *extra)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result, json.load(open(report)), read_csv(predictions), model
+
+    def test_train_writes_report_predictions_and_model(self):
+        result, report, predictions, model = self.train_iris()
+        self.assertIn("f1_macro", result.stdout)
+        for key in ["stepwise_version", "task", "model", "params", "target", "classes", "seed", "rows",
+                    "metrics", "per_class", "confusion_matrix", "success", "timings"]:
+            self.assertIn(key, report)
+        self.assertEqual(report["task"], "classification")
+        self.assertEqual(report["model"], "logistic_regression")
+        self.assertEqual(report["classes"], ["setosa", "versicolor", "virginica"])
+        self.assertEqual(report["seed"], 7)
+        self.assertEqual(report["rows"], {"train": 105, "test": 45})
+        self.assertEqual(report["params"]["C"], 1.0)
+        self.assertEqual(report["params"]["max_iter"], 100)
+        for metric in ["accuracy", "precision_macro", "recall_macro", "f1_macro", "f1_weighted", "roc_auc",
+                       "log_loss"]:
+            self.assertIsInstance(report["metrics"][metric], float, metric)
+        self.assertGreater(report["metrics"]["accuracy"], 0.85)
+        matrix = report["confusion_matrix"]
+        self.assertEqual(sum(map(sum, matrix)), 45)
+        self.assertEqual([sum(row) for row in matrix], [15, 15, 15])  # stratified
+        correct = sum(matrix[i][i] for i in range(3))
+        self.assertAlmostEqual(report["metrics"]["accuracy"], correct / 45, places=12)
+        self.assertEqual(set(report["per_class"]), {"setosa", "versicolor", "virginica"})
+        self.assertEqual(report["per_class"]["setosa"]["support"], 15)
+        self.assertEqual(report["success"]["criterion"], "f1_macro>=0.8")
+        self.assertEqual(report["success"]["passed"], report["metrics"]["f1_macro"] >= 0.8)
+        self.assertTrue(set(report["timings"]) >= {"load_s", "prep_s", "fit_s", "predict_s"})
+
+        self.assertEqual(len(predictions), 45)
+        self.assertEqual(list(predictions[0].keys()),
+                         ["row", "actual", "predicted", "proba_setosa", "proba_versicolor", "proba_virginica"])
+        hits = sum(p["actual"] == p["predicted"] for p in predictions)
+        self.assertAlmostEqual(hits / 45, report["metrics"]["accuracy"], places=12)
+        for p in predictions:
+            self.assertAlmostEqual(sum(float(p[k]) for k in p if k.startswith("proba_")), 1.0, places=9)
+
+        # The saved model predicts exactly what training reported for the same rows.
+        out = self.path("pred.csv")
+        predicted = run("predict", model, "builtin:iris", "--out", out, "--proba")
+        self.assertEqual(predicted.returncode, 0, predicted.stderr)
+        full = read_csv(out)
+        self.assertEqual(len(full), 150)
+        for p in predictions:
+            again = full[int(p["row"])]
+            self.assertEqual(again["predicted"], p["predicted"])
+            self.assertEqual(again["actual"], p["actual"])
+            self.assertEqual(again["proba_virginica"], p["proba_virginica"])
+        stdout = run("predict", model, "builtin:iris", "--quiet")
+        self.assertEqual(stdout.returncode, 0)
+        self.assertEqual(stdout.stdout.splitlines()[0], "row,actual,predicted")
+
+    def test_same_seed_same_numbers(self):
+        reports = []
+        for threads in [1, 2]:
+            report = self.path(f"r{threads}.json")
+            result = run("train", "builtin:breast_cancer", "--target", "target", "--model", "random_forest",
+                         "--param", "n_estimators=30", "--seed", 3, "--threads", threads, "--report", report,
+                         "--quiet")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(result.stdout, "")
+            reports.append(json.load(open(report)))
+        self.assertEqual(reports[0]["metrics"], reports[1]["metrics"])
+        self.assertEqual(reports[0]["confusion_matrix"], reports[1]["confusion_matrix"])
+
+    def test_titanic_with_categoricals_missing_values_and_drop(self):
+        report = self.path("t.json")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive,who,adult_male",
+                     "--impute", "numeric=median,categorical=constant:unknown", "--scale", "minmax",
+                     "--encode", "onehot", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        r = json.load(open(report))
+        self.assertEqual(r["rows"], {"train": 712, "test": 179})
+        self.assertEqual(r["classes"], ["0", "1"])
+        self.assertGreater(r["metrics"]["accuracy"], 0.72)
+        self.assertLess(r["metrics"]["accuracy"], 0.95)  # 'alive' (the leak) was dropped
+        self.assertEqual(len(r["pipeline"]), 3)
+
+    def test_regression_and_separate_test_data(self):
+        full, train, test, report = (self.path(n) for n in ["all.csv", "train.csv", "test.csv", "r.json"])
+        run("generate", "regression", "--rows", 500, "--features", 5, "--noise", 1, "--seed", 1, "--out", full)
+        lines = open(full).read().splitlines(keepends=True)
+        open(train, "w").write("".join(lines[:401]))
+        open(test, "w").write(lines[0] + "".join(lines[401:]))
+        result = run("train", train, "--target", "target", "--task", "regression", "--model", "linear_regression",
+                     "--test-data", test, "--report", report, "--success", "r2>=0.9", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        r = json.load(open(report))
+        self.assertEqual(r["rows"], {"train": 400, "test": 100})
+        self.assertEqual(set(r["metrics"]), {"mse", "rmse", "mae", "r2"})
+        self.assertGreater(r["metrics"]["r2"], 0.99)
+        self.assertTrue(r["success"]["passed"])
+
+    def test_inspect_json(self):
+        result = run("inspect", "builtin:titanic", "--target", "survived", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        info = json.loads(result.stdout)
+        self.assertEqual(info["rows"], 891)
+        age = next(c for c in info["columns"] if c["name"] == "age")
+        self.assertEqual(age["missing"], 177)
+        for key in ["type", "unique", "mean", "std", "min", "q1", "median", "q3", "max"]:
+            self.assertIn(key, age)
+        sex = next(c for c in info["columns"] if c["name"] == "sex")
+        self.assertEqual(sex["type"], "categorical")
+        self.assertEqual(sex["top"][0], ["male", 577])
+        self.assertIn({"column": "alive", "kind": "target_leak"},
+                      [{"column": f["column"], "kind": f["kind"]} for f in info["flags"]])
+        text = run("inspect", "builtin:titanic")
+        self.assertEqual(text.returncode, 0)
+        self.assertIn("891 rows", text.stdout)
+
+    def test_bad_data_exits_3_with_location(self):
+        bad = self.path("bad.csv")
+        with open(bad, "w") as f:
+            f.write("a,b,y\n1,2,0\n3,4,5,1\n")
+        result = run("train", bad, "--target", "y")
+        self.assertError(result, 3, "bad.csv:3:")
+        missing = run("inspect", self.path("nope.csv"))
+        self.assertError(missing, 3, "nope.csv")
+        result = run("train", "builtin:tips", "--target", "sex", "--task", "regression")
+        self.assertError(result, 3, "regression")
+        result = run("train", "builtin:iris", "--target", "colour")
+        self.assertError(result, 3, "colour", "species")
+
+    def test_bad_parameters_exit_2_naming_the_range(self):
+        result = run("train", "builtin:iris", "--target", "species", "--model", "random_forest",
+                     "--param", "n_estimators=0")
+        self.assertError(result, 2, "n_estimators", "[1, 10000]")
+        self.assertError(run("train", "builtin:iris", "--target", "species", "--model", "svm_deluxe"), 2,
+                         "svm_deluxe")
+        self.assertError(run("train", "builtin:iris", "--target", "species", "--param", "depth"), 2, "KEY=VALUE")
+        self.assertError(run("train", "builtin:iris", "--target", "species", "--success", "speed>=3"), 2, "accuracy")
+        self.assertError(run("train", "builtin:iris", "--target", "species", "--impute", "numeric=mode"), 2,
+                         "--impute")
+        self.assertEqual(run("train", "builtin:iris", "--target", "species", "--scale", "log").returncode, 2)
+
+    def test_bad_model_file_exits_4(self):
+        fake = self.path("fake.stepwise")
+        with open(fake, "wb") as f:
+            f.write(b"not a model at all")
+        self.assertError(run("predict", fake, "builtin:iris"), 4, "not a Stepwise model file")
+        _, _, _, model = self.train_iris()
+        data = open(model, "rb").read()
+        truncated = self.path("truncated.stepwise")
+        with open(truncated, "wb") as f:
+            f.write(data[: len(data) // 2])
+        self.assertError(run("predict", truncated, "builtin:iris"), 4, "truncated")
+        self.assertError(run("predict", self.path("absent.stepwise"), "builtin:iris"), 4)
+
+    def test_failed_write_leaves_nothing_behind(self):
+        out_dir = self.path("readonly")
+        os.mkdir(out_dir)
+        target = os.path.join(out_dir, "model.stepwise")
+        with open(target, "w") as f:
+            f.write("previous")
+        os.chmod(out_dir, 0o555)
+        try:
+            result = run("train", "builtin:iris", "--target", "species", "--out", target, "--quiet")
+            if os.geteuid() != 0:  # root writes anyway
+                self.assertEqual(result.returncode, 1)
+                self.assertEqual(open(target).read(), "previous")
+                self.assertEqual(os.listdir(out_dir), ["model.stepwise"])
+        finally:
+            os.chmod(out_dir, 0o755)
+        result = run("train", "builtin:iris", "--target", "species", "--out",
+                     self.path("no/such/dir/model.stepwise"), "--quiet")
+        self.assertError(result, 1, "no/such/dir/model.stepwise")
+
+    def test_ctrl_c_cancels_with_130_and_writes_nothing(self):
+        data, model = self.path("big.csv"), self.path("m.stepwise")
+        run("generate", "classification", "--rows", 60000, "--features", 20, "--seed", 2, "--out", data)
+        process = subprocess.Popen([CLI, "train", data, "--target", "target", "--model", "random_forest",
+                                    "--param", "n_estimators=2000", "--out", model, "--quiet"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        self.assertIsNone(process.poll(), "training ended before it could be cancelled")
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        elapsed = time.monotonic() - sent
+        self.assertEqual(process.returncode, 130, stderr)
+        self.assertIn("cancelled", stderr)
+        self.assertLess(elapsed, 2.0)
+        self.assertFalse(os.path.exists(model))
+
+
+if __name__ == "__main__":
+    CLI = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

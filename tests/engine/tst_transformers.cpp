@@ -1,0 +1,505 @@
+// Transformers (imputer, scalers, encoders) against scikit-learn 1.2.1 on titanic, the
+// train-only fitting rule, save/load, and the errors.
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <nlohmann/json.hpp>
+
+#include "stepwise/core/errors.hpp"
+#include "stepwise/prep/transformers.hpp"
+
+using namespace stepwise;
+using nlohmann::json;
+
+namespace {
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// scikit-learn sums in a different order (NumPy reductions) than the engine's plain
+// loops, so statistics differ in the last bits; 1e-12 relative to the magnitude (at
+// least 1) is far above that and far below any real mistake.
+constexpr double kTolerance = 1e-12;
+
+bool close(double actual, double expected)
+{
+    if (std::isnan(expected) || std::isnan(actual))
+        return std::isnan(expected) && std::isnan(actual);
+    return std::abs(actual - expected) <= kTolerance * std::max(1.0, std::abs(expected));
+}
+
+json loadReference()
+{
+    std::ifstream in(STEPWISE_TEST_DATA_DIR "/prep_reference.json");
+    if (!in)
+        qFatal("cannot open prep_reference.json — run tests/reference/prep_reference.py");
+    return json::parse(in);
+}
+
+const json& reference()
+{
+    static const json data = loadReference();
+    return data;
+}
+
+data::Column numericColumn(const std::string& name, const json& values)
+{
+    std::vector<double> numbers;
+    for (const json& value : values)
+        numbers.push_back(value.is_null() ? kNaN : value.get<double>());
+    return data::Column::numeric(name, std::move(numbers));
+}
+
+data::Column categoricalColumn(const std::string& name, const json& values)
+{
+    std::vector<std::string> texts;
+    std::vector<bool> missing;
+    for (const json& value : values) {
+        missing.push_back(value.is_null());
+        texts.push_back(value.is_null() ? std::string() : value.get<std::string>());
+    }
+    return data::Column::categoricalFromText(name, texts, missing);
+}
+
+/// The titanic columns of the reference, in its column order.
+data::Table titanic()
+{
+    const json& ref = reference();
+    const auto categorical = ref["categorical"].get<std::vector<std::string>>();
+    data::Table table;
+    for (const std::string& name : ref["column_order"].get<std::vector<std::string>>()) {
+        const bool isCategorical = std::find(categorical.begin(), categorical.end(), name) != categorical.end();
+        table.addColumn(isCategorical ? categoricalColumn(name, ref["input"][name])
+                                      : numericColumn(name, ref["input"][name]));
+    }
+    return table;
+}
+
+data::Table trainRows() { return titanic().selectRows(reference()["train_rows"].get<std::vector<std::size_t>>()); }
+data::Table checkRows() { return titanic().selectRows(reference()["check_rows"].get<std::vector<std::size_t>>()); }
+
+std::unique_ptr<prep::Transformer> fitted(std::unique_ptr<prep::Transformer> transformer, const data::Table& train)
+{
+    core::TaskControl control;
+    transformer->fit(train, control);
+    return transformer;
+}
+
+/// Compares every column of `expected` (name → values) with `table`.
+void compareOutput(const data::Table& table, const json& expected)
+{
+    for (const auto& [name, values] : expected.items()) {
+        QVERIFY2(table.hasColumn(name), name.c_str());
+        const data::Column& column = table.column(name);
+        QCOMPARE(column.size(), values.size());
+        for (std::size_t row = 0; row < values.size(); ++row) {
+            if (values[row].is_string()) {
+                QVERIFY2(column.isCategorical(), name.c_str());
+                QCOMPARE(column.textAt(row), values[row].get<std::string>());
+            } else {
+                QVERIFY2(column.isNumeric(), name.c_str());
+                const double want = values[row].is_null() ? kNaN : values[row].get<double>();
+                QVERIFY2(close(column.values()[row], want),
+                         qPrintable(QString("%1 row %2: got %3, scikit-learn %4")
+                                        .arg(QString::fromStdString(name))
+                                        .arg(row)
+                                        .arg(column.values()[row], 0, 'g', 17)
+                                        .arg(want, 0, 'g', 17)));
+            }
+        }
+    }
+}
+
+std::string saved(const prep::Transformer& transformer)
+{
+    std::ostringstream out;
+    {
+        core::OutputArchive archive(out);
+        transformer.save(archive);
+    }
+    return out.str();
+}
+
+std::unique_ptr<prep::Transformer> loaded(const std::string& kind, const std::string& bytes)
+{
+    auto transformer = prep::makeTransformerForLoading(kind);
+    std::istringstream in(bytes);
+    core::InputArchive archive(in);
+    transformer->load(archive);
+    return transformer;
+}
+
+/// Bitwise equality of two tables (NaN equal to NaN).
+void compareTables(const data::Table& a, const data::Table& b)
+{
+    QCOMPARE(a.columnNames(), b.columnNames());
+    for (std::size_t c = 0; c < a.columnCount(); ++c) {
+        const data::Column& x = a.column(c);
+        const data::Column& y = b.column(c);
+        QCOMPARE(x.type(), y.type());
+        QCOMPARE(x.size(), y.size());
+        for (std::size_t row = 0; row < x.size(); ++row) {
+            if (x.isNumeric()) {
+                const double u = x.values()[row], v = y.values()[row];
+                QVERIFY(std::memcmp(&u, &v, sizeof u) == 0 || (std::isnan(u) && std::isnan(v)));
+            } else {
+                QCOMPARE(x.textAt(row), y.textAt(row));
+            }
+        }
+    }
+}
+
+std::string messageOf(const std::function<void()>& call)
+{
+    try {
+        call();
+    } catch (const std::exception& error) {
+        return error.what();
+    }
+    return {};
+}
+
+data::Column text(const std::string& name, const std::vector<const char*>& values)
+{
+    std::vector<std::string> texts;
+    std::vector<bool> missing;
+    for (const char* value : values) {
+        missing.push_back(value == nullptr);
+        texts.emplace_back(value ? value : "");
+    }
+    return data::Column::categoricalFromText(name, texts, missing);
+}
+
+struct RecordingObserver : core::TaskObserver {
+    std::vector<double> fractions;
+    void onProgress(double fraction, const std::string&) override { fractions.push_back(fraction); }
+};
+
+std::vector<std::unique_ptr<prep::Transformer>> everyTransformer()
+{
+    std::vector<std::unique_ptr<prep::Transformer>> all;
+    all.push_back(prep::makeImputer({}));
+    all.push_back(prep::makeScaler(features::Scaling::Standard));
+    all.push_back(prep::makeScaler(features::Scaling::MinMax));
+    all.push_back(prep::makeEncoder(features::Encoding::OneHot));
+    all.push_back(prep::makeEncoder(features::Encoding::Ordinal));
+    return all;
+}
+
+} // namespace
+
+class TestTransformers : public QObject {
+    Q_OBJECT
+private slots:
+    void imputerMatchesScikitLearn_data()
+    {
+        QTest::addColumn<QString>("caseName");
+        QTest::addColumn<int>("numeric");
+        QTest::addColumn<double>("numericConstant");
+        QTest::addColumn<int>("categorical");
+        QTest::newRow("mean, most frequent") << "imputer_mean_most_frequent" << int(prep::NumericImputation::Mean)
+                                             << 0.0 << int(prep::CategoricalImputation::MostFrequent);
+        QTest::newRow("median, constant") << "imputer_median_constant" << int(prep::NumericImputation::Median)
+                                          << 0.0 << int(prep::CategoricalImputation::Constant);
+        QTest::newRow("constant, most frequent")
+            << "imputer_constant_most_frequent" << int(prep::NumericImputation::Constant) << -1.5
+            << int(prep::CategoricalImputation::MostFrequent);
+    }
+
+    void imputerMatchesScikitLearn()
+    {
+        QFETCH(QString, caseName);
+        QFETCH(int, numeric);
+        QFETCH(double, numericConstant);
+        QFETCH(int, categorical);
+        prep::ImputationSpec spec;
+        spec.numeric = static_cast<prep::NumericImputation>(numeric);
+        spec.numericConstant = numericConstant;
+        spec.categorical = static_cast<prep::CategoricalImputation>(categorical);
+        spec.categoricalConstant = "missing";
+        const json& expected = reference()["cases"][caseName.toStdString()];
+        const auto imputer = fitted(prep::makeImputer(spec), trainRows());
+        QCOMPARE(imputer->kind(), std::string("simple_imputer"));
+        const data::Table out = imputer->transform(checkRows());
+        QCOMPARE(out.missingCount(), std::size_t(0));
+        compareOutput(out, expected["output"]);
+    }
+
+    void standardScalerMatchesScikitLearn()
+    {
+        const auto scaler = fitted(prep::makeScaler(features::Scaling::Standard), trainRows());
+        const data::Table out = scaler->transform(checkRows());
+        compareOutput(out, reference()["cases"]["standard_scaler"]["output"]);
+        // Missing ages stay missing; categorical columns pass through untouched.
+        QCOMPARE(out.column("age").missingCount(), checkRows().column("age").missingCount());
+        QCOMPARE(out.column("sex").codes(), checkRows().column("sex").codes());
+    }
+
+    void minMaxScalerMatchesScikitLearn()
+    {
+        const auto scaler = fitted(prep::makeScaler(features::Scaling::MinMax), trainRows());
+        compareOutput(scaler->transform(checkRows()), reference()["cases"]["min_max_scaler"]["output"]);
+        const data::Table onTrain = scaler->transform(trainRows());
+        for (const std::string name : {"age", "sibsp", "fare"}) {
+            double low = 1e300, high = -1e300;
+            for (double value : onTrain.column(name).values())
+                if (!std::isnan(value)) {
+                    low = std::min(low, value);
+                    high = std::max(high, value);
+                }
+            QCOMPARE(low, 0.0);
+            QVERIFY(close(high, 1.0));
+        }
+    }
+
+    void oneHotMatchesScikitLearn()
+    {
+        const json& expected = reference()["cases"]["one_hot_encoder"];
+        const auto encoder = fitted(prep::makeEncoder(features::Encoding::OneHot), trainRows());
+        const data::Table out = encoder->transform(checkRows());
+        // Indicator columns replace each categorical column at its position.
+        QCOMPARE(out.columnNames(), expected["columns"].get<std::vector<std::string>>());
+        compareOutput(out, expected["output"]);
+        QCOMPARE(encoder->describe(), std::string("one-hot encoding of 3 categorical columns → 11 indicator columns"));
+    }
+
+    void ordinalMatchesScikitLearn()
+    {
+        const auto encoder = fitted(prep::makeEncoder(features::Encoding::Ordinal), trainRows());
+        const data::Table out = encoder->transform(checkRows());
+        QCOMPARE(out.columnNames(), checkRows().columnNames());
+        compareOutput(out, reference()["cases"]["ordinal_encoder"]["output"]);
+    }
+
+    void statisticsComeFromTrainingRowsOnly()
+    {
+        data::Table train;
+        train.addColumn(data::Column::numeric("x", {1.0, 2.0, 3.0, kNaN}));
+        train.addColumn(text("c", {"b", "a", "b", nullptr}));
+        data::Table test;
+        test.addColumn(data::Column::numeric("x", {10.0, kNaN, 100.0}));
+        test.addColumn(text("c", {"a", nullptr, "a"}));
+
+        const auto imputer = fitted(prep::makeImputer({}), train);
+        const data::Table filled = imputer->transform(test);
+        QCOMPARE(filled.column("x").values(), (std::vector<double>{10.0, 2.0, 100.0}));  // training mean 2
+        QCOMPARE(filled.column("c").textAt(1), std::string("b"));  // training mode, though the test rows are all "a"
+
+        const auto standard = fitted(prep::makeScaler(features::Scaling::Standard), train);
+        const std::vector<double> scaled = standard->transform(test).column("x").values();
+        const double trainStd = std::sqrt(2.0 / 3.0);  // population std of 1, 2, 3
+        QVERIFY(close(scaled[0], (10.0 - 2.0) / trainStd));
+        QVERIFY(std::isnan(scaled[1]));
+        QVERIFY(close(scaled[2], (100.0 - 2.0) / trainStd));
+
+        const auto minMax = fitted(prep::makeScaler(features::Scaling::MinMax), train);
+        const std::vector<double> ranged = minMax->transform(test).column("x").values();
+        QVERIFY(close(ranged[0], 4.5));  // (10 − 1) / (3 − 1): outside [0, 1], no refit on test rows
+        QVERIFY(close(ranged[2], 49.5));
+    }
+
+    void unseenAndMissingCategories()
+    {
+        data::Table train;
+        train.addColumn(text("colour", {"red", "blue", "red", "green"}));
+        train.addColumn(data::Column::numeric("n", {1, 2, 3, 4}));
+        data::Table test;
+        // Levels appear in another order than in training ("blue" gets code 0 here): the
+        // encoders must match by text, not by code.
+        test.addColumn(text("colour", {"blue", "purple", nullptr, "red", "green"}));
+        test.addColumn(data::Column::numeric("n", {5, 6, 7, 8, 9}));
+
+        const auto oneHot = fitted(prep::makeEncoder(features::Encoding::OneHot), train);
+        const data::Table encoded = oneHot->transform(test);
+        QCOMPARE(encoded.columnNames(),
+                 (std::vector<std::string>{"colour=blue", "colour=green", "colour=red", "n"}));
+        QCOMPARE(encoded.column("colour=blue").values(), (std::vector<double>{1, 0, 0, 0, 0}));
+        QCOMPARE(encoded.column("colour=green").values(), (std::vector<double>{0, 0, 0, 0, 1}));
+        QCOMPARE(encoded.column("colour=red").values(), (std::vector<double>{0, 0, 0, 1, 0}));
+        QCOMPARE(encoded.column("n").values(), (std::vector<double>{5, 6, 7, 8, 9}));
+        QCOMPARE(oneHot->describe(), std::string("one-hot encoding of 1 categorical column → 3 indicator columns"));
+
+        const auto ordinal = fitted(prep::makeEncoder(features::Encoding::Ordinal), train);
+        const std::vector<double> codes = ordinal->transform(test).column("colour").values();
+        QCOMPARE(codes[0], 0.0);
+        QCOMPARE(codes[1], -1.0);  // unseen
+        QVERIFY(std::isnan(codes[2]));  // missing
+        QCOMPARE(codes[3], 2.0);
+        QCOMPARE(codes[4], 1.0);
+    }
+
+    void imputerConstantAddsALevelAndTiesSortFirst()
+    {
+        data::Table train;
+        train.addColumn(text("c", {"b", "a", "b", "a", "c", nullptr}));
+        prep::ImputationSpec constant;
+        constant.categorical = prep::CategoricalImputation::Constant;
+        constant.categoricalConstant = "unknown";
+        const data::Table filled = fitted(prep::makeImputer(constant), train)->transform(train);
+        const data::Column& c = filled.column("c");
+        QCOMPARE(c.textAt(5), std::string("unknown"));
+        QCOMPARE(c.levels().back(), std::string("unknown"));
+        QCOMPARE(c.textAt(0), std::string("b"));
+
+        // "a" and "b" both occur twice; scikit-learn picks the one that sorts first.
+        const data::Table mode = fitted(prep::makeImputer({}), train)->transform(train);
+        QCOMPARE(mode.column("c").textAt(5), std::string("a"));
+        QCOMPARE(mode.column("c").levels().size(), std::size_t(3));
+    }
+
+    void imputerRejectsAColumnWithoutTrainingValues()
+    {
+        data::Table train;
+        train.addColumn(data::Column::numeric("empty", {kNaN, kNaN}));
+        train.addColumn(data::Column::numeric("ok", {1.0, 2.0}));
+        core::TaskControl control;
+        auto imputer = prep::makeImputer({});
+        QVERIFY_THROWS_EXCEPTION(core::DataError, imputer->fit(train, control));
+        QCOMPARE(messageOf([&] { imputer->fit(train, control); }),
+                 std::string("column 'empty' has no values in the training rows — drop it"));
+        QVERIFY(!imputer->isFitted());
+
+        data::Table categorical;
+        categorical.addColumn(text("nothing", {nullptr, nullptr}));
+        QVERIFY_THROWS_EXCEPTION(core::DataError, prep::makeImputer({})->fit(categorical, control));
+
+        // A constant fill needs no training values.
+        prep::ImputationSpec constant;
+        constant.numeric = prep::NumericImputation::Constant;
+        constant.numericConstant = 7.0;
+        const auto filler = fitted(prep::makeImputer(constant), train);
+        QCOMPARE(filler->transform(train).column("empty").values(), (std::vector<double>{7.0, 7.0}));
+    }
+
+    void constantColumnsScaleSafely()
+    {
+        data::Table train;
+        train.addColumn(data::Column::numeric("k", {4.0, 4.0, 4.0}));
+        const auto standard = fitted(prep::makeScaler(features::Scaling::Standard), train);
+        QCOMPARE(standard->transform(train).column("k").values(), (std::vector<double>{0.0, 0.0, 0.0}));
+        const auto minMax = fitted(prep::makeScaler(features::Scaling::MinMax), train);
+        QCOMPARE(minMax->transform(train).column("k").values(), (std::vector<double>{0.0, 0.0, 0.0}));
+    }
+
+    void saveLoadRoundTripIsIdentical()
+    {
+        const data::Table train = trainRows();
+        const data::Table check = checkRows();
+        for (auto& transformer : everyTransformer()) {
+            core::TaskControl control;
+            transformer->fit(train, control);
+            const auto copy = loaded(transformer->kind(), saved(*transformer));
+            QVERIFY(copy->isFitted());
+            QCOMPARE(copy->kind(), transformer->kind());
+            QCOMPARE(copy->describe(), transformer->describe());
+            compareTables(copy->transform(check), transformer->transform(check));
+        }
+    }
+
+    void truncatedArchiveFails()
+    {
+        const auto scaler = fitted(prep::makeScaler(features::Scaling::Standard), trainRows());
+        std::string bytes = saved(*scaler);
+        bytes.resize(bytes.size() / 2);
+        QVERIFY_THROWS_EXCEPTION(std::exception, loaded("standard_scaler", bytes));
+    }
+
+    void unknownKindIsArchiveError()
+    {
+        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, prep::makeTransformerForLoading("robust_scaler"));
+        for (const std::string kind :
+             {"simple_imputer", "standard_scaler", "min_max_scaler", "one_hot_encoder", "ordinal_encoder"})
+            QCOMPARE(prep::makeTransformerForLoading(kind)->kind(), kind);
+        QVERIFY(prep::makeScaler(features::Scaling::None) == nullptr);
+    }
+
+    void notFittedBeforeFit()
+    {
+        for (auto& transformer : everyTransformer()) {
+            QVERIFY(!transformer->isFitted());
+            QVERIFY(!transformer->describe().empty());
+            QVERIFY_THROWS_EXCEPTION(core::NotFitted, transformer->transform(checkRows()));
+            std::ostringstream out;
+            core::OutputArchive archive(out);
+            QVERIFY_THROWS_EXCEPTION(core::NotFitted, transformer->save(archive));
+        }
+    }
+
+    void wrongOrMissingColumnIsDataError()
+    {
+        const data::Table train = trainRows();
+        // Each fitted column in turn changes type or disappears.
+        for (auto& transformer : everyTransformer()) {
+            core::TaskControl control;
+            transformer->fit(train, control);
+            const std::string column = transformer->kind() == "standard_scaler" ||
+                                               transformer->kind() == "min_max_scaler" ||
+                                               transformer->kind() == "simple_imputer"
+                                           ? "fare"
+                                           : "embarked";
+            data::Table changed = train.withoutColumns({column});
+            changed.addColumn(train.column(column).isNumeric() ? train.column(column).asCategorical()
+                                                               : data::Column::numeric(column, std::vector<double>(
+                                                                                                   train.rowCount(), 1.0)));
+            QVERIFY_THROWS_EXCEPTION(core::DataError, transformer->transform(changed));
+            const std::string typeMessage = messageOf([&] { transformer->transform(changed); });
+            QVERIFY2(typeMessage.find("column '" + column + "'") != std::string::npos, typeMessage.c_str());
+
+            const std::string missingMessage =
+                messageOf([&] { transformer->transform(train.withoutColumns({column})); });
+            QVERIFY2(missingMessage.find("column '" + column + "' is missing") != std::string::npos,
+                     missingMessage.c_str());
+        }
+    }
+
+    void extraColumnsPassThrough()
+    {
+        const auto scaler = fitted(prep::makeScaler(features::Scaling::Standard), trainRows().selectColumns({"age"}));
+        data::Table more = checkRows();
+        const data::Table out = scaler->transform(more);
+        QCOMPARE(out.columnNames(), more.columnNames());
+        QCOMPARE(out.column("fare").values(), more.column("fare").values());
+        QCOMPARE(scaler->describe(),
+                 std::string("standard scaling of 1 numeric column (minus the training mean, divided by the "
+                             "training standard deviation)"));
+    }
+
+    void describesInWords()
+    {
+        const data::Table train = trainRows();
+        QCOMPARE(fitted(prep::makeImputer({}), train)->describe(),
+                 std::string("imputation of 3 numeric columns (mean) and 3 categorical columns (most frequent)"));
+        QCOMPARE(fitted(prep::makeScaler(features::Scaling::MinMax), train)->describe(),
+                 std::string("min-max scaling of 3 numeric columns to [0, 1] over the training range"));
+        QCOMPARE(fitted(prep::makeEncoder(features::Encoding::Ordinal), train)->describe(),
+                 std::string("ordinal encoding of 3 categorical columns (codes 0..k−1 in sorted category order, "
+                             "−1 for a category not seen in training)"));
+    }
+
+    void progressIsMonotoneAndCancelWorks()
+    {
+        const data::Table train = trainRows();
+        for (auto& transformer : everyTransformer()) {
+            RecordingObserver observer;
+            core::TaskControl control(&observer);
+            transformer->fit(train, control);
+            QVERIFY(!observer.fractions.empty());
+            QVERIFY(std::is_sorted(observer.fractions.begin(), observer.fractions.end()));
+            QCOMPARE(observer.fractions.back(), 1.0);
+
+            auto fresh = prep::makeTransformerForLoading(transformer->kind());
+            core::TaskControl cancelled;
+            cancelled.cancel();
+            QVERIFY_THROWS_EXCEPTION(core::Cancelled, fresh->fit(train, cancelled));
+            QVERIFY(!fresh->isFitted());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTransformers)
+#include "tst_transformers.moc"

@@ -1,0 +1,351 @@
+// The recipe, the runner, the fitted pipeline and the model archive, end to end.
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "stepwise/core/errors.hpp"
+#include "stepwise/data/builtin_datasets.hpp"
+#include "stepwise/io/model_archive.hpp"
+#include "stepwise/workflow/runner.hpp"
+
+using namespace stepwise;
+
+namespace {
+
+workflow::Recipe irisRecipe(const std::string& model)
+{
+    workflow::Recipe recipe;
+    recipe.problem.target = "species";
+    recipe.data = data::parseDataLocation("builtin:iris");
+    recipe.model.name = model;
+    recipe.seed = 11;
+    return recipe;
+}
+
+workflow::Recipe titanicRecipe()
+{
+    workflow::Recipe recipe;
+    recipe.problem.target = "survived";
+    recipe.problem.success = evaluation::SuccessCriterion{"f1_macro", true, 0.7};
+    recipe.data = data::parseDataLocation("builtin:titanic");
+    recipe.prep.dropColumns = {"alive"};
+    recipe.prep.imputation.numeric = prep::NumericImputation::Median;
+    recipe.model.name = "random_forest";
+    recipe.model.params = {{"n_estimators", "25"}};
+    recipe.seed = 5;
+    return recipe;
+}
+
+workflow::RunResult run(const workflow::Recipe& recipe, const data::Table& table, const data::Table* test = nullptr)
+{
+    core::TaskControl control;
+    return workflow::runRecipe(recipe, table, test, control);
+}
+
+std::string temporaryPath(const QTemporaryDir& dir, const char* name)
+{
+    return QDir(dir.path()).filePath(name).toStdString();
+}
+
+} // namespace
+
+class TestWorkflow : public QObject {
+    Q_OBJECT
+private slots:
+    void recipeJsonRoundTrips()
+    {
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.problem.task = core::TaskType::Classification;
+        recipe.problem.objective = "Who survives? — «quotes» and \"escapes\"";
+        recipe.data.kind = data::DataSourceKind::Generated;
+        recipe.data.generator.samples = 1234;
+        recipe.data.generator.weights = {0.7, 0.3};
+        recipe.prep.dropMissingRows = true;
+        recipe.prep.imputation.categorical = prep::CategoricalImputation::Constant;
+        recipe.prep.imputation.categoricalConstant = "none";
+        recipe.prep.testSize = 0.35;
+        recipe.prep.stratify = false;
+        recipe.features.scaling = features::Scaling::MinMax;
+        recipe.features.encoding = features::Encoding::Ordinal;
+        recipe.seed = 123456789012345ULL;
+        const std::string json = workflow::recipeToJson(recipe);
+        const workflow::Recipe back = workflow::recipeFromJson(json);
+        QCOMPARE(workflow::recipeToJson(back), json);
+        QCOMPARE(back.problem.objective, recipe.problem.objective);
+        QCOMPARE(back.data.generator.samples, 1234);
+        QCOMPARE(back.seed, recipe.seed);
+        QVERIFY(back.problem.success.has_value());
+        QCOMPARE(back.problem.success->toString(), std::string("f1_macro>=0.7"));
+        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson("{\"problem\": 3}"));
+        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson("not json"));
+    }
+
+    void irisLogisticRegressionRunsEndToEnd()
+    {
+        const data::Table iris = data::loadBuiltinDataset("iris");
+        const workflow::RunResult result = run(irisRecipe("logistic_regression"), iris);
+        QCOMPARE(result.trainRowCount, std::size_t(120));
+        QCOMPARE(result.testRows.size(), std::size_t(30));
+        QCOMPARE(result.pipeline->classes(), (std::vector<std::string>{"setosa", "versicolor", "virginica"}));
+        QVERIFY(result.classification.has_value());
+        QVERIFY(result.classification->accuracy > 0.85);
+        // Stratified: 10 test rows per class.
+        for (const auto& row : result.classification->confusion) {
+            std::int64_t total = 0;
+            for (auto count : row)
+                total += count;
+            QCOMPARE(total, std::int64_t(10));
+        }
+        QVERIFY(result.fit.converged);
+        QVERIFY(!result.fit.curve.empty());
+        QVERIFY(result.timings.fitSeconds >= 0.0);
+    }
+
+    void transformersAreFittedOnTrainingRowsOnly()
+    {
+        // x = row index, except that every row's x is far larger in the second half; a
+        // scaler fitted on all rows would give a different mean than one fitted on the
+        // training rows.
+        std::vector<double> x, y;
+        for (int i = 0; i < 200; ++i) {
+            x.push_back(i < 100 ? i : 1000.0 + i);
+            y.push_back(i % 2);
+        }
+        data::Table table;
+        table.addColumn(data::Column::numeric("x", x));
+        table.addColumn(data::Column::numeric("y", y));
+        workflow::Recipe recipe;
+        recipe.problem.target = "y";
+        recipe.model.name = "logistic_regression";
+        recipe.prep.testSize = 0.3;
+        const workflow::RunResult result = run(recipe, table);
+
+        std::vector<bool> isTest(200, false);
+        for (std::size_t row : result.testRows)
+            isTest[row] = true;
+        double sum = 0, sumSq = 0;
+        int n = 0;
+        for (int i = 0; i < 200; ++i)
+            if (!isTest[static_cast<std::size_t>(i)]) {
+                sum += x[static_cast<std::size_t>(i)];
+                ++n;
+            }
+        const double mean = sum / n;
+        for (int i = 0; i < 200; ++i)
+            if (!isTest[static_cast<std::size_t>(i)])
+                sumSq += (x[static_cast<std::size_t>(i)] - mean) * (x[static_cast<std::size_t>(i)] - mean);
+        const double std = std::sqrt(sumSq / n);
+
+        data::Table probe;
+        probe.addColumn(data::Column::numeric("x", {mean, mean + std}));
+        const Eigen::MatrixXd transformed = result.pipeline->transform(probe);
+        QVERIFY(std::abs(transformed(0, 0)) < 1e-9);
+        QVERIFY(std::abs(transformed(1, 0) - 1.0) < 1e-9);
+    }
+
+    void titanicPipelineImputesEncodesAndJudges()
+    {
+        const data::Table titanic = data::loadBuiltinDataset("titanic");
+        const workflow::RunResult result = run(titanicRecipe(), titanic);
+        QCOMPARE(result.trainRowCount + result.testRows.size(), std::size_t(891));
+        QCOMPARE(result.pipeline->steps().size(), std::size_t(3)); // imputer, scaler, one-hot
+        const auto& inputs = result.pipeline->inputColumns();
+        QVERIFY(std::none_of(inputs.begin(), inputs.end(), [](const auto& c) { return c.name == "alive"; }));
+        QVERIFY(std::none_of(inputs.begin(), inputs.end(), [](const auto& c) { return c.name == "survived"; }));
+        QVERIFY(result.classification->accuracy > 0.7 && result.classification->accuracy < 0.95);
+        QVERIFY(result.verdict.has_value());
+        QCOMPARE(result.verdict->value.value(), result.classification->f1Macro);
+        QCOMPARE(result.verdict->passed, result.classification->f1Macro >= 0.7);
+    }
+
+    void sameSeedSameResult()
+    {
+        const data::Table titanic = data::loadBuiltinDataset("titanic");
+        const workflow::RunResult a = run(titanicRecipe(), titanic);
+        const workflow::RunResult b = run(titanicRecipe(), titanic);
+        QCOMPARE(a.testRows, b.testRows);
+        QVERIFY(a.testPredictions.proba == b.testPredictions.proba);
+        workflow::Recipe other = titanicRecipe();
+        other.seed = 6;
+        QVERIFY(run(other, titanic).testRows != a.testRows);
+    }
+
+    void saveLoadPredictsIdentically_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("dataset");
+        QTest::newRow("logistic_regression/titanic") << "logistic_regression" << "titanic";
+        QTest::newRow("random_forest/titanic") << "random_forest" << "titanic";
+        QTest::newRow("random_forest/diabetes") << "random_forest" << "diabetes";
+        QTest::newRow("linear_regression/tips") << "linear_regression" << "tips";
+    }
+
+    void saveLoadPredictsIdentically()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, dataset);
+        const auto info = std::find_if(data::builtinDatasets().begin(), data::builtinDatasets().end(),
+                                       [&](const auto& d) { return d.name == dataset.toStdString(); });
+        QVERIFY(info != data::builtinDatasets().end());
+        const data::Table table = data::loadBuiltinDataset(info->name);
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.problem.task = *core::parseTaskType(info->task);
+        recipe.problem.target = info->target;
+        recipe.problem.success.reset();
+        recipe.prep.dropColumns = info->name == "titanic" ? std::vector<std::string>{"alive"} : std::vector<std::string>{};
+        recipe.prep.stratify = recipe.problem.task == core::TaskType::Classification;
+        recipe.model.name = model.toStdString();
+        if (recipe.model.name != "random_forest")
+            recipe.model.params.clear();
+        const workflow::RunResult result = run(recipe, table);
+
+        QTemporaryDir dir;
+        const std::string path = temporaryPath(dir, "model.stepwise");
+        io::saveModel(*result.pipeline, path);
+        const auto loaded = io::loadModel(path);
+        QCOMPARE(loaded->classes(), result.pipeline->classes());
+        QCOMPARE(loaded->featureNames(), result.pipeline->featureNames());
+        QCOMPARE(loaded->metadata().recipeJson, workflow::recipeToJson(recipe));
+        const workflow::Predictions again = loaded->predict(table.selectRows(result.testRows));
+        QCOMPARE(again.classIndex, result.testPredictions.classIndex);
+        QVERIFY(again.proba == result.testPredictions.proba);
+        QVERIFY(again.values == result.testPredictions.values);
+    }
+
+    void badModelFilesAreRefused()
+    {
+        QTemporaryDir dir;
+        const std::string foreign = temporaryPath(dir, "foreign.stepwise");
+        std::ofstream(foreign) << "PK\x03\x04 definitely a zip";
+        try {
+            io::loadModel(foreign);
+            QFAIL("expected ArchiveError");
+        } catch (const core::ArchiveError& e) {
+            QVERIFY(std::string(e.what()).find("not a Stepwise model file") != std::string::npos);
+        }
+
+        const data::Table iris = data::loadBuiltinDataset("iris");
+        const std::string good = temporaryPath(dir, "good.stepwise");
+        io::saveModel(*run(irisRecipe("logistic_regression"), iris).pipeline, good);
+        std::ifstream in(good, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+        for (std::size_t cut : {std::size_t(10), std::size_t(40), bytes.size() / 2, bytes.size() - 8}) {
+            const std::string truncated = temporaryPath(dir, "truncated.stepwise");
+            std::ofstream(truncated, std::ios::binary) << bytes.substr(0, cut);
+            QVERIFY_THROWS_EXCEPTION(core::ArchiveError, io::loadModel(truncated));
+        }
+        std::string future = bytes;
+        future[8] = 99;
+        const std::string futurePath = temporaryPath(dir, "future.stepwise");
+        std::ofstream(futurePath, std::ios::binary) << future;
+        try {
+            io::loadModel(futurePath);
+            QFAIL("expected ArchiveError");
+        } catch (const core::ArchiveError& e) {
+            QVERIFY(std::string(e.what()).find("newer Stepwise") != std::string::npos);
+        }
+        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, io::loadModel(temporaryPath(dir, "absent.stepwise")));
+    }
+
+    void predictChecksTheInputSchema()
+    {
+        const data::Table titanic = data::loadBuiltinDataset("titanic");
+        const auto pipeline = run(titanicRecipe(), titanic).pipeline;
+        // Missing column.
+        QVERIFY_THROWS_EXCEPTION(core::DataError, pipeline->predict(titanic.withoutColumns({"age"})));
+        // Text where numbers were trained.
+        data::Table wrongType = titanic.withoutColumns({"fare"});
+        wrongType.addColumn(data::Column::categoricalFromText("fare", std::vector<std::string>(891, "cheap"),
+                                                              std::vector<bool>(891, false)));
+        try {
+            pipeline->predict(wrongType);
+            QFAIL("expected DataError");
+        } catch (const core::DataError& e) {
+            QVERIFY(std::string(e.what()).find("'fare'") != std::string::npos);
+        }
+        // Extra columns (the target, the dropped leak) are ignored; missing values imputed.
+        QCOMPARE(pipeline->predict(titanic).size(), std::size_t(891));
+    }
+
+    void separateTestDataIsUsedWhole()
+    {
+        const data::Table iris = data::loadBuiltinDataset("iris");
+        std::vector<std::size_t> first, second;
+        for (std::size_t i = 0; i < 150; ++i)
+            (i % 3 == 0 ? second : first).push_back(i);
+        const data::Table train = iris.selectRows(first), test = iris.selectRows(second);
+        const workflow::RunResult result = run(irisRecipe("logistic_regression"), train, &test);
+        QVERIFY(result.separateTestData);
+        QCOMPARE(result.trainRowCount, first.size());
+        QCOMPARE(result.testRows.size(), second.size());
+
+        std::vector<bool> missing(test.rowCount(), false);
+        std::vector<std::string> labels(test.rowCount(), "daisy");
+        data::Table strange = test.withoutColumns({"species"});
+        strange.addColumn(data::Column::categoricalFromText("species", labels, missing));
+        QVERIFY_THROWS_EXCEPTION(core::DataError, run(irisRecipe("logistic_regression"), train, &strange));
+    }
+
+    void badRecipesGiveClearErrors()
+    {
+        const data::Table tips = data::loadBuiltinDataset("tips");
+        workflow::Recipe recipe;
+        recipe.problem.task = core::TaskType::Regression;
+        recipe.problem.target = "sex";
+        recipe.model.name = "linear_regression";
+        try {
+            run(recipe, tips);
+            QFAIL("expected DataError");
+        } catch (const core::DataError& e) {
+            QVERIFY(std::string(e.what()).find("regression predicts numbers") != std::string::npos);
+        }
+        recipe.problem.target = "tip";
+        recipe.prep.dropColumns = {"colour"};
+        QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, run(recipe, tips));
+        recipe.prep.dropColumns.clear();
+        recipe.model.name = "logistic_regression";
+        QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, run(recipe, tips));
+
+        data::Table oneClass;
+        oneClass.addColumn(data::Column::numeric("x", {1, 2, 3, 4}));
+        oneClass.addColumn(data::Column::numeric("y", {1, 1, 1, 1}));
+        workflow::Recipe single;
+        single.problem.target = "y";
+        single.model.name = "logistic_regression";
+        QVERIFY_THROWS_EXCEPTION(core::DataError, run(single, oneClass));
+    }
+
+    void rowsWithoutTargetAreLeftOutWithAWarning()
+    {
+        std::vector<double> x, y;
+        for (int i = 0; i < 100; ++i) {
+            x.push_back(i);
+            y.push_back(i % 10 == 0 ? std::nan("") : i % 2);
+        }
+        data::Table table;
+        table.addColumn(data::Column::numeric("x", x));
+        table.addColumn(data::Column::numeric("y", y));
+        workflow::Recipe recipe;
+        recipe.problem.target = "y";
+        recipe.model.name = "logistic_regression";
+        const workflow::RunResult result = run(recipe, table);
+        QCOMPARE(result.trainRowCount + result.testRows.size(), std::size_t(90));
+        QVERIFY(!result.warnings.empty());
+        QVERIFY(result.warnings.front().find("10 rows") != std::string::npos);
+    }
+
+    void cancelledRunThrows()
+    {
+        const data::Table iris = data::loadBuiltinDataset("iris");
+        core::TaskControl control;
+        control.cancel();
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled,
+                                 workflow::runRecipe(irisRecipe("random_forest"), iris, nullptr, control));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkflow)
+#include "tst_workflow.moc"
