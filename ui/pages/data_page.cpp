@@ -23,6 +23,7 @@
 #include "pages/synthetic_data_dialog.hpp"
 #include "session/session.hpp"
 #include "stepwise/data/builtin_datasets.hpp"
+#include "widgets/share_bar_delegate.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
 
@@ -35,10 +36,10 @@ QString shortNumber(double value)
 {
     if (!std::isfinite(value))
         return QStringLiteral("—");
-    const double magnitude = std::abs(value);
-    if (magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-3))
-        return QString::number(value, 'g', 3);
-    return QLocale().toString(value, 'f', magnitude >= 100 ? 0 : (magnitude >= 10 ? 1 : 2));
+    if (value == std::floor(value) && std::abs(value) < 1e7)
+        return QLocale().toString(qlonglong(value));
+    // Three significant digits are plenty for a summary; the table has the exact values.
+    return QLocale().toString(value, 'g', std::abs(value) >= 1000 && std::abs(value) < 1e7 ? 6 : 3);
 }
 
 QString flagTitle(const std::string& kind)
@@ -55,6 +56,14 @@ QString flagTitle(const std::string& kind)
 }
 
 } // namespace
+
+QString formatShare(double fraction)
+{
+    if (fraction > 0 && fraction < 0.001)
+        return QStringLiteral("<0.1%");
+    const double percent = fraction * 100.0;
+    return QString::number(percent, 'f', percent < 10 && percent != std::floor(percent) ? 1 : 0) + QLatin1Char('%');
+}
 
 DataPage::DataPage(Session* session, QWidget* parent)
     : WizardStepPage(session, tr("Data"),
@@ -135,8 +144,10 @@ DataPage::DataPage(Session* session, QWidget* parent)
     m_view->setWordWrap(false);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->horizontalHeader()->setDefaultSectionSize(96);
+    m_view->horizontalHeader()->setDefaultSectionSize(90);
     m_view->horizontalHeader()->setHighlightSections(false);
+    // Sizing columns to the first rows is instant and representative; all rows is not.
+    m_view->horizontalHeader()->setResizeContentsPrecision(200);
 
     m_columns->setColumnCount(5);
     m_columns->setHorizontalHeaderLabels({tr("Column"), tr("Kind"), tr("Missing"), tr("Unique"), tr("Summary")});
@@ -148,12 +159,16 @@ DataPage::DataPage(Session* session, QWidget* parent)
     m_columns->verticalHeader()->setDefaultSectionSize(m_columns->fontMetrics().height() + 6);
     m_columns->horizontalHeader()->setStretchLastSection(true);
     m_columns->horizontalHeader()->setHighlightSections(false);
+    m_columns->setItemDelegateForColumn(2, new ShareBarDelegate(QColor(0xd9, 0x77, 0x06), this));
+    m_columns->horizontalHeaderItem(2)->setToolTip(tr("Missing values (share of all rows)"));
+    m_columns->horizontalHeaderItem(3)->setToolTip(tr("Distinct values that occur"));
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_view);
     splitter->addWidget(m_columns);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({600, 410});
     splitter->setChildrenCollapsible(false);
     contentLayout()->addWidget(splitter, 1);
 
@@ -242,8 +257,12 @@ void DataPage::openGenerateDialog()
 void DataPage::refreshData()
 {
     const auto table = session()->table();
-    if (m_model->table() != table)
+    if (m_model->table() != table) {
         m_model->setTable(table);
+        m_view->resizeColumnsToContents();
+        for (int column = 0; column < m_model->columnCount(); ++column)
+            m_view->setColumnWidth(column, std::clamp(m_view->columnWidth(column) + 12, 56, 220));
+    }
     const auto& source = session()->loadedSource();
     {
         QSignalBlocker block(m_builtin);
@@ -378,23 +397,21 @@ void DataPage::refreshProfile()
             name->setToolTip(tr("The target column"));
         }
         auto* kind = new QTableWidgetItem(QString::fromStdString(column.kind));
-        auto* missing = new QTableWidgetItem(
-            column.missing == 0 ? QStringLiteral("–")
-                                : QStringLiteral("%1 (%2%)")
-                                      .arg(locale.toString(qulonglong(column.missing)))
-                                      .arg(QString::number(100.0 * double(column.missing) /
-                                                               double(std::max<std::size_t>(1, profile->rows)),
-                                                           'f', 0)));
+        const double share = double(column.missing) / double(std::max<std::size_t>(1, profile->rows));
+        auto* missing = new QTableWidgetItem(column.missing == 0 ? QStringLiteral("–")
+                                                                 : QStringLiteral("%1 · %2")
+                                                                       .arg(locale.toString(qulonglong(column.missing)),
+                                                                            formatShare(share)));
         missing->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         if (column.missing > 0)
-            missing->setForeground(QColor(0xb4, 0x53, 0x09));
+            missing->setData(Qt::UserRole, share);
         auto* unique = new QTableWidgetItem(locale.toString(qulonglong(column.unique)));
         unique->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         QString summary;
         if (column.mean) {
-            summary = tr("mean %1 · range %2 – %3")
-                          .arg(shortNumber(*column.mean), shortNumber(column.min.value_or(NAN)),
-                               shortNumber(column.max.value_or(NAN)));
+            summary = tr("%1 – %2, mean %3")
+                          .arg(shortNumber(column.min.value_or(NAN)), shortNumber(column.max.value_or(NAN)),
+                               shortNumber(*column.mean));
         } else if (!column.top.empty()) {
             QStringList tops;
             for (std::size_t i = 0; i < column.top.size() && i < 3; ++i)

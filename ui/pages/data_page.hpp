@@ -56,4 +56,7 @@ private:
     bool m_usesSettings = true;
 };
 
+/// \brief A share as a percentage: "20%", "0.2%", "<0.1%".
+QString formatShare(double fraction);
+
 } // namespace stepwise::ui

@@ -8,6 +8,7 @@
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -47,7 +48,7 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
       m_classificationView(new QWidget(this)),
       m_matrix(new ConfusionMatrixWidget(this)),
       m_scatter(new ScatterChart(this)),
-      m_reportBox(new QWidget(this)),
+      m_reportBox(nullptr),
       m_perClass(new QTableWidget(this)),
       m_report(new QPlainTextEdit(this))
 {
@@ -70,58 +71,59 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     m_metrics->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_metrics->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_metrics->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    m_metrics->verticalHeader()->setDefaultSectionSize(m_metrics->fontMetrics().height() + 10);
-    m_metrics->setMinimumWidth(230);
-    m_metrics->setMaximumWidth(300);
-    auto* metricsBox = new QWidget(this);
-    auto* metricsLayout = new QVBoxLayout(metricsBox);
-    metricsLayout->setContentsMargins(0, 0, 0, 0);
-    metricsLayout->addWidget(makeSectionTitle(tr("Metrics on the test rows"), this));
-    metricsLayout->addWidget(m_metrics, 1);
-    metricsLayout->addWidget(makeNote(tr("Hover a metric for what it means."), this));
-
-    auto* matrixBox = new QWidget(this);
-    auto* matrixLayout = new QVBoxLayout(matrixBox);
-    matrixLayout->setContentsMargins(0, 0, 0, 0);
-    matrixLayout->addWidget(makeSectionTitle(tr("Confusion matrix (test rows)"), this));
-    matrixLayout->addWidget(m_matrix, 1);
+    m_metrics->verticalHeader()->setDefaultSectionSize(m_metrics->fontMetrics().height() + 9);
+    m_metrics->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_metrics->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
 
     m_perClass->setColumnCount(5);
     m_perClass->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
     m_perClass->verticalHeader()->setVisible(false);
     m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_perClass->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_perClass->horizontalHeader()->setStretchLastSection(true);
+    m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_perClass->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_perClass->verticalHeader()->setDefaultSectionSize(m_perClass->fontMetrics().height() + 8);
     m_perClass->horizontalHeaderItem(1)->setToolTip(tr("Of the rows predicted as this class, the share that were"));
     m_perClass->horizontalHeaderItem(2)->setToolTip(tr("Of the rows that are this class, the share found"));
     m_perClass->horizontalHeaderItem(3)->setToolTip(tr("Harmonic mean of precision and recall"));
     m_perClass->horizontalHeaderItem(4)->setToolTip(tr("Number of test rows of this class"));
+    m_perClass->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    mono.setPointSizeF(font().pointSizeF() * 0.95);
     m_report->setFont(mono);
     m_report->setReadOnly(true);
     m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_report->setToolTip(tr("The same layout as scikit-learn's classification_report — paste it into notes"));
-    auto* reportLayout = new QVBoxLayout(m_reportBox);
-    reportLayout->setContentsMargins(0, 0, 0, 0);
-    reportLayout->addWidget(makeSectionTitle(tr("Per class"), this));
-    reportLayout->addWidget(m_perClass, 2);
-    reportLayout->addWidget(makeSectionTitle(tr("Text report"), this));
-    reportLayout->addWidget(m_report, 3);
-    m_reportBox->setMinimumWidth(300);
-    m_reportBox->setMaximumWidth(420);
+    m_reportBox = new QWidget(this);
+    auto* details = new QVBoxLayout(m_reportBox);
+    details->setContentsMargins(0, 0, 0, 0);
+    details->addWidget(makeSectionTitle(tr("Per class"), this));
+    details->addWidget(m_perClass);
+    details->addSpacing(6);
+    details->addWidget(makeSectionTitle(tr("Text report (as scikit-learn prints it)"), this));
+    details->addWidget(m_report, 1);
 
-    auto* classification = new QHBoxLayout(m_classificationView);
-    classification->setContentsMargins(0, 0, 0, 0);
-    classification->addWidget(matrixBox, 1);
-    classification->addWidget(m_reportBox);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(makeSectionTitle(tr("Metrics on the test rows"), this));
+    leftLayout->addWidget(m_metrics);
+    leftLayout->addWidget(makeNote(tr("Hover a metric for what it means. ★ marks your success metric."), this));
+    leftLayout->addSpacing(6);
+    leftLayout->addWidget(m_reportBox, 1);
+    leftLayout->addStretch(0);
+    left->setFixedWidth(410);
+
+    auto* matrixLayout = new QVBoxLayout(m_classificationView);
+    matrixLayout->setContentsMargins(0, 0, 0, 0);
+    matrixLayout->addWidget(makeSectionTitle(tr("Confusion matrix of the test rows"), this));
+    matrixLayout->addWidget(m_matrix, 1);
     m_views->addWidget(m_classificationView);
     m_views->addWidget(m_scatter);
 
     auto* row = new QHBoxLayout;
-    row->setSpacing(14);
-    row->addWidget(metricsBox);
+    row->setSpacing(16);
+    row->addWidget(left);
     row->addWidget(m_views, 1);
     contentLayout()->addLayout(row, 1);
 
@@ -210,6 +212,10 @@ void EvaluationPage::refresh()
         m_metrics->setItem(row, 1, cell);
     }
 
+    m_metrics->setFixedHeight(m_metrics->horizontalHeader()->sizeHint().height() +
+                              m_metrics->rowCount() * m_metrics->verticalHeader()->defaultSectionSize() +
+                              2 * m_metrics->frameWidth() + 4);
+    m_reportBox->setVisible(result->classification.has_value());
     if (result->classification) {
         m_views->setCurrentWidget(m_classificationView);
         QStringList names;
@@ -237,6 +243,10 @@ void EvaluationPage::refresh()
             support->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_perClass->setItem(row, 4, support);
         }
+        const int shownRows = std::min(m_perClass->rowCount(), 8);
+        m_perClass->setFixedHeight(m_perClass->horizontalHeader()->sizeHint().height() +
+                                   shownRows * m_perClass->verticalHeader()->defaultSectionSize() +
+                                   2 * m_perClass->frameWidth() + 4);
         m_report->setPlainText(
             QString::fromStdString(evaluation::classificationReport(*result->classification, classNames)));
     } else if (result->regression) {

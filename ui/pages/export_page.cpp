@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
@@ -43,6 +44,26 @@ QHBoxLayout* commandRow(QLineEdit* edit, QWidget* parent)
     });
     row->addWidget(edit, 1);
     row->addWidget(copy);
+    return row;
+}
+
+QHBoxLayout* commandBlock(QPlainTextEdit* edit, QWidget* parent)
+{
+    auto* row = new QHBoxLayout;
+    edit->setReadOnly(true);
+    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    edit->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    edit->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    edit->setFixedHeight(QFontMetrics(edit->font()).lineSpacing() * 3 + 14);
+    auto* copy = new QPushButton(QObject::tr("Copy"), parent);
+    copy->setObjectName(edit->objectName() + QStringLiteral("Copy"));
+    copy->setToolTip(QObject::tr("Copy the command to the clipboard"));
+    QObject::connect(copy, &QPushButton::clicked, edit, [edit] {
+        QApplication::clipboard()->setText(edit->toPlainText());
+        edit->selectAll();
+    });
+    row->addWidget(edit, 1);
+    row->addWidget(copy, 0, Qt::AlignTop);
     return row;
 }
 
@@ -118,7 +139,7 @@ ExportPage::ExportPage(Session* session, QWidget* parent)
       m_save(new QPushButton(tr("Save model…"), this)),
       m_path(new QLabel(this)),
       m_predict(new QLineEdit(this)),
-      m_train(new QLineEdit(this)),
+      m_train(new QPlainTextEdit(this)),
       m_predictNote(makeNote({}, this)),
       m_facts(new QFormLayout),
       m_factsBox(new QGroupBox(tr("What the model file contains"), this))
@@ -152,7 +173,7 @@ ExportPage::ExportPage(Session* session, QWidget* parent)
     cliLayout->addWidget(m_predictNote);
     cliLayout->addSpacing(6);
     cliLayout->addWidget(new QLabel(tr("Reproduce this training run (same recipe, same numbers):"), this));
-    cliLayout->addLayout(commandRow(m_train, this));
+    cliLayout->addLayout(commandBlock(m_train, this));
 
     m_facts->setLabelAlignment(Qt::AlignRight);
     m_facts->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -222,7 +243,7 @@ void ExportPage::saveModelTo(const QString& path) { session()->saveModel(QFileIn
 
 QString ExportPage::predictCommand() const { return m_predict->text(); }
 
-QString ExportPage::trainCommand() const { return m_train->text(); }
+QString ExportPage::trainCommand() const { return m_train->toPlainText(); }
 
 void ExportPage::refresh()
 {
@@ -253,8 +274,7 @@ void ExportPage::refresh()
     if (saved.isEmpty())
         note += tr(" Save the model first; its path replaces MODEL.stepwise.");
     m_predictNote->setText(note);
-    m_train->setText(trainCommandFor(recipe, modelArgument));
-    m_train->setCursorPosition(0);
+    m_train->setPlainText(trainCommandFor(recipe, modelArgument));
 
     while (m_facts->rowCount() > 0)
         m_facts->removeRow(0);
@@ -290,6 +310,24 @@ void ExportPage::refresh()
         addFact(tr("Trained on:"), tr("%1 rows of %2")
                                        .arg(locale.toString(qulonglong(result->trainRowCount)),
                                             QString::fromStdString(recipe.data.describe())));
+        QString score;
+        if (result->classification)
+            score = tr("accuracy %1 · F1 (macro) %2 on %3 test rows")
+                        .arg(QString::number(result->classification->accuracy, 'f', 3),
+                             QString::number(result->classification->f1Macro, 'f', 3),
+                             locale.toString(qulonglong(result->testRows.size())));
+        else if (result->regression)
+            score = tr("R² %1 · RMSE %2 on %3 test rows")
+                        .arg(QString::number(result->regression->r2, 'f', 3),
+                             QString::number(result->regression->rmse, 'g', 4),
+                             locale.toString(qulonglong(result->testRows.size())));
+        if (const auto verdict = session()->verdict())
+            score += verdict->passed ? tr(" — success criterion %1 met").arg(QString::fromStdString(verdict->criterion.toString()))
+                                     : tr(" — success criterion %1 not met").arg(QString::fromStdString(verdict->criterion.toString()));
+        addFact(tr("Scores:"), score);
+        addFact(tr("Created:"), tr("%1 by Stepwise %2")
+                                    .arg(QString::fromStdString(pipeline.metadata().createdUtc),
+                                         QString::fromStdString(pipeline.metadata().stepwiseVersion)));
     }
     updateCompleteness();
 }

@@ -8,6 +8,7 @@
 
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QPushButton;
 class QFormLayout;
 
@@ -40,7 +41,7 @@ private:
     QPushButton* m_save;
     QLabel* m_path;
     QLineEdit* m_predict;
-    QLineEdit* m_train;
+    QPlainTextEdit* m_train;
     QLabel* m_predictNote;
     QFormLayout* m_facts;
     QWidget* m_factsBox;

@@ -63,7 +63,8 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
                           "for linear models."),
                        this)),
       m_columns(new QTableWidget(this)),
-      m_count(makeNote({}, this))
+      m_count(makeNote({}, this)),
+      m_inputs(new QLabel(this))
 {
     m_standard->setObjectName(QStringLiteral("scaleStandardRadio"));
     m_minMax->setObjectName(QStringLiteral("scaleMinMaxRadio"));
@@ -94,6 +95,15 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     choices->addWidget(makeNote(tr("Both are learned from the training rows only. Categories first seen in new "
                                    "data are encoded as all-zero (one-hot) or as unknown (ordinal)."),
                                 this));
+    choices->addSpacing(8);
+    m_inputs->setObjectName(QStringLiteral("modelInputsSummary"));
+    m_inputs->setWordWrap(true);
+    m_inputs->setTextFormat(Qt::RichText);
+    m_inputs->setFrameShape(QFrame::StyledPanel);
+    m_inputs->setMargin(10);
+    m_inputs->setToolTip(tr("What the model will see after scaling and encoding (counted on all rows; the "
+                            "training part decides the exact categories)"));
+    choices->addWidget(m_inputs);
     choices->addStretch(1);
 
     auto* columnsBox = new QGroupBox(tr("Input columns"), this);
@@ -190,7 +200,8 @@ void FeaturesPage::rebuildColumns()
     const std::string& target = session()->recipe().problem.target;
     QSignalBlocker block(m_columns);
     m_columns->setRowCount(0);
-    banner()->clearMessagesWithPrefix(QStringLiteral("flag:"));
+    // Banner changes re-evaluate completeness, which reads the table: build it first.
+    QList<QPair<QString, QString>> leftOut;
     if (table) {
         for (const auto& column : table->columns()) {
             if (column.name() == target)
@@ -201,6 +212,7 @@ void FeaturesPage::rebuildColumns()
             auto* use = new QTableWidgetItem(name);
             use->setData(Qt::UserRole, name);
             use->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
+            use->setCheckState(session()->isFeatureUsed(column.name()) ? Qt::Checked : Qt::Unchecked);
             QString kind = QString::fromLatin1(data::toString(column.type()));
             QStringList notes;
             bool flagged = false;
@@ -215,10 +227,7 @@ void FeaturesPage::rebuildColumns()
                     notes << QStringLiteral("%1: %2").arg(flagNote(flag.kind), QString::fromStdString(flag.message));
                     flagged = true;
                     if (flag.kind == "target_leak" || flag.kind == "id_like")
-                        banner()->setMessage(
-                            QStringLiteral("flag:%1").arg(name), StatusBanner::Level::Warning,
-                            tr("“%1” is left out: %2 Check it again only if it will be known when predicting.")
-                                .arg(name, QString::fromStdString(flag.message)));
+                        leftOut.append({name, QString::fromStdString(flag.message)});
                 }
             }
             if (column.missingCount() > 0)
@@ -237,6 +246,15 @@ void FeaturesPage::rebuildColumns()
         }
     }
     m_columns->resizeColumnsToContents();
+    banner()->clearMessagesWithPrefix(QStringLiteral("flag:"));
+    for (const auto& [name, message] : leftOut) {
+        QString reason = message.trimmed();
+        if (!reason.endsWith(QLatin1Char('.')))
+            reason += QLatin1Char('.');
+        banner()->setMessage(QStringLiteral("flag:%1").arg(name), StatusBanner::Level::Warning,
+                             tr("“%1” starts unchecked — %2 Check it only if its value is known when you predict.")
+                                 .arg(name, reason));
+    }
     refresh();
 }
 
@@ -244,7 +262,9 @@ void FeaturesPage::refresh()
 {
     const auto& features = session()->recipe().features;
     {
-        const QSignalBlocker blocks[] = {QSignalBlocker(m_standard), QSignalBlocker(m_minMax),
+        // The button groups emit buttonToggled themselves, even when their buttons are blocked.
+        const QSignalBlocker blocks[] = {QSignalBlocker(m_standard->group()), QSignalBlocker(m_oneHot->group()),
+                                         QSignalBlocker(m_standard), QSignalBlocker(m_minMax),
                                          QSignalBlocker(m_noScaling), QSignalBlocker(m_oneHot),
                                          QSignalBlocker(m_ordinal)};
         m_standard->setChecked(features.scaling == features::Scaling::Standard);
@@ -260,6 +280,8 @@ void FeaturesPage::refresh()
         QSignalBlocker block(m_columns);
         for (int row = 0; row < m_columns->rowCount(); ++row) {
             QTableWidgetItem* item = m_columns->item(row, 0);
+            if (!item)
+                continue;
             const std::string name = item->data(Qt::UserRole).toString().toStdString();
             targetListed = targetListed || name == target;
             const bool on = session()->isFeatureUsed(name);
@@ -273,6 +295,34 @@ void FeaturesPage::refresh()
         return;
     }
     m_count->setText(tr("%1 of %2 columns used as inputs").arg(used).arg(m_columns->rowCount()));
+
+    // What the model will see: one column per number, and per category when one-hot.
+    int numeric = 0;
+    int categorical = 0;
+    std::size_t encoded = 0;
+    if (const auto table = session()->table()) {
+        for (const auto& column : table->columns()) {
+            if (!session()->isFeatureUsed(column.name()))
+                continue;
+            if (column.isNumeric()) {
+                ++numeric;
+            } else {
+                ++categorical;
+                encoded += features.encoding == features::Encoding::OneHot ? column.levels().size() : 1;
+            }
+        }
+    }
+    const std::size_t total = std::size_t(numeric) + encoded;
+    QString detail = tr("%1 numeric (%2)")
+                         .arg(numeric)
+                         .arg(features.scaling == features::Scaling::None ? tr("unscaled")
+                              : features.scaling == features::Scaling::Standard ? tr("standardised")
+                                                                                 : tr("scaled to 0–1"));
+    if (categorical > 0)
+        detail += features.encoding == features::Encoding::OneHot
+                      ? tr(" + %1 categorical → %2 one-hot columns").arg(categorical).arg(encoded)
+                      : tr(" + %1 categorical → %1 ordinal codes").arg(categorical);
+    m_inputs->setText(tr("<b>The model will see about %1 inputs</b><br>%2").arg(total).arg(detail));
     updateCompleteness();
 }
 
@@ -281,7 +331,8 @@ QString FeaturesPage::incompleteReason() const
     if (!session()->table())
         return tr("load data on the Data step first.");
     for (int row = 0; row < m_columns->rowCount(); ++row) {
-        if (m_columns->item(row, 0)->checkState() == Qt::Checked)
+        const QTableWidgetItem* item = m_columns->item(row, 0);
+        if (item && item->checkState() == Qt::Checked)
             return {};
     }
     return tr("check at least one input column.");

@@ -39,6 +39,7 @@ private:
     QRadioButton* m_ordinal;
     QTableWidget* m_columns;
     QLabel* m_count;
+    QLabel* m_inputs;
 };
 
 } // namespace stepwise::ui

@@ -22,6 +22,9 @@
 #include <limits>
 
 #include "session/session.hpp"
+#include "pages/data_page.hpp"
+#include "widgets/share_bar_delegate.hpp"
+#include "widgets/split_bar.hpp"
 #include "widgets/status_banner.hpp"
 
 namespace stepwise::ui {
@@ -50,6 +53,8 @@ PrepPage::PrepPage(Session* session, QWidget* parent)
       m_missingNote(makeNote({}, this)),
       m_testSize(new QDoubleSpinBox(this)),
       m_splitNote(makeNote({}, this)),
+      m_splitBar(new SplitBar(this)),
+      m_rowsNote(makeNote({}, this)),
       m_stratify(new QCheckBox(tr("Stratify: keep the class balance in both parts"), this)),
       m_seed(new QSpinBox(this))
 {
@@ -103,15 +108,20 @@ PrepPage::PrepPage(Session* session, QWidget* parent)
     missingLayout->addWidget(m_dropRows);
     missingLayout->addSpacing(4);
     m_missing->setColumnCount(4);
-    m_missing->setHorizontalHeaderLabels({tr("Column with gaps"), tr("Kind"), tr("Missing"), tr("What happens")});
+    m_missing->setHorizontalHeaderLabels({tr("Column with gaps"), tr("Kind"), tr("Missing"), tr("Filled with")});
+    m_missing->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_missing->verticalHeader()->setVisible(false);
     m_missing->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_missing->setSelectionMode(QAbstractItemView::NoSelection);
     m_missing->setFocusPolicy(Qt::NoFocus);
     m_missing->horizontalHeader()->setStretchLastSection(true);
-    m_missing->verticalHeader()->setDefaultSectionSize(m_missing->fontMetrics().height() + 6);
-    missingLayout->addWidget(m_missing, 1);
+    m_missing->verticalHeader()->setDefaultSectionSize(m_missing->fontMetrics().height() + 8);
+    m_missing->setItemDelegateForColumn(2, new ShareBarDelegate(QColor(0xd9, 0x77, 0x06), this));
+    m_missing->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_missing->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     missingLayout->addWidget(m_missingNote);
+    missingLayout->addWidget(m_missing);
+    missingLayout->addWidget(m_rowsNote);
 
     auto* splitBox = new QGroupBox(tr("Train / test split"), this);
     auto* splitLayout = new QVBoxLayout(splitBox);
@@ -123,23 +133,28 @@ PrepPage::PrepPage(Session* session, QWidget* parent)
                               "gives a steadier estimate but less to learn from."));
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_seed->setToolTip(tr("Fixes the shuffling of the split and the model's randomness: same seed, same result."));
+    m_testSize->setMaximumWidth(110);
+    m_seed->setMaximumWidth(130);
     form->addRow(tr("Test size:"), m_testSize);
-    form->addRow(QString(), m_splitNote);
     form->addRow(tr("Seed:"), m_seed);
     splitLayout->addLayout(form);
+    splitLayout->addSpacing(6);
+    splitLayout->addWidget(m_splitBar);
+    splitLayout->addWidget(m_splitNote);
+    splitLayout->addSpacing(6);
     m_stratify->setToolTip(tr("Each class keeps its share in the training and the test part — important for "
                               "small or unbalanced classes. Classification only."));
     splitLayout->addWidget(m_stratify);
     splitLayout->addWidget(makeNote(tr("Imputation values, scaling and encodings are learned from the training "
                                        "part only, then applied to the test part — so the test stays unseen."),
                                     this));
-    splitLayout->addStretch(1);
     splitBox->setMinimumWidth(340);
 
     auto* row = new QHBoxLayout;
-    row->addWidget(missingBox, 3);
-    row->addWidget(splitBox, 2);
-    contentLayout()->addLayout(row, 1);
+    row->addWidget(missingBox, 3, Qt::AlignTop);
+    row->addWidget(splitBox, 2, Qt::AlignTop);
+    contentLayout()->addLayout(row);
+    contentLayout()->addStretch(1);
 
     setLearnText(tr("<p><b>Missing values</b> must be handled before most models can train. Filling in "
                     "(<i>imputing</i>) keeps every row; the <b>median</b> is robust to outliers.</p>"
@@ -184,7 +199,9 @@ void PrepPage::refresh()
     const auto& recipe = session()->recipe();
     const auto& prep = recipe.prep;
     {
-        const QSignalBlocker blocks[] = {QSignalBlocker(m_impute),        QSignalBlocker(m_dropRows),
+        // The button group emits buttonToggled itself, even when its buttons are blocked.
+        const QSignalBlocker blocks[] = {QSignalBlocker(m_impute->group()), QSignalBlocker(m_impute),
+                                         QSignalBlocker(m_dropRows),
                                          QSignalBlocker(m_numeric),       QSignalBlocker(m_numericValue),
                                          QSignalBlocker(m_categorical),   QSignalBlocker(m_categoricalValue),
                                          QSignalBlocker(m_testSize),      QSignalBlocker(m_stratify),
@@ -217,19 +234,26 @@ void PrepPage::refresh()
     banner()->clearMessage(QStringLiteral("drop-rows"));
     if (!table) {
         m_splitNote->setText(tr("Load data to see the sizes."));
+        m_splitBar->setCounts(0, 0);
         m_missingNote->setText(tr("Load data on the Data step to see which columns have gaps."));
+        m_missing->setVisible(false);
+        m_rowsNote->clear();
         updateCompleteness();
         return;
     }
 
     const std::size_t rows = table->rowCount();
+    const std::size_t withGaps = session()->rowsWithMissingFeatures();
     std::size_t usedRows = rows;
     if (prep.dropMissingRows)
-        usedRows = rows - session()->rowsWithMissingFeatures();
+        usedRows = rows - withGaps;
+    if (table->hasColumn(recipe.problem.target))
+        usedRows -= std::min(usedRows, table->column(recipe.problem.target).missingCount());
     const std::size_t test = testRows(usedRows, prep.testSize);
-    m_splitNote->setText(tr("about %1 test rows · %2 training rows")
-                             .arg(locale.toString(qulonglong(test)),
-                                  locale.toString(qulonglong(usedRows > test ? usedRows - test : 0))));
+    m_splitBar->setCounts(usedRows > test ? usedRows - test : 0, test);
+    m_splitNote->setText(prep.stratify && classification
+                             ? tr("Both parts keep the class shares of the target.")
+                             : tr("Rows are assigned at random; the seed fixes which."));
 
     const auto numericRule = m_numeric->currentText().toLower();
     const auto categoricalRule = m_categorical->currentText().toLower();
@@ -243,25 +267,26 @@ void PrepPage::refresh()
         const bool used = session()->isFeatureUsed(column.name());
         QString what;
         if (isTarget)
-            what = tr("rows without a target are left out");
+            what = tr("target: rows left out");
         else if (!used)
-            what = tr("not used as a feature");
+            what = tr("not an input");
         else if (prep.dropMissingRows)
-            what = tr("these rows are dropped");
+            what = tr("rows dropped");
         else if (column.isNumeric())
             what = prep.imputation.numeric == prep::NumericImputation::Constant
                        ? tr("filled with %1").arg(prep.imputation.numericConstant)
-                       : tr("filled with the %1 of the training rows").arg(numericRule);
+                       : tr("training %1").arg(numericRule);
         else
             what = prep.imputation.categorical == prep::CategoricalImputation::Constant
                        ? tr("filled with “%1”").arg(QString::fromStdString(prep.imputation.categoricalConstant))
-                       : tr("filled with the most frequent category");
+                       : tr("most frequent value");
         auto* name = new QTableWidgetItem(QString::fromStdString(column.name()));
         auto* kind = new QTableWidgetItem(QString::fromLatin1(data::toString(column.type())));
-        auto* count = new QTableWidgetItem(QStringLiteral("%1 (%2%)")
-                                               .arg(locale.toString(qulonglong(missing)))
-                                               .arg(QString::number(100.0 * double(missing) / double(rows), 'f', 1)));
+        const double share = double(missing) / double(rows);
+        auto* count = new QTableWidgetItem(
+            QStringLiteral("%1 · %2").arg(locale.toString(qulonglong(missing)), formatShare(share)));
         count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        count->setData(Qt::UserRole, share);
         auto* effect = new QTableWidgetItem(what);
         if (!used || isTarget) {
             for (QTableWidgetItem* item : {name, kind, count, effect})
@@ -273,12 +298,25 @@ void PrepPage::refresh()
         m_missing->setItem(row, 3, effect);
     }
     m_missing->resizeColumnsToContents();
+    m_missing->setColumnWidth(2, std::max(m_missing->columnWidth(2), 130));
     m_missing->setVisible(m_missing->rowCount() > 0);
+    const int visibleRows = std::min(m_missing->rowCount(), 12);
+    m_missing->setFixedHeight(m_missing->horizontalHeader()->sizeHint().height() +
+                              visibleRows * m_missing->verticalHeader()->defaultSectionSize() +
+                              2 * m_missing->frameWidth() + 4);
     if (m_missing->rowCount() == 0) {
         m_missingNote->setText(tr("No column has missing values — nothing to fill in."));
+        m_rowsNote->clear();
     } else {
-        m_missingNote->setText(tr("%n column(s) with gaps, %1 missing values in all.", nullptr, m_missing->rowCount())
-                                   .arg(locale.toString(qulonglong(table->missingCount()))));
+        const int columns = m_missing->rowCount();
+        m_missingNote->setText((columns == 1 ? tr("1 column has gaps") : tr("%1 columns have gaps").arg(columns)) +
+                               tr(", %1 missing values in all:").arg(locale.toString(qulonglong(table->missingCount()))));
+        m_rowsNote->setText(
+            tr("%1 of %2 rows (%3) have a gap in a used input column. Filling in keeps them; dropping them leaves "
+               "%4 rows.")
+                .arg(locale.toString(qulonglong(withGaps)), locale.toString(qulonglong(rows)),
+                     formatShare(double(withGaps) / double(std::max<std::size_t>(rows, 1))),
+                     locale.toString(qulonglong(rows - withGaps))));
     }
     if (prep.dropMissingRows && usedRows < rows) {
         const double kept = double(usedRows) / double(std::max<std::size_t>(rows, 1));

@@ -15,6 +15,8 @@ class QTableWidget;
 
 namespace stepwise::ui {
 
+class SplitBar;
+
 /// \brief Edits `recipe.prep` (imputation or dropping rows, test size, stratify) and
 /// `recipe.seed`, next to a table of the columns that have missing values.
 class PrepPage : public WizardStepPage {
@@ -38,6 +40,8 @@ private:
     QLabel* m_missingNote;
     QDoubleSpinBox* m_testSize;
     QLabel* m_splitNote;
+    SplitBar* m_splitBar;
+    QLabel* m_rowsNote;
     QCheckBox* m_stratify;
     QSpinBox* m_seed;
 };

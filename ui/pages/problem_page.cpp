@@ -17,6 +17,7 @@
 
 #include "session/session.hpp"
 #include "stepwise/evaluation/success.hpp"
+#include "widgets/recipe_summary.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -49,7 +50,8 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
       m_metric(new QComboBox(this)),
       m_comparator(new QLabel(this)),
       m_threshold(new QDoubleSpinBox(this)),
-      m_metricHelp(makeNote({}, this))
+      m_metricHelp(makeNote({}, this)),
+      m_summary(new RecipeSummary(this))
 {
     m_classification->setObjectName(QStringLiteral("classificationRadio"));
     m_regression->setObjectName(QStringLiteral("regressionRadio"));
@@ -109,6 +111,7 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     successLayout->addWidget(m_threshold, 1, 2);
     successLayout->addWidget(m_metricHelp, 2, 0, 1, 4);
     successLayout->setColumnStretch(3, 1);
+    successLayout->setRowStretch(3, 1);
     m_metric->setMinimumWidth(220);
     m_threshold->setMinimumWidth(110);
 
@@ -117,6 +120,8 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     top->addWidget(successBox, 3);
     contentLayout()->addWidget(goalBox);
     contentLayout()->addLayout(top);
+    contentLayout()->addSpacing(6);
+    contentLayout()->addWidget(m_summary);
     contentLayout()->addStretch(1);
 
     setLearnText(tr("<p>Every project starts with a question. <b>Classification</b> answers <i>which one?</i>; "
@@ -263,6 +268,7 @@ void ProblemPage::refresh()
         m_metricHelp->setText(QString::fromStdString(metric.help));
         m_metric->setToolTip(QString::fromStdString(metric.help));
     }
+    m_summary->setRecipe(session()->recipe(), session()->table() != nullptr);
     updateCompleteness();
 }
 

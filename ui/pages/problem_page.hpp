@@ -13,6 +13,8 @@ class QRadioButton;
 
 namespace stepwise::ui {
 
+class RecipeSummary;
+
 /// \brief Edits `recipe.problem`: task type, objective, target column (the same field
 /// the Data page edits) and the optional success criterion.
 class ProblemPage : public WizardStepPage {
@@ -38,6 +40,7 @@ private:
     QLabel* m_comparator;
     QDoubleSpinBox* m_threshold;
     QLabel* m_metricHelp;
+    RecipeSummary* m_summary;
 };
 
 } // namespace stepwise::ui

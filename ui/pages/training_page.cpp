@@ -33,6 +33,15 @@ const models::ModelInfo* findInfo(const std::string& name)
     return it == registry.end() ? nullptr : &*it;
 }
 
+/// Bold title, and on a second, muted line which rows the matrix counts.
+QString matrixCaption(const QString& title, const QString& measuredOn)
+{
+    const QString rows = measuredOn.isEmpty() ? QObject::tr("appears while a classifier trains")
+                                              : QObject::tr("measured on %1").arg(measuredOn);
+    return QStringLiteral("<b>%1</b><br><span style='color:gray'>%2</span>")
+        .arg(title.toHtmlEscaped(), rows.toHtmlEscaped());
+}
+
 QStringList toQStringList(const std::vector<std::string>& values)
 {
     QStringList list;
@@ -83,16 +92,18 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Let the group box show through instead of the viewport's own background.
+    scroll->viewport()->setAutoFillBackground(false);
+    m_form->setAutoFillBackground(false);
     paramsLayout->addWidget(scroll, 1);
     paramsLayout->addWidget(makeNote(tr("Hover a name for what it does. Empty fields use the default."), this));
     paramsLayout->addWidget(m_reset, 0, Qt::AlignLeft);
-    paramsBox->setMinimumWidth(330);
-    paramsBox->setMaximumWidth(400);
+    paramsBox->setFixedWidth(318);
 
     auto* matrixLayout = new QVBoxLayout(m_matrixBox);
     matrixLayout->setContentsMargins(0, 0, 0, 0);
     m_matrixCaption->setWordWrap(true);
-    m_matrixCaption->setFont(bold);
+    m_matrixCaption->setTextFormat(Qt::RichText);
     m_matrix->setModeToggleVisible(false);
     matrixLayout->addWidget(m_matrixCaption);
     matrixLayout->addWidget(m_matrix, 1);
@@ -103,6 +114,7 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     live->setChildrenCollapsible(false);
     live->setStretchFactor(0, 1);
     live->setStretchFactor(1, 1);
+    live->setSizes({340, 340});
     m_chart->setMinimumWidth(260);
     m_matrixBox->setMinimumWidth(240);
 
@@ -164,7 +176,7 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
         banner()->clearMessagesWithPrefix(QStringLiteral("train"));
         m_chart->reset(tr("Waiting for the first training step…"));
         m_matrix->clear(tr("The confusion matrix appears after the first training step."));
-        m_matrixCaption->setText(tr("Live confusion matrix"));
+        m_matrixCaption->setText(matrixCaption(tr("Live confusion matrix"), {}));
         refreshButtons();
     });
     connect(task, &BackgroundTask::trainingUpdated, this, &TrainingPage::onTrainingUpdate);
@@ -191,7 +203,7 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     validateParams();
     refreshButtons();
     m_matrix->clear(tr("The confusion matrix appears while a classifier trains."));
-    m_matrixCaption->setText(tr("Live confusion matrix"));
+    m_matrixCaption->setText(matrixCaption(tr("Live confusion matrix"), {}));
 }
 
 void TrainingPage::initializePage()
@@ -282,9 +294,7 @@ void TrainingPage::onTrainingUpdate(const TrainingUpdate& update)
         if (names.size() != int(update.confusion.size()))
             names.clear();
         m_matrix->setMatrix(update.confusion, names);
-        m_matrixCaption->setText(update.measuredOn.isEmpty()
-                                     ? tr("Live confusion matrix")
-                                     : tr("Live confusion matrix · measured on %1").arg(update.measuredOn));
+        m_matrixCaption->setText(matrixCaption(tr("Live confusion matrix"), update.measuredOn));
     }
 }
 
@@ -304,8 +314,8 @@ void TrainingPage::showResultViews()
         if (names.size() != int(withMatrix->confusion.size()))
             names.clear();
         m_matrix->setMatrix(withMatrix->confusion, names);
-        m_matrixCaption->setText(tr("Confusion matrix at the end of training · measured on %1")
-                                     .arg(QString::fromStdString(withMatrix->measuredOn)));
+        m_matrixCaption->setText(matrixCaption(tr("Confusion matrix after training"),
+                                               QString::fromStdString(withMatrix->measuredOn)));
     }
 }
 
@@ -334,14 +344,16 @@ void TrainingPage::onResult()
                                                         result->timings.predictSeconds) *
                                                        1000)),
                                   score));
-    if (!result->fit.converged)
-        banner()->setMessage(QStringLiteral("train-converge"), StatusBanner::Level::Warning,
-                             tr("The model did not converge: %1 — raise max_iter or scale the features.")
-                                 .arg(QString::fromStdString(result->fit.message)));
     int index = 0;
-    for (const auto& warning : result->warnings)
-        banner()->setMessage(QStringLiteral("train-warning-%1").arg(index++), StatusBanner::Level::Info,
-                             QString::fromStdString(warning));
+    for (const auto& warning : result->warnings) {
+        // Not converging deserves attention; the other notes (rows left out, …) inform.
+        const bool convergence = !result->fit.converged && warning == result->fit.message;
+        banner()->setMessage(QStringLiteral("train-warning-%1").arg(index++),
+                             convergence ? StatusBanner::Level::Warning : StatusBanner::Level::Info,
+                             convergence ? tr("The model did not converge: %1 — raise max_iter or scale the features.")
+                                               .arg(QString::fromStdString(warning))
+                                         : QString::fromStdString(warning));
+    }
     refreshButtons();
 }
 

@@ -10,7 +10,7 @@
 #include "stepwise/io/model_archive.hpp"
 #include "stepwise/models/registry.hpp"
 
-Q_LOGGING_CATEGORY(lcSession, "stepwise.session")
+Q_LOGGING_CATEGORY(lcSession, "stepwise.session", QtWarningMsg)
 
 namespace stepwise::ui {
 namespace {
@@ -259,7 +259,7 @@ void Session::loadData(const data::DataSource& source)
             m_featureDecisions.clear();
             m_autoDropped.clear();
             applyProfileDefaults();
-            qCInfo(lcSession) << "loaded" << QString::fromStdString(source.describe()) << m_table->rowCount() << "rows";
+            qCDebug(lcSession) << "loaded" << QString::fromStdString(source.describe()) << m_table->rowCount() << "rows";
             emit dataChanged();
             emit profileChanged();
             changed();
@@ -355,6 +355,11 @@ std::optional<evaluation::SuccessVerdict> Session::verdict() const
     if (!m_result || !m_recipe.problem.success)
         return std::nullopt;
     const auto& criterion = *m_recipe.problem.success;
+    // After a change of task the criterion names a metric the old result does not have.
+    const auto resultTask = m_result->classification ? core::TaskType::Classification : core::TaskType::Regression;
+    const auto& known = evaluation::metricsFor(resultTask);
+    if (std::none_of(known.begin(), known.end(), [&](const auto& m) { return m.name == criterion.metric; }))
+        return std::nullopt;
     if (m_result->classification)
         return evaluation::judge(criterion, evaluation::metricValue(*m_result->classification, criterion.metric));
     if (m_result->regression)

@@ -9,7 +9,7 @@
 #include "stepwise/core/errors.hpp"
 #include "tasks/progress_relay.hpp"
 
-Q_LOGGING_CATEGORY(lcTasks, "stepwise.tasks")
+Q_LOGGING_CATEGORY(lcTasks, "stepwise.tasks", QtWarningMsg)
 
 namespace stepwise::ui {
 

@@ -282,7 +282,9 @@ void ConfusionMatrixWidget::paintEvent(QPaintEvent*)
     // Cells: main number, then the secondary one if there is room.
     QFont cellFont = base;
     cellFont.setBold(true);
-    if (g.cell >= 70)
+    if (g.cell >= 110)
+        cellFont.setPointSizeF(base.pointSizeF() * 1.5);
+    else if (g.cell >= 70)
         cellFont.setPointSizeF(base.pointSizeF() * 1.2);
     const QFontMetricsF cellFm(cellFont);
     const QFontMetricsF smallFm(small);
@@ -368,8 +370,10 @@ void ConfusionMatrixWidget::paintEvent(QPaintEvent*)
 
     // Footer: how to read it.
     const qreal swatch = smallFm.height() * 0.7;
-    const QString note = m_mode == Mode::Counts ? tr("correct predictions · rows = actual class · % of the row")
-                                                 : tr("correct predictions · shading = share of the actual class");
+    QString note = m_mode == Mode::Counts ? tr("correct predictions · rows = actual class · % of the row")
+                                           : tr("correct predictions · shading = share of the actual class");
+    if (swatch + 6 + smallFm.horizontalAdvance(note) > g.footer.width())
+        note = tr("correct predictions");
     const qreal noteWidth = swatch + 6 + smallFm.horizontalAdvance(note);
     const qreal nx = std::max(g.footer.left(), g.grid.center().x() - noteWidth / 2);
     const QRectF swatchRect(nx, g.footer.center().y() - swatch / 2, swatch, swatch);

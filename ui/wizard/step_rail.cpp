@@ -222,7 +222,7 @@ StepRail::StepRail(const QStringList& steps, QWidget* parent) : QWidget(parent),
     nameFont.setBold(true);
     nameFont.setPointSizeF(nameFont.pointSizeF() * 1.35);
     name->setFont(nameFont);
-    auto* tagline = new QLabel(tr("machine learning, step by step"), this);
+    auto* tagline = new QLabel(tr("ML workbench"), this);
     QFont small = tagline->font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     tagline->setFont(small);
@@ -269,13 +269,14 @@ void StepRail::addTaskPanel(TaskProgressPanel* panel) { m_tasks->addWidget(panel
 void StepRail::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
     const QColor window = palette().color(QPalette::Window);
     // A slightly deeper shade than the page sets the rail apart in light and dark themes.
-    p.fillRect(rect(), window.lightness() > 128 ? window.darker(104) : window.lighter(118));
     QColor edge = palette().color(QPalette::Mid);
-    edge.setAlphaF(0.6);
+    edge.setAlphaF(0.45);
     p.setPen(edge);
-    p.drawLine(rect().topRight(), rect().bottomRight());
+    p.setBrush(window.lightness() > 128 ? window.darker(104) : window.lighter(118));
+    p.drawRoundedRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);
 }
 
 } // namespace stepwise::ui

@@ -98,8 +98,10 @@ void TrainingChart::setAxes(const QString& stepName, const QString& metricName, 
     m_totalSteps = std::max(m_totalSteps, totalSteps);
     const QString step = stepName.isEmpty() ? tr("step") : stepName;
     m_x->setTitleText(capitalised(step));
-    m_y->setTitleText(measuredOn.isEmpty() ? capitalised(metricName)
-                                           : tr("%1 (%2)").arg(capitalised(metricName), measuredOn));
+    // "out-of-bag accuracy" measured on "out-of-bag rows" needs no second mention.
+    const QString firstWord = measuredOn.section(QLatin1Char(' '), 0, 0);
+    const bool said = firstWord.isEmpty() || metricName.contains(firstWord, Qt::CaseInsensitive);
+    m_y->setTitleText(said ? capitalised(metricName) : tr("%1 (%2)").arg(capitalised(metricName), measuredOn));
     m_chart->setTitle(tr("%1 by %2").arg(capitalised(metricName), step));
 }
 

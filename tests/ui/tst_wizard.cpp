@@ -1,0 +1,282 @@
+// The wizard end to end: all seven steps on builtin:iris with the real widgets —
+// Next enablement rules, background loading and training, the evaluation page showing
+// the run's numbers, and a saved model that loads back.
+#include <QtTest>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+
+#include "models/table_model.hpp"
+#include "pages/data_page.hpp"
+#include "pages/evaluation_page.hpp"
+#include "pages/export_page.hpp"
+#include "pages/features_page.hpp"
+#include "pages/problem_page.hpp"
+#include "pages/training_page.hpp"
+#include "session/session.hpp"
+#include "stepwise/io/model_archive.hpp"
+#include "widgets/confusion_matrix_widget.hpp"
+#include "widgets/status_banner.hpp"
+#include "widgets/verdict_badge.hpp"
+#include "wizard/main_wizard.hpp"
+#include "wizard/step_rail.hpp"
+
+using namespace stepwise;
+using stepwise::ui::MainWizard;
+
+class TestWizard : public QObject {
+    Q_OBJECT
+
+private:
+    template<typename T>
+    T* find(QWidget* root, const char* name)
+    {
+        T* widget = root->findChild<T*>(QString::fromLatin1(name));
+        if (!widget)
+            qFatal("no widget named %s", name);
+        return widget;
+    }
+    static bool nextEnabled(MainWizard& wizard) { return wizard.button(QWizard::NextButton)->isEnabled(); }
+    static void clickNext(MainWizard& wizard, int expected)
+    {
+        QVERIFY2(nextEnabled(wizard), qPrintable(wizard.stepPage(wizard.currentId())->incompleteReason()));
+        wizard.button(QWizard::NextButton)->click();
+        QCOMPARE(wizard.currentId(), expected);
+    }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void walksAllSevenSteps()
+    {
+        MainWizard wizard(false);
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        ui::Session* session = wizard.session();
+        QCOMPARE(wizard.windowTitle(), QStringLiteral("Stepwise"));
+        // Building the pages must not rewrite the recipe's defaults.
+        QCOMPARE(session->recipe().prep.testSize, workflow::PrepSpec{}.testSize);
+        QCOMPARE(session->recipe().features.scaling, workflow::FeatureSpec{}.scaling);
+        QCOMPARE(session->recipe().prep.imputation.numeric, prep::ImputationSpec{}.numeric);
+
+        // 1 Problem: Next waits for the objective, and says so.
+        QCOMPARE(wizard.currentId(), int(MainWizard::ProblemId));
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(wizard.problemPage()->hintText().contains(QStringLiteral("objective")));
+        find<QRadioButton>(&wizard, "classificationRadio")->click();
+        QTest::keyClicks(find<QLineEdit>(&wizard, "objectiveEdit"), QStringLiteral("Tell iris species apart"));
+        QVERIFY(nextEnabled(wizard));
+        QVERIFY(wizard.problemPage()->hintText().isEmpty());
+        find<QCheckBox>(&wizard, "successCheck")->setChecked(true);
+        auto* metric = find<QComboBox>(&wizard, "metricCombo");
+        metric->setCurrentIndex(metric->findData(QStringLiteral("accuracy")));
+        find<QDoubleSpinBox>(&wizard, "thresholdSpin")->setValue(0.8);
+        QVERIFY(session->recipe().problem.success.has_value());
+        QCOMPARE(session->recipe().problem.success->metric, std::string("accuracy"));
+        QCOMPARE(session->recipe().problem.success->threshold, 0.8);
+        QVERIFY(session->recipe().problem.success->atLeast);
+        clickNext(wizard, MainWizard::DataId);
+
+        // 2 Data: nothing loaded yet, so no Next; a builtin loads in the background
+        // and brings its suggested target.
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(wizard.dataPage()->hintText().contains(QStringLiteral("load")));
+        QSignalSpy loaded(session, &ui::Session::dataChanged);
+        auto* builtin = find<QComboBox>(&wizard, "builtinCombo");
+        builtin->setCurrentIndex(builtin->findData(QStringLiteral("iris")));
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(session->table());
+        QCOMPARE(session->table()->rowCount(), std::size_t(150));
+        QCOMPARE(session->recipe().problem.target, std::string("species"));
+        QCOMPARE(session->recipe().data.kind, data::DataSourceKind::Builtin);
+        const QString summary = find<QLabel>(&wizard, "dataSummary")->text();
+        QVERIFY2(summary.contains(QStringLiteral("150 rows × 5 columns")), qPrintable(summary));
+        auto* view = find<QTableView>(&wizard, "dataTable");
+        QCOMPARE(view->model()->rowCount(), 150);
+        QCOMPARE(view->model()->columnCount(), 5);
+        QCOMPARE(find<QComboBox>(&wizard, "dataTargetCombo")->currentText(), QStringLiteral("species"));
+        QVERIFY(nextEnabled(wizard));
+        // Regression needs a numeric target: the page refuses and says why.
+        const auto success = session->recipe().problem.success;
+        session->setTask(core::TaskType::Regression);
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(wizard.dataPage()->hintText().contains(QStringLiteral("numeric")));
+        session->setTask(core::TaskType::Classification);
+        session->setSuccess(success);
+        QVERIFY(nextEnabled(wizard));
+        // The target combo on the Problem page is the same recipe field.
+        find<QComboBox>(&wizard, "dataTargetCombo")->setCurrentText(QStringLiteral("petal_width"));
+        QCOMPARE(session->recipe().problem.target, std::string("petal_width"));
+        QCOMPARE(find<QComboBox>(&wizard, "problemTargetCombo")->currentText(), QStringLiteral("petal_width"));
+        find<QComboBox>(&wizard, "dataTargetCombo")->setCurrentText(QStringLiteral("species"));
+        QCOMPARE(session->recipe().problem.target, std::string("species"));
+        clickNext(wizard, MainWizard::PrepId);
+
+        // 3 Prep.
+        auto* numeric = find<QComboBox>(&wizard, "numericImputeCombo");
+        numeric->setCurrentIndex(numeric->findData(int(prep::NumericImputation::Median)));
+        find<QDoubleSpinBox>(&wizard, "testSizeSpin")->setValue(0.25);
+        find<QCheckBox>(&wizard, "stratifyCheck")->setChecked(true);
+        find<QSpinBox>(&wizard, "seedSpin")->setValue(7);
+        QCOMPARE(session->recipe().prep.imputation.numeric, prep::NumericImputation::Median);
+        QCOMPARE(session->recipe().prep.testSize, 0.25);
+        QVERIFY(session->recipe().prep.stratify);
+        QCOMPARE(session->recipe().seed, std::uint64_t(7));
+        clickNext(wizard, MainWizard::FeaturesId);
+
+        // 4 Features: the target is not offered; no inputs means no Next.
+        QCOMPARE(wizard.featuresPage()->columnCount(), 4);
+        QVERIFY(!wizard.featuresPage()->isChecked(QStringLiteral("species")));
+        find<QPushButton>(&wizard, "useNoneButton")->click();
+        QVERIFY(!nextEnabled(wizard));
+        QCOMPARE(session->recipe().prep.dropColumns.size(), std::size_t(4));
+        find<QPushButton>(&wizard, "useAllButton")->click();
+        QVERIFY(nextEnabled(wizard));
+        QVERIFY(session->recipe().prep.dropColumns.empty());
+        find<QRadioButton>(&wizard, "scaleStandardRadio")->click();
+        find<QRadioButton>(&wizard, "encodeOneHotRadio")->click();
+        clickNext(wizard, MainWizard::TrainingId);
+
+        // 5 Training: Next waits for a result; a bad parameter blocks Train with the
+        // engine's own message.
+        auto* model = find<QComboBox>(&wizard, "modelCombo");
+        model->setCurrentIndex(model->findData(QStringLiteral("logistic_regression")));
+        QCOMPARE(session->recipe().model.name, std::string("logistic_regression"));
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(wizard.trainingPage()->hintText().contains(QStringLiteral("Train")));
+        auto* c = qobject_cast<QLineEdit*>(wizard.findChild<QWidget*>(QStringLiteral("param_C")));
+        QVERIFY(c);
+        c->setText(QStringLiteral("-1"));
+        QVERIFY(!wizard.trainingPage()->trainButton()->isEnabled());
+        QVERIFY(wizard.trainingPage()->banner()->hasError());
+        QVERIFY(wizard.trainingPage()->banner()->text().contains(QStringLiteral("C")));
+        c->setText(QString());
+        QVERIFY(wizard.trainingPage()->trainButton()->isEnabled());
+        QVERIFY(!wizard.trainingPage()->banner()->hasError());
+
+        QSignalSpy result(session, &ui::Session::resultChanged);
+        QTest::mouseClick(wizard.trainingPage()->trainButton(), Qt::LeftButton);
+        QVERIFY(result.wait(60000));
+        QVERIFY(session->hasCurrentResult());
+        QVERIFY(nextEnabled(wizard));
+        const auto run = session->result();
+        QVERIFY(run->classification.has_value());
+        QCOMPARE(run->pipeline->classes(), (std::vector<std::string>{"setosa", "versicolor", "virginica"}));
+        QCOMPARE(run->testRows.size(), std::size_t(38));  // ceil(0.25 × 150)
+        // Changing the recipe invalidates the result; changing it back restores it.
+        find<QSpinBox>(&wizard, "seedSpin")->setValue(8);
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(wizard.trainingPage()->hintText().contains(QStringLiteral("changed")));
+        find<QSpinBox>(&wizard, "seedSpin")->setValue(7);
+        QVERIFY(nextEnabled(wizard));
+        // Objective and success criterion do not change what is trained.
+        session->setObjective(QStringLiteral("Tell iris species apart, quickly"));
+        QVERIFY(session->hasCurrentResult());
+        clickNext(wizard, MainWizard::EvaluationId);
+
+        // 6 Evaluation: the page shows this run's numbers.
+        QTableWidget* metrics = wizard.evaluationPage()->metricsTable();
+        int accuracyRow = -1;
+        for (int row = 0; row < metrics->rowCount(); ++row) {
+            if (metrics->item(row, 0)->data(Qt::UserRole).toString() == QLatin1String("accuracy"))
+                accuracyRow = row;
+        }
+        QVERIFY(accuracyRow >= 0);
+        QCOMPARE(metrics->item(accuracyRow, 1)->data(Qt::UserRole).toDouble(), run->classification->accuracy);
+        QCOMPARE(metrics->item(accuracyRow, 1)->text(), ui::formatMetric(run->classification->accuracy));
+        QCOMPARE(metrics->rowCount(), int(evaluation::metricsFor(core::TaskType::Classification).size()));
+        ui::ConfusionMatrixWidget* heatmap = wizard.evaluationPage()->matrix();
+        QVERIFY(heatmap->matrix() == run->classification->confusion);
+        QCOMPARE(heatmap->classNames(),
+                 (QStringList{QStringLiteral("setosa"), QStringLiteral("versicolor"), QStringLiteral("virginica")}));
+        std::int64_t total = 0;
+        for (const auto& row : heatmap->matrix())
+            for (auto count : row)
+                total += count;
+        QCOMPARE(total, std::int64_t(38));
+        heatmap->setMode(ui::ConfusionMatrixWidget::Mode::RowNormalized);
+        QCOMPARE(heatmap->mode(), ui::ConfusionMatrixWidget::Mode::RowNormalized);
+        QVERIFY(!heatmap->grab().isNull());
+        const bool passed = run->classification->accuracy >= 0.8;
+        ui::VerdictBadge* verdict = wizard.evaluationPage()->verdict();
+        QCOMPARE(verdict->outcome(), passed ? ui::VerdictBadge::Outcome::Passed : ui::VerdictBadge::Outcome::Failed);
+        QVERIFY2(verdict->detail().startsWith(QStringLiteral("accuracy = ") +
+                                              ui::formatMetric(run->classification->accuracy, 0.8)),
+                 qPrintable(verdict->detail()));
+        QVERIFY(verdict->detail().contains(passed ? QStringLiteral("≥ 0.8 ✓") : QStringLiteral("< 0.8 ✗")));
+        const QString report = find<QPlainTextEdit>(&wizard, "classificationReport")->toPlainText();
+        QVERIFY(report.contains(QStringLiteral("versicolor")));
+        QVERIFY(report.contains(QStringLiteral("macro avg")));
+        QCOMPARE(find<QTableWidget>(&wizard, "perClassTable")->rowCount(), 3);
+        clickNext(wizard, MainWizard::ExportId);
+
+        // 7 Export: Finish waits for the model file.
+        QVERIFY(!wizard.button(QWizard::FinishButton)->isEnabled());
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("iris.stepwise"));
+        QSignalSpy saved(session, &ui::Session::savedModelChanged);
+        wizard.exportPage()->saveModelTo(path);
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(session->savedModelPath(), path);
+        QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
+        QCOMPARE(wizard.exportPage()->predictCommand(),
+                 QStringLiteral("stepwise-cli predict %1 builtin:iris --out predictions.csv").arg(ui::shellQuote(path)));
+        QVERIFY(wizard.exportPage()->trainCommand().contains(QStringLiteral("--model logistic_regression")));
+        QVERIFY(wizard.exportPage()->trainCommand().contains(QStringLiteral("--seed 7")));
+        QVERIFY(wizard.exportPage()->trainCommand().contains(QStringLiteral("--success 'accuracy>=0.8'")));
+
+        const auto reloaded = io::loadModel(path.toStdString());
+        QCOMPARE(reloaded->classes(), run->pipeline->classes());
+        QCOMPARE(reloaded->target(), std::string("species"));
+        const auto again = reloaded->predict(*session->table());
+        const auto original = run->pipeline->predict(*session->table());
+        QVERIFY(again.classIndex == original.classIndex);
+
+        // The rail: six steps done, the last current; a click goes back.
+        ui::StepRail* rail = wizard.rail();
+        for (int i = 0; i < MainWizard::ExportId; ++i)
+            QCOMPARE(rail->item(i)->state(), ui::StepState::Done);
+        QCOMPARE(rail->item(MainWizard::ExportId)->state(), ui::StepState::Current);
+        rail->item(MainWizard::DataId)->click();
+        QCOMPARE(wizard.currentId(), int(MainWizard::DataId));
+        QVERIFY(wizard.goToStep(MainWizard::EvaluationId));
+        QCOMPARE(wizard.currentId(), int(MainWizard::EvaluationId));
+    }
+
+    void tableModelFetchesInBlocks()
+    {
+        data::Table table;
+        std::vector<double> values(12345);
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = i % 7 == 0 ? std::nan("") : double(i);
+        table.addColumn(data::Column::numeric("x", values));
+        ui::TableModel model;
+        model.setTable(std::make_shared<const data::Table>(std::move(table)));
+        QCOMPARE(model.rowCount(), ui::TableModel::kFetchBlock);
+        QVERIFY(model.canFetchMore({}));
+        model.fetchMore({});
+        model.fetchMore({});
+        QCOMPARE(model.rowCount(), 12345);
+        QVERIFY(!model.canFetchMore({}));
+        QCOMPARE(model.data(model.index(0, 0)).toString(), QStringLiteral("—"));
+        QCOMPARE(model.data(model.index(1, 0)).toString(), QStringLiteral("1"));
+        QCOMPARE(model.data(model.index(1, 0), Qt::TextAlignmentRole).toInt(), int(Qt::AlignRight | Qt::AlignVCenter));
+        QVERIFY(model.data(model.index(7, 0), Qt::BackgroundRole).isValid());
+        QVERIFY(!model.data(model.index(8, 0), Qt::BackgroundRole).isValid());
+        QVERIFY(model.headerData(0, Qt::Horizontal, Qt::ToolTipRole).toString().contains(QStringLiteral("numeric")));
+    }
+};
+
+QTEST_MAIN(TestWizard)
+#include "tst_wizard.moc"
