@@ -250,6 +250,9 @@ private slots:
         QCOMPARE(rail->item(MainWizard::ExportId)->state(), ui::StepState::Current);
         rail->item(MainWizard::DataId)->click();
         QCOMPARE(wizard.currentId(), int(MainWizard::DataId));
+        // Steps reached before stay reachable after going back.
+        QCOMPARE(rail->item(MainWizard::TrainingId)->state(), ui::StepState::Done);
+        QVERIFY(rail->item(MainWizard::ExportId)->isEnabled());
         QVERIFY(wizard.goToStep(MainWizard::EvaluationId));
         QCOMPARE(wizard.currentId(), int(MainWizard::EvaluationId));
     }

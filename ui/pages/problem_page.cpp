@@ -184,9 +184,11 @@ void ProblemPage::fillMetrics()
     QSignalBlocker block(m_metric);
     m_metric->clear();
     for (const auto& metric : metrics) {
-        m_metric->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(metric.displayName),
-                                                         QString::fromStdString(metric.name)),
-                          QString::fromStdString(metric.name));
+        const QString display = QString::fromStdString(metric.displayName);
+        const QString name = QString::fromStdString(metric.name);
+        m_metric->addItem(display.compare(name, Qt::CaseInsensitive) == 0 ? display
+                                                                          : QStringLiteral("%1 · %2").arg(display, name),
+                          name);
         m_metric->setItemData(m_metric->count() - 1, QString::fromStdString(metric.help), Qt::ToolTipRole);
     }
     m_metric->setProperty("task", int(task));

@@ -235,7 +235,9 @@ void TrainingPage::refreshModels()
     m_modelNote->setText(info ? QString::fromStdString(info->description)
                               : tr("“%1” is not a model Stepwise knows — choose one from the list.")
                                     .arg(QString::fromStdString(current)));
-    if (current != m_formModel)
+    // Rebuild when the model changed, or when its parameters were set elsewhere (not
+    // typed here), so the form always shows the recipe.
+    if (current != m_formModel || session()->recipe().model.params != m_form->values())
         rebuildForm();
     m_matrixBox->setVisible(task == core::TaskType::Classification);
 }

@@ -68,19 +68,26 @@ void RecipeSummary::setRecipe(const workflow::Recipe& recipe, bool dataLoaded)
     const auto& prep = recipe.prep;
     QString prepText = prep.dropMissingRows
                            ? tr("drop rows with missing values")
-                           : tr("fill numbers with the %1, categories with the %2")
-                                 .arg(QString::fromLatin1(workflow::toString(prep.imputation.numeric)),
-                                      QString::fromLatin1(workflow::toString(prep.imputation.categorical))
-                                          .replace(QLatin1Char('_'), QLatin1Char(' ')));
+                           : tr("fill numbers with %1, categories with %2")
+                                 .arg(prep.imputation.numeric == prep::NumericImputation::Mean     ? tr("the mean")
+                                      : prep.imputation.numeric == prep::NumericImputation::Median ? tr("the median")
+                                          : QString::number(prep.imputation.numericConstant),
+                                      prep.imputation.categorical == prep::CategoricalImputation::MostFrequent
+                                          ? tr("the most frequent value")
+                                          : QStringLiteral("“%1”").arg(QString::fromStdString(
+                                                prep.imputation.categoricalConstant)));
     prepText += tr(" · %1% test").arg(QString::number(prep.testSize * 100, 'f', 0));
     if (prep.stratify && problem.task == core::TaskType::Classification)
         prepText += tr(", stratified");
     prepText += tr(" · seed %1").arg(recipe.seed);
     m_values[2]->setText(prepText);
 
-    QString featureText = tr("%1 scaling · %2 encoding")
-                              .arg(QString::fromLatin1(workflow::toString(recipe.features.scaling)),
-                                   QString::fromLatin1(workflow::toString(recipe.features.encoding)));
+    const auto scaling = recipe.features.scaling;
+    QString featureText = scaling == features::Scaling::Standard ? tr("standardised numbers")
+                          : scaling == features::Scaling::MinMax ? tr("numbers scaled to 0–1")
+                                                                 : tr("unscaled numbers");
+    featureText += recipe.features.encoding == features::Encoding::OneHot ? tr(" · one-hot categories")
+                                                                          : tr(" · ordinal categories");
     if (!prep.dropColumns.empty()) {
         QStringList dropped;
         for (const auto& column : prep.dropColumns)

@@ -178,14 +178,15 @@ void MainWizard::updateRail()
 {
     if (!m_rail)
         return;
-    const QList<int> visited = visitedIds();
     const int current = currentId();
+    if (current >= 0)
+        m_reached.insert(current);
     for (int id = 0; id < PageCount; ++id) {
         WizardStepPage* page = stepPage(id);
         StepState state = StepState::NotReached;
         if (id == current)
             state = StepState::Current;
-        else if (visited.contains(id))
+        else if (m_reached.contains(id))
             state = page->isComplete() ? StepState::Done : StepState::Reached;
         m_rail->item(id)->setState(state, state == StepState::NotReached ? 0 : page->banner()->attentionCount());
     }

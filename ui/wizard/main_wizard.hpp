@@ -2,6 +2,7 @@
 /// \file
 /// \brief The workbench window: a QWizard with the seven step pages and the step rail.
 
+#include <QSet>
 #include <QWizard>
 
 namespace stepwise::ui {
@@ -66,6 +67,7 @@ private:
     void saveModelShortcut();
 
     bool m_usesSettings;
+    QSet<int> m_reached;  // steps shown at least once; QWizard forgets them on Back
     bool m_learnVisible = false;
     Session* m_session;
     StepRail* m_rail;

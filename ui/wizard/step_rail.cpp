@@ -30,6 +30,7 @@ StepRailItem::StepRailItem(int number, const QString& title, QWidget* parent)
     setCursor(Qt::PointingHandCursor);
     setFocusPolicy(Qt::TabFocus);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setEnabled(false);
 }
 
 void StepRailItem::setState(StepState state, int attention)
