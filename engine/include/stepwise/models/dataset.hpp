@@ -17,7 +17,12 @@ struct Dataset {
     Eigen::VectorXd y;                      ///< class index, or the regression target
     std::vector<std::string> featureNames;  ///< one per column of `x`
     int classCount = 0;                     ///< number of classes; 0 for regression
-    std::uint64_t seed = 0;                 ///< the recipe's seed, for randomised models
+    /// \brief Optional class labels by index, used only in error messages; empty means
+    /// the messages show class indices.
+    std::vector<std::string> classNames;
+    /// \brief The recipe's seed, for models that draw random numbers (bootstrap samples,
+    /// feature subsets). Same seed ⇒ same model, whatever the thread count.
+    std::uint64_t seed = 0;
 };
 
 } // namespace stepwise::models

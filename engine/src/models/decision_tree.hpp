@@ -1,0 +1,169 @@
+#pragma once
+// CART trees for the random forest, grown as scikit-learn 1.2's DecisionTreeClassifier /
+// DecisionTreeRegressor with splitter="best": float32 features, sample weights (bootstrap
+// counts), gini or squared-error impurity, a random subset of max_features features per
+// node drawn without replacement (drawing on past features found constant), thresholds
+// at midpoints between neighbouring values, min_samples_split / min_samples_leaf /
+// max_depth, depth-first growth.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include <boost/serialization/vector.hpp>
+#include <boost/serialization/version.hpp>
+
+#include "stepwise/core/errors.hpp"
+#include "stepwise/core/random.hpp"
+
+namespace stepwise::models {
+
+/// A fitted tree stored flat. Each leaf holds `valueWidth` numbers: the class fractions
+/// (classification) or the mean target (regression).
+class DecisionTree {
+public:
+    struct Node {
+        std::int32_t feature = -1; ///< split feature, -1 for a leaf
+        std::int32_t left = 0;     ///< left child; for a leaf the leaf's index
+        std::int32_t right = 0;    ///< right child
+        double threshold = 0.0;    ///< rows with value <= threshold go left
+    };
+
+    /// Index of the leaf a row reaches; `value(feature)` gives the row's value as float,
+    /// the precision the tree was trained in.
+    template <class FeatureValue>
+    std::int32_t findLeaf(FeatureValue&& value) const
+    {
+        std::int32_t index = 0;
+        while (m_nodes[static_cast<std::size_t>(index)].feature >= 0) {
+            const Node& node = m_nodes[static_cast<std::size_t>(index)];
+            index = static_cast<double>(value(node.feature)) <= node.threshold ? node.left : node.right;
+        }
+        return m_nodes[static_cast<std::size_t>(index)].left;
+    }
+
+    /// The `valueWidth()` numbers of leaf `leaf`.
+    const double* leafValues(std::int32_t leaf) const
+    {
+        return m_values.data() + static_cast<std::size_t>(leaf) * static_cast<std::size_t>(m_valueWidth);
+    }
+
+    int valueWidth() const { return m_valueWidth; }
+    std::size_t nodeCount() const { return m_nodes.size(); }
+    const std::vector<Node>& nodes() const { return m_nodes; }
+
+    /// Boost.Serialization; a loaded tree is checked so that a damaged file cannot make
+    /// `findLeaf` loop or read out of bounds (throws `ArchiveError`).
+    template <class Archive>
+    void serialize(Archive& archive, unsigned version);
+
+    /// Throws `ArchiveError` unless every child index points forward, every leaf index and
+    /// feature is in range.
+    void validate(int featureCount) const;
+
+private:
+    friend class TreeBuilder;
+    std::vector<Node> m_nodes;
+    std::vector<double> m_values;
+    int m_valueWidth = 1;
+};
+
+/// Growth limits of one tree.
+struct TreeSettings {
+    int maxDepth = 0x7fffffff;
+    std::int64_t minSamplesSplit = 2;
+    std::int64_t minSamplesLeaf = 1;
+    int maxFeatures = 1;
+};
+
+/// Read-only training data shared by all trees: float32 features, column-major.
+struct TreeTrainingData {
+    const float* x = nullptr;
+    std::size_t rows = 0;
+    int features = 0;
+    const std::int32_t* labels = nullptr; ///< class index per row (classification)
+    const double* targets = nullptr;      ///< target per row (regression)
+    int classCount = 0;                   ///< 0 for regression
+};
+
+/// Thrown out of `TreeBuilder::build` when `shouldStop` turns true.
+struct TreeBuildStopped {};
+
+/// Grows trees; one builder per thread (it owns the scratch buffers).
+class TreeBuilder {
+public:
+    /// `shouldStop` is polled every few thousand samples of work.
+    TreeBuilder(const TreeTrainingData& data, const TreeSettings& settings, std::function<bool()> shouldStop);
+
+    /// Grows a tree on the rows with a non-zero weight. Adds each split's weighted
+    /// impurity decrease to `importances` (one entry per feature, not normalised).
+    DecisionTree build(const std::vector<std::uint32_t>& weights, core::RandomSource& random,
+                       std::vector<double>& importances);
+
+private:
+    struct Split {
+        int feature = -1;
+        std::size_t position = 0; ///< samples before it go left (relative to the node start)
+        double threshold = 0.0;
+        double proxy = 0.0;
+    };
+
+    Split findSplit(std::size_t start, std::size_t end, int& constantCount, core::RandomSource& random);
+    bool evaluateFeature(int feature, std::size_t start, std::size_t end, Split& best);
+    void gatherNode(std::size_t start, std::size_t end);
+    void chargeWork(std::size_t samples);
+
+    const TreeTrainingData& m_data;
+    TreeSettings m_settings;
+    std::function<bool()> m_shouldStop;
+    std::size_t m_work = 0;
+
+    const std::vector<std::uint32_t>* m_weights = nullptr;
+    std::vector<std::uint32_t> m_samples;
+    std::vector<int> m_features;
+    std::vector<int> m_constantFeatures;
+    std::vector<std::uint64_t> m_keys;
+    std::vector<std::uint64_t> m_scratch;
+    // Node-local copies (indexed by position within the node) for cache-friendly scans.
+    std::vector<std::uint32_t> m_localWeight;
+    std::vector<std::int32_t> m_localLabel;
+    std::vector<double> m_localTarget;
+    // Node totals.
+    std::int64_t m_nodeWeight = 0;
+    std::vector<std::int64_t> m_nodeCounts;
+    std::int64_t m_nodeSquares = 0;
+    double m_nodeSum = 0.0;
+    std::vector<std::int64_t> m_leftCounts;
+    std::vector<std::int64_t> m_rightCounts;
+};
+
+template <class Archive>
+void DecisionTree::serialize(Archive& archive, unsigned /*version*/)
+{
+    // Field by field, so the file holds no struct padding and each array is one block.
+    std::vector<std::int32_t> feature;
+    std::vector<std::int32_t> left;
+    std::vector<std::int32_t> right;
+    std::vector<double> threshold;
+    if constexpr (!Archive::is_loading::value) {
+        for (const Node& node : m_nodes) {
+            feature.push_back(node.feature);
+            left.push_back(node.left);
+            right.push_back(node.right);
+            threshold.push_back(node.threshold);
+        }
+    }
+    archive & m_valueWidth & feature & left & right & threshold & m_values;
+    if constexpr (Archive::is_loading::value) {
+        if (left.size() != feature.size() || right.size() != feature.size() || threshold.size() != feature.size())
+            throw core::ArchiveError("a saved decision tree is inconsistent — the file is damaged; train the model "
+                                     "again");
+        m_nodes.resize(feature.size());
+        for (std::size_t i = 0; i < m_nodes.size(); ++i)
+            m_nodes[i] = Node{feature[i], left[i], right[i], threshold[i]};
+    }
+}
+
+} // namespace stepwise::models
+
+BOOST_CLASS_VERSION(stepwise::models::DecisionTree, 1)

@@ -1,0 +1,68 @@
+#pragma once
+// Logistic regression as scikit-learn 1.2's LogisticRegression(solver="lbfgs",
+// penalty="l2", multi_class="auto"): one weight vector and a sigmoid for two classes, a
+// multinomial softmax with one weight vector per class for more.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/serialization/version.hpp>
+
+#include "stepwise/models/model.hpp"
+
+namespace boost::serialization {
+class access;
+}
+
+namespace stepwise::models {
+
+class LogisticRegression final : public Model {
+public:
+    /// The hyper-parameter table (scikit-learn names and defaults).
+    static const std::vector<core::ParamSpec>& paramTable();
+
+    /// An unfitted model; `params` must come from `resolveParams(paramTable(), …)`.
+    explicit LogisticRegression(const core::ParamValues& params);
+
+    std::string name() const override { return "logistic_regression"; }
+    core::TaskType task() const override { return core::TaskType::Classification; }
+    const core::ParamValues& params() const override { return m_params; }
+
+    FitReport fit(const Dataset& data, core::TaskControl& control) override;
+    Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
+    Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+
+    int classCount() const override { return m_classCount; }
+    bool isFitted() const override { return m_fitted; }
+
+    void save(core::OutputArchive& archive) const override;
+    void load(core::InputArchive& archive) override;
+
+    /// Weights as scikit-learn's `coef_`: 1 × features for two classes, classes ×
+    /// features for more.
+    const Eigen::MatrixXd& coefficients() const { return m_coefficients; }
+    /// Intercepts as scikit-learn's `intercept_` (zeros without fit_intercept).
+    const Eigen::VectorXd& intercepts() const { return m_intercepts; }
+
+private:
+    friend class boost::serialization::access;
+    template <class Archive>
+    void serialize(Archive& archive, unsigned version);
+    void applyParams();
+
+    core::ParamValues m_params;
+    double m_c = 1.0;
+    int m_maxIter = 100;
+    double m_tol = 1e-4;
+    bool m_fitIntercept = true;
+
+    bool m_fitted = false;
+    int m_classCount = 0;
+    Eigen::MatrixXd m_coefficients;
+    Eigen::VectorXd m_intercepts;
+};
+
+} // namespace stepwise::models
+
+BOOST_CLASS_VERSION(stepwise::models::LogisticRegression, 1)

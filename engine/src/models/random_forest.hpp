@@ -1,0 +1,81 @@
+#pragma once
+// Random forest as scikit-learn 1.2's RandomForestClassifier / RandomForestRegressor:
+// bootstrap samples (drawn counts become sample weights), best splits over a random
+// feature subset per node, probabilities = mean of the trees' leaf class fractions,
+// regression = mean of the leaf means. Trees are grown in parallel with OpenMP; tree i
+// draws from its own stream seeded by (Dataset::seed, i), so the forest is the same for
+// any thread count.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/serialization/version.hpp>
+
+#include "models/decision_tree.hpp"
+#include "stepwise/models/model.hpp"
+
+namespace boost::serialization {
+class access;
+}
+
+namespace stepwise::models {
+
+class RandomForest final : public Model {
+public:
+    /// The hyper-parameter table (scikit-learn names and defaults).
+    static const std::vector<core::ParamSpec>& paramTable();
+
+    /// An unfitted forest for `task`; `params` must come from `resolveParams(paramTable(), …)`.
+    RandomForest(core::TaskType task, const core::ParamValues& params);
+
+    std::string name() const override { return "random_forest"; }
+    core::TaskType task() const override { return m_task; }
+    const core::ParamValues& params() const override { return m_params; }
+
+    /// Throws `InvalidParameter` when max_features exceeds the number of features.
+    FitReport fit(const Dataset& data, core::TaskControl& control) override;
+    Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
+    Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+
+    int classCount() const override { return m_task == core::TaskType::Classification ? m_classCount : 0; }
+    bool isFitted() const override { return m_fitted; }
+
+    void save(core::OutputArchive& archive) const override;
+    void load(core::InputArchive& archive) override;
+
+    /// Mean decrease in impurity per feature, normalised to sum 1 (scikit-learn's
+    /// `feature_importances_`).
+    const Eigen::VectorXd& featureImportances() const { return m_importances; }
+    /// The fitted trees.
+    const std::vector<DecisionTree>& trees() const { return m_trees; }
+    /// Features tried per split for `featureCount` features under the current parameters.
+    int resolvedMaxFeatures(int featureCount) const;
+
+private:
+    friend class boost::serialization::access;
+    template <class Archive>
+    void serialize(Archive& archive, unsigned version);
+    void applyParams();
+    /// Per row, the sum over the trees of the leaf values the row reaches (rows × leaf
+    /// width, row-major).
+    std::vector<double> sumLeafValues(const Eigen::MatrixXd& x) const;
+
+    core::TaskType m_task;
+    core::ParamValues m_params;
+    int m_estimators = 100;
+    int m_maxDepth = 0x7fffffff;
+    std::int64_t m_minSamplesSplit = 2;
+    std::int64_t m_minSamplesLeaf = 1;
+    bool m_bootstrap = true;
+
+    bool m_fitted = false;
+    int m_classCount = 0;
+    int m_featureCount = 0;
+    std::vector<DecisionTree> m_trees;
+    Eigen::VectorXd m_importances;
+};
+
+} // namespace stepwise::models
+
+BOOST_CLASS_VERSION(stepwise::models::RandomForest, 1)

@@ -1,0 +1,82 @@
+#include "stepwise/models/registry.hpp"
+
+#include <algorithm>
+
+#include "models/linear_regression.hpp"
+#include "models/logistic_regression.hpp"
+#include "models/random_forest.hpp"
+#include "stepwise/core/errors.hpp"
+
+namespace stepwise::models {
+namespace {
+
+std::string joinNames(const std::vector<std::string>& names)
+{
+    std::string joined;
+    for (const auto& name : names) {
+        if (!joined.empty())
+            joined.append(", ");
+        joined.append(name);
+    }
+    return joined;
+}
+
+} // namespace
+
+const std::vector<ModelInfo>& modelRegistry()
+{
+    using core::TaskType;
+    static const std::vector<ModelInfo> registry = {
+        {"logistic_regression", "Logistic regression",
+         "A linear model of class probabilities: fast, easy to interpret, a strong baseline when features are "
+         "scaled.",
+         {TaskType::Classification}, LogisticRegression::paramTable(),
+         [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<LogisticRegression>(params);
+         }},
+        {"random_forest", "Random forest",
+         "Many decision trees on resampled rows, averaged: handles non-linear effects and unscaled features "
+         "with little tuning.",
+         {TaskType::Classification, TaskType::Regression}, RandomForest::paramTable(),
+         [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<RandomForest>(task, params);
+         }},
+        {"linear_regression", "Linear regression",
+         "Ordinary least squares: predicts a number as a weighted sum of the features, the baseline for "
+         "regression.",
+         {TaskType::Regression}, LinearRegression::paramTable(),
+         [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<LinearRegression>(params);
+         }},
+    };
+    return registry;
+}
+
+const ModelInfo& findModel(const std::string& name)
+{
+    const auto& registry = modelRegistry();
+    const auto it = std::find_if(registry.begin(), registry.end(), [&](const ModelInfo& info) { return info.name == name; });
+    if (it != registry.end())
+        return *it;
+    std::vector<std::string> names;
+    for (const auto& info : registry)
+        names.push_back(info.name);
+    throw core::InvalidParameter("there is no model named '" + name + "' — use one of: " + joinNames(names));
+}
+
+std::unique_ptr<Model> createModel(const std::string& name, core::TaskType task,
+                                   const std::map<std::string, std::string>& params)
+{
+    const ModelInfo& info = findModel(name);
+    if (std::find(info.tasks.begin(), info.tasks.end(), task) == info.tasks.end()) {
+        std::vector<std::string> alternatives;
+        for (const auto& other : modelRegistry())
+            if (std::find(other.tasks.begin(), other.tasks.end(), task) != other.tasks.end())
+                alternatives.push_back(other.name);
+        throw core::InvalidParameter(name + " does not do " + core::toString(task) + " — use one of: " +
+                                     joinNames(alternatives));
+    }
+    return info.create(task, core::resolveParams(info.params, params, name));
+}
+
+} // namespace stepwise::models

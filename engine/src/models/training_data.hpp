@@ -1,0 +1,48 @@
+#pragma once
+// Checks and measures every model shares: usable training data, usable prediction
+// input, the training-curve metrics, and saving the hyper-parameters with a model.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "stepwise/core/params.hpp"
+#include "stepwise/core/task_type.hpp"
+#include "stepwise/models/dataset.hpp"
+
+namespace stepwise::models {
+
+/// Throws `DataError` unless `data` can train a `task` model: rows and features present,
+/// every value finite, for classification at least two classes and every target a class
+/// index in [0, classCount). `model` names the model in messages.
+void validateTrainingData(const Dataset& data, core::TaskType task, const std::string& model);
+
+/// Throws `NotFitted` when `fitted` is false and `DataError` when `x` does not have
+/// `featureCount` columns or holds a value that is not finite.
+void validatePredictionInput(const Eigen::MatrixXd& x, Eigen::Index featureCount, bool fitted,
+                             const std::string& model);
+
+/// Index of the largest entry of each row, the first one on ties.
+Eigen::VectorXi rowArgmax(const Eigen::MatrixXd& scores);
+
+/// Confusion matrix (rows = actual, columns = predicted) over the rows where `use` is
+/// empty or true.
+std::vector<std::vector<std::int64_t>> confusionMatrix(const Eigen::VectorXd& actual, const Eigen::VectorXi& predicted,
+                                                       int classCount, const std::vector<bool>& use = {});
+
+/// Share of the diagonal in a confusion matrix (0 when it is empty).
+double accuracyOf(const std::vector<std::vector<std::int64_t>>& confusion);
+
+/// Coefficient of determination of `predicted` against `actual` over the rows where
+/// `use` is empty or true; 0 when the actual values do not vary.
+double rSquared(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted, const std::vector<bool>& use = {});
+
+/// Rebuilds validated parameters from the name → text pairs a model saved, turning a
+/// rejected value into `ArchiveError` (a tampered or foreign file).
+core::ParamValues restoreParams(const std::vector<core::ParamSpec>& table,
+                                const std::map<std::string, std::string>& saved, const std::string& model);
+
+} // namespace stepwise::models

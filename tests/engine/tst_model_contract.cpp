@@ -1,0 +1,453 @@
+// The contract every registered model keeps, run over every registry entry and task:
+// shapes, NotFitted, monotone progress with snapshots, cancel (from the observer and from
+// another thread within a second), save → load → identical predictions, bad input, and
+// same seed ⇒ same model for 1 and 2 threads.
+#include <QtTest>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <omp.h>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+
+#include "stepwise/core/errors.hpp"
+#include "stepwise/core/random.hpp"
+#include "stepwise/models/registry.hpp"
+
+using namespace stepwise;
+using core::TaskType;
+
+Q_DECLARE_METATYPE(stepwise::core::TaskType)
+
+namespace {
+
+// Rows of standard-normal features; classes from noisy linear scores, or a noisy linear
+// target for regression.
+models::Dataset syntheticData(TaskType task, Eigen::Index rows, Eigen::Index features, int classes,
+                              std::uint64_t seed)
+{
+    core::RandomSource random(seed);
+    models::Dataset data;
+    data.x.resize(rows, features);
+    for (Eigen::Index c = 0; c < features; ++c)
+        for (Eigen::Index r = 0; r < rows; ++r)
+            data.x(r, c) = random.normal();
+    for (Eigen::Index c = 0; c < features; ++c)
+        data.featureNames.push_back(std::string("f").append(std::to_string(c)));
+    const int vectors = task == TaskType::Classification ? classes : 1;
+    Eigen::MatrixXd weights(features, vectors);
+    for (Eigen::Index i = 0; i < weights.size(); ++i)
+        weights.data()[i] = random.normal();
+    const Eigen::MatrixXd scores = data.x * weights;
+    data.y.resize(rows);
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        if (task == TaskType::Regression) {
+            data.y(r) = 3.0 + scores(r, 0) + 0.5 * random.normal();
+        } else {
+            Eigen::Index best = 0;
+            for (Eigen::Index k = 1; k < vectors; ++k)
+                if (scores(r, k) + random.normal() > scores(r, best))
+                    best = k;
+            data.y(r) = static_cast<double>(best);
+        }
+    }
+    data.classCount = task == TaskType::Classification ? classes : 0;
+    data.seed = seed;
+    return data;
+}
+
+// Smaller forests keep the contract suite quick; the semantics are the same.
+std::map<std::string, std::string> quickParams(const std::string& model)
+{
+    if (model == "random_forest")
+        return {{"n_estimators", "12"}};
+    return {};
+}
+
+struct Recorder : core::TaskObserver {
+    std::vector<double> fractions;
+    std::vector<std::string> stages;
+    std::vector<core::TrainingSnapshot> snapshots;
+    core::TaskControl* cancelOnFirstProgress = nullptr;
+
+    void onProgress(double fraction, const std::string& stage) override
+    {
+        fractions.push_back(fraction);
+        stages.push_back(stage);
+        if (cancelOnFirstProgress)
+            cancelOnFirstProgress->cancel();
+    }
+    void onSnapshot(const core::TrainingSnapshot& snapshot) override { snapshots.push_back(snapshot); }
+};
+
+std::string saveToString(const models::Model& model)
+{
+    std::ostringstream buffer;
+    {
+        boost::archive::binary_oarchive archive(buffer);
+        model.save(archive);
+    }
+    return buffer.str();
+}
+
+void loadFromString(models::Model& model, const std::string& bytes)
+{
+    std::istringstream buffer(bytes);
+    boost::archive::binary_iarchive archive(buffer);
+    model.load(archive);
+}
+
+template <class Exception, class Call>
+std::string messageOf(Call&& call)
+{
+    try {
+        call();
+    } catch (const Exception& error) {
+        return error.what();
+    }
+    return "(no exception)";
+}
+
+} // namespace
+
+class TestModelContract : public QObject {
+    Q_OBJECT
+
+    // One row per registered model and task; classification both binary and 3-class.
+    void addModelRows()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<TaskType>("task");
+        QTest::addColumn<int>("classes");
+        for (const models::ModelInfo& info : models::modelRegistry()) {
+            for (const TaskType task : info.tasks) {
+                if (task == TaskType::Classification) {
+                    QTest::addRow("%s/binary", info.name.c_str()) << QString::fromStdString(info.name) << task << 2;
+                    QTest::addRow("%s/3-class", info.name.c_str()) << QString::fromStdString(info.name) << task << 3;
+                } else {
+                    QTest::addRow("%s/regression", info.name.c_str()) << QString::fromStdString(info.name) << task << 0;
+                }
+            }
+        }
+    }
+
+private slots:
+    void registryListsModelsInDisplayOrder()
+    {
+        const auto& registry = models::modelRegistry();
+        QCOMPARE(registry.size(), std::size_t(3));
+        QCOMPARE(registry[0].name, std::string("logistic_regression"));
+        QCOMPARE(registry[1].name, std::string("random_forest"));
+        QCOMPARE(registry[2].name, std::string("linear_regression"));
+        for (const auto& info : registry) {
+            QVERIFY(!info.displayName.empty() && !info.description.empty() && !info.tasks.empty());
+            std::set<std::string> names;
+            for (const auto& spec : info.params) {
+                QVERIFY2(!spec.help.empty(), spec.name.c_str());
+                QVERIFY2(names.insert(spec.name).second, spec.name.c_str());
+            }
+            // Every default passes its own validation.
+            const core::ParamValues defaults = core::resolveParams(info.params, {}, info.name);
+            QCOMPARE(defaults.all().size(), info.params.size());
+        }
+    }
+
+    void registryRejectsBadRequests()
+    {
+        const std::string unknown =
+            messageOf<core::InvalidParameter>([] { models::findModel("gradient_boosting"); });
+        QVERIFY2(unknown.find("logistic_regression, random_forest, linear_regression") != std::string::npos,
+                 unknown.c_str());
+        const std::string wrongTask = messageOf<core::InvalidParameter>(
+            [] { models::createModel("logistic_regression", TaskType::Regression, {}); });
+        QVERIFY2(wrongTask.find("logistic_regression does not do regression — use one of: random_forest, "
+                                "linear_regression") != std::string::npos,
+                 wrongTask.c_str());
+        const std::string linearTask = messageOf<core::InvalidParameter>(
+            [] { models::createModel("linear_regression", TaskType::Classification, {}); });
+        QVERIFY2(linearTask.find("logistic_regression, random_forest") != std::string::npos, linearTask.c_str());
+        const std::string badValue = messageOf<core::InvalidParameter>(
+            [] { models::createModel("random_forest", TaskType::Classification, {{"n_estimators", "0"}}); });
+        QVERIFY2(badValue.find("n_estimators=0") != std::string::npos && badValue.find("[1, 10000]") != std::string::npos,
+                 badValue.c_str());
+        const std::string badC = messageOf<core::InvalidParameter>(
+            [] { models::createModel("logistic_regression", TaskType::Classification, {{"C", "0"}}); });
+        QVERIFY2(badC.find("(0, 1e+12]") != std::string::npos, badC.c_str());
+        const std::string unknownParam = messageOf<core::InvalidParameter>(
+            [] { models::createModel("linear_regression", TaskType::Regression, {{"alpha", "1"}}); });
+        QVERIFY2(unknownParam.find("no parameter 'alpha'") != std::string::npos, unknownParam.c_str());
+    }
+
+    void shapesAndNotFitted_data() { addModelRows(); }
+    void shapesAndNotFitted()
+    {
+        QFETCH(QString, model);
+        QFETCH(TaskType, task);
+        QFETCH(int, classes);
+        auto fresh = models::createModel(model.toStdString(), task, quickParams(model.toStdString()));
+        QCOMPARE(fresh->name(), model.toStdString());
+        QCOMPARE(fresh->task(), task);
+        QVERIFY(!fresh->isFitted());
+        const models::Dataset data = syntheticData(task, 300, 5, classes, 1);
+        QVERIFY_THROWS_EXCEPTION(core::NotFitted, fresh->predict(data.x));
+        if (task == TaskType::Classification)
+            QVERIFY_THROWS_EXCEPTION(core::NotFitted, fresh->predictProba(data.x));
+
+        core::TaskControl control;
+        const models::FitReport report = fresh->fit(data, control);
+        QVERIFY(fresh->isFitted());
+        QVERIFY(report.iterations >= 1);
+        QVERIFY(!report.curve.empty());
+        const Eigen::MatrixXd rows = data.x.topRows(17);
+        const Eigen::VectorXd predicted = fresh->predict(rows);
+        QCOMPARE(predicted.size(), Eigen::Index(17));
+        if (task == TaskType::Classification) {
+            QCOMPARE(fresh->classCount(), classes);
+            const Eigen::MatrixXd proba = fresh->predictProba(rows);
+            QCOMPARE(proba.rows(), Eigen::Index(17));
+            QCOMPARE(proba.cols(), Eigen::Index(classes));
+            QVERIFY(((proba.rowwise().sum().array() - 1.0).abs() < 1e-12).all());
+            QVERIFY((proba.array() >= 0.0).all());
+            for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+                Eigen::Index best = 0;
+                proba.row(r).maxCoeff(&best); // first maximum, as predict promises
+                QCOMPARE(predicted(r), static_cast<double>(best));
+            }
+            // Better than guessing on its own training rows.
+            const double accuracy = (fresh->predict(data.x).array() == data.y.array()).cast<double>().mean();
+            QVERIFY2(accuracy > 1.0 / classes + 0.2, std::to_string(accuracy).c_str());
+        } else {
+            QCOMPARE(fresh->classCount(), 0);
+            QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, fresh->predictProba(rows));
+            const Eigen::VectorXd all = fresh->predict(data.x);
+            const double r2 = 1.0 - (all - data.y).squaredNorm() / (data.y.array() - data.y.mean()).square().sum();
+            QVERIFY2(r2 > 0.5, std::to_string(r2).c_str());
+        }
+    }
+
+    void progressIsMonotoneWithSnapshots_data() { addModelRows(); }
+    void progressIsMonotoneWithSnapshots()
+    {
+        QFETCH(QString, model);
+        QFETCH(TaskType, task);
+        QFETCH(int, classes);
+        auto fresh = models::createModel(model.toStdString(), task, quickParams(model.toStdString()));
+        const models::Dataset data = syntheticData(task, 400, 6, classes, 2);
+        Recorder recorder;
+        core::TaskControl control(&recorder);
+        const models::FitReport report = fresh->fit(data, control);
+        QVERIFY(!recorder.fractions.empty());
+        for (std::size_t i = 1; i < recorder.fractions.size(); ++i)
+            QVERIFY(recorder.fractions[i] >= recorder.fractions[i - 1]);
+        QCOMPARE(recorder.fractions.back(), 1.0);
+        QVERIFY(!recorder.snapshots.empty());
+        QCOMPARE(report.curve.size(), recorder.snapshots.size());
+        for (const core::TrainingSnapshot& snapshot : recorder.snapshots) {
+            QVERIFY(snapshot.step >= 1 && snapshot.step <= snapshot.totalSteps);
+            QVERIFY(!snapshot.metricName.empty() && !snapshot.measuredOn.empty() && !snapshot.stepName.empty());
+            QVERIFY(std::isfinite(snapshot.value));
+            QCOMPARE(snapshot.confusion.size(), std::size_t(task == TaskType::Classification ? classes : 0));
+        }
+    }
+
+    void cancelFromObserverThrows_data() { addModelRows(); }
+    void cancelFromObserverThrows()
+    {
+        QFETCH(QString, model);
+        QFETCH(TaskType, task);
+        QFETCH(int, classes);
+        auto fresh = models::createModel(model.toStdString(), task, quickParams(model.toStdString()));
+        const models::Dataset data = syntheticData(task, 400, 6, classes, 3);
+        Recorder recorder;
+        core::TaskControl control(&recorder);
+        recorder.cancelOnFirstProgress = &control;
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled, fresh->fit(data, control));
+        QVERIFY(!fresh->isFitted());
+    }
+
+    void cancelFromAnotherThreadWithinASecond_data()
+    {
+        QTest::addColumn<TaskType>("task");
+        QTest::addColumn<QString>("trees");
+        QTest::addColumn<QString>("maxFeatures");
+        QTest::newRow("forest classification") << TaskType::Classification << "100" << "auto";
+        QTest::newRow("forest regression") << TaskType::Regression << "100" << "auto";
+        // One slow tree: cancel must be noticed inside the tree, not only between trees.
+        QTest::newRow("one slow tree") << TaskType::Classification << "1" << "all";
+    }
+    void cancelFromAnotherThreadWithinASecond()
+    {
+        QFETCH(TaskType, task);
+        QFETCH(QString, trees);
+        QFETCH(QString, maxFeatures);
+        const models::Dataset data = syntheticData(task, 200000, 20, 2, 4);
+        auto forest = models::createModel("random_forest", task,
+                                          {{"n_estimators", trees.toStdString()},
+                                           {"max_features", maxFeatures.toStdString()}});
+        core::TaskControl control;
+        std::atomic<bool> cancelled{false};
+        std::atomic<bool> finished{false};
+        std::chrono::steady_clock::time_point thrownAt;
+        std::thread worker([&] {
+            try {
+                forest->fit(data, control);
+                finished = true;
+            } catch (const core::Cancelled&) {
+                thrownAt = std::chrono::steady_clock::now();
+                cancelled = true;
+            }
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        const auto requestedAt = std::chrono::steady_clock::now();
+        control.cancel();
+        worker.join();
+        QVERIFY2(!finished, "the fit finished before it could be cancelled — make the problem bigger");
+        QVERIFY(cancelled);
+        // A correctness requirement (cancel is honoured within a second), not a speed goal.
+        const double latency = std::chrono::duration<double>(thrownAt - requestedAt).count();
+        QVERIFY2(latency < 1.0, std::to_string(latency).c_str());
+        qInfo("cancel latency %.4f s", latency);
+        QVERIFY(!forest->isFitted());
+    }
+
+    void saveLoadGivesIdenticalPredictions_data() { addModelRows(); }
+    void saveLoadGivesIdenticalPredictions()
+    {
+        QFETCH(QString, model);
+        QFETCH(TaskType, task);
+        QFETCH(int, classes);
+        std::map<std::string, std::string> params = quickParams(model.toStdString());
+        if (model == "random_forest")
+            params["max_depth"] = "8";
+        else if (model == "logistic_regression")
+            params["C"] = "0.5";
+        else
+            params["fit_intercept"] = "false";
+        auto fitted = models::createModel(model.toStdString(), task, params);
+        const models::Dataset data = syntheticData(task, 300, 5, classes, 5);
+        core::TaskControl control;
+        fitted->fit(data, control);
+        const std::string bytes = saveToString(*fitted);
+
+        // The reader builds a default model and lets the archive restore the parameters.
+        auto restored = models::createModel(model.toStdString(), task, {});
+        loadFromString(*restored, bytes);
+        QVERIFY(restored->isFitted());
+        QVERIFY(restored->params().all() == fitted->params().all());
+        QCOMPARE(restored->classCount(), fitted->classCount());
+        QVERIFY(restored->predict(data.x) == fitted->predict(data.x));
+        if (task == TaskType::Classification)
+            QVERIFY(restored->predictProba(data.x) == fitted->predictProba(data.x));
+
+        // An unfitted model round-trips as unfitted.
+        auto unfitted = models::createModel(model.toStdString(), task, params);
+        auto reloaded = models::createModel(model.toStdString(), task, {});
+        loadFromString(*reloaded, saveToString(*unfitted));
+        QVERIFY(!reloaded->isFitted());
+        QVERIFY_THROWS_EXCEPTION(core::NotFitted, reloaded->predict(data.x));
+
+        // A truncated file is an ArchiveError, and leaves the model unfitted.
+        auto damaged = models::createModel(model.toStdString(), task, {});
+        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, loadFromString(*damaged, bytes.substr(0, bytes.size() * 2 / 3)));
+        QVERIFY(!damaged->isFitted());
+    }
+
+    void badInputIsADataError_data() { addModelRows(); }
+    void badInputIsADataError()
+    {
+        QFETCH(QString, model);
+        QFETCH(TaskType, task);
+        QFETCH(int, classes);
+        const auto make = [&] { return models::createModel(model.toStdString(), task, quickParams(model.toStdString())); };
+        core::TaskControl control;
+        const models::Dataset good = syntheticData(task, 120, 4, classes, 6);
+
+        models::Dataset empty = good;
+        empty.x.resize(0, 4);
+        empty.y.resize(0);
+        QVERIFY_THROWS_EXCEPTION(core::DataError, make()->fit(empty, control));
+
+        models::Dataset withNaN = good;
+        withNaN.x(7, 2) = std::numeric_limits<double>::quiet_NaN();
+        const std::string nanMessage = messageOf<core::DataError>([&] { make()->fit(withNaN, control); });
+        QVERIFY2(nanMessage.find("'f2'") != std::string::npos && nanMessage.find("row 8") != std::string::npos,
+                 nanMessage.c_str());
+        models::Dataset withInf = good;
+        withInf.x(0, 0) = std::numeric_limits<double>::infinity();
+        QVERIFY_THROWS_EXCEPTION(core::DataError, make()->fit(withInf, control));
+
+        if (task == TaskType::Classification) {
+            models::Dataset oneClass = good;
+            oneClass.y.setConstant(1.0);
+            oneClass.classNames = {"no", "yes", "maybe"};
+            oneClass.classNames.resize(static_cast<std::size_t>(classes));
+            const std::string message = messageOf<core::DataError>([&] { make()->fit(oneClass, control); });
+            QVERIFY2(message.find("the target has a single class 'yes' in the training rows — ") != std::string::npos,
+                     message.c_str());
+            models::Dataset outOfRange = good;
+            outOfRange.y(3) = classes;
+            QVERIFY_THROWS_EXCEPTION(core::DataError, make()->fit(outOfRange, control));
+            models::Dataset fractional = good;
+            fractional.y(3) = 0.5;
+            QVERIFY_THROWS_EXCEPTION(core::DataError, make()->fit(fractional, control));
+        } else {
+            models::Dataset badTarget = good;
+            badTarget.y(4) = std::numeric_limits<double>::quiet_NaN();
+            QVERIFY_THROWS_EXCEPTION(core::DataError, make()->fit(badTarget, control));
+        }
+
+        auto fitted = make();
+        fitted->fit(good, control);
+        const Eigen::MatrixXd narrow = good.x.leftCols(3);
+        QVERIFY_THROWS_EXCEPTION(core::DataError, fitted->predict(narrow));
+        Eigen::MatrixXd missing = good.x.topRows(3);
+        missing(1, 1) = std::numeric_limits<double>::quiet_NaN();
+        QVERIFY_THROWS_EXCEPTION(core::DataError, fitted->predict(missing));
+        // A fit that throws leaves the model as it was.
+        const Eigen::VectorXd before = fitted->predict(good.x);
+        QVERIFY_THROWS_EXCEPTION(core::DataError, fitted->fit(withNaN, control));
+        QVERIFY(fitted->isFitted());
+        QVERIFY(fitted->predict(good.x) == before);
+    }
+
+    void sameSeedSameModelForAnyThreadCount_data() { addModelRows(); }
+    void sameSeedSameModelForAnyThreadCount()
+    {
+        QFETCH(QString, model);
+        QFETCH(TaskType, task);
+        QFETCH(int, classes);
+        const models::Dataset data = syntheticData(task, 600, 8, classes, 7);
+        const int previousThreads = omp_get_max_threads();
+        const auto fitWithThreads = [&](int threads, std::uint64_t seed) {
+            omp_set_num_threads(threads);
+            auto fresh = models::createModel(model.toStdString(), task, quickParams(model.toStdString()));
+            models::Dataset seeded = data;
+            seeded.seed = seed;
+            core::TaskControl control;
+            fresh->fit(seeded, control);
+            Eigen::MatrixXd output = task == TaskType::Classification ? fresh->predictProba(data.x)
+                                                                       : Eigen::MatrixXd(fresh->predict(data.x));
+            return output;
+        };
+        const Eigen::MatrixXd oneThread = fitWithThreads(1, 11);
+        const Eigen::MatrixXd twoThreads = fitWithThreads(2, 11);
+        omp_set_num_threads(previousThreads);
+        QVERIFY(oneThread == twoThreads);
+        if (model == "random_forest") {
+            // The seed does matter for a forest.
+            const Eigen::MatrixXd otherSeed = fitWithThreads(2, 12);
+            omp_set_num_threads(previousThreads);
+            QVERIFY(oneThread != otherSeed);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelContract)
+#include "tst_model_contract.moc"
