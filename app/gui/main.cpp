@@ -19,11 +19,15 @@
 
 namespace {
 
-bool hasArgument(int argc, char** argv, const char* wanted)
+// True for the options that never need a screen: the demo, and the ones that only print.
+bool runsWithoutScreen(int argc, char** argv)
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], wanted) == 0)
-            return true;
+        for (const char* option : {"--demo", "--screenshots", "--help", "-h", "--help-all", "--version", "-v"}) {
+            const std::size_t length = std::strlen(option);
+            if (std::strncmp(argv[i], option, length) == 0 && (argv[i][length] == '\0' || argv[i][length] == '='))
+                return true;
+        }
     }
     return false;
 }
@@ -32,9 +36,7 @@ bool hasArgument(int argc, char** argv, const char* wanted)
 // platform renders into memory, which is all the screenshots need.
 void chooseHeadlessPlatform(int argc, char** argv)
 {
-    const bool headlessUse = hasArgument(argc, argv, "--demo") || hasArgument(argc, argv, "--help") ||
-                             hasArgument(argc, argv, "-h") || hasArgument(argc, argv, "--version") ||
-                             hasArgument(argc, argv, "-v");
+    const bool headlessUse = runsWithoutScreen(argc, argv);
     const bool noDisplay = std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr;
     if (headlessUse && noDisplay && std::getenv("QT_QPA_PLATFORM") == nullptr)
         setenv("QT_QPA_PLATFORM", "offscreen", 1);
@@ -81,15 +83,16 @@ int main(int argc, char** argv)
     }
 
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    // DejaVu Sans ships everywhere Stepwise is installed; a fixed face and size also make
-    // the demo screenshots the same on every machine.
-    if (QFontDatabase::families().contains(QStringLiteral("DejaVu Sans"))) {
-        QFont font(QStringLiteral("DejaVu Sans"));
-        font.setPointSizeF(parser.isSet(demo) ? 9.5 : QApplication::font().pointSizeF());
-        QApplication::setFont(font);
-    }
 
     if (parser.isSet(demo)) {
+        // A fixed face and size make the demo screenshots the same on every machine
+        // (DejaVu Sans ships wherever Stepwise is installed); normal runs keep the
+        // desktop's font.
+        if (QFontDatabase::families().contains(QStringLiteral("DejaVu Sans"))) {
+            QFont font(QStringLiteral("DejaVu Sans"));
+            font.setPointSizeF(9.5);
+            QApplication::setFont(font);
+        }
         stepwise::ui::MainWizard wizard(false);
         wizard.setFixedSize(1280, 800);
         wizard.show();

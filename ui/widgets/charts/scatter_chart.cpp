@@ -98,11 +98,14 @@ void ScatterChart::setData(const Eigen::VectorXd& actual, const Eigen::VectorXd&
     const double pad = (high - low) * 0.05;
     low -= pad;
     high += pad;
-    m_identity->replace(QList<QPointF>{{low, low}, {high, high}});
     m_x->setRange(low, high);
-    m_y->setRange(low, high);
     m_x->applyNiceNumbers();
-    m_y->applyNiceNumbers();
+    // Same nice range on both axes, so the diagonal is the true y = x from corner to corner.
+    low = m_x->min();
+    high = m_x->max();
+    m_y->setRange(low, high);
+    m_y->setTickCount(m_x->tickCount());
+    m_identity->replace(QList<QPointF>{{low, low}, {high, high}});
     m_x->setTitleText(tr("Actual %1").arg(target));
     m_y->setTitleText(tr("Predicted %1").arg(target));
     m_chart->setTitle(stride > 1 ? tr("Predicted vs actual (every %1th of %2 test rows)")
