@@ -23,6 +23,7 @@
 #include "pages/synthetic_data_dialog.hpp"
 #include "session/session.hpp"
 #include "stepwise/data/builtin_datasets.hpp"
+#include "widgets/class_balance_bar.hpp"
 #include "widgets/share_bar_delegate.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
@@ -75,6 +76,7 @@ DataPage::DataPage(Session* session, QWidget* parent)
       m_summary(new QLabel(this)),
       m_target(new QComboBox(this)),
       m_targetNote(makeNote({}, this)),
+      m_balance(new ClassBalanceBar(this)),
       m_view(new QTableView(this)),
       m_model(new TableModel(this)),
       m_columns(new QTableWidget(this))
@@ -133,7 +135,12 @@ DataPage::DataPage(Session* session, QWidget* parent)
     targetRow->addWidget(targetLabel);
     targetRow->addWidget(m_target);
     targetRow->addSpacing(8);
-    targetRow->addWidget(m_targetNote, 1);
+    m_targetNote->setWordWrap(false);
+    targetRow->addWidget(m_targetNote);
+    targetRow->addSpacing(8);
+    m_balance->setMaximumWidth(360);
+    targetRow->addWidget(m_balance, 1);
+    targetRow->addStretch(0);
     contentLayout()->addWidget(m_summary);
     contentLayout()->addLayout(targetRow);
 
@@ -168,7 +175,7 @@ DataPage::DataPage(Session* session, QWidget* parent)
     splitter->addWidget(m_columns);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({600, 410});
+    splitter->setSizes({570, 440});
     splitter->setChildrenCollapsible(false);
     contentLayout()->addWidget(splitter, 1);
 
@@ -327,6 +334,8 @@ void DataPage::refreshTarget()
     m_target->setEnabled(table != nullptr);
 
     QString note;
+    QStringList balanceNames;
+    std::vector<std::size_t> balanceCounts;
     banner()->clearMessage(QStringLiteral("target-kind"));
     if (table && table->hasColumn(problem.target)) {
         const auto& column = table->column(problem.target);
@@ -337,7 +346,15 @@ void DataPage::refreshTarget()
                 shown << QString::fromStdString(labels[i]);
             if (labels.size() > 6)
                 shown << QStringLiteral("…");
-            note = tr("classification · %n classes: %1", nullptr, int(labels.size())).arg(shown.join(QStringLiteral(", ")));
+            note = labels.size() == 1 ? tr("classification · only one class: %1").arg(shown.join(QString()))
+                                      : tr("classification · %1 classes").arg(labels.size());
+            if (labels.size() <= 12 && session()->classCounts().size() == labels.size()) {
+                for (const auto& label : labels)
+                    balanceNames << QString::fromStdString(label);
+                balanceCounts = session()->classCounts();
+            } else {
+                note += QStringLiteral(": ") + shown.join(QStringLiteral(", "));
+            }
             if (labels.size() > 20 && column.isNumeric())
                 banner()->setMessage(QStringLiteral("target-kind"), StatusBanner::Level::Warning,
                                      tr("The target “%1” has %2 distinct numbers — if it is a quantity, choose "
@@ -353,6 +370,7 @@ void DataPage::refreshTarget()
             note += tr(" · %1 rows without a target are left out").arg(missing);
     }
     m_targetNote->setText(note);
+    m_balance->setCounts(balanceNames, balanceCounts);
     updateCompleteness();
 }
 
@@ -398,13 +416,13 @@ void DataPage::refreshProfile()
         }
         auto* kind = new QTableWidgetItem(QString::fromStdString(column.kind));
         const double share = double(column.missing) / double(std::max<std::size_t>(1, profile->rows));
-        auto* missing = new QTableWidgetItem(column.missing == 0 ? QStringLiteral("–")
-                                                                 : QStringLiteral("%1 · %2")
-                                                                       .arg(locale.toString(qulonglong(column.missing)),
-                                                                            formatShare(share)));
+        auto* missing = new QTableWidgetItem(column.missing == 0 ? QStringLiteral("–") : formatShare(share));
         missing->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        if (column.missing > 0)
+        if (column.missing > 0) {
             missing->setData(Qt::UserRole, share);
+            missing->setToolTip(tr("%1 of %2 rows missing").arg(locale.toString(qulonglong(column.missing)),
+                                                                locale.toString(qulonglong(profile->rows))));
+        }
         auto* unique = new QTableWidgetItem(locale.toString(qulonglong(column.unique)));
         unique->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         QString summary;

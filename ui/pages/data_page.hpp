@@ -15,6 +15,7 @@ class QTableWidget;
 
 namespace stepwise::ui {
 
+class ClassBalanceBar;
 class TableModel;
 class TaskProgressPanel;
 
@@ -50,6 +51,7 @@ private:
     QLabel* m_summary;
     QComboBox* m_target;
     QLabel* m_targetNote;
+    ClassBalanceBar* m_balance;
     QTableView* m_view;
     TableModel* m_model;
     QTableWidget* m_columns;

@@ -20,6 +20,7 @@ struct LoadedData {
     std::shared_ptr<const data::Table> table;
     std::shared_ptr<const data::DataProfile> profile;
     std::vector<std::string> classLabels;
+    std::vector<std::size_t> classCounts;
     std::string target;
     core::TaskType task = core::TaskType::Classification;
     double seconds = 0.0;
@@ -40,8 +41,15 @@ void profileInto(LoadedData& loaded, core::TaskControl& control)
     loaded.profile = std::make_shared<const data::DataProfile>(
         data::profileTable(table, hasTarget ? std::optional<std::string>(loaded.target) : std::nullopt));
     control.progress(0.8, "Finding the classes of the target");
-    if (hasTarget && loaded.task == core::TaskType::Classification)
-        loaded.classLabels = workflow::encodeClasses(table.column(loaded.target)).labels;
+    if (hasTarget && loaded.task == core::TaskType::Classification) {
+        const auto classes = workflow::encodeClasses(table.column(loaded.target));
+        loaded.classLabels = classes.labels;
+        loaded.classCounts.assign(classes.labels.size(), 0);
+        for (int index : classes.rowClass) {
+            if (index >= 0)
+                ++loaded.classCounts[std::size_t(index)];
+        }
+    }
     control.progress(1.0);
 }
 
@@ -247,6 +255,7 @@ void Session::loadData(const data::DataSource& source)
             m_table = loaded.table;
             m_profile = loaded.profile;
             m_classLabels = loaded.classLabels;
+            m_classCounts = loaded.classCounts;
             m_loadedSource = source;
             m_loadSeconds = loaded.seconds;
             m_recipe.data = source;
@@ -288,6 +297,7 @@ void Session::reprofile()
                 return;
             m_profile = loaded.profile;
             m_classLabels = loaded.classLabels;
+            m_classCounts = loaded.classCounts;
             const auto before = m_recipe.prep.dropColumns;
             applyProfileDefaults();
             emit profileChanged();

@@ -70,6 +70,8 @@ public:
     std::shared_ptr<const data::DataProfile> profile() const { return m_profile; }
     /// \brief Class labels of the target (classification), in model order.
     const std::vector<std::string>& classLabels() const { return m_classLabels; }
+    /// \brief Rows per class of the target, in the order of `classLabels`.
+    const std::vector<std::size_t>& classCounts() const { return m_classCounts; }
     /// \brief Which source the loaded table came from.
     const data::DataSource& loadedSource() const { return m_loadedSource; }
     /// \brief Seconds the last load took.
@@ -143,6 +145,7 @@ private:
     std::shared_ptr<const data::Table> m_table;
     std::shared_ptr<const data::DataProfile> m_profile;
     std::vector<std::string> m_classLabels;
+    std::vector<std::size_t> m_classCounts;
     data::DataSource m_loadedSource;
     double m_loadSeconds = 0.0;
     QString m_dataError;
