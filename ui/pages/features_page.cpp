@@ -176,6 +176,15 @@ bool FeaturesPage::isChecked(const QString& column) const
     return false;
 }
 
+void FeaturesPage::setChecked(const QString& column, bool checked)
+{
+    for (int row = 0; row < m_columns->rowCount(); ++row) {
+        QTableWidgetItem* item = m_columns->item(row, 0);
+        if (item && item->data(Qt::UserRole).toString() == column)
+            item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
 void FeaturesPage::writeScalingEncoding()
 {
     workflow::FeatureSpec spec;

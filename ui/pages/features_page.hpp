@@ -25,6 +25,8 @@ public:
     int columnCount() const;
     /// \brief True when the column's box is checked.
     bool isChecked(const QString& column) const;
+    /// \brief Checks or unchecks a column's box, as a click would.
+    void setChecked(const QString& column, bool checked);
 
 private:
     void refresh();

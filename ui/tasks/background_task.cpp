@@ -30,7 +30,7 @@ BackgroundTask::~BackgroundTask()
         m_watcher.waitForFinished();
     }
     if (m_relay)
-        m_relay->close();
+        m_relay->discard();
 }
 
 void BackgroundTask::start(const QString& title, Work work, Done onSuccess)

@@ -85,6 +85,12 @@ void ProgressRelay::rearm()
         deliver();
 }
 
+void ProgressRelay::discard()
+{
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+}
+
 void ProgressRelay::close()
 {
     deliver();

@@ -38,6 +38,9 @@ public:
     /// \brief GUI thread, after the worker has finished: delivers what is still buffered
     /// and stops all later deliveries.
     void close();
+    /// \brief Stops all deliveries without delivering what is buffered (for teardown,
+    /// when the receivers may already be gone).
+    void discard();
 
 private:
     ProgressRelay(QObject* context, Sink sink);
