@@ -42,6 +42,7 @@ SyntheticDataDialog::SyntheticDataDialog(QWidget* parent)
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Generate synthetic data"));
+    setMinimumWidth(420);
     m_classSep->setRange(0.01, 100.0);
     m_classSep->setSingleStep(0.1);
     m_classSep->setToolTip(tr("Distance between the class clusters; larger is easier"));

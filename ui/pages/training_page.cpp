@@ -188,7 +188,8 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
         updateCompleteness();
     });
     connect(session, &Session::trainingCancelled, this, [this] {
-        banner()->setMessage(QStringLiteral("train-cancelled"), StatusBanner::Level::Warning,
+        // The user asked for it: a note, not a warning that needs attention.
+        banner()->setMessage(QStringLiteral("train-cancelled"), StatusBanner::Level::Info,
                              tr("Training cancelled — nothing changed. Press Train to start again."));
         updateCompleteness();
     });
