@@ -297,6 +297,7 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
         dataset.y(static_cast<Eigen::Index>(i)) =
             classification ? classes.rowClass[trainRows[i]] : target.values()[trainRows[i]];
     dataset.classCount = classification ? static_cast<int>(classes.labels.size()) : 0;
+    dataset.classNames = classes.labels;
     result.timings.prepSeconds = secondsSince(prepStart);
 
     const auto fitStart = Clock::now();
