@@ -21,6 +21,21 @@ def run(*args, timeout=300):
     return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
 
+def slurp(path, mode="r"):
+    with open(path, mode) as f:
+        return f.read()
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def load_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
 def read_csv(path):
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
@@ -63,8 +78,8 @@ class CliContract(unittest.TestCase):
         self.assertEqual(len(rows), 300)
         self.assertEqual(list(rows[0].keys()), [f"feature_{i}" for i in range(6)] + ["target"])
         self.assertEqual({r["target"] for r in rows}, {"0", "1", "2"})
-        self.assertEqual(open(a).read(), open(b).read())
-        self.assertNotEqual(open(a).read(), open(c).read())
+        self.assertEqual(slurp(a), slurp(b))
+        self.assertNotEqual(slurp(a), slurp(c))
         for kind in ["regression", "blobs"]:
             out = self.path(kind + ".csv")
             self.assertEqual(run("generate", kind, "--rows", 50, "--features", 3, "--out", out).returncode, 0)
@@ -84,7 +99,7 @@ class CliContract(unittest.TestCase):
                      "--seed", 7, "--test-size", 0.3, "--success", "f1_macro>=0.8", "--report", report,
                      "--predictions", predictions, "--out", model, *extra)
         self.assertEqual(result.returncode, 0, result.stderr)
-        return result, json.load(open(report)), read_csv(predictions), model
+        return result, load_json(report), read_csv(predictions), model
 
     def test_train_writes_report_predictions_and_model(self):
         result, report, predictions, model = self.train_iris()
@@ -146,7 +161,7 @@ class CliContract(unittest.TestCase):
                          "--quiet")
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertEqual(result.stdout, "")
-            reports.append(json.load(open(report)))
+            reports.append(load_json(report))
         self.assertEqual(reports[0]["metrics"], reports[1]["metrics"])
         self.assertEqual(reports[0]["confusion_matrix"], reports[1]["confusion_matrix"])
 
@@ -156,7 +171,7 @@ class CliContract(unittest.TestCase):
                      "--impute", "numeric=median,categorical=constant:unknown", "--scale", "minmax",
                      "--encode", "onehot", "--report", report, "--quiet")
         self.assertEqual(result.returncode, 0, result.stderr)
-        r = json.load(open(report))
+        r = load_json(report)
         self.assertEqual(r["rows"], {"train": 712, "test": 179})
         self.assertEqual(r["classes"], ["0", "1"])
         self.assertGreater(r["metrics"]["accuracy"], 0.72)
@@ -166,13 +181,13 @@ class CliContract(unittest.TestCase):
     def test_regression_and_separate_test_data(self):
         full, train, test, report = (self.path(n) for n in ["all.csv", "train.csv", "test.csv", "r.json"])
         run("generate", "regression", "--rows", 500, "--features", 5, "--noise", 1, "--seed", 1, "--out", full)
-        lines = open(full).read().splitlines(keepends=True)
-        open(train, "w").write("".join(lines[:401]))
-        open(test, "w").write(lines[0] + "".join(lines[401:]))
+        lines = slurp(full).splitlines(keepends=True)
+        write(train, "".join(lines[:401]))
+        write(test, lines[0] + "".join(lines[401:]))
         result = run("train", train, "--target", "target", "--task", "regression", "--model", "linear_regression",
                      "--test-data", test, "--report", report, "--success", "r2>=0.9", "--quiet")
         self.assertEqual(result.returncode, 0, result.stderr)
-        r = json.load(open(report))
+        r = load_json(report)
         self.assertEqual(r["rows"], {"train": 400, "test": 100})
         self.assertEqual(set(r["metrics"]), {"mse", "rmse", "mae", "r2"})
         self.assertGreater(r["metrics"]["r2"], 0.99)
@@ -198,8 +213,7 @@ class CliContract(unittest.TestCase):
 
     def test_bad_data_exits_3_with_location(self):
         bad = self.path("bad.csv")
-        with open(bad, "w") as f:
-            f.write("a,b,y\n1,2,0\n3,4,5,1\n")
+        write(bad, "a,b,y\n1,2,0\n3,4,5,1\n")
         result = run("train", bad, "--target", "y")
         self.assertError(result, 3, "bad.csv:3:")
         missing = run("inspect", self.path("nope.csv"))
@@ -227,7 +241,7 @@ class CliContract(unittest.TestCase):
             f.write(b"not a model at all")
         self.assertError(run("predict", fake, "builtin:iris"), 4, "not a Stepwise model file")
         _, _, _, model = self.train_iris()
-        data = open(model, "rb").read()
+        data = slurp(model, "rb")
         truncated = self.path("truncated.stepwise")
         with open(truncated, "wb") as f:
             f.write(data[: len(data) // 2])
@@ -238,14 +252,13 @@ class CliContract(unittest.TestCase):
         out_dir = self.path("readonly")
         os.mkdir(out_dir)
         target = os.path.join(out_dir, "model.stepwise")
-        with open(target, "w") as f:
-            f.write("previous")
+        write(target, "previous")
         os.chmod(out_dir, 0o555)
         try:
             result = run("train", "builtin:iris", "--target", "species", "--out", target, "--quiet")
             if os.geteuid() != 0:  # root writes anyway
                 self.assertEqual(result.returncode, 1)
-                self.assertEqual(open(target).read(), "previous")
+                self.assertEqual(slurp(target), "previous")
                 self.assertEqual(os.listdir(out_dir), ["model.stepwise"])
         finally:
             os.chmod(out_dir, 0o755)

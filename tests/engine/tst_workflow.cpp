@@ -14,6 +14,14 @@ using namespace stepwise;
 
 namespace {
 
+workflow::Recipe recipeFor(std::string target, std::string model)
+{
+    workflow::Recipe recipe;
+    recipe.problem.target = std::move(target);
+    recipe.model.name = std::move(model);
+    return recipe;
+}
+
 workflow::Recipe irisRecipe(const std::string& model)
 {
     workflow::Recipe recipe;
@@ -116,9 +124,7 @@ private slots:
         data::Table table;
         table.addColumn(data::Column::numeric("x", x));
         table.addColumn(data::Column::numeric("y", y));
-        workflow::Recipe recipe;
-        recipe.problem.target = "y";
-        recipe.model.name = "logistic_regression";
+        workflow::Recipe recipe = recipeFor("y", "logistic_regression");
         recipe.prep.testSize = 0.3;
         const workflow::RunResult result = run(recipe, table);
 
@@ -306,15 +312,13 @@ private slots:
         recipe.prep.dropColumns = {"colour"};
         QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, run(recipe, tips));
         recipe.prep.dropColumns.clear();
-        recipe.model.name = "logistic_regression";
+        recipe.model = workflow::ModelChoice{"logistic_regression", {}};
         QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, run(recipe, tips));
 
         data::Table oneClass;
         oneClass.addColumn(data::Column::numeric("x", {1, 2, 3, 4}));
         oneClass.addColumn(data::Column::numeric("y", {1, 1, 1, 1}));
-        workflow::Recipe single;
-        single.problem.target = "y";
-        single.model.name = "logistic_regression";
+        const workflow::Recipe single = recipeFor("y", "logistic_regression");
         QVERIFY_THROWS_EXCEPTION(core::DataError, run(single, oneClass));
     }
 
@@ -328,9 +332,7 @@ private slots:
         data::Table table;
         table.addColumn(data::Column::numeric("x", x));
         table.addColumn(data::Column::numeric("y", y));
-        workflow::Recipe recipe;
-        recipe.problem.target = "y";
-        recipe.model.name = "logistic_regression";
+        workflow::Recipe recipe = recipeFor("y", "logistic_regression");
         const workflow::RunResult result = run(recipe, table);
         QCOMPARE(result.trainRowCount + result.testRows.size(), std::size_t(90));
         QVERIFY(!result.warnings.empty());

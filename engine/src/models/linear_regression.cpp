@@ -57,8 +57,9 @@ FitReport LinearRegression::fit(const Dataset& data, core::TaskControl& control)
     snapshot.value = rSquared(data.y, ((data.x * coefficients).array() + intercept).matrix());
     report.curve.push_back(snapshot);
     if (rank < data.x.cols()) {
-        report.message = "the features are linearly dependent (rank " + std::to_string(rank) + " of " +
-                         std::to_string(data.x.cols()) + "); the minimum-norm solution was used";
+        report.message = "the features are linearly dependent (rank ";
+        report.message.append(std::to_string(rank)).append(" of ").append(std::to_string(data.x.cols()));
+        report.message.append("); the minimum-norm solution was used");
     }
     control.snapshot(snapshot);
     // The last chance to cancel comes before the previous fit is replaced.

@@ -193,26 +193,28 @@ FitReport LogisticRegression::fit(const Dataset& data, core::TaskControl& contro
 
     report.iterations = result.iterations;
     const double maxGradient = result.gradient.lpNorm<Eigen::Infinity>();
-    std::string iterations = std::to_string(result.iterations);
+    const std::string iterations = std::to_string(result.iterations);
+    const std::string gradient = formatNumber(maxGradient);
+    std::string& message = report.message;
     switch (result.stop) {
     case LbfgsStop::GradientSmall:
-        report.message = "converged in " + iterations + " iterations (max |gradient| = " + formatNumber(maxGradient) +
-                         " <= tol)";
+        message.append("converged in ").append(iterations).append(" iterations (max |gradient| = ");
+        message.append(gradient).append(" <= tol)");
         break;
     case LbfgsStop::ReductionSmall:
-        report.message = "converged in " + iterations + " iterations (the loss stopped decreasing)";
+        message.append("converged in ").append(iterations).append(" iterations (the loss stopped decreasing)");
         break;
     case LbfgsStop::IterationLimit:
         report.converged = false;
-        report.message = "did not converge in max_iter=" + std::to_string(m_maxIter) +
-                         " iterations (max |gradient| = " + formatNumber(maxGradient) +
-                         ") — raise max_iter or scale the features";
+        message.append("did not converge in max_iter=").append(std::to_string(m_maxIter));
+        message.append(" iterations (max |gradient| = ").append(gradient);
+        message.append(") — raise max_iter or scale the features");
         break;
     case LbfgsStop::LineSearchFailed:
         report.converged = false;
-        report.message = "the solver stopped after " + iterations +
-                         " iterations because no step lowered the loss (max |gradient| = " +
-                         formatNumber(maxGradient) + ") — scale the features or lower C";
+        message.append("the solver stopped after ").append(iterations);
+        message.append(" iterations because no step lowered the loss (max |gradient| = ").append(gradient);
+        message.append(") — scale the features or lower C");
         break;
     }
 

@@ -61,6 +61,30 @@ core::TrainingSnapshot tallySnapshot(const VoteTally& tally, const Eigen::Vector
     return snapshot;
 }
 
+// Trees split float32 values, as scikit-learn's do: one column-major copy of the features.
+std::vector<float> singlePrecisionColumns(const Dataset& data)
+{
+    const auto rows = static_cast<std::size_t>(data.x.rows());
+    std::vector<float> x(rows * static_cast<std::size_t>(data.x.cols()));
+    for (Eigen::Index column = 0; column < data.x.cols(); ++column) {
+        for (std::size_t row = 0; row < rows; ++row) {
+            const double value = data.x(static_cast<Eigen::Index>(row), column);
+            if (std::abs(value) > FLT_MAX) {
+                std::string message = "feature ";
+                if (static_cast<std::size_t>(column) < data.featureNames.size())
+                    message.append("'").append(data.featureNames[static_cast<std::size_t>(column)]).append("'");
+                else
+                    message.append("number ").append(std::to_string(column + 1));
+                message.append(" has a value beyond ±3.4e38 in training row ").append(std::to_string(row + 1));
+                message.append(" — random_forest works in single precision; rescale the feature");
+                throw core::DataError(message);
+            }
+            x[static_cast<std::size_t>(column) * rows + row] = static_cast<float>(value);
+        }
+    }
+    return x;
+}
+
 } // namespace
 
 const std::vector<core::ParamSpec>& RandomForest::paramTable()
@@ -137,23 +161,7 @@ FitReport RandomForest::fit(const Dataset& data, core::TaskControl& control)
     settings.minSamplesSplit = std::max(m_minSamplesSplit, 2 * m_minSamplesLeaf);
     settings.maxFeatures = resolvedMaxFeatures(featureCount);
 
-    // Trees split float32 values, as scikit-learn's do; keep one column-major copy.
-    std::vector<float> x(rows * static_cast<std::size_t>(featureCount));
-    for (int column = 0; column < featureCount; ++column) {
-        for (std::size_t row = 0; row < rows; ++row) {
-            const double value = data.x(static_cast<Eigen::Index>(row), column);
-            if (std::abs(value) > FLT_MAX) {
-                std::string message = "feature ";
-                message.append(static_cast<std::size_t>(column) < data.featureNames.size()
-                                   ? "'" + data.featureNames[static_cast<std::size_t>(column)] + "'"
-                                   : "number " + std::to_string(column + 1));
-                message.append(" has a value beyond ±3.4e38 in training row ").append(std::to_string(row + 1));
-                message.append(" — random_forest works in single precision; rescale the feature");
-                throw core::DataError(message);
-            }
-            x[static_cast<std::size_t>(column) * rows + row] = static_cast<float>(value);
-        }
-    }
+    const std::vector<float> x = singlePrecisionColumns(data);
     std::vector<std::int32_t> labels;
     std::vector<double> targets;
     TreeTrainingData training;
@@ -263,7 +271,8 @@ FitReport RandomForest::fit(const Dataset& data, core::TaskControl& control)
     m_featureCount = featureCount;
     m_fitted = true;
     report.iterations = treeCount;
-    report.message = "grew " + std::to_string(treeCount) + (treeCount == 1 ? " tree" : " trees");
+    report.message = "grew ";
+    report.message.append(std::to_string(treeCount)).append(treeCount == 1 ? " tree" : " trees");
     return report;
 }
 

@@ -65,9 +65,15 @@ const data::Column& targetColumn(const Recipe& recipe, const data::Table& data, 
 {
     if (recipe.problem.target.empty())
         throw core::InvalidParameter("no target column is set — choose the column to predict");
-    if (!data.hasColumn(recipe.problem.target))
+    if (!data.hasColumn(recipe.problem.target)) {
+        std::string names;
+        for (const std::string& name : data.columnNames()) {
+            names.append(names.empty() ? "" : ", ");
+            names.append(name);
+        }
         throw core::DataError(std::string("the ") + which + " has no target column '" + recipe.problem.target +
-                              "' — choose one of its columns as the target");
+                              "' — choose one of its columns: " + names);
+    }
     const data::Column& target = data.column(recipe.problem.target);
     if (recipe.problem.task == core::TaskType::Regression && !target.isNumeric())
         throw core::DataError("the target '" + target.name() + "' holds text (e.g. '" +
@@ -297,6 +303,7 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
         dataset.y(static_cast<Eigen::Index>(i)) =
             classification ? classes.rowClass[trainRows[i]] : target.values()[trainRows[i]];
     dataset.classCount = classification ? static_cast<int>(classes.labels.size()) : 0;
+    dataset.classNames = classes.labels;
     result.timings.prepSeconds = secondsSince(prepStart);
 
     const auto fitStart = Clock::now();
