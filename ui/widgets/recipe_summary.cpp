@@ -60,7 +60,10 @@ void RecipeSummary::setRecipe(const workflow::Recipe& recipe, bool dataLoaded)
     problemText += problem.target.empty() ? tr(" · target not chosen yet")
                                           : tr(" of “%1”").arg(QString::fromStdString(problem.target));
     if (problem.success)
-        problemText += tr(" · success when %1").arg(QString::fromStdString(problem.success->toString()));
+        problemText += tr(" · success when %1 %2 %3")
+                           .arg(QString::fromStdString(problem.success->metric),
+                                problem.success->atLeast ? QStringLiteral("≥") : QStringLiteral("≤"),
+                                QString::number(problem.success->threshold, 'g', 6));
     m_values[0]->setText(problemText);
 
     m_values[1]->setText(dataLoaded ? QString::fromStdString(recipe.data.describe()) : tr("not loaded yet"));
