@@ -14,6 +14,8 @@ namespace stepwise::ui {
 QString formatElapsed(qint64 milliseconds)
 {
     const qint64 seconds = milliseconds / 1000;
+    if (milliseconds < 1000)
+        return QStringLiteral("%1 ms").arg(milliseconds);
     if (milliseconds < 10000)
         return QStringLiteral("%1 s").arg(QString::number(milliseconds / 1000.0, 'f', 1));
     if (seconds < 3600)
