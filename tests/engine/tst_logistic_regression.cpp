@@ -2,7 +2,6 @@
 // the L-BFGS solver on its own. Reference values: tests/reference/models_reference.py.
 #include <QtTest>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 
@@ -212,26 +211,6 @@ private slots:
         QVERIFY(model->coefficients().allFinite());
         QVERIFY(model->predictProba(data.x).allFinite());
         QCOMPARE(model->predict(data.x), data.y);
-    }
-
-    // Not a test: timing against scikit-learn, run by hand (see
-    // tests/reference/models_bench.py). Skipped unless STEPWISE_BENCH_DIR is set.
-    void benchmark()
-    {
-        const char* directory = std::getenv("STEPWISE_BENCH_DIR");
-        if (!directory)
-            QSKIP("set STEPWISE_BENCH_DIR to the directory models_bench.py wrote to");
-        const std::string prefix = std::string(directory) + "/bench_classification_";
-        const models::Dataset train = test::loadCsvDataset(prefix + "train.csv", 2);
-        const models::Dataset testRows = test::loadCsvDataset(prefix + "test.csv", 2);
-        auto model = makeModel({});
-        core::TaskControl control;
-        const auto start = std::chrono::steady_clock::now();
-        const models::FitReport report = model->fit(train, control);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double accuracy = (model->predict(testRows.x).array() == testRows.y.array()).cast<double>().mean();
-        qInfo("logistic_regression: fit %.3f s (%d iterations), test accuracy %.4f", seconds, report.iterations,
-              accuracy);
     }
 };
 

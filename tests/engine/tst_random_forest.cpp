@@ -5,7 +5,6 @@
 #include <QtTest>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -247,25 +246,6 @@ private slots:
         auto forest = makeForest(TaskType::Regression, {{"n_estimators", "2"}});
         core::TaskControl control;
         QVERIFY_THROWS_EXCEPTION(core::DataError, forest->fit(train, control));
-    }
-
-    // Not a test: timing against scikit-learn, run by hand (see
-    // tests/reference/models_bench.py). Skipped unless STEPWISE_BENCH_DIR is set.
-    void benchmark()
-    {
-        const char* directory = std::getenv("STEPWISE_BENCH_DIR");
-        if (!directory)
-            QSKIP("set STEPWISE_BENCH_DIR to the directory models_bench.py wrote to");
-        const std::string prefix = std::string(directory) + "/bench_classification_";
-        const models::Dataset train = test::loadCsvDataset(prefix + "train.csv", 2);
-        const models::Dataset testRows = test::loadCsvDataset(prefix + "test.csv", 2);
-        auto forest = makeForest(TaskType::Classification, {});
-        core::TaskControl control;
-        const auto start = std::chrono::steady_clock::now();
-        forest->fit(train, control);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        qInfo("random_forest (n_estimators=100): fit %.2f s, test accuracy %.4f", seconds,
-              accuracy(forest->predict(testRows.x), testRows.y));
     }
 };
 

@@ -101,18 +101,6 @@ void LinearRegression::serialize(Archive& archive, unsigned /*version*/)
 
 void LinearRegression::save(core::OutputArchive& archive) const { archive << *this; }
 
-void LinearRegression::load(core::InputArchive& archive)
-{
-    try {
-        archive >> *this;
-    } catch (const core::ArchiveError&) {
-        m_fitted = false;
-        throw;
-    } catch (const std::exception& error) {
-        m_fitted = false;
-        throw core::ArchiveError(std::string("the saved linear_regression could not be read (") + error.what() +
-                                 ") — the file is damaged or incomplete; train the model again");
-    }
-}
+void LinearRegression::load(core::InputArchive& archive) { loadModelState(archive, *this, m_fitted, name()); }
 
 } // namespace stepwise::models

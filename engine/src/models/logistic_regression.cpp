@@ -262,18 +262,6 @@ void LogisticRegression::serialize(Archive& archive, unsigned /*version*/)
 
 void LogisticRegression::save(core::OutputArchive& archive) const { archive << *this; }
 
-void LogisticRegression::load(core::InputArchive& archive)
-{
-    try {
-        archive >> *this;
-    } catch (const core::ArchiveError&) {
-        m_fitted = false;
-        throw;
-    } catch (const std::exception& error) {
-        m_fitted = false;
-        throw core::ArchiveError(std::string("the saved logistic_regression could not be read (") + error.what() +
-                                 ") — the file is damaged or incomplete; train the model again");
-    }
-}
+void LogisticRegression::load(core::InputArchive& archive) { loadModelState(archive, *this, m_fitted, name()); }
 
 } // namespace stepwise::models

@@ -377,18 +377,6 @@ void RandomForest::serialize(Archive& archive, unsigned /*version*/)
 
 void RandomForest::save(core::OutputArchive& archive) const { archive << *this; }
 
-void RandomForest::load(core::InputArchive& archive)
-{
-    try {
-        archive >> *this;
-    } catch (const core::ArchiveError&) {
-        m_fitted = false;
-        throw;
-    } catch (const std::exception& error) {
-        m_fitted = false;
-        throw core::ArchiveError(std::string("the saved random_forest could not be read (") + error.what() +
-                                 ") — the file is damaged or incomplete; train the model again");
-    }
-}
+void RandomForest::load(core::InputArchive& archive) { loadModelState(archive, *this, m_fitted, name()); }
 
 } // namespace stepwise::models

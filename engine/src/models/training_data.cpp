@@ -4,6 +4,7 @@
 #include <set>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/evaluation/metrics.hpp"
 
 namespace stepwise::models {
 namespace {
@@ -130,14 +131,13 @@ Eigen::VectorXi rowArgmax(const Eigen::MatrixXd& scores)
 std::vector<std::vector<std::int64_t>> confusionMatrix(const Eigen::VectorXd& actual, const Eigen::VectorXi& predicted,
                                                        int classCount, const std::vector<bool>& use)
 {
-    std::vector<std::vector<std::int64_t>> confusion(static_cast<std::size_t>(classCount),
-                                                     std::vector<std::int64_t>(static_cast<std::size_t>(classCount), 0));
-    for (Eigen::Index row = 0; row < actual.size(); ++row) {
-        if (!use.empty() && !use[static_cast<std::size_t>(row)])
-            continue;
-        ++confusion[static_cast<std::size_t>(actual(row))][static_cast<std::size_t>(predicted(row))];
-    }
-    return confusion;
+    std::vector<int> usedActual, usedPredicted;
+    for (Eigen::Index row = 0; row < actual.size(); ++row)
+        if (use.empty() || use[static_cast<std::size_t>(row)]) {
+            usedActual.push_back(static_cast<int>(actual(row)));
+            usedPredicted.push_back(predicted(row));
+        }
+    return evaluation::confusionMatrix(usedActual, usedPredicted, classCount);
 }
 
 double accuracyOf(const std::vector<std::vector<std::int64_t>>& confusion)
@@ -154,29 +154,18 @@ double accuracyOf(const std::vector<std::vector<std::int64_t>>& confusion)
 
 double rSquared(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted, const std::vector<bool>& use)
 {
-    double count = 0.0;
-    double mean = 0.0;
-    for (Eigen::Index row = 0; row < actual.size(); ++row) {
+    std::vector<double> usedActual, usedPredicted;
+    for (Eigen::Index row = 0; row < actual.size(); ++row)
         if (use.empty() || use[static_cast<std::size_t>(row)]) {
-            mean += actual(row);
-            count += 1.0;
+            usedActual.push_back(actual(row));
+            usedPredicted.push_back(predicted(row));
         }
-    }
-    if (count == 0.0)
+    if (usedActual.size() < 2)
         return 0.0;
-    mean /= count;
-    double residual = 0.0;
-    double total = 0.0;
-    for (Eigen::Index row = 0; row < actual.size(); ++row) {
-        if (use.empty() || use[static_cast<std::size_t>(row)]) {
-            residual += (actual(row) - predicted(row)) * (actual(row) - predicted(row));
-            total += (actual(row) - mean) * (actual(row) - mean);
-        }
-    }
-    // scikit-learn's r2_score convention for a constant target: 1 if perfect, else 0.
-    if (total == 0.0)
-        return residual == 0.0 ? 1.0 : 0.0;
-    return 1.0 - residual / total;
+    const auto count = static_cast<Eigen::Index>(usedActual.size());
+    return evaluation::regressionMetrics(Eigen::Map<const Eigen::VectorXd>(usedActual.data(), count),
+                                         Eigen::Map<const Eigen::VectorXd>(usedPredicted.data(), count))
+        .r2;
 }
 
 core::ParamValues restoreParams(const std::vector<core::ParamSpec>& table,

@@ -9,6 +9,8 @@
 
 #include <Eigen/Core>
 
+#include "stepwise/core/archive.hpp"
+#include "stepwise/core/errors.hpp"
 #include "stepwise/core/params.hpp"
 #include "stepwise/core/task_type.hpp"
 #include "stepwise/models/dataset.hpp"
@@ -37,12 +39,34 @@ std::vector<std::vector<std::int64_t>> confusionMatrix(const Eigen::VectorXd& ac
 double accuracyOf(const std::vector<std::vector<std::int64_t>>& confusion);
 
 /// Coefficient of determination of `predicted` against `actual` over the rows where
-/// `use` is empty or true; 0 when the actual values do not vary.
+/// `use` is empty or true (evaluation::regressionMetrics' R²); 0 with fewer than 2 rows.
 double rSquared(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted, const std::vector<bool>& use = {});
 
 /// Rebuilds validated parameters from the name → text pairs a model saved, turning a
 /// rejected value into `ArchiveError` (a tampered or foreign file).
 core::ParamValues restoreParams(const std::vector<core::ParamSpec>& table,
                                 const std::map<std::string, std::string>& saved, const std::string& model);
+
+/// Reads a model's saved state with `archive >> model` (the caller includes the archive
+/// header); on any failure the model is left unfitted and the error becomes an
+/// `ArchiveError` naming the model.
+template <class Model>
+void loadModelState(core::InputArchive& archive, Model& model, bool& fitted, const std::string& name)
+{
+    try {
+        archive >> model;
+    } catch (const core::ArchiveError&) {
+        fitted = false;
+        throw;
+    } catch (const std::exception& error) {
+        fitted = false;
+        std::string message = "the saved ";
+        message.append(name);
+        message.append(" could not be read (");
+        message.append(error.what());
+        message.append(") — the file is damaged or incomplete; train the model again");
+        throw core::ArchiveError(message);
+    }
+}
 
 } // namespace stepwise::models
