@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -255,6 +256,36 @@ private slots:
         QVERIFY(rail->item(MainWizard::ExportId)->isEnabled());
         QVERIFY(wizard.goToStep(MainWizard::EvaluationId));
         QCOMPARE(wizard.currentId(), int(MainWizard::EvaluationId));
+    }
+
+    void droppingACsvFileOpensIt()
+    {
+        MainWizard wizard(false);
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        const QString path = QStringLiteral(STEPWISE_DATASETS_DIR "/wine.csv");
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        const QPointF centre = QRectF(wizard.rect()).center();
+
+        QDragEnterEvent enter(centre.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&wizard, &enter);
+        QVERIFY(enter.isAccepted());
+
+        QSignalSpy loaded(wizard.session(), &ui::Session::dataChanged);
+        QDropEvent drop(centre, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&wizard, &drop);
+        QVERIFY(drop.isAccepted());
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.session()->table() && wizard.session()->table()->rowCount() == 178, 20000);
+        QCOMPARE(wizard.session()->table()->columnCount(), std::size_t(14));
+
+        // Anything but a data file is refused.
+        QMimeData other;
+        other.setUrls({QUrl::fromLocalFile(QStringLiteral(STEPWISE_SOURCE_DIR "/README.md"))});
+        QDragEnterEvent refused(centre.toPoint(), Qt::CopyAction, &other, Qt::LeftButton, Qt::NoModifier);
+        refused.setAccepted(false);
+        QApplication::sendEvent(&wizard, &refused);
+        QVERIFY(!refused.isAccepted());
     }
 
     void tableModelFetchesInBlocks()
