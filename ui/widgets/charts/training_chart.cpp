@@ -70,7 +70,10 @@ TrainingChart::TrainingChart(QWidget* parent)
     m_last->attachAxis(m_x);
     m_last->attachAxis(m_y);
 
+    // The view made a default chart of its own; setChart releases it without deleting it.
+    QChart* defaultChart = m_view->chart();
     m_view->setChart(m_chart);
+    delete defaultChart;
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setFrameShape(QFrame::NoFrame);
     addWidget(m_placeholder);
