@@ -1,45 +1,24 @@
 #pragma once
-// Standardisation (x − mean) / std of the numeric columns seen at fit time, as
-// scikit-learn's StandardScaler: population std (ddof = 0), NaN ignored when fitting
-// and kept when transforming, near-constant columns get scale 1.
+// Standard scaling of the numeric columns seen at fit time, as scikit-learn's
+// StandardScaler: (x − mean) / std with the population std (ddof = 0); a column that is
+// constant up to rounding keeps a divisor of 1.
 
-#include <string>
-#include <vector>
-
-#include <boost/serialization/access.hpp>
-#include <boost/serialization/string.hpp>
-#include <boost/serialization/vector.hpp>
-#include <boost/serialization/version.hpp>
-
-#include "stepwise/prep/transformer.hpp"
+#include "features/column_scaler.hpp"
 
 namespace stepwise::features {
 
-/// Centres and scales each numeric training column by its training mean and std.
-class StandardScaler final : public prep::Transformer {
+/// Centres each numeric training column on its training mean and divides by its std.
+class StandardScaler final : public ColumnScaler {
 public:
+    StandardScaler() : ColumnScaler("standard scaler", "standard scaling") {}
     std::string kind() const override { return "standard_scaler"; }
-    std::string describe() const override;
-    void fit(const data::Table& train, core::TaskControl& control) override;
-    data::Table transform(const data::Table& table) const override;
-    bool isFitted() const override { return m_fitted; }
-    void save(core::OutputArchive& archive) const override;
-    void load(core::InputArchive& archive) override;
 
 private:
-    friend class boost::serialization::access;
-    template <class Archive>
-    void serialize(Archive& archive, unsigned /*version*/)
+    Scaling statistics(const std::vector<double>& values) const override;
+    std::string effect() const override
     {
-        archive & m_names & m_mean & m_scale & m_fitted;
+        return "(minus the training mean, divided by the training standard deviation)";
     }
-
-    std::vector<std::string> m_names;
-    std::vector<double> m_mean;
-    std::vector<double> m_scale;
-    bool m_fitted = false;
 };
 
 } // namespace stepwise::features
-
-BOOST_CLASS_VERSION(stepwise::features::StandardScaler, 1)

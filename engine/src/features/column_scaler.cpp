@@ -1,0 +1,76 @@
+#include "features/column_scaler.hpp"
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+
+#include "prep/fitted_columns.hpp"
+
+namespace stepwise::features {
+
+std::string ColumnScaler::describe() const
+{
+    std::string text = m_activity;
+    text.append(m_fitted ? " of " + prep::countOf(m_names.size(), "numeric column") : " of the numeric columns");
+    text.push_back(' ');
+    text.append(effect());
+    if (!m_fitted)
+        text.append(" (not fitted yet)");
+    return text;
+}
+
+void ColumnScaler::fit(const data::Table& train, core::TaskControl& control)
+{
+    std::vector<std::string> names;
+    std::vector<double> shift, divisor;
+    const std::size_t columns = train.columnCount();
+    for (std::size_t index = 0; index < columns; ++index) {
+        control.progress(static_cast<double>(index) / static_cast<double>(columns), "fitting the " + m_step);
+        const data::Column& column = train.column(index);
+        if (!column.isNumeric())
+            continue;
+        if (column.missingCount() == column.size())
+            throw prep::noTrainingValues(column.name());
+        const Scaling scaling = statistics(column.values());
+        names.push_back(column.name());
+        shift.push_back(scaling.shift);
+        divisor.push_back(scaling.divisor);
+    }
+    m_names = std::move(names);
+    m_shift = std::move(shift);
+    m_divisor = std::move(divisor);
+    m_fitted = true;
+    control.progress(1.0);
+}
+
+data::Table ColumnScaler::transform(const data::Table& table) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(m_step, "transform");
+    data::Table result = table;
+    for (std::size_t i = 0; i < m_names.size(); ++i) {
+        const data::Column& column = prep::requireFittedColumn(table, m_names[i], data::ColumnType::Numeric, m_step);
+        std::vector<double> values = column.values();
+        for (double& value : values)
+            value = (value - m_shift[i]) / m_divisor[i];
+        result.replaceColumn(data::Column::numeric(column.name(), std::move(values)));
+    }
+    return result;
+}
+
+void ColumnScaler::save(core::OutputArchive& archive) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(m_step, "be saved");
+    archive << *this;
+}
+
+void ColumnScaler::load(core::InputArchive& archive)
+{
+    archive >> *this;
+    if (!m_fitted || m_names.size() != m_shift.size() || m_names.size() != m_divisor.size()) {
+        m_fitted = false;
+        throw prep::corruptArchive(m_step);
+    }
+}
+
+} // namespace stepwise::features
