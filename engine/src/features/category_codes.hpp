@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "stepwise/data/column.hpp"
+#include "prep/fitted_columns.hpp"
+#include "stepwise/core/task_control.hpp"
+#include "stepwise/data/table.hpp"
 
 namespace stepwise::features {
 
@@ -43,6 +45,33 @@ inline std::vector<std::int32_t> categoryOfEachLevel(const data::Column& column,
                              : -1);
     }
     return result;
+}
+
+/// What an encoder learns: each categorical training column and its sorted categories.
+struct FittedCategories {
+    std::vector<std::string> names;
+    std::vector<std::vector<std::string>> categories;
+};
+
+/// Learns the categories of every categorical column of `train`; throws `DataError` for
+/// a column without a present value. `stage` is the progress text.
+inline FittedCategories fitCategories(const data::Table& train, core::TaskControl& control, const std::string& stage)
+{
+    FittedCategories fitted;
+    const std::size_t columns = train.columnCount();
+    for (std::size_t index = 0; index < columns; ++index) {
+        control.progress(static_cast<double>(index) / static_cast<double>(columns), stage);
+        const data::Column& column = train.column(index);
+        if (!column.isCategorical())
+            continue;
+        std::vector<std::string> levels = sortedPresentLevels(column);
+        if (levels.empty())
+            throw prep::noTrainingValues(column.name());
+        fitted.names.push_back(column.name());
+        fitted.categories.push_back(std::move(levels));
+    }
+    control.progress(1.0);
+    return fitted;
 }
 
 /// True when `categories` is non-empty, strictly ascending — what a loaded encoder

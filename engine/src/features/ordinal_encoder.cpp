@@ -28,24 +28,10 @@ std::string OrdinalEncoder::describe() const
 
 void OrdinalEncoder::fit(const data::Table& train, core::TaskControl& control)
 {
-    std::vector<std::string> names;
-    std::vector<std::vector<std::string>> categories;
-    const std::size_t columns = train.columnCount();
-    for (std::size_t index = 0; index < columns; ++index) {
-        control.progress(static_cast<double>(index) / static_cast<double>(columns), "fitting the ordinal encoder");
-        const data::Column& column = train.column(index);
-        if (!column.isCategorical())
-            continue;
-        std::vector<std::string> levels = sortedPresentLevels(column);
-        if (levels.empty())
-            throw prep::noTrainingValues(column.name());
-        names.push_back(column.name());
-        categories.push_back(std::move(levels));
-    }
-    m_names = std::move(names);
-    m_categories = std::move(categories);
+    FittedCategories fitted = fitCategories(train, control, "fitting the ordinal encoder");
+    m_names = std::move(fitted.names);
+    m_categories = std::move(fitted.categories);
     m_fitted = true;
-    control.progress(1.0);
 }
 
 data::Table OrdinalEncoder::transform(const data::Table& table) const

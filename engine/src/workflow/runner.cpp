@@ -6,6 +6,7 @@
 #include <ctime>
 #include <map>
 
+#include "features/category_codes.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/models/registry.hpp"
@@ -182,24 +183,10 @@ TargetClasses encodeClasses(const data::Column& target)
         }
         return classes;
     }
-    // Levels that occur, sorted by text (scikit-learn's LabelEncoder order).
-    const auto& levels = target.levels();
-    std::vector<bool> present(levels.size(), false);
-    for (std::int32_t code : target.codes())
-        if (code >= 0)
-            present[static_cast<std::size_t>(code)] = true;
-    std::vector<std::int32_t> order;
-    for (std::size_t code = 0; code < levels.size(); ++code)
-        if (present[code])
-            order.push_back(static_cast<std::int32_t>(code));
-    std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
-        return levels[static_cast<std::size_t>(a)] < levels[static_cast<std::size_t>(b)];
-    });
-    std::vector<int> classOfCode(levels.size(), -1);
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        classOfCode[static_cast<std::size_t>(order[i])] = static_cast<int>(i);
-        classes.labels.push_back(levels[static_cast<std::size_t>(order[i])]);
-    }
+    // Levels that occur, sorted by text (scikit-learn's LabelEncoder order), as the
+    // encoders order categories.
+    classes.labels = features::sortedPresentLevels(target);
+    const std::vector<std::int32_t> classOfCode = features::categoryOfEachLevel(target, classes.labels);
     for (std::size_t row = 0; row < target.size(); ++row) {
         const std::int32_t code = target.codes()[row];
         if (code >= 0)
