@@ -84,4 +84,13 @@ inline bool areSortedCategories(const std::vector<std::string>& categories)
            }) == categories.end();
 }
 
+/// True when a loaded encoder's state hangs together: fitted, one category list per
+/// column, each non-empty and strictly ascending.
+inline bool isConsistentFit(bool fitted, const std::vector<std::string>& names,
+                            const std::vector<std::vector<std::string>>& categories)
+{
+    return fitted && names.size() == categories.size() &&
+           std::all_of(categories.begin(), categories.end(), areSortedCategories);
+}
+
 } // namespace stepwise::features

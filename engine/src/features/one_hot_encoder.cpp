@@ -83,10 +83,7 @@ void OneHotEncoder::load(core::InputArchive& archive)
 {
     OneHotEncoder loaded;
     archive >> loaded;
-    bool consistent = loaded.m_fitted && loaded.m_names.size() == loaded.m_categories.size();
-    for (const auto& categories : loaded.m_categories)
-        consistent = consistent && areSortedCategories(categories);
-    if (!consistent)
+    if (!isConsistentFit(loaded.m_fitted, loaded.m_names, loaded.m_categories))
         throw prep::corruptArchive(kStep);
     *this = std::move(loaded);
 }

@@ -1,5 +1,7 @@
 #include "widgets/charts/scatter_chart.hpp"
 
+#include "widgets/charts/chart_view.hpp"
+
 #include <QChart>
 #include <QChartView>
 #include <QLabel>
@@ -59,12 +61,7 @@ ScatterChart::ScatterChart(QWidget* parent)
         series->attachAxis(m_x);
         series->attachAxis(m_y);
     }
-    // The view made a default chart of its own; setChart releases it without deleting it.
-    QChart* defaultChart = m_view->chart();
-    m_view->setChart(m_chart);
-    delete defaultChart;
-    m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setFrameShape(QFrame::NoFrame);
+    installChart(m_view, m_chart);
     addWidget(m_placeholder);
     addWidget(m_view);
     clear(tr("Predicted against actual values appear here for regression models."));

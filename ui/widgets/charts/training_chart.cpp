@@ -1,5 +1,7 @@
 #include "widgets/charts/training_chart.hpp"
 
+#include "widgets/charts/chart_view.hpp"
+
 #include <QChart>
 #include <QChartView>
 #include <QLabel>
@@ -70,12 +72,7 @@ TrainingChart::TrainingChart(QWidget* parent)
     m_last->attachAxis(m_x);
     m_last->attachAxis(m_y);
 
-    // The view made a default chart of its own; setChart releases it without deleting it.
-    QChart* defaultChart = m_view->chart();
-    m_view->setChart(m_chart);
-    delete defaultChart;
-    m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setFrameShape(QFrame::NoFrame);
+    installChart(m_view, m_chart);
     addWidget(m_placeholder);
     addWidget(m_view);
     reset(tr("The training curve appears here while the model trains."));
