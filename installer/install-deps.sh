@@ -13,8 +13,14 @@ packages=(
   fonts-dejavu-core
   # engine
   libeigen3-dev libboost-serialization-dev libfast-float-dev nlohmann-json3-dev libcli11-dev
+  # data readers: xlsx (zip + streaming XML), SQLite
+  libzip-dev libexpat1-dev libsqlite3-dev
   # reference implementation for tests and benchmarks (numpy on OpenBLAS)
   python3 python3-sklearn python3-pandas python3-numpy libopenblas0-pthread
+  # writes the .xlsx fixtures the reader tests compare against pandas
+  python3-openpyxl
+  # fuzz targets (libFuzzer ships in compiler-rt)
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,8 +1,10 @@
 #pragma once
 /// \file
-/// \brief CSV/TSV reading with type inference. Malformed input throws `DataError`
-/// naming the line and column.
+/// \brief CSV/TSV reading with delimiter sniffing, encoding detection and type
+/// inference. Malformed input throws `DataError` naming the line and column. Large
+/// files are memory-mapped and parsed in parallel chunks.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,24 +14,40 @@
 
 namespace stepwise::data {
 
+/// \brief Character encoding of a text file.
+enum class TextEncoding {
+    Auto,   ///< UTF-8 (a BOM is skipped) unless the bytes are not valid UTF-8, then Latin-1
+    Utf8,   ///< invalid UTF-8 is an error naming the line and column
+    Latin1  ///< ISO-8859-1, converted to UTF-8
+};
+
 /// \brief How to read a delimited text file.
 struct CsvOptions {
-    char delimiter = ',';  ///< field separator; `readCsvFile` uses tab for ".tsv"
+    /// \brief Field separator; 0 sniffs it from the first lines among ',' ';' tab '|'
+    /// (".tsv" files default to tab).
+    char delimiter = 0;
     /// \brief Unquoted field texts (after trimming spaces) that mean "missing". Quoted
     /// text is literal ("NA" in quotes is a category), except that `""` is missing too.
     std::vector<std::string> missingMarkers = {"", "NA", "N/A", "NaN", "null", "?"};
+    char decimal = '.';    ///< decimal separator in numbers ('.' or ',')
+    char thousands = 0;    ///< thousands separator inside numbers (0 = none), e.g. ',' '.' ' '
+    TextEncoding encoding = TextEncoding::Auto;
 };
 
-/// \brief Parses CSV text: first row is the header; quoted fields may contain
-/// delimiters, newlines and doubled quotes; CRLF is accepted. A column whose present
-/// values all parse as numbers is numeric, otherwise categorical. `sourceName` is used
-/// in error locations.
-data::Table parseCsv(std::string_view text, const std::string& sourceName, const CsvOptions& options = {},
-                     core::TaskControl* control = nullptr);
+/// \brief The delimiter `parseCsv` would use for `text` when none is given: the one of
+/// ',' ';' tab '|' that splits the first lines (outside quotes) into the same number of
+/// fields > 1 most consistently; ',' when none does.
+char sniffDelimiter(std::string_view text);
 
-/// \brief Reads and parses a file (tab-delimited if it ends in ".tsv" and the options
-/// keep the default delimiter). Throws `DataError` if it cannot be opened.
-data::Table readCsvFile(const std::string& path, const CsvOptions& options = {},
-                        core::TaskControl* control = nullptr);
+/// \brief Parses CSV text: first row is the header; quoted fields may contain
+/// delimiters, newlines and doubled quotes; CRLF is accepted; a UTF-8 BOM is skipped.
+/// Column kinds are inferred (see `column_kinds.hpp`). `sourceName` is used in error
+/// locations.
+Table parseCsv(std::string_view text, const std::string& sourceName, const CsvOptions& options = {},
+               core::TaskControl* control = nullptr);
+
+/// \brief Reads and parses a file. Progress stages report bytes read and rows so far.
+/// Throws `DataError` if it cannot be opened.
+Table readCsvFile(const std::string& path, const CsvOptions& options = {}, core::TaskControl* control = nullptr);
 
 } // namespace stepwise::data

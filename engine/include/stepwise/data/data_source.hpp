@@ -1,10 +1,15 @@
 #pragma once
 /// \file
-/// \brief Where a recipe's data comes from: a file, a bundled dataset or a generator.
+/// \brief Where a recipe's data comes from (a file, a bundled dataset or a generator)
+/// and how to read it; re-loading the same source gives the same table.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "stepwise/core/task_control.hpp"
+#include "stepwise/data/column_kinds.hpp"
+#include "stepwise/data/csv_reader.hpp"
 #include "stepwise/data/synthetic.hpp"
 #include "stepwise/data/table.hpp"
 
@@ -13,21 +18,57 @@ namespace stepwise::data {
 /// \brief The kinds of data source.
 enum class DataSourceKind { File, Builtin, Generated };
 
+/// \brief File formats Stepwise reads.
+enum class FileFormat { Csv, Xlsx, Sqlite, Json };
+
+/// \brief The format of `path`: by extension (.csv .tsv .txt → Csv, .xlsx → Xlsx,
+/// .sqlite .sqlite3 .db → Sqlite, .json .jsonl .ndjson → Json); throws `DataError`
+/// listing the supported extensions otherwise.
+FileFormat fileFormatOf(const std::string& path);
+
+/// \brief Everything about reading a source that a user can choose.
+struct ReadOptions {
+    CsvOptions csv;        ///< CSV/TSV; `csv.missingMarkers` also applies to text in other formats
+    std::string sheet;     ///< xlsx: sheet name (empty = first sheet)
+    std::string table;     ///< SQLite: table name
+    std::string query;     ///< SQLite: a SELECT statement instead of a table
+    std::vector<ColumnKindOverride> columnKinds;  ///< type overrides, applied after reading
+};
+
 /// \brief A reproducible reference to the data: re-loading it gives the same table.
 struct DataSource {
     DataSourceKind kind = DataSourceKind::Builtin;
     std::string location = "titanic";  ///< file path, or the builtin dataset's name
     ClassificationSpec generator;       ///< used when kind == Generated
+    ReadOptions read;                   ///< how to read a file (and overrides for any kind)
 
-    /// \brief "data.csv", "builtin:titanic" or "make_classification(samples=1000, …)".
+    /// \brief "data.csv", "data.xlsx [Sheet2]", "builtin:titanic" or
+    /// "make_classification(samples=1000, …)".
     std::string describe() const;
 };
 
 /// \brief "builtin:NAME" → a builtin source; anything else → a file path.
 DataSource parseDataLocation(const std::string& text);
 
-/// \brief Loads the table (CSV/TSV files by extension). Throws `DataError` naming the
-/// file for unreadable files and unsupported formats.
+/// \brief What loading a source will cost, known before loading it.
+struct LoadEstimate {
+    std::uint64_t fileBytes = 0;       ///< 0 for builtin and generated data
+    std::uint64_t estimatedRows = 0;   ///< from a sample of the start of the file
+    std::size_t columns = 0;
+    std::uint64_t estimatedBytes = 0;  ///< memory the loaded table will take
+    std::uint64_t availableBytes = 0;  ///< memory the system can give now (MemAvailable)
+    /// \brief True when `estimatedBytes` exceeds `availableBytes`: loading would fail.
+    bool tooLarge() const { return availableBytes != 0 && estimatedBytes > availableBytes; }
+};
+
+/// \brief Estimates a load from the file size and a sample of its start (cheap: reads at
+/// most a few hundred kilobytes). Throws `DataError` if the file cannot be opened.
+LoadEstimate estimateLoad(const DataSource& source);
+
+/// \brief Loads the table in the format of its extension, then applies
+/// `source.read.columnKinds`. Refuses with `DataError` before reading when the estimate
+/// says the table cannot fit in memory; running out of memory anyway also ends in a
+/// `DataError`. Errors name the file.
 Table loadTable(const DataSource& source, core::TaskControl* control = nullptr);
 
 } // namespace stepwise::data
