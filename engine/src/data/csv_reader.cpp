@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -221,6 +222,73 @@ void checkOptions(const CsvOptions& options)
     }
 }
 
+constexpr std::array<std::uint64_t, 20> kIntegerPowersOfTen = {
+    1ULL,
+    10ULL,
+    100ULL,
+    1000ULL,
+    10000ULL,
+    100000ULL,
+    1000000ULL,
+    10000000ULL,
+    100000000ULL,
+    1000000000ULL,
+    10000000000ULL,
+    100000000000ULL,
+    1000000000000ULL,
+    10000000000000ULL,
+    100000000000000ULL,
+    1000000000000000ULL,
+    10000000000000000ULL,
+    100000000000000000ULL,
+    1000000000000000000ULL,
+    10000000000000000000ULL};
+
+/// How many of the 8 bytes of `word` (first byte lowest) are ASCII digits before the first
+/// that is not. Per byte: high nibble 3 and low nibble at most 9; nothing carries.
+unsigned leadingDigits(std::uint64_t word)
+{
+    const std::uint64_t highNibble = (word & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL;
+    const std::uint64_t lowAbove9 = ((word & 0x0F0F0F0F0F0F0F0FULL) + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL;
+    const std::uint64_t notDigit = highNibble | lowAbove9;
+    return notDigit == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(notDigit)) / 8;
+}
+
+/// The value of the first `count` (1..8) digit bytes of `word`: moved to the top so that
+/// the dropped bytes act as leading zeros, then combined pairwise with three multiplies.
+std::uint64_t digitsValue(std::uint64_t word, unsigned count)
+{
+    // Subtracting '0' can borrow only from the bytes after the digits, which are shifted out.
+    std::uint64_t digits = (word - 0x3030303030303030ULL) << (8 * (8 - count));
+    digits = (digits * 10 + (digits >> 8)) & 0x00FF00FF00FF00FFULL;
+    digits = (digits * 100 + (digits >> 16)) & 0x0000FFFF0000FFFFULL;
+    return (digits * 10000 + (digits >> 32)) & 0xFFFFFFFFULL;
+}
+
+/// Reads the run of ASCII digits at `p` (advancing it) into `value`; returns its length.
+/// Past 19 digits the value is not exact and the caller gives up on it.
+[[gnu::always_inline]] inline std::size_t readDigits(const char*& p, const char* readable, std::uint64_t& value)
+{
+    std::size_t count = 0;
+    while (readable - p >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        const unsigned run = leadingDigits(word);
+        if (run == 0)
+            return count;
+        value = value * kIntegerPowersOfTen[run] + digitsValue(word, run);
+        count += run;
+        p += run;
+        if (run < 8 || count > 19)
+            return count;
+    }
+    while (p != readable && isDigit(*p)) {
+        value = value * 10 + static_cast<unsigned>(*p++ - '0');
+        ++count;
+    }
+    return count;
+}
+
 /// How this text's fields are written; shared read-only by the parallel workers.
 struct CsvSyntax {
     std::string_view text;
@@ -274,6 +342,43 @@ struct CsvSyntax {
             return fast_float::from_chars(first, last, value);
         return fast_float::from_chars_advanced(first, last, value,
                                                fast_float::parse_options(fast_float::chars_format::general, decimal));
+    }
+
+    /// [sign] digits [decimal digits], at most 19 digits, no exponent: the common case,
+    /// parsed here without a branch per character. With a mantissa up to 2^53 and at most
+    /// 22 decimals, one IEEE division by an exact power of ten is correctly rounded
+    /// (Clinger's fast path), so the value is bit-identical to fast_float's. `readable` is
+    /// where the text ends (8-byte loads stay before it). Returns where the number ends, or
+    /// nullptr when the text needs the general parser (or is not a number).
+    const char* parsePlainDecimal(const char* first, const char* last, const char* readable, double& value,
+                                  bool& integerSyntax) const
+    {
+        static constexpr std::array<double, 23> kPowersOfTen = {
+            1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+            1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        const char* p = first;
+        const bool negative = *p == '-';
+        p += negative || *p == '+';
+        std::uint64_t mantissa = 0;
+        std::size_t count = readDigits(p, readable, mantissa);
+        std::size_t decimals = 0;
+        const bool point = p != last && *p == decimal;
+        if (point) {
+            ++p;
+            std::uint64_t fraction = 0;
+            decimals = readDigits(p, readable, fraction);
+            if (decimals <= 19)
+                mantissa = mantissa * kIntegerPowersOfTen[decimals] + fraction;
+            count += decimals;
+        }
+        if (count == 0 || count > 19 || mantissa > (std::uint64_t(1) << 53) ||
+            (p != last && (*p == 'e' || *p == 'E')))
+            return nullptr;
+        // The sign goes in as a bit: a branch on it would be mispredicted half the time.
+        const double magnitude = static_cast<double>(mantissa) / kPowersOfTen[decimals];
+        value = std::bit_cast<double>(std::bit_cast<std::uint64_t>(magnitude) | std::uint64_t(negative) << 63);
+        integerSyntax = !point;
+        return p;
     }
 
     /// Removes valid thousands grouping from a number's integer part ("1,234,567.5" →
@@ -354,7 +459,8 @@ public:
     };
 
     RecordReader(const CsvSyntax& syntax, std::size_t begin, std::size_t end, std::size_t line)
-        : m_syntax(syntax), m_data(syntax.text.data()), m_pos(begin), m_end(end), m_line(line), m_lineStart(begin)
+        : m_syntax(syntax), m_data(syntax.text.data()), m_readable(m_data + syntax.text.size()), m_pos(begin),
+          m_end(end), m_line(line), m_lineStart(begin)
     {
     }
 
@@ -502,6 +608,7 @@ protected:
 
     const CsvSyntax& m_syntax;
     const char* m_data;
+    const char* m_readable; ///< end of the whole text: loads may look past the chunk up to here
     std::size_t m_pos;
     std::size_t m_end;
     std::size_t m_line;
@@ -528,30 +635,40 @@ struct Levels {
 struct ChunkColumn {
     bool text = false;          ///< a present value is not a number (codes, not values, hold the column)
     bool integerSyntax = true;  ///< every number so far was written as a whole number
-    bool present = false;       ///< some value is not missing
+    bool present = false;       ///< some value is not missing (for numbers: known once the chunk is parsed)
     bool presentBeforeText = false;
     std::size_t textFrom = 0;   ///< first row whose code was taken while parsing; rows before it are re-read
     std::unique_ptr<Levels> levels;
 };
 
+/// Memory a chunk is parsed into: numbers column-major in `values`, category codes in
+/// `codes`. Recycled from chunk to chunk, so only the finished columns take new pages.
+struct ChunkBuffers {
+    PageBuffer values;
+    PageBuffer codes;
+};
+
 /// A piece of the body that starts at a record boundary, parsed by one thread into its own
-/// column segments: numbers column-major in `values`, category codes in `codes`.
+/// buffers, then copied into the columns once every chunk before it has been.
 struct Chunk {
     std::size_t begin = 0;
     std::size_t end = 0;
     std::size_t firstLine = 1;    ///< line number at `begin`
     std::size_t rowCapacity = 0;  ///< line breaks in the chunk + 1: no chunk has more records
     std::size_t rows = 0;
+    std::size_t rowOffset = 0;    ///< rows in the chunks before (known once copied)
     bool parsed = false;
-    PageBuffer values;
-    PageBuffer codes;
-    std::vector<ChunkColumn> columns;
+    std::unique_ptr<ChunkBuffers> buffers; ///< from parsing until copied into the columns
+    std::vector<ChunkColumn> columns;      ///< text columns keep their chunk-local levels to the end
     std::optional<LocatedError> error;
 
-    double* valuesOf(std::size_t column) const { return static_cast<double*>(values.data()) + column * rowCapacity; }
+    double* valuesOf(std::size_t column) const
+    {
+        return static_cast<double*>(buffers->values.data()) + column * rowCapacity;
+    }
     std::int32_t* codesOf(std::size_t column) const
     {
-        return static_cast<std::int32_t*>(codes.data()) + column * rowCapacity;
+        return static_cast<std::int32_t*>(buffers->codes.data()) + column * rowCapacity;
     }
 };
 
@@ -754,6 +871,12 @@ public:
         }
         m_chunk.rows = row;
         m_progress.add(m_pos - reportedBytes, row - reportedRows);
+        for (std::size_t index = 0; index < columns; ++index) {
+            ChunkColumn& state = m_chunk.columns[index];
+            const double* values = m_chunk.valuesOf(index);
+            if (!state.text && !state.present)
+                state.present = std::any_of(values, values + row, [](double v) { return !std::isnan(v); });
+        }
         completeTexts();
         return true;
     }
@@ -770,27 +893,37 @@ private:
             return false;
         const char* first = m_data + p;
         const char* last = m_data + m_end;
-        if (*first == '+') {
-            ++first;
-            if (first == last || *first == '-')
+        double value;
+        bool integerSyntax = false;
+        const char* stop = m_syntax.parsePlainDecimal(first, last, m_readable, value, integerSyntax);
+        if (stop == nullptr) {
+            if (*first == '+') {
+                ++first;
+                if (first == last || *first == '-')
+                    return false;
+            }
+            const char* digits = *first == '-' ? first + 1 : first;
+            if (digits == last || !(isDigit(*digits) || *digits == m_syntax.decimal))
+                return false;
+            const auto result = m_syntax.parseDouble(first, last, value);
+            if (result.ec != std::errc())
+                return false;
+            stop = result.ptr;
+            integerSyntax = std::all_of(digits, stop, isDigit);
+        }
+        auto q = static_cast<std::size_t>(stop - m_data);
+        if (q < m_end && m_data[q] != m_syntax.delimiter) {
+            while (q < m_end && m_syntax.isSpace(m_data[q]))
+                ++q;
+            if (q < m_end && m_data[q] != m_syntax.delimiter && m_data[q] != '\n' && m_data[q] != '\r')
                 return false;
         }
-        const char* digits = *first == '-' ? first + 1 : first;
-        if (digits == last || !(isDigit(*digits) || *digits == m_syntax.decimal))
-            return false;
-        double value;
-        const auto result = m_syntax.parseDouble(first, last, value);
-        if (result.ec != std::errc())
-            return false;
-        auto q = static_cast<std::size_t>(result.ptr - m_data);
-        while (q < m_end && m_syntax.isSpace(m_data[q]))
-            ++q;
-        if (q < m_end && m_data[q] != m_syntax.delimiter && m_data[q] != '\n' && m_data[q] != '\r')
-            return false;
         values[row] = value;
-        state.present = true;
-        if (state.integerSyntax)
-            state.integerSyntax = std::all_of(digits, result.ptr, isDigit);
+        // No store per field into the flags: a char-sized store may alias anything and
+        // would make the compiler reload the reader's state after every number.
+        // `present` is worked out from the values when the chunk is done.
+        if (!integerSyntax && state.integerSyntax)
+            state.integerSyntax = false;
         m_pos = q;
         return true;
     }
@@ -820,10 +953,13 @@ private:
             // before get theirs from a re-read once the chunk is done.
             state.text = true;
             state.textFrom = row;
-            state.presentBeforeText = state.present;
+            const double* before = m_chunk.valuesOf(column);
+            state.presentBeforeText =
+                state.present || std::any_of(before, before + row, [](double v) { return !std::isnan(v); });
             state.levels = std::make_unique<Levels>();
-            if (m_chunk.codes.data() == nullptr)
-                m_chunk.codes = m_buffers.allocate(m_chunk.rowCapacity * m_chunk.columns.size() * sizeof(std::int32_t));
+            const std::size_t codeBytes = m_chunk.rowCapacity * m_chunk.columns.size() * sizeof(std::int32_t);
+            if (m_chunk.buffers->codes.size() < codeBytes)
+                m_chunk.buffers->codes = m_buffers.allocate(codeBytes);
         }
         m_chunk.codesOf(column)[row] = missing ? Column::kMissingCode : state.levels->intern(text);
         state.present = state.present || !missing;
@@ -1112,28 +1248,39 @@ private:
         }
     }
 
-    /// Pass 2: every chunk in parallel. A chunk that starts after an error already found
-    /// is skipped: nothing in it can be the first error.
+    /// Pass 2: every chunk in parallel, each copied into the columns as soon as the
+    /// chunks before it are. A chunk that starts after an error already found is skipped:
+    /// nothing in it can be the first error.
     void parseChunks()
     {
+        const std::size_t columns = m_names.size();
+        m_columns.resize(columns);
+        const std::size_t rowBound = m_chunks.empty() ? 0 : 1 + m_linesBefore.back() - m_bodyLine + 1;
+        for (auto& column : m_columns) {
+            column.values.reserve(rowBound); // pages are only taken as rows arrive
+        }
+        m_rowBound = rowBound;
+        m_done.assign(m_chunks.size(), false);
         std::atomic<std::size_t> firstError{scanErrorOffset()};
         m_progress.phase(false, 0.1, 0.9);
         forEachInParallel(m_chunks.size(), m_progress, [&](std::size_t index) {
             Chunk& chunk = m_chunks[index];
-            if (chunk.begin >= firstError.load())
-                return;
-            try {
-                chunk.columns.resize(m_names.size());
-                chunk.values = m_buffers.allocate(chunk.rowCapacity * m_names.size() * sizeof(double));
-                chunk.parsed = ChunkParser(*m_syntax, chunk, m_buffers, m_progress).parse();
-            } catch (LocatedError& error) {
-                chunk.error.emplace(std::move(error));
-                std::size_t seen = firstError.load();
-                while (chunk.error->offset < seen && !firstError.compare_exchange_weak(seen, chunk.error->offset)) {
+            if (chunk.begin < firstError.load()) {
+                try {
+                    chunk.columns.resize(columns);
+                    chunk.buffers = acquireBuffers(chunk.rowCapacity * columns * sizeof(double));
+                    chunk.parsed = ChunkParser(*m_syntax, chunk, m_buffers, m_progress).parse();
+                } catch (LocatedError& error) {
+                    chunk.error.emplace(std::move(error));
+                    std::size_t seen = firstError.load();
+                    while (chunk.error->offset < seen &&
+                           !firstError.compare_exchange_weak(seen, chunk.error->offset)) {
+                    }
                 }
+                if (m_file != nullptr)
+                    m_file->release(chunk.begin, chunk.end);
             }
-            if (m_file != nullptr)
-                m_file->release(chunk.begin, chunk.end);
+            chunkDone(index);
         });
         const Chunk* failed = nullptr;
         for (const auto& chunk : m_chunks)
@@ -1143,109 +1290,182 @@ private:
             throw failed->error->error;
         if (scanErrorOffset() != kNoOffset)
             throw scanError();
+        if (m_copied != m_chunks.size())
+            throw std::logic_error("CSV chunks were parsed but not all copied");
+        m_pool.clear();
+    }
+
+    std::unique_ptr<ChunkBuffers> acquireBuffers(std::size_t valueBytes)
+    {
+        std::unique_ptr<ChunkBuffers> buffers;
+        {
+            const std::lock_guard lock(m_poolMutex);
+            if (!m_pool.empty()) {
+                buffers = std::move(m_pool.back());
+                m_pool.pop_back();
+            }
+        }
+        if (!buffers)
+            buffers = std::make_unique<ChunkBuffers>();
+        if (buffers->values.size() < valueBytes)
+            buffers->values = m_buffers.allocate(valueBytes);
+        return buffers;
+    }
+
+    /// Marks a chunk finished and copies every finished chunk at the front into the
+    /// columns. One thread copies at a time; a thread that finds the copier busy leaves its
+    /// chunk to it, and the copier looks again after letting go, so no chunk is left behind.
+    void chunkDone(std::size_t index)
+    {
+        {
+            const std::lock_guard lock(m_doneMutex);
+            m_done[index] = true;
+        }
+        for (;;) {
+            std::unique_lock copying(m_copyMutex, std::try_to_lock);
+            if (!copying.owns_lock())
+                return;
+            for (;;) {
+                {
+                    const std::lock_guard lock(m_doneMutex);
+                    if (m_copied == m_chunks.size() || !m_done[m_copied])
+                        break;
+                }
+                Chunk& chunk = m_chunks[m_copied];
+                if (!chunk.parsed)
+                    return; // an error or a stop: nothing after it is used
+                copyIntoColumns(chunk);
+                {
+                    const std::lock_guard lock(m_poolMutex);
+                    m_pool.push_back(std::move(chunk.buffers));
+                }
+                const std::lock_guard lock(m_doneMutex);
+                ++m_copied;
+            }
+            copying.unlock();
+            const std::lock_guard lock(m_doneMutex);
+            if (m_copied == m_chunks.size() || !m_done[m_copied])
+                return;
+        }
+    }
+
+    /// Appends a parsed chunk to the columns. A column that turns out to be text in this
+    /// chunk drops its numbers; the chunks that had it as numbers are re-read later.
+    void copyIntoColumns(Chunk& chunk)
+    {
+        chunk.rowOffset = m_rows;
+        for (std::size_t index = 0; index < m_columns.size(); ++index) {
+            ColumnData& column = m_columns[index];
+            const ChunkColumn& state = chunk.columns[index];
+            if (!column.text && !state.text) {
+                const double* segment = chunk.valuesOf(index);
+                prefaultForWriting(column.values.data() + column.values.size(), chunk.rows * sizeof(double));
+                column.values.insert(column.values.end(), segment, segment + chunk.rows);
+                column.integerSyntax = column.integerSyntax && state.integerSyntax;
+                continue;
+            }
+            if (!column.text) {
+                column.text = true;
+                column.values = {};
+                column.codes.reserve(m_rowBound);
+                column.codes.assign(m_rows, Column::kMissingCode);
+                for (std::size_t before = 0; before < m_copied; ++before)
+                    if (m_chunks[before].columns[index].present)
+                        column.rereads.push_back(before);
+            }
+            if (state.text) {
+                const std::int32_t* segment = chunk.codesOf(index);
+                column.codes.insert(column.codes.end(), segment, segment + chunk.rows);
+            } else {
+                column.codes.resize(column.codes.size() + chunk.rows, Column::kMissingCode);
+                if (state.present)
+                    column.rereads.push_back(m_copied);
+            }
+        }
+        m_rows += chunk.rows;
     }
 
     /// Pass 3: a column that is text anywhere is text everywhere, so chunks that read it as
     /// numbers are re-read for its original texts ("007" stays "007").
     void collectTexts()
     {
-        m_textColumns.assign(m_names.size(), false);
-        for (const auto& chunk : m_chunks)
-            for (std::size_t column = 0; column < m_names.size(); ++column)
-                m_textColumns[column] = m_textColumns[column] || chunk.columns[column].text;
-        if (std::find(m_textColumns.begin(), m_textColumns.end(), true) == m_textColumns.end())
+        std::vector<std::vector<std::size_t>> rereads(m_chunks.size());
+        for (std::size_t index = 0; index < m_columns.size(); ++index)
+            for (const std::size_t chunk : m_columns[index].rereads)
+                rereads[chunk].push_back(index);
+        std::vector<std::size_t> chunks;
+        for (std::size_t chunk = 0; chunk < m_chunks.size(); ++chunk)
+            if (!rereads[chunk].empty())
+                chunks.push_back(chunk);
+        if (chunks.empty())
             return;
         m_progress.phase(false, 0.9, 0.95);
-        forEachInParallel(m_chunks.size(), m_progress, [&](std::size_t index) {
-            Chunk& chunk = m_chunks[index];
+        forEachInParallel(chunks.size(), m_progress, [&](std::size_t i) {
+            Chunk& chunk = m_chunks[chunks[i]];
             std::vector<TextCollector::Request> requests;
-            for (std::size_t column = 0; column < m_names.size(); ++column) {
-                ChunkColumn& state = chunk.columns[column];
-                if (!m_textColumns[column] || state.text)
-                    continue;
+            for (const std::size_t index : rereads[chunks[i]]) {
+                ChunkColumn& state = chunk.columns[index];
                 state.text = true;
                 state.levels = std::make_unique<Levels>();
-                if (chunk.codes.data() == nullptr)
-                    chunk.codes = m_buffers.allocate(chunk.rowCapacity * m_names.size() * sizeof(std::int32_t));
-                if (state.present)
-                    requests.push_back({column, chunk.rows, state.levels.get(), chunk.codesOf(column)});
-                else
-                    std::fill_n(chunk.codesOf(column), chunk.rows, Column::kMissingCode);
+                requests.push_back({index, chunk.rows, state.levels.get(), m_columns[index].codes.data() + chunk.rowOffset});
             }
-            if (!requests.empty()) {
-                TextCollector(*m_syntax, chunk).collect(requests);
-                if (m_file != nullptr)
-                    m_file->release(chunk.begin, chunk.end);
-            }
+            TextCollector(*m_syntax, chunk).collect(requests);
+            if (m_file != nullptr)
+                m_file->release(chunk.begin, chunk.end);
             m_progress.add(chunk.end - chunk.begin, 0);
         });
     }
 
-    /// Concatenates the chunks' segments column by column, freeing each chunk as soon as
-    /// it is copied, so the peak is the finished columns plus one chunk.
+    /// The finished columns. Text columns hold chunk-local codes until here; the chunks'
+    /// levels are merged in file order, which keeps levels in order of first appearance.
     Table assemble()
     {
-        const std::size_t columns = m_names.size();
-        std::size_t rows = 0;
-        for (const auto& chunk : m_chunks)
-            rows += chunk.rows;
         Table table;
-        if (rows == 0) {
+        if (m_rows == 0) {
             // Like pandas, a header without rows gives text (object) columns.
             for (auto& name : m_names)
                 table.addColumn(finishTextColumn(std::move(name), {}, {}));
             return table;
         }
-        m_textColumns.resize(columns, false);
-        std::vector<std::vector<double>> values(columns);
-        std::vector<std::vector<std::int32_t>> codes(columns);
-        std::vector<Levels> levels(columns);
-        std::vector<bool> integerSyntax(columns, true);
-        for (std::size_t column = 0; column < columns; ++column) {
-            if (m_textColumns[column])
-                codes[column].reserve(rows);
-            else
-                values[column].reserve(rows);
-        }
-        m_progress.phase(false, 0.95, 1.0);
-        for (auto& chunk : m_chunks) {
-            for (std::size_t column = 0; column < columns; ++column) {
-                ChunkColumn& state = chunk.columns[column];
-                if (!m_textColumns[column]) {
-                    const double* segment = chunk.valuesOf(column);
-                    values[column].insert(values[column].end(), segment, segment + chunk.rows);
-                    integerSyntax[column] = integerSyntax[column] && state.integerSyntax;
-                    continue;
-                }
-                std::vector<std::int32_t> remap;
-                if (state.levels)
-                    for (const auto& text : state.levels->texts)
-                        remap.push_back(levels[column].intern(text));
-                const std::int32_t* segment = chunk.codesOf(column);
-                for (std::size_t row = 0; row < chunk.rows; ++row)
-                    codes[column].push_back(segment[row] < 0 ? Column::kMissingCode
-                                                             : remap[static_cast<std::size_t>(segment[row])]);
-            }
-            m_progress.add(chunk.end - chunk.begin, 0);
-            chunk.values.reset();
-            chunk.codes.reset();
-            chunk.columns.clear();
-        }
-        for (std::size_t column = 0; column < columns; ++column) {
-            if (!m_textColumns[column]) {
+        for (std::size_t index = 0; index < m_columns.size(); ++index) {
+            ColumnData& column = m_columns[index];
+            if (!column.text) {
                 table.addColumn(
-                    finishNumericColumn(std::move(m_names[column]), std::move(values[column]), integerSyntax[column]));
+                    finishNumericColumn(std::move(m_names[index]), std::move(column.values), column.integerSyntax));
                 continue;
             }
+            Levels levels;
+            for (auto& chunk : m_chunks) {
+                const auto& local = chunk.columns[index].levels;
+                if (!local)
+                    continue;
+                std::vector<std::int32_t> remap;
+                remap.reserve(local->texts.size());
+                for (const auto& text : local->texts)
+                    remap.push_back(levels.intern(text));
+                std::int32_t* codes = column.codes.data() + chunk.rowOffset;
+                for (std::size_t row = 0; row < chunk.rows; ++row)
+                    if (codes[row] >= 0)
+                        codes[row] = remap[static_cast<std::size_t>(codes[row])];
+                chunk.columns[index].levels.reset();
+            }
             std::vector<std::string> names;
-            names.reserve(levels[column].texts.size());
-            for (auto& text : levels[column].texts)
+            names.reserve(levels.texts.size());
+            for (auto& text : levels.texts)
                 names.push_back(m_syntax->latin1 ? latin1ToUtf8(text) : std::move(text));
-            levels[column] = {};
-            table.addColumn(finishTextColumn(std::move(m_names[column]), std::move(codes[column]), std::move(names)));
+            table.addColumn(finishTextColumn(std::move(m_names[index]), std::move(column.codes), std::move(names)));
         }
         return table;
     }
+
+    /// A column as the chunks are copied into it: numbers until a chunk finds text in it.
+    struct ColumnData {
+        bool text = false;
+        bool integerSyntax = true;
+        std::vector<double> values;
+        std::vector<std::int32_t> codes;       ///< chunk-local codes until `assemble`
+        std::vector<std::size_t> rereads;      ///< chunks that read it as numbers, to re-read for texts
+    };
 
     std::string_view m_text;
     std::string m_source;
@@ -1264,7 +1484,15 @@ private:
     std::size_t m_bodyLine = 1;
     std::vector<std::string> m_names;
     std::vector<Chunk> m_chunks;
-    std::vector<bool> m_textColumns;
+    std::vector<ColumnData> m_columns;
+    std::size_t m_rowBound = 0;   ///< rows there can be at most (body lines)
+    std::size_t m_rows = 0;       ///< rows copied into the columns so far
+    std::mutex m_poolMutex;
+    std::vector<std::unique_ptr<ChunkBuffers>> m_pool;
+    std::mutex m_doneMutex;
+    std::vector<bool> m_done;     ///< chunks finished (parsed, failed or skipped)
+    std::size_t m_copied = 0;     ///< chunks copied into the columns, in order
+    std::mutex m_copyMutex;
 };
 
 bool endsWithTsv(const std::string& path)

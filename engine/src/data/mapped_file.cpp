@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -104,6 +105,21 @@ void MappedFile::release(std::size_t begin, std::size_t end) const
     const std::size_t last = std::min(m_size, (end + page - 1) / page * page);
     if (first < last)
         ::madvise(const_cast<char*>(m_data) + first, last - first, MADV_DONTNEED);
+}
+
+void prefaultForWriting(void* data, std::size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    const std::size_t page = pageSize();
+    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+    const std::uintptr_t first = begin / page * page;
+    const std::uintptr_t last = (begin + bytes + page - 1) / page * page;
+    if (first < last)
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+#else
+    (void)data;
+    (void)bytes;
+#endif
 }
 
 PageBuffer::PageBuffer(std::size_t bytes)

@@ -55,4 +55,9 @@ private:
     std::size_t m_size = 0;
 };
 
+/// Makes the pages of [data, data + bytes) resident and writable in one system call: a
+/// buffer about to be filled sequentially then takes no page fault per 4 KB. Only a hint:
+/// nothing happens where the system cannot do it.
+void prefaultForWriting(void* data, std::size_t bytes);
+
 } // namespace stepwise::data
