@@ -83,6 +83,7 @@ public:
     {
         csv_chunking::setChunkBytes(0);
         csv_chunking::setBufferLimit(0);
+        csv_chunking::setAvailableMemory(0);
         core::setThreadCount(m_threads);
     }
     ReadSettings(const ReadSettings&) = delete;
@@ -807,6 +808,14 @@ private slots:
         QVERIFY2(message.find("not enough memory to load test.csv (0.1 MB) — ") == 0, message.c_str());
         csv_chunking::setBufferLimit(0);
         QVERIFY(errorOf(text).empty());
+        // Columns that cannot fit in the memory available are refused before parsing.
+        csv_chunking::setAvailableMemory(10'000);
+        const std::string refused = errorOf(text);
+        csv_chunking::setAvailableMemory(0);
+        const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); // + 1 - header
+        QVERIFY2(refused.find("not enough memory to load test.csv (0.1 MB) — its columns need about 0.2 MB (" +
+                              std::to_string(lines) + " lines × 7 columns) and 0.0 MB is available; close other") == 0,
+                 refused.c_str());
     }
 
     void progressOfAChunkedRead()

@@ -1,7 +1,7 @@
 #pragma once
 // How the CSV reader splits its work, adjustable for tests: results never depend on these
 // settings, so tests shrink the chunks to make small texts cross many chunk boundaries, and
-// limit the chunk buffers to exercise the out-of-memory path.
+// limit the chunk buffers or the available memory to exercise the out-of-memory paths.
 
 #include <cstddef>
 
@@ -22,5 +22,11 @@ std::size_t chunkBytes();
 void setBufferLimit(std::size_t bytes);
 /// The limit in use (0 = none).
 std::size_t bufferLimit();
+
+/// Pretends the system has `bytes` of memory available (0 = ask the system), to exercise
+/// the check that refuses a file whose columns cannot fit.
+void setAvailableMemory(std::size_t bytes);
+/// The memory a read may count on: the pretended amount, or MemAvailable (0 = unknown).
+std::size_t availableMemory();
 
 } // namespace stepwise::data::csv_chunking

@@ -35,6 +35,7 @@ namespace csv_chunking {
 namespace {
 std::atomic<std::size_t> g_chunkBytes{0};
 std::atomic<std::size_t> g_bufferLimit{0};
+std::atomic<std::size_t> g_availableMemory{0};
 } // namespace
 
 void setChunkBytes(std::size_t bytes) { g_chunkBytes.store(bytes); }
@@ -48,6 +49,14 @@ std::size_t chunkBytes()
 void setBufferLimit(std::size_t bytes) { g_bufferLimit.store(bytes); }
 
 std::size_t bufferLimit() { return g_bufferLimit.load(); }
+
+void setAvailableMemory(std::size_t bytes) { g_availableMemory.store(bytes); }
+
+std::size_t availableMemory()
+{
+    const std::size_t pretended = g_availableMemory.load();
+    return pretended != 0 ? pretended : static_cast<std::size_t>(data::availableMemory());
+}
 
 } // namespace csv_chunking
 
@@ -1256,6 +1265,7 @@ private:
         const std::size_t columns = m_names.size();
         m_columns.resize(columns);
         const std::size_t rowBound = m_chunks.empty() ? 0 : 1 + m_linesBefore.back() - m_bodyLine + 1;
+        checkMemory(rowBound);
         for (auto& column : m_columns) {
             column.values.reserve(rowBound); // pages are only taken as rows arrive
         }
@@ -1293,6 +1303,24 @@ private:
         if (m_copied != m_chunks.size())
             throw std::logic_error("CSV chunks were parsed but not all copied");
         m_pool.clear();
+    }
+
+    /// Refuses before parsing when the columns cannot fit: the system would otherwise
+    /// promise the memory and end the process when it runs out.
+    void checkMemory(std::size_t rowBound) const
+    {
+        const double needed = static_cast<double>(rowBound) * static_cast<double>(m_names.size()) * sizeof(double);
+        const std::size_t available = csv_chunking::availableMemory();
+        if (available == 0 || needed <= static_cast<double>(available))
+            return;
+        const auto neededBytes = static_cast<std::uint64_t>(needed);
+        std::string message = "not enough memory to load ";
+        message.append(m_source).append(" (").append(megabytes(m_text.size(), m_text.size())).append(" MB) — ");
+        message.append("its columns need about ").append(megabytes(neededBytes, neededBytes)).append(" MB (");
+        message.append(std::to_string(rowBound)).append(" lines × ").append(std::to_string(m_names.size()));
+        message.append(" columns) and ").append(megabytes(available, available)).append(" MB is available; ");
+        message.append("close other programs, or load a smaller part of the file");
+        throw core::DataError(message);
     }
 
     std::unique_ptr<ChunkBuffers> acquireBuffers(std::size_t valueBytes)
