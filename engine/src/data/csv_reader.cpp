@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <atomic>
 #include <bit>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -145,7 +145,7 @@ std::string rowsText(std::uint64_t rows)
 char sniff(std::string_view text, char excluded)
 {
     constexpr std::array<char, 4> kCandidates = {',', ';', '\t', '|'};
-    std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    const std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     const std::size_t limit = std::min(text.size(), start + kSniffBytes);
     std::vector<std::array<std::size_t, 4>> records;
     std::array<std::size_t, 4> counts{};
@@ -279,7 +279,8 @@ std::uint64_t digitsValue(std::uint64_t word, unsigned count)
 [[gnu::always_inline]] inline std::size_t readDigits(const char*& p, const char* readable, std::uint64_t& value)
 {
     std::size_t count = 0;
-    while (readable - p >= 8) {
+    // The word tricks read the first character from the lowest byte.
+    while (std::endian::native == std::endian::little && readable - p >= 8) {
         std::uint64_t word;
         std::memcpy(&word, p, sizeof word);
         const unsigned run = leadingDigits(word);
@@ -1437,7 +1438,11 @@ private:
                 state.levels = std::make_unique<Levels>();
                 requests.push_back({index, chunk.rows, state.levels.get(), m_columns[index].codes.data() + chunk.rowOffset});
             }
-            TextCollector(*m_syntax, chunk).collect(requests);
+            try {
+                TextCollector(*m_syntax, chunk).collect(requests);
+            } catch (const LocatedError& error) {
+                throw error.error; // a re-read of a chunk that parsed finds none; if it did, say so plainly
+            }
             if (m_file != nullptr)
                 m_file->release(chunk.begin, chunk.end);
             m_progress.add(chunk.end - chunk.begin, 0);

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace stepwise::data {
 namespace {
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
 constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
 
 std::uint64_t load(const unsigned char* bytes)
@@ -15,24 +17,6 @@ std::uint64_t load(const unsigned char* bytes)
     std::uint64_t word;
     std::memcpy(&word, bytes, sizeof word);
     return word;
-}
-
-/// 0x01 in every byte of `word` equal to `byte`, 0x00 elsewhere. Exact: adding 0x7F to a
-/// 7-bit value never carries into the next byte.
-std::uint64_t matches(std::uint64_t word, unsigned char byte)
-{
-    const std::uint64_t x = word ^ (kOnes * byte);
-    return (~(((x & kLow7) + kLow7) | x) & kHigh) >> 7;
-}
-
-/// Non-zero when some byte of `word` is zero.
-std::uint64_t hasZeroByte(std::uint64_t word) { return (word - kOnes) & ~word & kHigh; }
-
-/// Sum of the eight byte counters (each at most 255).
-std::uint64_t sumBytes(std::uint64_t counters)
-{
-    const std::uint64_t pairs = (counters & 0x00FF00FF00FF00FFULL) + ((counters >> 8) & 0x00FF00FF00FF00FFULL);
-    return (pairs * 0x0001000100010001ULL) >> 48;
 }
 
 /// Bytes at `begin` that continue a UTF-8 sequence whose lead byte lies before `begin`:
@@ -104,6 +88,104 @@ std::size_t checkUtf8(const unsigned char* bytes, std::size_t size, std::size_t 
     return kNoOffset;
 }
 
+struct SpanCounts {
+    std::uint64_t quotes = 0;
+    std::uint64_t lineFeeds = 0;
+    std::uint64_t returns = 0;
+    bool special = false; ///< a byte >= 0x80 or a NUL
+};
+
+#ifdef __SSE2__
+constexpr std::size_t kCountWidth = 16;
+
+/// Counts in [begin, end) of at most 255 vectors: each compare gives -1 per matching byte,
+/// subtracted into byte counters that are summed once at the end.
+SpanCounts countSpan(const unsigned char* bytes, std::size_t begin, std::size_t end)
+{
+    SpanCounts counts;
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i lineFeed = _mm_set1_epi8('\n');
+    const __m128i carriageReturn = _mm_set1_epi8('\r');
+    const __m128i zero = _mm_setzero_si128();
+    __m128i quotes = zero, lineFeeds = zero, returns = zero, special = zero;
+    std::size_t i = begin;
+    for (; i + 16 <= end; i += 16) {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
+        quotes = _mm_sub_epi8(quotes, _mm_cmpeq_epi8(chunk, quote));
+        lineFeeds = _mm_sub_epi8(lineFeeds, _mm_cmpeq_epi8(chunk, lineFeed));
+        returns = _mm_sub_epi8(returns, _mm_cmpeq_epi8(chunk, carriageReturn));
+        special = _mm_or_si128(special, _mm_or_si128(chunk, _mm_cmpeq_epi8(chunk, zero)));
+    }
+    const auto total = [&](__m128i counters) {
+        const __m128i sums = _mm_sad_epu8(counters, zero);
+        return static_cast<std::uint64_t>(_mm_cvtsi128_si32(sums)) +
+               static_cast<std::uint64_t>(_mm_cvtsi128_si32(_mm_srli_si128(sums, 8)));
+    };
+    counts.quotes = total(quotes);
+    counts.lineFeeds = total(lineFeeds);
+    counts.returns = total(returns);
+    counts.special = _mm_movemask_epi8(special) != 0;
+    for (; i < end; ++i) {
+        const unsigned char c = bytes[i];
+        counts.quotes += c == '"';
+        counts.lineFeeds += c == '\n';
+        counts.returns += c == '\r';
+        counts.special = counts.special || c >= 0x80 || c == 0;
+    }
+    return counts;
+}
+#else
+constexpr std::size_t kCountWidth = 8;
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+
+/// 0x01 in every byte of `word` equal to `byte`, 0x00 elsewhere. Exact: adding 0x7F to a
+/// 7-bit value never carries into the next byte.
+std::uint64_t matches(std::uint64_t word, unsigned char byte)
+{
+    const std::uint64_t x = word ^ (kOnes * byte);
+    return (~(((x & kLow7) + kLow7) | x) & kHigh) >> 7;
+}
+
+/// Non-zero when some byte of `word` is zero.
+std::uint64_t hasZeroByte(std::uint64_t word) { return (word - kOnes) & ~word & kHigh; }
+
+/// Sum of the eight byte counters (each at most 255).
+std::uint64_t sumBytes(std::uint64_t counters)
+{
+    const std::uint64_t pairs = (counters & 0x00FF00FF00FF00FFULL) + ((counters >> 8) & 0x00FF00FF00FF00FFULL);
+    return (pairs * 0x0001000100010001ULL) >> 48;
+}
+
+
+/// Counts in [begin, end) of at most 255 words, with per-byte counters.
+SpanCounts countSpan(const unsigned char* bytes, std::size_t begin, std::size_t end)
+{
+    SpanCounts counts;
+    std::uint64_t quotes = 0, lineFeeds = 0, returns = 0, special = 0;
+    std::size_t i = begin;
+    for (; i + 8 <= end; i += 8) {
+        const std::uint64_t word = load(bytes + i);
+        quotes += matches(word, '"');
+        lineFeeds += matches(word, '\n');
+        returns += matches(word, '\r');
+        special |= (word & kHigh) | hasZeroByte(word);
+    }
+    counts.quotes = sumBytes(quotes);
+    counts.lineFeeds = sumBytes(lineFeeds);
+    counts.returns = sumBytes(returns);
+    for (; i < end; ++i) {
+        const unsigned char c = bytes[i];
+        counts.quotes += c == '"';
+        counts.lineFeeds += c == '\n';
+        counts.returns += c == '\r';
+        special |= c >= 0x80 || c == 0;
+    }
+    counts.special = special != 0;
+    return counts;
+}
+#endif
+
 } // namespace
 
 TextBlockScan scanTextBlock(std::string_view text, std::size_t begin, std::size_t end, bool checkUtf8Bytes)
@@ -113,30 +195,15 @@ TextBlockScan scanTextBlock(std::string_view text, std::size_t begin, std::size_
     const std::size_t size = text.size();
     std::uint64_t carriageReturns = 0;
     std::size_t utf8Next = begin + continuationPrefix(bytes, size, begin);
-    // Spans of at most 255 words, so that the per-byte counters cannot overflow.
-    constexpr std::size_t kSpan = 8 * 255;
+    // Spans of at most 255 words (vectors), so that the per-byte counters cannot overflow.
+    constexpr std::size_t kSpan = kCountWidth * 255;
     for (std::size_t spanBegin = begin; spanBegin < end; spanBegin += kSpan) {
         const std::size_t spanEnd = std::min(end, spanBegin + kSpan);
-        std::uint64_t quotes = 0, lineFeeds = 0, returns = 0, special = 0;
-        std::size_t i = spanBegin;
-        for (; i + 8 <= spanEnd; i += 8) {
-            const std::uint64_t word = load(bytes + i);
-            quotes += matches(word, '"');
-            lineFeeds += matches(word, '\n');
-            returns += matches(word, '\r');
-            special |= (word & kHigh) | hasZeroByte(word);
-        }
-        scan.quotes += sumBytes(quotes);
-        scan.lineBreaks += sumBytes(lineFeeds);
-        carriageReturns += sumBytes(returns);
-        for (; i < spanEnd; ++i) {
-            const unsigned char c = bytes[i];
-            scan.quotes += c == '"';
-            scan.lineBreaks += c == '\n';
-            carriageReturns += c == '\r';
-            special |= c >= 0x80 || c == 0;
-        }
-        if (special == 0)
+        const SpanCounts counts = countSpan(bytes, spanBegin, spanEnd);
+        scan.quotes += counts.quotes;
+        scan.lineBreaks += counts.lineFeeds;
+        carriageReturns += counts.returns;
+        if (!counts.special)
             continue;
         if (scan.firstNul == kNoOffset)
             if (const void* nul = std::memchr(bytes + spanBegin, 0, spanEnd - spanBegin))
