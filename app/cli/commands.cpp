@@ -176,7 +176,10 @@ std::vector<std::string> actualTexts(const data::Table& table, const std::string
 
 std::string describeKind(const data::ColumnProfile& column)
 {
-    if (column.mean)
+    if (column.min && column.kind == "datetime")
+        return "[" + data::formatProfileValue(column, *column.min) + ", " +
+               data::formatProfileValue(column, *column.max) + "]";
+    if (column.min)
         return fixed(*column.mean, 3) + " ± " + fixed(column.std.value_or(0.0), 3) + "  [" +
                data::formatNumber(*column.min) + ", " + data::formatNumber(*column.max) + "]";
     std::string top;
@@ -343,9 +346,14 @@ int runInspect(const InspectOptions& options, const CommonOptions& common)
 
     if (options.json) {
         using nlohmann::json;
-        const auto number = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
         json columns = json::array();
         for (const auto& c : profile.columns) {
+            // Datetime statistics are ISO 8601 texts; the rest are numbers.
+            const auto number = [&c](const std::optional<double>& v) {
+                if (!v)
+                    return json(nullptr);
+                return c.kind == "datetime" ? json(data::formatProfileValue(c, *v)) : json(*v);
+            };
             json column = {{"name", c.name}, {"type", c.kind}, {"missing", c.missing}, {"unique", c.unique}};
             if (c.mean) {
                 column.update({{"mean", number(c.mean)}, {"std", number(c.std)}, {"min", number(c.min)},

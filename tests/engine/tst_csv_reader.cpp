@@ -335,8 +335,13 @@ private slots:
         QCOMPARE(t.missingCount(), std::size_t(177 + 688 + 2 + 2));
         for (const char* numeric : {"survived", "pclass", "age", "sibsp", "parch", "fare"})
             QVERIFY2(t.column(numeric).isNumeric(), numeric);
-        for (const char* categorical : {"sex", "embarked", "class", "who", "adult_male", "deck", "alive", "alone"})
-            QVERIFY2(t.column(categorical).isCategorical(), categorical);
+        for (const char* categorical : {"sex", "embarked", "class", "who", "deck", "alive"})
+            QVERIFY2(t.column(categorical).kind() == ColumnKind::Categorical, categorical);
+        for (const char* boolean : {"adult_male", "alone"})  // True/False, as pandas reads bool
+            QVERIFY2(t.column(boolean).kind() == ColumnKind::Boolean, boolean);
+        QCOMPARE(t.column("survived").kind(), ColumnKind::Integer);
+        QCOMPARE(t.column("age").kind(), ColumnKind::Numeric);
+        QCOMPARE(t.column("alone").textAt(0), std::string("False"));
         QCOMPARE(t.column("fare").values()[1], 71.2833);
         QCOMPARE(t.column("sex").levels(), (std::vector<std::string>{"male", "female"}));
         // tips.csv quotes its header and text fields.

@@ -24,22 +24,36 @@ def number(value):
     return None if math.isnan(value) else value
 
 
+def written_as_integers(texts):
+    """pandas reads a whole-number column as float64 when a value is missing; Stepwise
+    still calls it integer when every present value is written without '.' or exponent
+    (pandas' nullable Int64 would hold it)."""
+    present = texts.dropna()
+    return len(present) > 0 and not present.str.contains(r"[.eE]").any()
+
+
 def profile(name):
-    # pandas reads True/False columns as bool; astype(str) below gives back the file's text
-    # ("True"), which is what Stepwise keeps as the category names.
-    frame = pd.read_csv(DATASETS / f"{name}.csv", keep_default_na=False, na_values=MISSING)
+    path = DATASETS / f"{name}.csv"
+    frame = pd.read_csv(path, keep_default_na=False, na_values=MISSING)
+    raw = pd.read_csv(path, keep_default_na=False, na_values=MISSING, dtype=str)
     columns = []
     for column in frame.columns:
         series = frame[column]
         entry = {"name": column, "missing": int(series.isna().sum()), "unique": int(series.nunique())}
-        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        if pd.api.types.is_bool_dtype(series):
+            entry["kind"] = "boolean"
+            entry["mean"] = float(series.mean())
+            counts = series.astype(str).value_counts()
+            entry["top"] = [[value, int(count)] for value, count in counts.items()]
+        elif pd.api.types.is_numeric_dtype(series):
             stats = series.describe()
-            present = series.dropna()
-            entry["kind"] = "integer" if (present == present.round()).all() else "numeric"
+            integer = pd.api.types.is_integer_dtype(series) or written_as_integers(raw[column])
+            entry["kind"] = "integer" if integer else "numeric"
             for key, label in [("mean", "mean"), ("std", "std"), ("min", "min"), ("q1", "25%"),
                                ("median", "50%"), ("q3", "75%"), ("max", "max")]:
                 entry[key] = number(stats[label])
         else:
+            entry["kind"] = "categorical"
             text = series.dropna().astype(str)
             counts = text.value_counts()
             first = {value: index for index, value in enumerate(text.drop_duplicates())}

@@ -13,6 +13,7 @@
 #include <fast_float/fast_float.h>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/data/column_kinds.hpp"
 
 namespace stepwise::data {
 namespace {
@@ -419,11 +420,15 @@ private:
         Table table;
         for (auto& column : m_columns) {
             if (column.numeric) {
-                table.addColumn(Column::numeric(std::move(column.name), std::move(column.numbers)));
+                bool integerSyntax = true;
+                for (std::size_t row = 0; row < column.numbers.size() && integerSyntax; ++row)
+                    if (!std::isnan(column.numbers[row]))
+                        integerSyntax = numberTextAt(column.offsets[row]).find_first_of(".eE") == std::string_view::npos;
+                table.addColumn(finishNumericColumn(std::move(column.name), std::move(column.numbers), integerSyntax));
                 continue;
             }
             std::vector<std::string> levels(column.levels.begin(), column.levels.end());
-            table.addColumn(Column::categorical(std::move(column.name), std::move(column.codes), std::move(levels)));
+            table.addColumn(finishTextColumn(std::move(column.name), std::move(column.codes), std::move(levels)));
         }
         return table;
     }
@@ -457,7 +462,10 @@ Table parseCsv(std::string_view text, const std::string& sourceName, const CsvOp
     if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
         throw core::InvalidParameter(std::string("delimiter: '") + options.delimiter +
                                      "' cannot separate fields — use ',', ';', tab or another character");
-    return CsvParser(text, sourceName, options, control).parse();
+    CsvOptions effective = options;
+    if (effective.delimiter == 0)
+        effective.delimiter = ',';
+    return CsvParser(text, sourceName, effective, control).parse();
 }
 
 Table readCsvFile(const std::string& path, const CsvOptions& options, core::TaskControl* control)
@@ -485,7 +493,7 @@ Table readCsvFile(const std::string& path, const CsvOptions& options, core::Task
                               " — check that the file is complete and readable");
     }
     CsvOptions effective = options;
-    if (effective.delimiter == ',' && endsWithTsv(path))
+    if (effective.delimiter == 0 && endsWithTsv(path))
         effective.delimiter = '\t';
     return parseCsv(text, path, effective, control);
 }

@@ -8,28 +8,10 @@
 #include <unordered_map>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/data/column_kinds.hpp"
 
 namespace stepwise::data {
 namespace {
-
-std::string lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-bool isBooleanPair(const std::string& a, const std::string& b)
-{
-    static constexpr std::array<std::array<const char*, 2>, 3> pairs = {
-        {{"true", "false"}, {"yes", "no"}, {"t", "f"}}};
-    const std::string x = lower(a);
-    const std::string y = lower(b);
-    for (const auto& pair : pairs)
-        if ((x == pair[0] && y == pair[1]) || (x == pair[1] && y == pair[0]))
-            return true;
-    return false;
-}
 
 /// pandas' (NumPy's "linear") quantile of sorted values.
 double quantile(const std::vector<double>& sorted, double p)
@@ -49,7 +31,6 @@ void profileNumeric(const Column& column, ColumnProfile& profile)
     for (double v : column.values())
         if (!std::isnan(v))
             present.push_back(v);
-    profile.kind = "numeric";
     if (present.empty())
         return;
     std::sort(present.begin(), present.end());
@@ -57,10 +38,6 @@ void profileNumeric(const Column& column, ColumnProfile& profile)
     for (std::size_t i = 1; i < present.size(); ++i)
         if (present[i] != present[i - 1])
             ++profile.unique;
-    const bool whole =
-        std::all_of(present.begin(), present.end(), [](double v) { return std::isfinite(v) && v == std::floor(v); });
-    if (whole)
-        profile.kind = "integer";
 
     double sum = 0.0;
     for (double v : present)
@@ -74,6 +51,21 @@ void profileNumeric(const Column& column, ColumnProfile& profile)
             squares += (v - mean) * (v - mean);
         profile.std = std::sqrt(squares / (n - 1.0));
     }
+    if (column.kind() == ColumnKind::Boolean) {
+        // pandas describes booleans by their counts; the mean is the share of True.
+        profile.std.reset();
+        const auto trues = static_cast<std::size_t>(std::count(present.begin(), present.end(), 1.0));
+        const std::size_t falses = present.size() - trues;
+        if (trues > 0)
+            profile.top.emplace_back("True", trues);
+        if (falses > 0)
+            profile.top.emplace_back("False", falses);
+        if (falses > trues)
+            std::swap(profile.top.front(), profile.top.back());
+        return;
+    }
+    if (column.kind() == ColumnKind::Datetime)
+        profile.std.reset();
     profile.min = present.front();
     profile.q1 = quantile(present, 0.25);
     profile.median = quantile(present, 0.5);
@@ -99,7 +91,6 @@ void profileCategorical(const Column& column, ColumnProfile& profile)
         if (counts[level] > 0)
             seen.push_back(level);
     profile.unique = seen.size();
-    profile.kind = seen.size() == 2 && isBooleanPair(levels[seen[0]], levels[seen[1]]) ? "boolean" : "categorical";
     std::sort(seen.begin(), seen.end(), [&](std::size_t a, std::size_t b) {
         return counts[a] != counts[b] ? counts[a] > counts[b] : firstRow[a] < firstRow[b];
     });
@@ -200,7 +191,10 @@ void flagColumn(const Table& table, std::size_t index, const ColumnProfile& prof
     if (target == &column)
         return;
 
-    const bool discrete = column.isCategorical() || profile.kind == "integer";
+    // Whole numbers count as discrete even in a Numeric column (e.g. built in code).
+    const bool discrete = column.isCategorical() || column.kind() == ColumnKind::Integer ||
+                          std::all_of(column.values().begin(), column.values().end(),
+                                      [](double v) { return std::isnan(v) || v == std::floor(v); });
     const bool idLike = discrete && rows >= 20 && profile.missing == 0 && profile.unique == rows;
     if (idLike)
         flags.push_back({column.name(), "id_like",
@@ -237,6 +231,11 @@ void flagColumn(const Table& table, std::size_t index, const ColumnProfile& prof
 
 } // namespace
 
+std::string formatProfileValue(const ColumnProfile& profile, double value)
+{
+    return profile.kind == toString(ColumnKind::Datetime) ? formatDatetime(value) : formatNumber(value);
+}
+
 DataProfile profileTable(const Table& table, const std::optional<std::string>& target)
 {
     const Column* targetColumn = target ? &table.column(*target) : nullptr;
@@ -246,6 +245,7 @@ DataProfile profileTable(const Table& table, const std::optional<std::string>& t
         const Column& column = table.column(index);
         ColumnProfile summary;
         summary.name = column.name();
+        summary.kind = toString(column.kind());
         summary.missing = column.missingCount();
         if (column.isNumeric())
             profileNumeric(column, summary);

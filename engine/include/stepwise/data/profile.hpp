@@ -16,15 +16,17 @@ namespace stepwise::data {
 /// \brief Summary of one column.
 struct ColumnProfile {
     std::string name;
-    /// \brief "numeric", "integer" (numeric, all whole numbers), "boolean" (two levels
-    /// like true/false or yes/no), or "categorical".
+    /// \brief The column's kind: "numeric", "integer", "boolean", "datetime",
+    /// "categorical" or "text" (`toString(ColumnKind)`).
     std::string kind;
     std::size_t missing = 0;
     std::size_t unique = 0;  ///< distinct present values
-    /// \brief Numeric columns only (pandas conventions: sample std, linear quartiles).
+    /// \brief Columns stored as numbers (pandas conventions: sample std, linear
+    /// quartiles). Booleans get only the mean (share of True); datetimes (seconds since
+    /// the epoch, see `formatProfileValue`) get no std.
     std::optional<double> mean, std, min, q1, median, q3, max;
-    /// \brief Up to five most frequent values with counts (categorical columns only),
-    /// most frequent first, ties by first appearance.
+    /// \brief Up to five most frequent values with counts (categorical, text and boolean
+    /// columns), most frequent first, ties by first appearance.
     std::vector<std::pair<std::string, std::size_t>> top;
 };
 
@@ -41,6 +43,10 @@ struct DataProfile {
     std::vector<ColumnProfile> columns;
     std::vector<DataFlag> flags;
 };
+
+/// \brief A statistic of `profile` as text: ISO 8601 for datetime columns, else the
+/// shortest round-trip number.
+std::string formatProfileValue(const ColumnProfile& profile, double value);
 
 /// \brief Summarises every column; with a target, also flags columns that predict it
 /// (almost) perfectly on their own — likely leaks.
