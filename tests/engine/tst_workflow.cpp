@@ -90,6 +90,53 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson("not json"));
     }
 
+    void recipeReadOptionsRoundTripAndDefaultsAreOmitted()
+    {
+        workflow::Recipe plain = titanicRecipe();
+        const std::string plainJson = workflow::recipeToJson(plain);
+        QVERIFY(plainJson.find("\"read\"") == std::string::npos);  // old recipes look as before
+
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.data = data::parseDataLocation("/data/sales.xlsx");
+        data::ReadOptions& read = recipe.data.read;
+        read.csv.delimiter = '\t';
+        read.csv.missingMarkers = {"", "-", "n/a"};
+        read.csv.decimal = ',';
+        read.csv.thousands = '.';
+        read.csv.encoding = data::TextEncoding::Latin1;
+        read.sheet = "Q3 «final»";
+        read.table = "orders";
+        read.query = "SELECT \"a\" FROM t WHERE b = 'x'";
+        read.columnKinds = {{"zip", data::ColumnKind::Categorical}, {"when", data::ColumnKind::Datetime}};
+        const std::string json = workflow::recipeToJson(recipe);
+        const workflow::Recipe back = workflow::recipeFromJson(json);
+        QCOMPARE(workflow::recipeToJson(back), json);
+        const data::ReadOptions& r = back.data.read;
+        QCOMPARE(r.csv.delimiter, '\t');
+        QCOMPARE(r.csv.missingMarkers, (std::vector<std::string>{"", "-", "n/a"}));
+        QCOMPARE(r.csv.decimal, ',');
+        QCOMPARE(r.csv.thousands, '.');
+        QCOMPARE(r.csv.encoding, data::TextEncoding::Latin1);
+        QCOMPARE(r.sheet, read.sheet);
+        QCOMPARE(r.table, std::string("orders"));
+        QCOMPARE(r.query, read.query);
+        QCOMPARE(r.columnKinds.size(), std::size_t(2));
+        QCOMPARE(r.columnKinds[1].column, std::string("when"));
+        QCOMPARE(r.columnKinds[1].kind, data::ColumnKind::Datetime);
+
+        // Only the options that differ from the defaults are written.
+        workflow::Recipe one = titanicRecipe();
+        one.data.read.sheet = "Sheet2";
+        const std::string oneJson = workflow::recipeToJson(one);
+        QVERIFY(oneJson.find("\"sheet\": \"Sheet2\"") != std::string::npos);
+        QVERIFY(oneJson.find("missing_markers") == std::string::npos);
+        QVERIFY(oneJson.find("delimiter") == std::string::npos);
+
+        std::string badKind = json;
+        badKind.replace(badKind.find("\"datetime\""), 10, "\"clock\"");
+        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson(badKind));
+    }
+
     void irisLogisticRegressionRunsEndToEnd()
     {
         const data::Table iris = data::loadBuiltinDataset("iris");
