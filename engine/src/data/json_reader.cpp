@@ -94,6 +94,18 @@ std::string parseProblem(const std::string& what)
     return problem;
 }
 
+// Where to point for a syntax error nlohmann reports at byte `position` (1-based):
+// at the end of input, just after the last token rather than past trailing newlines.
+std::size_t errorOffset(std::string_view text, std::size_t position, const std::string& problem)
+{
+    std::size_t offset = position == 0 ? 0 : position - 1;
+    if (problem.find("unexpected end of input") != std::string::npos) {
+        const auto last = text.substr(0, std::min(offset + 1, text.size())).find_last_not_of(" \t\r\n");
+        offset = last == std::string_view::npos ? 0 : last + 1;
+    }
+    return offset;
+}
+
 // A pointer iterator that publishes how far the parser has read, for progress.
 class CountingIterator {
 public:
@@ -422,7 +434,7 @@ Table parseArray(std::string_view text, std::size_t open, const std::string& sou
         if (handler.syntaxError)
             throw core::DataError(
                 "invalid JSON: " + handler.syntaxError->second + " — fix the file or export it again",
-                locate(text, handler.syntaxError->first == 0 ? 0 : handler.syntaxError->first - 1, source));
+                locate(text, errorOffset(text, handler.syntaxError->first, handler.syntaxError->second), source));
         if (handler.unexpected)
             throwUnexpected(*handler.unexpected,
                             locate(text, offsetOfElement(text, open, handler.unexpectedElement), source));
@@ -456,7 +468,7 @@ Table parseLines(std::string_view text, const std::string& source, const std::ve
                     std::string problem = handler.syntaxError->second;
                     if (problem.find("unexpected end of input") != std::string::npos)
                         problem.append(" (in JSON Lines every record must be complete on its own line)");
-                    const std::size_t offset = handler.syntaxError->first == 0 ? 0 : handler.syntaxError->first - 1;
+                    const std::size_t offset = errorOffset(line, handler.syntaxError->first, problem);
                     throw core::DataError("invalid JSON: " + problem + " — fix the line or export the file again",
                                           locate(text, start + offset, source));
                 }

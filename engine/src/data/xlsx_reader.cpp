@@ -638,7 +638,7 @@ double excelSerialToEpochSeconds(double serial, bool date1904)
     // serials are one day early. Same correction as openpyxl.
     if (!date1904 && serial > 0 && serial < 60)
         serial += 1;
-    const double epochSerial = date1904 ? -24107.0 : 25569.0;  // serial of 1970-01-01
+    const double epochSerial = date1904 ? 24107.0 : 25569.0;  // serial of 1970-01-01
     double days = std::floor(serial);
     const double millis = std::round((serial - days) * 86'400'000.0);
     return (days - epochSerial) * 86400.0 + millis / 1000.0;
@@ -850,7 +850,7 @@ private:
     void finishRow()
     {
         if (m_cells.empty())
-            return;  // no values at all: a blank row, skipped as pandas does
+            return;  // blank rows count once a later row has values (see below)
         // Cells come in column order from every writer we know; sort for the others and
         // keep the last of duplicates.
         if (!std::is_sorted(m_cells.begin(), m_cells.end(),
@@ -859,11 +859,23 @@ private:
                              [](const CellValue& a, const CellValue& b) { return a.column < b.column; });
         if (!m_haveHeader) {
             readHeader();
+            m_lastRow = m_row;
             return;
         }
         const std::size_t needed = static_cast<std::size_t>(m_cells.back().column) + 1;
         if (needed > m_builders.size())
             addColumns(needed);
+        // Blank rows between values stay as rows with every value missing (as pandas
+        // reads them), so data row i is sheet row header + 1 + i; trailing ones do not.
+        if (m_row > m_lastRow + 1) {
+            const std::size_t blank = m_row - m_lastRow - 1;
+            checkMemory(blank);
+            for (auto& builder : m_builders)
+                for (std::size_t i = 0; i < blank; ++i)
+                    builder.addMissing();
+            m_dataRows += blank;
+        }
+        m_lastRow = std::max(m_lastRow, m_row);
         std::size_t next = 0;
         for (std::size_t i = 0; i < m_cells.size(); ++i) {
             const CellValue& cell = m_cells[i];
@@ -878,7 +890,7 @@ private:
             m_builders[next].addMissing();
         ++m_dataRows;
         if (m_dataRows % 1024 == 0)
-            checkMemory();
+            checkMemory(0);
     }
 
     void addCell(CellColumnBuilder& builder, const CellValue& cell) const
@@ -938,20 +950,20 @@ private:
                 builder.addMissing();
             m_builders.push_back(std::move(builder));
         }
-        checkMemory();
+        checkMemory(0);
     }
 
     // A sparse sheet (a value in row 1 048 576 or column XFD) fills every cell of its
     // used range; refuse before that exhausts memory.
-    void checkMemory() const
+    void checkMemory(std::size_t moreRows) const
     {
         if (m_memory == 0)
             return;
-        const std::uint64_t cells = static_cast<std::uint64_t>(m_dataRows + 1) * m_builders.size();
+        const std::uint64_t cells = static_cast<std::uint64_t>(m_dataRows + moreRows + 1) * m_builders.size();
         if (cells * kBuilderBytesPerCell > m_memory)
             fail(m_path, "sheet " + inQuotes(m_sheet) + " needs more than the " + formatBytes(m_memory) +
                              " of free memory for its " + std::to_string(m_builders.size()) + " columns by " +
-                             std::to_string(m_dataRows) + "+ rows — delete unused rows and columns, or export the "
+                             std::to_string(m_dataRows + moreRows) + "+ rows — delete unused rows and columns, or export the "
                              "sheet as CSV");
     }
 
@@ -978,6 +990,7 @@ private:
     std::vector<CellValue> m_cells;
 
     bool m_haveHeader = false;
+    std::uint32_t m_lastRow = 0;  ///< sheet row of the last row with values
     std::size_t m_dataRows = 0;
     std::vector<CellColumnBuilder> m_builders;
 };
