@@ -1,6 +1,7 @@
 #include "stepwise/data/json_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -94,11 +95,20 @@ std::string parseProblem(const std::string& what)
     return problem;
 }
 
-// Where to point for a syntax error nlohmann reports at byte `position` (1-based):
-// at the end of input, just after the last token rather than past trailing newlines.
-std::size_t errorOffset(std::string_view text, std::size_t position, const std::string& problem)
+// Where to point for a syntax error nlohmann reports after reading `position` bytes:
+// at the start of a malformed string or number (of which it has read `tokenBytes`), of
+// a malformed literal (its token text is not reset for literals and punctuation, so
+// step back over the letters), at the offending byte otherwise, or at the end of input
+// just after the last token rather than past trailing newlines.
+std::size_t errorOffset(std::string_view text, std::size_t position, std::size_t tokenBytes, const std::string& problem)
 {
-    std::size_t offset = position == 0 ? 0 : position - 1;
+    std::size_t offset = position == 0 ? 0 : std::min(position - 1, text.size());
+    if (problem.find("invalid literal") != std::string::npos) {
+        while (offset > 0 && std::isalpha(static_cast<unsigned char>(text[offset - 1])))
+            --offset;
+    } else if (problem.find(" - invalid ") != std::string::npos) {
+        offset = position > tokenBytes ? position - tokenBytes : 0;
+    }
     if (problem.find("unexpected end of input") != std::string::npos) {
         const auto last = text.substr(0, std::min(offset + 1, text.size())).find_last_not_of(" \t\r\n");
         offset = last == std::string_view::npos ? 0 : last + 1;
@@ -273,7 +283,12 @@ public:
     /// Set when the input was valid JSON but not records.
     std::optional<json::value_t> unexpected;
     std::size_t unexpectedElement = 0;  ///< index of the offending top-level element
-    std::optional<std::pair<std::size_t, std::string>> syntaxError;  ///< byte position, problem
+    struct SyntaxError {
+        std::size_t position = 0;   ///< bytes read when the error was found
+        std::size_t tokenBytes = 0; ///< bytes of the offending token read by then
+        std::string problem;
+    };
+    std::optional<SyntaxError> syntaxError;
     std::function<void()> onRecord;
 
     bool null() override { return scalar(json::value_t::null, [](Cell& c) { c.kind = Cell::Kind::Missing; }, nullptr); }
@@ -353,9 +368,9 @@ public:
         m_depth = 0;
         return true;
     }
-    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& error) override
+    bool parse_error(std::size_t position, const std::string& lastToken, const nlohmann::detail::exception& error) override
     {
-        syntaxError.emplace(position, parseProblem(error.what()));
+        syntaxError = SyntaxError{position, lastToken.size(), parseProblem(error.what())};
         return false;
     }
 
@@ -432,9 +447,11 @@ Table parseArray(std::string_view text, std::size_t open, const std::string& sou
                                     &handler);
     if (!ok) {
         if (handler.syntaxError)
-            throw core::DataError(
-                "invalid JSON: " + handler.syntaxError->second + " — fix the file or export it again",
-                locate(text, errorOffset(text, handler.syntaxError->first, handler.syntaxError->second), source));
+            throw core::DataError("invalid JSON: " + handler.syntaxError->problem + " — fix the file or export it again",
+                                  locate(text,
+                                         errorOffset(text, handler.syntaxError->position, handler.syntaxError->tokenBytes,
+                                                     handler.syntaxError->problem),
+                                         source));
         if (handler.unexpected)
             throwUnexpected(*handler.unexpected,
                             locate(text, offsetOfElement(text, open, handler.unexpectedElement), source));
@@ -465,10 +482,11 @@ Table parseLines(std::string_view text, const std::string& source, const std::ve
             RecordHandler handler(columns, Layout::Lines);
             if (!json::sax_parse(line, &handler)) {
                 if (handler.syntaxError) {
-                    std::string problem = handler.syntaxError->second;
+                    std::string problem = handler.syntaxError->problem;
                     if (problem.find("unexpected end of input") != std::string::npos)
                         problem.append(" (in JSON Lines every record must be complete on its own line)");
-                    const std::size_t offset = errorOffset(line, handler.syntaxError->first, problem);
+                    const std::size_t offset =
+                        errorOffset(line, handler.syntaxError->position, handler.syntaxError->tokenBytes, problem);
                     throw core::DataError("invalid JSON: " + problem + " — fix the line or export the file again",
                                           locate(text, start + offset, source));
                 }
