@@ -339,6 +339,22 @@ private slots:
         QVERIFY(result.warnings.front().find("10 rows") != std::string::npos);
     }
 
+    void freeTextIsLeftOutOfTheFeatures()
+    {
+        workflow::Recipe recipe = recipeFor("mpg", "linear_regression");
+        recipe.problem.task = core::TaskType::Regression;
+        recipe.data = data::parseDataLocation("builtin:mpg");
+        recipe.prep.imputation.numeric = prep::NumericImputation::Median;
+        const data::Table table = data::loadTable(recipe.data);
+        QCOMPARE(table.column("name").kind(), data::ColumnKind::Text);
+        const workflow::RunResult result = run(recipe, table);
+        const auto& names = result.pipeline->featureNames();
+        QVERIFY(std::none_of(names.begin(), names.end(), [](const std::string& n) { return n.find("name") == 0; }));
+        QVERIFY(std::any_of(result.warnings.begin(), result.warnings.end(), [](const std::string& w) {
+            return w.find("column 'name' is free text") == 0;
+        }));
+    }
+
     void cancelledRunThrows()
     {
         const data::Table iris = data::loadBuiltinDataset("iris");
