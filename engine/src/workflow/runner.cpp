@@ -133,7 +133,7 @@ std::vector<InputColumn> inputSchema(const data::Table& train)
 {
     std::vector<InputColumn> inputs;
     for (const data::Column& column : train.columns()) {
-        InputColumn input{column.name(), column.type(), {}};
+        InputColumn input{column.name(), column.kind(), {}};
         if (column.isCategorical())
             input.levels = column.levels();
         inputs.push_back(std::move(input));
