@@ -298,38 +298,16 @@ std::vector<std::string> actualTexts(const data::Table& table, const std::string
     return actual;
 }
 
-// The kinds the model was trained with (`--type` at train time, kept in its recipe),
-// for the columns the user did not override now: the same text must mean the same.
-data::Table withTrainingKinds(const workflow::FittedPipeline& pipeline, data::Table table,
-                              const std::vector<data::ColumnKindOverride>& userKinds)
-{
-    const std::string& recipeJson = pipeline.metadata().recipeJson;
-    if (recipeJson.empty())
-        return table;
-    std::vector<data::ColumnKindOverride> overrides;
-    for (const auto& kind : workflow::recipeFromJson(recipeJson).data.read.columnKinds) {
-        const bool userSet = std::any_of(userKinds.begin(), userKinds.end(),
-                                         [&](const data::ColumnKindOverride& user) { return user.column == kind.column; });
-        if (!userSet && table.hasColumn(kind.column) && table.column(kind.column).kind() != kind.kind)
-            overrides.push_back(kind);
-    }
-    return overrides.empty() ? table : data::applyColumnKinds(std::move(table), overrides, "the prediction data");
-}
-
 std::string describeKind(const data::ColumnProfile& column)
 {
     if (column.min && column.kind == "datetime") {
         std::string range = "[";
         range.append(data::formatProfileValue(column, *column.min)).append(", ");
-        range.append(data::formatProfileValue(column, *column.max)).append("]");
-        return range;
+        return range.append(data::formatProfileValue(column, *column.max)).append("]");
     }
-    if (column.min) {
-        std::string summary = fixed(*column.mean, 3);
-        summary.append(" ± ").append(fixed(column.std.value_or(0.0), 3)).append("  [");
-        summary.append(data::formatNumber(*column.min)).append(", ").append(data::formatNumber(*column.max)).append("]");
-        return summary;
-    }
+    if (column.min)
+        return fixed(*column.mean, 3) + " ± " + fixed(column.std.value_or(0.0), 3) + "  [" +
+               data::formatNumber(*column.min) + ", " + data::formatNumber(*column.max) + "]";
     std::string top;
     for (const auto& [value, count] : column.top) {
         if (!top.empty())
@@ -456,8 +434,8 @@ int runPredict(const PredictOptions& options, const CommonOptions& common)
     ProgressBar bar(!common.quiet && stderrIsTerminal());
     core::TaskControl control(&bar);
     ActiveControl active(control);
-    const data::DataSource source = dataSourceFrom(options.data, options.read);
-    const data::Table table = withTrainingKinds(*pipeline, data::loadTable(source, &control), source.read.columnKinds);
+    // The pipeline converts each column to the kind it was trained with (--type included).
+    const data::Table table = data::loadTable(dataSourceFrom(options.data, options.read), &control);
     bar.finish();
 
     const workflow::Predictions predictions = pipeline->predict(table);
