@@ -9,7 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const fuzz::TemporaryFile file(data, size, ".sqlite");
     fuzz::expectCleanOutcome([&] {
         for (const auto& table : data::sqliteTableNames(file.path()))
-            data::readSqliteFile(file.path(), table, {});
+            data::readSqliteFile(file.path(), table, {}, {"", "NA"});
     });
     return 0;
 }
