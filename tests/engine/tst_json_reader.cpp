@@ -127,6 +127,11 @@ private slots:
         expectAt("[{\"a\": \"\xff\"}]", 1, 8, {"invalid JSON"});
         expectAt("[{\"a\": 1}] [", 1, 12, {"invalid JSON"});
         expectAt("42", 1, 1, {"not a table in JSON"});
+        const std::string deep = std::string(300, '[') + std::string(300, ']');
+        expectAt("[{\"a\": 1},\n {\"b\": " + deep + "}]", 2, 2, {"nested more than 256 levels"});
+        expectAt("{\"a\": 1}\n  {\"b\": " + deep + "}\n", 2, 3, {"nested more than 256 levels"});
+        const std::string fine = std::string(200, '[') + std::string(200, ']');
+        QCOMPARE(parse("[{\"b\": " + fine + "}]").column("b").textAt(0), fine);
         expectDataError([] { parse(" \n\t"); }, {"the file is empty"});
         expectDataError([] { parse("[]"); }, {"no records"});
         expectDataError([] { parse("\n\n"); }, {"the file is empty"});

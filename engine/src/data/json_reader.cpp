@@ -18,6 +18,9 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kRecordsPerReport = 4096;
+// Nested values are kept as their JSON text, which is written recursively: refuse
+// nesting deeper than any real record has rather than exhaust the stack.
+constexpr std::size_t kMaxNesting = 256;
 
 enum class Layout { Array, Lines };
 
@@ -238,7 +241,14 @@ private:
 class NestedValue {
 public:
     bool active() const { return !m_stack.empty(); }
-    void open(json value) { m_stack.push_back(add(std::move(value))); }
+    /// False when this would nest deeper than kMaxNesting.
+    bool open(json value)
+    {
+        if (m_stack.size() >= kMaxNesting)
+            return false;
+        m_stack.push_back(add(std::move(value)));
+        return true;
+    }
     /// True when the outermost container closed.
     bool close()
     {
@@ -289,6 +299,7 @@ public:
         std::string problem;
     };
     std::optional<SyntaxError> syntaxError;
+    bool tooDeep = false;  ///< a value nested deeper than kMaxNesting
     std::function<void()> onRecord;
 
     bool null() override { return scalar(json::value_t::null, [](Cell& c) { c.kind = Cell::Kind::Missing; }, nullptr); }
@@ -321,10 +332,8 @@ public:
     bool binary(binary_t&) override { return reject(json::value_t::binary); }
     bool start_object(std::size_t) override
     {
-        if (m_nested.active() || m_depth == m_recordDepth + 1) {
-            m_nested.open(json::object());
-            return true;
-        }
+        if (m_nested.active() || m_depth == m_recordDepth + 1)
+            return openNested(json::object());
         if (m_depth != m_recordDepth)
             return reject(json::value_t::object);
         ++m_depth;
@@ -351,10 +360,8 @@ public:
     }
     bool start_array(std::size_t) override
     {
-        if (m_nested.active() || m_depth == m_recordDepth + 1) {
-            m_nested.open(json::array());
-            return true;
-        }
+        if (m_nested.active() || m_depth == m_recordDepth + 1)
+            return openNested(json::array());
         if (m_depth == 0 && m_recordDepth == 1) {
             m_depth = 1;
             return true;
@@ -401,6 +408,14 @@ private:
                       },
                       std::forward<Make>(make));
     }
+    bool openNested(json value)
+    {
+        if (m_nested.open(std::move(value)))
+            return true;
+        tooDeep = true;
+        unexpectedElement = m_element;
+        return false;
+    }
     bool closeNested()
     {
         if (m_nested.close())
@@ -421,6 +436,13 @@ private:
     std::string m_key;
     NestedValue m_nested;
 };
+
+[[noreturn]] void throwTooDeep(core::SourceLocation location)
+{
+    throw core::DataError("a value in this record is nested more than " + std::to_string(kMaxNesting) +
+                              " levels deep — flatten the record",
+                          std::move(location));
+}
 
 [[noreturn]] void throwUnexpected(json::value_t type, core::SourceLocation location)
 {
@@ -452,9 +474,11 @@ Table parseArray(std::string_view text, std::size_t open, const std::string& sou
                                          errorOffset(text, handler.syntaxError->position, handler.syntaxError->tokenBytes,
                                                      handler.syntaxError->problem),
                                          source));
+        const core::SourceLocation element = locate(text, offsetOfElement(text, open, handler.unexpectedElement), source);
+        if (handler.tooDeep)
+            throwTooDeep(element);
         if (handler.unexpected)
-            throwUnexpected(*handler.unexpected,
-                            locate(text, offsetOfElement(text, open, handler.unexpectedElement), source));
+            throwUnexpected(*handler.unexpected, element);
     }
     Table table = columns.finish(source);
     if (control)
@@ -490,6 +514,8 @@ Table parseLines(std::string_view text, const std::string& source, const std::ve
                     throw core::DataError("invalid JSON: " + problem + " — fix the line or export the file again",
                                           locate(text, start + offset, source));
                 }
+                if (handler.tooDeep)
+                    throwTooDeep(locate(text, start + first, source));
                 if (handler.unexpected)
                     throwUnexpected(*handler.unexpected, locate(text, start + first, source));
             }

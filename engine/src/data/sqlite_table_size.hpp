@@ -10,7 +10,7 @@ namespace stepwise::data {
 
 /// Rows and columns a read will produce.
 struct SqliteTableSize {
-    std::uint64_t rows = 0;   ///< COUNT(*) of the table; 0 for a query (counting would run it)
+    std::uint64_t rows = 0;   ///< COUNT(*) of a table; 0 for a view or query (counting would run it)
     std::size_t columns = 0;
 };
 

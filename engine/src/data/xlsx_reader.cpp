@@ -486,7 +486,9 @@ class StylesHandler : public XmlHandler {
 public:
     void start(std::string_view name, const XML_Char** attributes) override
     {
-        if (name == "numFmt") {
+        if (name == "numFmts") {
+            m_inNumFmts = true;
+        } else if (name == "numFmt" && m_inNumFmts) {  // not the numFmt of conditional formats (dxf)
             const auto id = parseIndex(attribute(attributes, "numFmtId"));
             const char* code = attribute(attributes, "formatCode");
             if (id && code != nullptr)
@@ -507,12 +509,15 @@ public:
     {
         if (name == "cellXfs")
             m_inCellXfs = false;
+        else if (name == "numFmts")
+            m_inNumFmts = false;
     }
 
     std::vector<bool> dateStyle;  ///< by cell style index (the cell's s attribute)
 
 private:
     std::unordered_map<long, bool> m_customDate;
+    bool m_inNumFmts = false;
     bool m_inCellXfs = false;
 };
 
@@ -527,7 +532,8 @@ std::string unescapeOoxml(std::string text)
         unsigned code = 0;
         if (text[i] == '_' && i + 6 < text.size() && text[i + 1] == 'x' && text[i + 6] == '_') {
             const auto [ptr, ec] = std::from_chars(text.data() + i + 2, text.data() + i + 6, code, 16);
-            if (ec == std::errc() && ptr == text.data() + i + 6) {
+            // Lone UTF-16 surrogates have no UTF-8 form: keep those escapes as written.
+            if (ec == std::errc() && ptr == text.data() + i + 6 && (code < 0xD800 || code > 0xDFFF)) {
                 if (code < 0x80) {
                     result.push_back(static_cast<char>(code));
                 } else if (code < 0x800) {
