@@ -173,7 +173,7 @@ void estimateXlsx(const DataSource& source, LoadEstimate& estimate)
         estimate.columns = size.columns;
         cells = std::min<std::uint64_t>(cellBound, size.rows * size.columns);
     }
-    estimate.estimatedBytes = cells * kTypedBytesPerCell;
+    estimate.estimatedBytes = cells * kTypedBytesPerCell + size.sharedStringsBytes;
 }
 
 void estimateSqlite(const DataSource& source, LoadEstimate& estimate)

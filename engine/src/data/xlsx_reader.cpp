@@ -1104,6 +1104,8 @@ XlsxSheetSize xlsxSheetSize(const std::string& path, const std::string& sheet)
     const SheetEntry& entry = chooseSheet(workbook, path, sheet);
     XlsxSheetSize size;
     size.xmlBytes = zip.partSize(entry.part);
+    if (!workbook.sharedStringsPart.empty() && zip.contains(workbook.sharedStringsPart))
+        size.sharedStringsBytes = zip.partSize(workbook.sharedStringsPart);
     DimensionHandler dimension;
     XmlParser parser(dimension, path, entry.part);
     try {

@@ -11,6 +11,7 @@ namespace stepwise::data {
 /// What a sheet will hold, known before reading it.
 struct XlsxSheetSize {
     std::uint64_t xmlBytes = 0;  ///< uncompressed size of the sheet's XML part
+    std::uint64_t sharedStringsBytes = 0;  ///< uncompressed size of the shared strings (held while reading)
     std::uint64_t rows = 0;      ///< rows of the used range (header included); 0 when not declared
     std::size_t columns = 0;     ///< columns of the used range; 0 when not declared
 };
