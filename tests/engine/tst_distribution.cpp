@@ -188,6 +188,31 @@ private slots:
         QCOMPARE(tied.top, (std::vector<std::pair<std::string, std::size_t>>{{"b", 2}, {"a", 2}, {"c", 1}}));
     }
 
+    void plotShapes()
+    {
+        const Table titanic = loadBuiltinDataset("titanic");
+        // A few whole numbers: one bar per value, in value order.
+        const ColumnDistribution pclass = columnDistribution(titanic.column("pclass"));
+        QCOMPARE(pclass.shape, ColumnDistribution::Shape::Counts);
+        QVERIFY(pclass.countsByValue);
+        QCOMPARE(pclass.counts.top,
+                 (std::vector<std::pair<std::string, std::size_t>>{{"1", 216}, {"2", 184}, {"3", 491}}));
+        // Many numbers: numpy's bins.
+        const ColumnDistribution age = columnDistribution(titanic.column("age"));
+        QCOMPARE(age.shape, ColumnDistribution::Shape::Histogram);
+        QCOMPARE(age.histogram.counts.size(), autoBinCount(titanic.column("age").values()));
+        QCOMPARE(age.histogram.missing, std::size_t(177));
+        const ColumnDistribution capped = columnDistribution(titanic.column("fare"), 5);
+        QCOMPARE(capped.histogram.counts.size(), std::size_t(5));
+        // Categories and booleans: the most frequent first.
+        const ColumnDistribution deck = columnDistribution(titanic.column("deck"), 100, 3);
+        QCOMPARE(deck.shape, ColumnDistribution::Shape::Counts);
+        QVERIFY(!deck.countsByValue);
+        QCOMPARE(deck.counts.top.size(), std::size_t(3));
+        QCOMPARE(deck.counts.missing, std::size_t(688));
+        QCOMPARE(columnDistribution(titanic.column("adult_male")).shape, ColumnDistribution::Shape::Counts);
+    }
+
     void correlationCancels()
     {
         const Table table = loadBuiltinDataset("breast_cancer");

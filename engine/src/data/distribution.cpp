@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 
 namespace stepwise::data {
@@ -178,6 +179,47 @@ CategoryCounts categoryCounts(const Column& column, std::size_t top)
             ++result.otherDistinct;
         }
     }
+    return result;
+}
+
+ColumnDistribution columnDistribution(const Column& column, std::size_t maxBins, std::size_t topCategories,
+                                      std::size_t maxDistinctIntegers)
+{
+    ColumnDistribution result;
+    const ColumnKind kind = column.kind();
+    if (column.isCategorical() || kind == ColumnKind::Boolean) {
+        result.shape = ColumnDistribution::Shape::Counts;
+        result.counts = categoryCounts(column, topCategories);
+        return result;
+    }
+    if (kind == ColumnKind::Integer) {
+        // Few whole numbers read best as one bar per value, in value order.
+        std::vector<double> distinct;
+        for (double v : column.values()) {
+            if (std::isnan(v) || std::find(distinct.begin(), distinct.end(), v) != distinct.end())
+                continue;
+            distinct.push_back(v);
+            if (distinct.size() > maxDistinctIntegers)
+                break;
+        }
+        if (distinct.size() <= maxDistinctIntegers) {
+            result.shape = ColumnDistribution::Shape::Counts;
+            result.countsByValue = true;
+            result.counts = categoryCounts(column, 0);
+            std::vector<std::pair<double, std::size_t>> byValue;
+            for (const auto& [text, count] : result.counts.top)
+                byValue.emplace_back(std::stod(text), count);
+            std::sort(byValue.begin(), byValue.end());
+            result.counts.top.clear();
+            for (const auto& [value, count] : byValue)
+                result.counts.top.emplace_back(formatNumber(value), count);
+            return result;
+        }
+    }
+    std::size_t bins = autoBinCount(column.values());
+    if (maxBins > 0)
+        bins = std::min(bins, maxBins);
+    result.histogram = histogram(column.values(), bins);
     return result;
 }
 

@@ -54,4 +54,23 @@ struct CategoryCounts {
 /// frequent and folding the rest into `other`. `top == 0` keeps all.
 CategoryCounts categoryCounts(const Column& column, std::size_t top = 10);
 
+/// \brief A column's distribution in the form a plot shows it.
+struct ColumnDistribution {
+    /// \brief Bars over equal-width bins, or one bar per value.
+    enum class Shape { Histogram, Counts };
+    Shape shape = Shape::Histogram;
+    Histogram histogram;    ///< when `shape == Histogram`
+    CategoryCounts counts;  ///< when `shape == Counts`
+    /// \brief `counts.top` is ordered by value (a few whole numbers, e.g. a class
+    /// 1/2/3) rather than most frequent first.
+    bool countsByValue = false;
+};
+
+/// \brief The distribution worth plotting for `column`: counts of the `topCategories`
+/// most frequent values for categorical, text and boolean columns; counts ordered by
+/// value for integer columns with at most `maxDistinctIntegers` distinct values; else a
+/// histogram with `autoBinCount` bins, at most `maxBins`.
+ColumnDistribution columnDistribution(const Column& column, std::size_t maxBins = 100, std::size_t topCategories = 12,
+                                      std::size_t maxDistinctIntegers = 25);
+
 } // namespace stepwise::data
