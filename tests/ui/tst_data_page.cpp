@@ -6,8 +6,10 @@
 #include <QtTest>
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -26,6 +28,7 @@
 #include "widgets/charts/distribution_chart.hpp"
 #include "widgets/heatmap_widget.hpp"
 #include "widgets/status_banner.hpp"
+#include "widgets/task_progress_panel.hpp"
 
 using namespace stepwise;
 
@@ -174,6 +177,66 @@ private slots:
         // A good load afterwards clears the error.
         QVERIFY(loadTitanic(session));
         QVERIFY(!page.banner()->hasError());
+    }
+
+    void millionRowsLoadOffTheGuiThread()
+    {
+        ui::Session session;
+        ui::DataPage page(&session);
+        page.resize(1200, 720);
+        page.show();
+        QVERIFY(loadTitanic(session));
+        const auto titanic = session.table();
+
+        data::DataSource source;
+        source.kind = data::DataSourceKind::Generated;
+        source.location = "synthetic";
+        source.generator.samples = 1000000;
+        source.generator.features = 20;
+        source.generator.informative = 6;
+        source.generator.redundant = 2;
+        source.generator.seed = 11;
+
+        // Cancel mid-load: the Titanic table stays.
+        auto* panel = page.findChild<ui::TaskProgressPanel*>(QStringLiteral("dataLoadProgress"));
+        QVERIFY(panel);
+        QSignalSpy finished(session.dataTask(), &ui::BackgroundTask::finished);
+        page.loadSource(source);
+        QVERIFY(session.dataTask()->isRunning());
+        QTest::qWait(200);
+        QTest::mouseClick(panel->cancelButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(session.dataTask()->state(), ui::BackgroundTask::State::Cancelled);
+        QCOMPARE(session.table(), titanic);
+        QVERIFY(!page.banner()->hasError());
+
+        // A full load: generating, profiling, counting and correlating a million rows all
+        // happen on the worker; the GUI thread keeps serving events.
+        QElapsedTimer sinceTick;
+        qint64 longestGap = 0;
+        QTimer ticker;
+        ticker.setInterval(20);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            longestGap = std::max(longestGap, sinceTick.elapsed());
+            sinceTick.restart();
+        });
+        QElapsedTimer clock;
+        clock.start();
+        sinceTick.start();
+        ticker.start();
+        QSignalSpy loaded(&session, &ui::Session::dataChanged);
+        page.loadSource(source);
+        QVERIFY(loaded.wait(180000));
+        ticker.stop();
+        qInfo("1,000,000 x 21 generated, profiled, counted and correlated in %lld ms (worker %.0f ms); longest "
+              "GUI-thread gap %lld ms",
+              clock.elapsed(), session.loadSeconds() * 1000, longestGap);
+        QCOMPARE(session.table()->rowCount(), std::size_t(1000000));
+        QCOMPARE(session.profile()->rows, std::size_t(1000000));
+        QCOMPARE(session.correlation()->size(), std::size_t(21));
+        QCOMPARE(page.overviewModel()->rowCount(), 21);
+        QCOMPARE(page.tableModel()->rowCount(), 1000000);
+        QVERIFY2(longestGap <= 500, qPrintable(QStringLiteral("the GUI thread stalled for %1 ms").arg(longestGap)));
     }
 
     void selectingAColumnShowsItsDistribution()

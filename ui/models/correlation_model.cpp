@@ -10,10 +10,11 @@ QString formatCorrelation(double r)
 {
     if (!std::isfinite(r))
         return QStringLiteral("—");
-    QString text = QString::number(std::abs(r), 'f', 2);
-    if (text == QLatin1String("1.00"))
-        text = QStringLiteral("1");
-    else if (text == QLatin1String("0.00"))
+    // Only an exact ±1 reads "1": 0.998 shows as "1.00", close to but not the same.
+    if (std::abs(r) == 1.0)
+        return r < 0 ? QStringLiteral("\u22121") : QStringLiteral("1");
+    const QString text = QString::number(std::abs(r), 'f', 2);
+    if (text == QLatin1String("0.00"))
         return QStringLiteral("0");
     return r < 0 ? QStringLiteral("\u2212") + text : text;
 }

@@ -34,7 +34,8 @@ private:
     std::shared_ptr<const data::CorrelationMatrix> m_matrix;
 };
 
-/// \brief A correlation as the cell shows it: "0.54", "−0.12" (a real minus sign), "1".
+/// \brief A correlation as the cell shows it: "0.54", "−0.12" (a real minus sign), "1" (exactly),
+/// "1.00" (nearly).
 QString formatCorrelation(double r);
 
 } // namespace stepwise::ui

@@ -118,6 +118,7 @@ DataPage::DataPage(Session* session, QWidget* parent)
     m_readOptions->setObjectName(QStringLiteral("readOptionsButton"));
     m_builtin->setObjectName(QStringLiteral("builtinCombo"));
     m_generate->setObjectName(QStringLiteral("generateButton"));
+    m_progress->setObjectName(QStringLiteral("dataLoadProgress"));
     m_summary->setObjectName(QStringLiteral("dataSummary"));
     m_target->setObjectName(QStringLiteral("dataTargetCombo"));
     m_tabs->setObjectName(QStringLiteral("dataTabs"));
@@ -664,6 +665,8 @@ void DataPage::refreshProfile()
                                std::max(m_overview->columnWidth(ColumnOverviewModel::Kind),
                                         m_overview->fontMetrics().horizontalAdvance(QStringLiteral("categorical")) + 40));
     m_overview->setColumnWidth(ColumnOverviewModel::Top, std::min(m_overview->columnWidth(ColumnOverviewModel::Top), 190));
+    m_overview->setColumnWidth(ColumnOverviewModel::Missing,
+                               std::max(m_overview->columnWidth(ColumnOverviewModel::Missing), 84));
     const QString keep = table->hasColumn(current.toStdString()) ? current
                                                                   : QString::fromStdString(table->column(0).name());
     showColumn(keep);
@@ -761,7 +764,7 @@ void DataPage::refreshCorrelation()
         strongest << QStringLiteral("%1 × %2 (r = %3)")
                          .arg(QString::fromStdString(correlation->columns[pairs[k].a]).toHtmlEscaped(),
                               QString::fromStdString(correlation->columns[pairs[k].b]).toHtmlEscaped(),
-                              formatCorrelation(pairs[k].r));
+                              QString::number(pairs[k].r, 'f', 3).replace(QLatin1Char('-'), QChar(0x2212)));
     m_correlationNote->setText(
         strongest.isEmpty()
             ? tr("No pair of numeric columns has a defined correlation.")

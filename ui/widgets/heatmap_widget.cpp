@@ -187,7 +187,6 @@ HeatmapWidget::Geometry HeatmapWidget::layoutGeometry() const
     qreal widestColumn = 0;
     for (int j = 0; j < columns; ++j)
         widestColumn = std::max(widestColumn, fm.horizontalAdvance(header(j, Qt::Horizontal)));
-    g.rowLabelWidth = std::min(widestRow + 10, std::max<qreal>(60, area.width() * 0.28));
 
     qreal legendText = 0;
     for (const QString& text : {scale.lowText, scale.midText, scale.highText})
@@ -198,19 +197,33 @@ HeatmapWidget::Geometry HeatmapWidget::layoutGeometry() const
     const bool hasFooter = !m_model->footnote().isEmpty() || !m_model->highlightMeaning().isEmpty();
     const qreal bottom = hasFooter ? line + 8 : 4;
 
-    const qreal availW = area.width() - rowTitle - g.rowLabelWidth - kLegendGap - legendWidth;
-    auto cellFor = [&](qreal top) {
-        const qreal availH = area.height() - top - bottom;
-        return std::max<qreal>(4, std::floor(std::min({availW / qreal(columns), availH / qreal(rows), kMaxCell})));
-    };
-    g.columnLabelHeight = line + 6;
-    g.cell = cellFor(columnTitle + g.columnLabelHeight);
-    if (widestColumn > g.cell - 4) {
-        // Names wider than their cells stand upright instead of being cut to "a…".
-        g.verticalColumnLabels = true;
-        g.columnLabelHeight = std::min(widestColumn + 8, std::max<qreal>(60, area.height() * 0.3));
+    // Labels shrink with the cells (down to 70 %), so a 30 × 30 map keeps readable,
+    // non-overlapping names and its cells are not squeezed by full-size labels.
+    auto layoutAt = [&](qreal labelScale) {
+        const qreal labelLine = line * labelScale;
+        g.labelScale = labelScale;
+        g.rowLabelWidth = std::min(widestRow * labelScale + 10, std::max<qreal>(60, area.width() * 0.28));
+        const qreal availW = area.width() - rowTitle - g.rowLabelWidth - kLegendGap - legendWidth;
+        auto cellFor = [&](qreal top) {
+            const qreal availH = area.height() - top - bottom;
+            return std::max<qreal>(4, std::floor(std::min({availW / qreal(columns), availH / qreal(rows), kMaxCell})));
+        };
+        g.verticalColumnLabels = false;
+        g.columnLabelHeight = labelLine + 6;
         g.cell = cellFor(columnTitle + g.columnLabelHeight);
-    }
+        if (widestColumn * labelScale > g.cell - 4) {
+            // Names wider than their cells stand upright instead of being cut to "a…".
+            g.verticalColumnLabels = true;
+            g.columnLabelHeight = std::min(widestColumn * labelScale + 8, std::max<qreal>(60, area.height() * 0.3));
+            g.cell = cellFor(columnTitle + g.columnLabelHeight);
+        }
+    };
+    layoutAt(1.0);
+    for (int pass = 0; pass < 2 && line * g.labelScale > g.cell; ++pass)
+        layoutAt(std::max<qreal>(0.7, g.cell / line));
+    // Still taller than a cell: label every k-th row and column.
+    g.labelStep = std::max(1, int(std::ceil(line * g.labelScale / g.cell)));
+
     const qreal top = columnTitle + g.columnLabelHeight;
     const qreal gridW = g.cell * qreal(columns);
     const qreal gridH = g.cell * qreal(rows);
@@ -283,29 +296,34 @@ void HeatmapWidget::paintEvent(QPaintEvent*)
     }
 
     // Labels.
-    p.setFont(base);
-    for (int i = 0; i < rows; ++i) {
-        const QRectF rowLabel(g.grid.left() - g.rowLabelWidth, g.grid.top() + i * g.cell, g.rowLabelWidth - 8, g.cell);
+    QFont labelFont = base;
+    labelFont.setPointSizeF(base.pointSizeF() * g.labelScale);
+    const QFontMetricsF labelFm(labelFont);
+    const qreal labelLine = labelFm.height();
+    p.setFont(labelFont);
+    for (int i = 0; i < rows; i += g.labelStep) {
+        const QRectF rowLabel(g.grid.left() - g.rowLabelWidth, g.grid.top() + (i + 0.5) * g.cell - labelLine / 2,
+                              g.rowLabelWidth - 8, labelLine);
         p.drawText(rowLabel, Qt::AlignRight | Qt::AlignVCenter,
-                   fm.elidedText(header(i, Qt::Vertical), Qt::ElideRight, g.rowLabelWidth - 10));
+                   labelFm.elidedText(header(i, Qt::Vertical), Qt::ElideRight, g.rowLabelWidth - 10));
     }
-    for (int j = 0; j < columns; ++j) {
+    for (int j = 0; j < columns; j += g.labelStep) {
         const QString name = header(j, Qt::Horizontal);
         if (g.verticalColumnLabels) {
             p.save();
             p.translate(QPointF(g.grid.left() + (j + 0.5) * g.cell, g.grid.top() - 4));
             p.rotate(-90);
             const qreal length = g.columnLabelHeight - 6;
-            p.drawText(QRectF(0, -line / 2, length, line), Qt::AlignLeft | Qt::AlignVCenter,
-                       fm.elidedText(name, Qt::ElideRight, length));
+            p.drawText(QRectF(0, -labelLine / 2, length, labelLine), Qt::AlignLeft | Qt::AlignVCenter,
+                       labelFm.elidedText(name, Qt::ElideRight, length));
             p.restore();
         } else {
-            const QRectF label(g.grid.left() + j * g.cell, g.grid.top() - line - 6, g.cell, line);
-            p.drawText(label, Qt::AlignCenter, fm.elidedText(name, Qt::ElideRight, g.cell - 4));
+            const QRectF label(g.grid.left() + j * g.cell, g.grid.top() - labelLine - 6, g.cell, labelLine);
+            p.drawText(label, Qt::AlignCenter, labelFm.elidedText(name, Qt::ElideRight, g.cell - 4));
         }
     }
+    p.setFont(base);
 
-    // Cells: the main text, then the second line if there is room.
     // One font for every cell, as large as the cells allow and small enough that the
     // widest text fits (a "−0.54" must not vanish while "0.08" shows).
     QFont cellFont = base;

@@ -59,6 +59,8 @@ private:
         qreal rowLabelWidth = 0;
         qreal columnLabelHeight = 0;
         bool verticalColumnLabels = false;
+        qreal labelScale = 1.0;  ///< label font relative to the widget's
+        int labelStep = 1;       ///< every k-th row and column is labelled
     };
     Geometry layoutGeometry() const;
     QRectF paintArea() const;
