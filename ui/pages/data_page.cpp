@@ -250,7 +250,7 @@ DataPage::DataPage(Session* session, QWidget* parent)
     tableLayout->addLayout(filterRow);
     tableLayout->addWidget(m_arrangeProgress);
     tableLayout->addWidget(m_view, 1);
-    m_tabs->addTab(tableTab, tr("&Table"));
+    m_tabs->addTab(tableTab, tr("Ta&ble"));
 
     // --- Distributions ------------------------------------------------------------
     m_columnList->setToolTip(tr("Choose a column to see how its values are distributed"));
