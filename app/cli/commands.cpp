@@ -176,9 +176,11 @@ std::vector<std::string> actualTexts(const data::Table& table, const std::string
 
 std::string describeKind(const data::ColumnProfile& column)
 {
-    if (column.min && column.kind == "datetime")
-        return "[" + data::formatProfileValue(column, *column.min) + ", " +
-               data::formatProfileValue(column, *column.max) + "]";
+    if (column.min && column.kind == "datetime") {
+        std::string range = "[";
+        range.append(data::formatProfileValue(column, *column.min)).append(", ");
+        return range.append(data::formatProfileValue(column, *column.max)).append("]");
+    }
     if (column.min)
         return fixed(*column.mean, 3) + " ± " + fixed(column.std.value_or(0.0), 3) + "  [" +
                data::formatNumber(*column.min) + ", " + data::formatNumber(*column.max) + "]";
