@@ -54,8 +54,6 @@ public:
     /// \brief The filter text and column.
     const QString& filterText() const { return m_filterText; }
     int filterColumn() const { return m_filterColumn; }
-    /// \brief Rows that pass the filter.
-    int filteredRowCount() const { return rowCount(); }
     /// \brief The background slot that sorts and filters large tables.
     BackgroundTask* task() const { return m_task; }
 
