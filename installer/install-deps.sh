@@ -20,7 +20,7 @@ packages=(
   # writes the .xlsx fixtures the reader tests compare against pandas
   python3-openpyxl
   # fuzz targets (libFuzzer ships in compiler-rt)
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev libomp-14-dev
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -113,6 +114,129 @@ prep::ImputationSpec parseImputation(const std::string& text)
     return spec;
 }
 
+std::vector<std::string> splitCommas(const std::string& text)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t comma = text.find(',', start);
+        parts.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos)
+            return parts;
+        start = comma + 1;
+    }
+}
+
+char parseDelimiter(const std::string& text)
+{
+    if (text == "tab" || text == "\\t" || text == "\t")
+        return '\t';
+    if (text == "comma")
+        return ',';
+    if (text == "semicolon")
+        return ';';
+    if (text == "pipe")
+        return '|';
+    if (text == "space")
+        return ' ';
+    if (text.size() == 1 && text[0] != '"' && text[0] != '\n' && text[0] != '\r')
+        return text[0];
+    throw core::InvalidParameter("--delimiter '" + text +
+                                 "' is not allowed — use one character (e.g. ; or |) or tab, comma, semicolon, "
+                                 "pipe, space");
+}
+
+char parseThousands(const std::string& text)
+{
+    if (text == "none")
+        return 0;
+    if (text == "space" || text == " ")
+        return ' ';
+    if (text == "," || text == "." || text == "'" || text == "_")
+        return text[0];
+    throw core::InvalidParameter("--thousands '" + text + "' is not allowed — use , . ' _ space or none");
+}
+
+void requireFormat(const std::string& flag, bool given, bool applies, const std::string& where,
+                   const std::string& data)
+{
+    if (given && !applies)
+        throw core::InvalidParameter(flag + " applies to " + where + ", not to " + data +
+                                     " — leave it out or give a matching file");
+}
+
+// DATA and the reading flags → the data source (validated: bad values are usage errors).
+data::DataSource dataSourceFrom(const std::string& location, const ReadFlags& flags)
+{
+    data::DataSource source = data::parseDataLocation(location);
+    data::ReadOptions& read = source.read;
+    const bool file = source.kind == data::DataSourceKind::File;
+    const data::FileFormat format = file ? data::fileFormatOf(source.location) : data::FileFormat::Csv;
+    const bool csv = file && format == data::FileFormat::Csv;
+    const bool xlsx = file && format == data::FileFormat::Xlsx;
+    const bool sqlite = file && format == data::FileFormat::Sqlite;
+    requireFormat("--sheet", !flags.sheet.empty(), xlsx, ".xlsx files", location);
+    requireFormat("--table", !flags.table.empty(), sqlite, ".sqlite/.db files", location);
+    requireFormat("--query", !flags.query.empty(), sqlite, ".sqlite/.db files", location);
+    requireFormat("--na", flags.naGiven, file, "data files", location);
+    requireFormat("--delimiter", !flags.delimiter.empty(), csv, "CSV/TSV files", location);
+    requireFormat("--decimal", !flags.decimal.empty(), csv, "CSV/TSV files", location);
+    requireFormat("--thousands", !flags.thousands.empty(), csv, "CSV/TSV files", location);
+    requireFormat("--encoding", !flags.encoding.empty(), csv, "CSV/TSV files", location);
+    read.sheet = flags.sheet;
+    read.table = flags.table;
+    read.query = flags.query;
+    if (flags.naGiven)
+        read.csv.missingMarkers = splitCommas(flags.na);
+    if (!flags.delimiter.empty())
+        read.csv.delimiter = parseDelimiter(flags.delimiter);
+    if (!flags.decimal.empty()) {
+        if (flags.decimal != "." && flags.decimal != ",")
+            throw core::InvalidParameter("--decimal '" + flags.decimal + "' is not allowed — use . or ,");
+        read.csv.decimal = flags.decimal[0];
+    }
+    if (!flags.thousands.empty())
+        read.csv.thousands = parseThousands(flags.thousands);
+    if (read.csv.thousands != 0 && read.csv.thousands == read.csv.decimal)
+        throw core::InvalidParameter(std::string("--thousands and --decimal are both '") + read.csv.decimal +
+                                     "' — they must differ");
+    if (!flags.encoding.empty()) {
+        const auto encoding = data::textEncodingFromString(flags.encoding);
+        if (!encoding)
+            throw core::InvalidParameter("--encoding '" + flags.encoding + "' is not allowed — use auto, utf-8 or latin-1");
+        read.csv.encoding = *encoding;
+    }
+    for (const std::string& type : flags.types) {
+        // Column names may hold '='; kinds never do.
+        const auto equals = type.rfind('=');
+        const std::string column = equals == std::string::npos ? std::string() : type.substr(0, equals);
+        const std::string kindName = equals == std::string::npos ? std::string() : type.substr(equals + 1);
+        const auto kind = data::columnKindFromString(kindName);
+        if (column.empty() || !kind)
+            throw core::InvalidParameter("--type '" + type +
+                                         "' is not COL=KIND with KIND one of numeric, integer, boolean, datetime, "
+                                         "categorical, text — write e.g. --type zip=categorical");
+        read.columnKinds.push_back({column, *kind});
+    }
+    return source;
+}
+
+// The test file is read like DATA; the sheet, table or query only when it has that format.
+data::DataSource testSourceFrom(const std::string& location, const data::DataSource& trainSource)
+{
+    data::DataSource source = data::parseDataLocation(location);
+    source.read = trainSource.read;
+    const bool file = source.kind == data::DataSourceKind::File;
+    const data::FileFormat format = file ? data::fileFormatOf(location) : data::FileFormat::Csv;
+    if (!file || format != data::FileFormat::Xlsx)
+        source.read.sheet.clear();
+    if (!file || format != data::FileFormat::Sqlite) {
+        source.read.table.clear();
+        source.read.query.clear();
+    }
+    return source;
+}
+
 workflow::Recipe recipeFromOptions(const TrainOptions& options)
 {
     workflow::Recipe recipe;
@@ -123,7 +247,7 @@ workflow::Recipe recipeFromOptions(const TrainOptions& options)
     recipe.problem.target = options.target;
     if (!options.success.empty())
         recipe.problem.success = evaluation::parseSuccessCriterion(options.success, *task);
-    recipe.data = data::parseDataLocation(options.data);
+    recipe.data = dataSourceFrom(options.data, options.read);
     recipe.prep.dropColumns = options.drop;
     recipe.prep.dropMissingRows = options.dropMissing;
     recipe.prep.imputation = parseImputation(options.impute);
@@ -176,9 +300,11 @@ std::vector<std::string> actualTexts(const data::Table& table, const std::string
 
 std::string describeKind(const data::ColumnProfile& column)
 {
-    if (column.min && column.kind == "datetime")
-        return "[" + data::formatProfileValue(column, *column.min) + ", " +
-               data::formatProfileValue(column, *column.max) + "]";
+    if (column.min && column.kind == "datetime") {
+        std::string range = "[";
+        range.append(data::formatProfileValue(column, *column.min)).append(", ");
+        return range.append(data::formatProfileValue(column, *column.max)).append("]");
+    }
     if (column.min)
         return fixed(*column.mean, 3) + " ± " + fixed(column.std.value_or(0.0), 3) + "  [" +
                data::formatNumber(*column.min) + ", " + data::formatNumber(*column.max) + "]";
@@ -258,7 +384,7 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
     const data::Table table = data::loadTable(recipe.data, &control);
     std::optional<data::Table> testTable;
     if (!options.testData.empty())
-        testTable = data::loadTable(data::parseDataLocation(options.testData), &control);
+        testTable = data::loadTable(testSourceFrom(options.testData, recipe.data), &control);
     const double loadSeconds = secondsSince(loadStart);
 
     workflow::RunResult result =
@@ -308,7 +434,8 @@ int runPredict(const PredictOptions& options, const CommonOptions& common)
     ProgressBar bar(!common.quiet && stderrIsTerminal());
     core::TaskControl control(&bar);
     ActiveControl active(control);
-    const data::Table table = data::loadTable(data::parseDataLocation(options.data), &control);
+    // The pipeline converts each column to the kind it was trained with (--type included).
+    const data::Table table = data::loadTable(dataSourceFrom(options.data, options.read), &control);
     bar.finish();
 
     const workflow::Predictions predictions = pipeline->predict(table);
@@ -336,7 +463,7 @@ int runInspect(const InspectOptions& options, const CommonOptions& common)
     ProgressBar bar(!common.quiet && stderrIsTerminal());
     core::TaskControl control(&bar);
     ActiveControl active(control);
-    const data::DataSource source = data::parseDataLocation(options.data);
+    const data::DataSource source = dataSourceFrom(options.data, options.read);
     const data::Table table = data::loadTable(source, &control);
     bar.finish();
     if (!options.target.empty() && !table.hasColumn(options.target))

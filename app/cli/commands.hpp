@@ -14,6 +14,20 @@ struct CommonOptions {
     bool quiet = false;
 };
 
+/// How to read DATA (and --test-data): the reading flags of train, predict and inspect.
+struct ReadFlags {
+    std::string table;      // SQLite table
+    std::string sheet;      // xlsx sheet
+    std::string query;      // SQLite SELECT
+    std::string na;         // comma-separated missing markers, replacing the defaults
+    bool naGiven = false;
+    std::string delimiter;  // one character or tab|comma|semicolon|pipe|space
+    std::string decimal;    // . or ,
+    std::string thousands;  // , . ' _ space or none
+    std::string encoding;   // auto | utf-8 | latin-1
+    std::vector<std::string> types;  // COL=KIND
+};
+
 struct GenerateOptions {
     std::string kind;  // classification | regression | blobs
     int rows = 1000;
@@ -47,6 +61,7 @@ struct TrainOptions {
     std::string out;
     std::string report;
     std::string predictions;
+    ReadFlags read;
 };
 
 struct PredictOptions {
@@ -54,12 +69,14 @@ struct PredictOptions {
     std::string data;
     std::string out;
     bool proba = false;
+    ReadFlags read;
 };
 
 struct InspectOptions {
     std::string data;
     std::string target;
     bool json = false;
+    ReadFlags read;
 };
 
 int runGenerate(const GenerateOptions& options, const CommonOptions& common);

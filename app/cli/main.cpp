@@ -30,6 +30,28 @@ void addCommonOptions(CLI::App* command, stepwise::cli::CommonOptions& common)
     command->add_flag("--quiet", common.quiet, "Print nothing but errors and requested output");
 }
 
+void addReadOptions(CLI::App* command, stepwise::cli::ReadFlags& read)
+{
+    CLI::Option* table = command->add_option("--table", read.table, "SQLite: the table to read");
+    command->add_option("--query", read.query, "SQLite: a SELECT statement to read instead of a table")
+        ->excludes(table);
+    command->add_option("--sheet", read.sheet, "xlsx: the sheet to read (default: the first)");
+    command->add_option_function<std::string>(
+        "--na",
+        [&read](const std::string& value) {
+            read.na = value;
+            read.naGiven = true;
+        },
+        "Missing-value markers, comma-separated, replacing the default ',NA,N/A,NaN,null,?'");
+    command->add_option("--delimiter", read.delimiter, "CSV: field separator, one character or tab (default: sniffed)");
+    command->add_option("--decimal", read.decimal, "CSV: decimal separator, . or , (default .)");
+    command->add_option("--thousands", read.thousands, "CSV: thousands separator in numbers: , . ' _ space or none");
+    command->add_option("--encoding", read.encoding, "CSV: auto | utf-8 | latin-1 (default auto)");
+    command->add_option("--type", read.types,
+                        "Column type override COL=KIND (repeatable); KIND: numeric, integer, boolean, datetime, "
+                        "categorical, text");
+}
+
 std::string modelNames()
 {
     std::string names;
@@ -74,7 +96,8 @@ int main(int argc, char** argv)
 
     TrainOptions train;
     CLI::App* trainCmd = app.add_subcommand("train", "Train a model on a data set, evaluate it on held-out rows");
-    trainCmd->add_option("data", train.data, "CSV/TSV file, or builtin:NAME")->required();
+    trainCmd->add_option("data", train.data, "Data file (.csv .tsv .xlsx .json .jsonl .sqlite .db), or builtin:NAME")
+        ->required();
     trainCmd->add_option("--target", train.target, "Column to predict")->required();
     trainCmd->add_option("--task", train.task, "classification | regression")
         ->check(CLI::IsMember({"classification", "regression"}));
@@ -97,25 +120,31 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({"standard", "minmax", "none"}));
     trainCmd->add_option("--encode", train.encode, "onehot | ordinal")->check(CLI::IsMember({"onehot", "ordinal"}));
     trainCmd->add_option("--success", train.success, "Success criterion, e.g. f1_macro>=0.85");
-    trainCmd->add_option("--test-data", train.testData, "Evaluate on this labelled file instead of a split");
+    trainCmd->add_option("--test-data", train.testData,
+                         "Evaluate on this labelled file instead of a split (read with the same reading flags)");
     trainCmd->add_option("--out", train.out, "Save the fitted pipeline (.stepwise)");
     trainCmd->add_option("--report", train.report, "Write the report JSON");
     trainCmd->add_option("--predictions", train.predictions, "Write the test-row predictions CSV");
+    addReadOptions(trainCmd, train.read);
     addCommonOptions(trainCmd, common);
 
     PredictOptions predict;
     CLI::App* predictCmd = app.add_subcommand("predict", "Predict new rows with a saved model");
     predictCmd->add_option("model", predict.model, "Model file (.stepwise)")->required();
-    predictCmd->add_option("data", predict.data, "CSV/TSV file, or builtin:NAME")->required();
+    predictCmd->add_option("data", predict.data, "Data file (.csv .tsv .xlsx .json .jsonl .sqlite .db), or builtin:NAME")
+        ->required();
     predictCmd->add_option("--out", predict.out, "Predictions CSV (default: standard output)");
     predictCmd->add_flag("--proba", predict.proba, "Add one proba_<class> column per class");
+    addReadOptions(predictCmd, predict.read);
     addCommonOptions(predictCmd, common);
 
     InspectOptions inspect;
     CLI::App* inspectCmd = app.add_subcommand("inspect", "Summarise a data set: types, missing values, statistics, flags");
-    inspectCmd->add_option("data", inspect.data, "CSV/TSV file, or builtin:NAME")->required();
+    inspectCmd->add_option("data", inspect.data, "Data file (.csv .tsv .xlsx .json .jsonl .sqlite .db), or builtin:NAME")
+        ->required();
     inspectCmd->add_option("--target", inspect.target, "Target column (enables target-leak flags)");
     inspectCmd->add_flag("--json", inspect.json, "Print JSON (see CLI.md)");
+    addReadOptions(inspectCmd, inspect.read);
     addCommonOptions(inspectCmd, common);
 
     try {

@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,7 @@ import unittest
 
 CLI = None
 DATASETS = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "datasets")
+READERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "readers")
 
 
 def run(*args, timeout=300):
@@ -234,6 +236,93 @@ class CliContract(unittest.TestCase):
         self.assertError(run("train", "builtin:iris", "--target", "species", "--impute", "numeric=mode"), 2,
                          "--impute")
         self.assertEqual(run("train", "builtin:iris", "--target", "species", "--scale", "log").returncode, 2)
+
+    def test_reads_xlsx_sqlite_and_json_with_their_flags(self):
+        info = json.loads(run("inspect", os.path.join(READERS, "types.xlsx"), "--sheet", "gaps", "--json").stdout)
+        self.assertEqual([c["name"] for c in info["columns"]], ["a", "column_2", "c", "column_4"])
+        self.assertEqual(info["rows"], 4)
+        shop = os.path.join(READERS, "shop.sqlite")
+        info = json.loads(run("inspect", shop, "--table", "people", "--json").stdout)
+        self.assertEqual({c["name"]: c["type"] for c in info["columns"]},
+                         {"id": "integer", "score": "numeric", "name": "categorical", "joined": "datetime",
+                          "weight": "numeric", "note": "categorical"})
+        query = run("inspect", shop, "--query", "SELECT id, name FROM people WHERE id > 2", "--json")
+        self.assertEqual(json.loads(query.stdout)["rows"], 2)
+        text = run("inspect", shop, "--query", "SELECT id FROM people")
+        self.assertIn("shop.sqlite [SELECT id FROM people]: 4 rows", text.stdout)
+        info = json.loads(run("inspect", os.path.join(READERS, "records.jsonl"), "--json").stdout)
+        self.assertEqual(info["rows"], 3)
+
+        # Train on an SQLite table, test on JSON Lines, predict from a query.
+        generated = self.path("g.csv")
+        run("generate", "classification", "--rows", 400, "--features", 4, "--seed", 9, "--out", generated)
+        rows = read_csv(generated)
+        db = self.path("g.db")
+        with sqlite3.connect(db) as con:
+            con.execute("CREATE TABLE train (" + ", ".join(f'"{k}" REAL' for k in rows[0]) + ")")
+            con.executemany("INSERT INTO train VALUES (" + ", ".join("?" * len(rows[0])) + ")",
+                            [[float(v) for v in r.values()] for r in rows[:300]])
+        test = self.path("test.jsonl")
+        write(test, "".join(json.dumps({k: float(v) for k, v in r.items()}) + "\n" for r in rows[300:]))
+        report, model = self.path("r.json"), self.path("m.stepwise")
+        result = run("train", db, "--table", "train", "--target", "target", "--type", "target=integer",
+                     "--model", "logistic_regression", "--test-data", test, "--report", report, "--out", model,
+                     "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        r = load_json(report)
+        self.assertEqual(r["rows"], {"train": 300, "test": 100})
+        self.assertEqual(r["data"], db + " [train]")
+        self.assertEqual(r["classes"], ["0", "1"])
+        out = self.path("p.csv")
+        result = run("predict", model, db, "--query", "SELECT * FROM train WHERE rowid <= 10", "--out", out,
+                     "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(read_csv(out)), 10)
+
+    def test_reading_flags_for_text_files(self):
+        data = self.path("semi.txt")
+        write(data, "id;code;grade\n1;007;-\n2;010;B\n3;-;A\n4;011;\n")
+        info = json.loads(run("inspect", data, "--delimiter", ";", "--na", "-", "--type", "code=categorical",
+                              "--json").stdout)
+        columns = {c["name"]: c for c in info["columns"]}
+        self.assertEqual(list(columns), ["id", "code", "grade"])
+        self.assertEqual(columns["code"]["type"], "categorical")
+        self.assertEqual(columns["code"]["missing"], 1)
+        # --na replaces the default list: an empty field is a value now, "-" is missing.
+        self.assertEqual(columns["grade"]["missing"], 1)
+        tabs = self.path("tabs.txt")
+        write(tabs, "a\tb\n1\t2\n")
+        info = json.loads(run("inspect", tabs, "--delimiter", "tab", "--json").stdout)
+        self.assertEqual([c["name"] for c in info["columns"]], ["a", "b"])
+        for flags in (["--decimal", ","], ["--decimal", ",", "--thousands", "."], ["--encoding", "latin-1"],
+                      ["--thousands", "none"]):
+            result = run("inspect", tabs, "--delimiter", "tab", *flags)
+            self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_bad_reading_flags_exit_2_and_bad_sources_exit_3(self):
+        csv_file = self.path("x.csv")
+        write(csv_file, "a,b\n1,2\n")
+        shop = os.path.join(READERS, "shop.sqlite")
+        self.assertError(run("inspect", csv_file, "--delimiter", "ab"), 2, "--delimiter", "tab")
+        self.assertError(run("inspect", csv_file, "--decimal", "x"), 2, "--decimal", ". or ,")
+        self.assertError(run("inspect", csv_file, "--thousands", "x"), 2, "--thousands", "none")
+        self.assertError(run("inspect", csv_file, "--decimal", ",", "--thousands", ","), 2, "must differ")
+        self.assertError(run("inspect", csv_file, "--encoding", "utf9"), 2, "auto, utf-8 or latin-1")
+        self.assertError(run("inspect", csv_file, "--type", "a=float"), 2,
+                         "numeric, integer, boolean, datetime, categorical, text")
+        self.assertError(run("inspect", csv_file, "--type", "a"), 2, "COL=KIND")
+        self.assertError(run("inspect", csv_file, "--sheet", "S"), 2, "--sheet applies to .xlsx")
+        self.assertError(run("inspect", os.path.join(READERS, "types.xlsx"), "--delimiter", ";"), 2,
+                         "--delimiter applies to CSV")
+        self.assertError(run("train", "builtin:iris", "--target", "species", "--na", "x"), 2, "--na applies")
+        self.assertEqual(run("inspect", shop, "--table", "people", "--query", "SELECT 1").returncode, 2)
+        self.assertError(run("inspect", csv_file, "--type", "c=integer"), 3, "'c'")
+        self.assertError(run("inspect", os.path.join(READERS, "types.xlsx"), "--sheet", "nope"), 3,
+                         "'people', 'gaps', 'empty', 'dupes'")
+        self.assertError(run("inspect", shop), 3, "--table", "'people'")
+        self.assertError(run("inspect", shop, "--query", "DROP TABLE people"), 3, "only SELECT")
+        self.assertError(run("predict", self.path("absent.stepwise"), shop, "--table", "people"), 4)
+        self.assertError(run("inspect", self.path("data.parquet")), 3, ".xlsx", ".sqlite")
 
     def test_bad_model_file_exits_4(self):
         fake = self.path("fake.stepwise")

@@ -7,6 +7,8 @@
 
 #include "stepwise/core/errors.hpp"
 #include "stepwise/data/builtin_datasets.hpp"
+#include "stepwise/data/column_kinds.hpp"
+#include "stepwise/data/data_source.hpp"
 #include "stepwise/io/model_archive.hpp"
 #include "stepwise/workflow/runner.hpp"
 
@@ -88,6 +90,53 @@ private slots:
         QCOMPARE(back.problem.success->toString(), std::string("f1_macro>=0.7"));
         QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson("{\"problem\": 3}"));
         QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson("not json"));
+    }
+
+    void recipeReadOptionsRoundTripAndDefaultsAreOmitted()
+    {
+        workflow::Recipe plain = titanicRecipe();
+        const std::string plainJson = workflow::recipeToJson(plain);
+        QVERIFY(plainJson.find("\"read\"") == std::string::npos);  // old recipes look as before
+
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.data = data::parseDataLocation("/data/sales.xlsx");
+        data::ReadOptions& read = recipe.data.read;
+        read.csv.delimiter = '\t';
+        read.csv.missingMarkers = {"", "-", "n/a"};
+        read.csv.decimal = ',';
+        read.csv.thousands = '.';
+        read.csv.encoding = data::TextEncoding::Latin1;
+        read.sheet = "Q3 «final»";
+        read.table = "orders";
+        read.query = "SELECT \"a\" FROM t WHERE b = 'x'";
+        read.columnKinds = {{"zip", data::ColumnKind::Categorical}, {"when", data::ColumnKind::Datetime}};
+        const std::string json = workflow::recipeToJson(recipe);
+        const workflow::Recipe back = workflow::recipeFromJson(json);
+        QCOMPARE(workflow::recipeToJson(back), json);
+        const data::ReadOptions& r = back.data.read;
+        QCOMPARE(r.csv.delimiter, '\t');
+        QCOMPARE(r.csv.missingMarkers, (std::vector<std::string>{"", "-", "n/a"}));
+        QCOMPARE(r.csv.decimal, ',');
+        QCOMPARE(r.csv.thousands, '.');
+        QCOMPARE(r.csv.encoding, data::TextEncoding::Latin1);
+        QCOMPARE(r.sheet, read.sheet);
+        QCOMPARE(r.table, std::string("orders"));
+        QCOMPARE(r.query, read.query);
+        QCOMPARE(r.columnKinds.size(), std::size_t(2));
+        QCOMPARE(r.columnKinds[1].column, std::string("when"));
+        QCOMPARE(r.columnKinds[1].kind, data::ColumnKind::Datetime);
+
+        // Only the options that differ from the defaults are written.
+        workflow::Recipe one = titanicRecipe();
+        one.data.read.sheet = "Sheet2";
+        const std::string oneJson = workflow::recipeToJson(one);
+        QVERIFY(oneJson.find("\"sheet\": \"Sheet2\"") != std::string::npos);
+        QVERIFY(oneJson.find("missing_markers") == std::string::npos);
+        QVERIFY(oneJson.find("delimiter") == std::string::npos);
+
+        std::string badKind = json;
+        badKind.replace(badKind.find("\"datetime\""), 10, "\"clock\"");
+        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson(badKind));
     }
 
     void irisLogisticRegressionRunsEndToEnd()
@@ -270,10 +319,38 @@ private slots:
             pipeline->predict(wrongType);
             QFAIL("expected DataError");
         } catch (const core::DataError& e) {
-            QVERIFY(std::string(e.what()).find("'fare'") != std::string::npos);
+            const std::string message = e.what();
+            QVERIFY2(message.find("column 'fare', row 1: 'cheap' is not a number") == 0, message.c_str());
+            QVERIFY2(message.find("(the model was trained on numeric values in this column)") != std::string::npos,
+                     message.c_str());
         }
         // Extra columns (the target, the dropped leak) are ignored; missing values imputed.
         QCOMPARE(pipeline->predict(titanic).size(), std::size_t(891));
+
+        // Numbers that arrive as text (e.g. a JSON file with quoted numbers) are parsed.
+        data::Table quotedFares = titanic.withoutColumns({"fare"});
+        quotedFares.addColumn(titanic.column("fare").asCategorical());
+        const auto expected = pipeline->predict(titanic);
+        QCOMPARE(pipeline->predict(quotedFares).classIndex, expected.classIndex);
+    }
+
+    void typeOverridesCarryOverToPrediction()
+    {
+        // pclass overridden to categorical in training: new data read with pclass as
+        // integers is converted to categories, not refused.
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.data.read.columnKinds = {{"pclass", data::ColumnKind::Categorical}};
+        const data::Table raw = data::loadBuiltinDataset("titanic");
+        const data::Table typed = data::applyColumnKinds(raw, recipe.data.read.columnKinds, "titanic");
+        const auto pipeline = run(recipe, typed).pipeline;
+        const auto& names = pipeline->featureNames();
+        QVERIFY(std::find(names.begin(), names.end(), "pclass=3") != names.end());
+        QCOMPARE(pipeline->predict(raw).classIndex, pipeline->predict(typed).classIndex);
+
+        QTemporaryDir dir;
+        const std::string path = temporaryPath(dir, "typed.stepwise");
+        io::saveModel(*pipeline, path);
+        QCOMPARE(io::loadModel(path)->predict(raw).classIndex, pipeline->predict(typed).classIndex);
     }
 
     void separateTestDataIsUsedWhole()
@@ -337,6 +414,22 @@ private slots:
         QCOMPARE(result.trainRowCount + result.testRows.size(), std::size_t(90));
         QVERIFY(!result.warnings.empty());
         QVERIFY(result.warnings.front().find("10 rows") != std::string::npos);
+    }
+
+    void freeTextIsLeftOutOfTheFeatures()
+    {
+        workflow::Recipe recipe = recipeFor("mpg", "linear_regression");
+        recipe.problem.task = core::TaskType::Regression;
+        recipe.data = data::parseDataLocation("builtin:mpg");
+        recipe.prep.imputation.numeric = prep::NumericImputation::Median;
+        const data::Table table = data::loadTable(recipe.data);
+        QCOMPARE(table.column("name").kind(), data::ColumnKind::Text);
+        const workflow::RunResult result = run(recipe, table);
+        const auto& names = result.pipeline->featureNames();
+        QVERIFY(std::none_of(names.begin(), names.end(), [](const std::string& n) { return n.find("name") == 0; }));
+        QVERIFY(std::any_of(result.warnings.begin(), result.warnings.end(), [](const std::string& w) {
+            return w.find("column 'name' is free text") == 0;
+        }));
     }
 
     void cancelledRunThrows()

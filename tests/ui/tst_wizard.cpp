@@ -16,7 +16,9 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 
+#include "models/confusion_matrix_model.hpp"
 #include "models/table_model.hpp"
 #include "pages/data_page.hpp"
 #include "pages/evaluation_page.hpp"
@@ -26,7 +28,7 @@
 #include "pages/training_page.hpp"
 #include "session/session.hpp"
 #include "stepwise/io/model_archive.hpp"
-#include "widgets/confusion_matrix_widget.hpp"
+#include "widgets/heatmap_widget.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/verdict_badge.hpp"
 #include "wizard/main_wizard.hpp"
@@ -196,18 +198,22 @@ private slots:
         QCOMPARE(metrics->item(accuracyRow, 1)->data(Qt::UserRole).toDouble(), run->classification->accuracy);
         QCOMPARE(metrics->item(accuracyRow, 1)->text(), ui::formatMetric(run->classification->accuracy));
         QCOMPARE(metrics->rowCount(), int(evaluation::metricsFor(core::TaskType::Classification).size()));
-        ui::ConfusionMatrixWidget* heatmap = wizard.evaluationPage()->matrix();
-        QVERIFY(heatmap->matrix() == run->classification->confusion);
-        QCOMPARE(heatmap->classNames(),
+        ui::ConfusionMatrixModel* confusion = wizard.evaluationPage()->matrixModel();
+        QCOMPARE(wizard.evaluationPage()->matrix()->model(), confusion);
+        QVERIFY(confusion->matrix() == run->classification->confusion);
+        QCOMPARE(confusion->classNames(),
                  (QStringList{QStringLiteral("setosa"), QStringLiteral("versicolor"), QStringLiteral("virginica")}));
         std::int64_t total = 0;
-        for (const auto& row : heatmap->matrix())
+        for (const auto& row : confusion->matrix())
             for (auto count : row)
                 total += count;
         QCOMPARE(total, std::int64_t(38));
-        heatmap->setMode(ui::ConfusionMatrixWidget::Mode::RowNormalized);
-        QCOMPARE(heatmap->mode(), ui::ConfusionMatrixWidget::Mode::RowNormalized);
-        QVERIFY(!heatmap->grab().isNull());
+        // The Row % toggle in the heatmap's corner switches the model.
+        auto* rowPercent = wizard.evaluationPage()->matrix()->findChild<QToolButton*>(QStringLiteral("rowPercentButton"));
+        QVERIFY(rowPercent);
+        rowPercent->click();
+        QCOMPARE(confusion->mode(), ui::ConfusionMatrixModel::Mode::RowNormalized);
+        QVERIFY(!wizard.evaluationPage()->matrix()->grab().isNull());
         const bool passed = run->classification->accuracy >= 0.8;
         ui::VerdictBadge* verdict = wizard.evaluationPage()->verdict();
         QCOMPARE(verdict->outcome(), passed ? ui::VerdictBadge::Outcome::Passed : ui::VerdictBadge::Outcome::Failed);
@@ -286,29 +292,6 @@ private slots:
         refused.setAccepted(false);
         QApplication::sendEvent(&wizard, &refused);
         QVERIFY(!refused.isAccepted());
-    }
-
-    void tableModelFetchesInBlocks()
-    {
-        data::Table table;
-        std::vector<double> values(12345);
-        for (std::size_t i = 0; i < values.size(); ++i)
-            values[i] = i % 7 == 0 ? std::nan("") : double(i);
-        table.addColumn(data::Column::numeric("x", values));
-        ui::TableModel model;
-        model.setTable(std::make_shared<const data::Table>(std::move(table)));
-        QCOMPARE(model.rowCount(), ui::TableModel::kFetchBlock);
-        QVERIFY(model.canFetchMore({}));
-        model.fetchMore({});
-        model.fetchMore({});
-        QCOMPARE(model.rowCount(), 12345);
-        QVERIFY(!model.canFetchMore({}));
-        QCOMPARE(model.data(model.index(0, 0)).toString(), QStringLiteral("—"));
-        QCOMPARE(model.data(model.index(1, 0)).toString(), QStringLiteral("1"));
-        QCOMPARE(model.data(model.index(1, 0), Qt::TextAlignmentRole).toInt(), int(Qt::AlignRight | Qt::AlignVCenter));
-        QVERIFY(model.data(model.index(7, 0), Qt::BackgroundRole).isValid());
-        QVERIFY(!model.data(model.index(8, 0), Qt::BackgroundRole).isValid());
-        QVERIFY(model.headerData(0, Qt::Horizontal, Qt::ToolTipRole).toString().contains(QStringLiteral("numeric")));
     }
 };
 

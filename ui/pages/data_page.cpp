@@ -6,6 +6,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
 #include <QSettings>
@@ -13,17 +15,28 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
-#include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
+#include "models/column_overview_model.hpp"
+#include "models/correlation_model.hpp"
 #include "models/table_model.hpp"
+#include "pages/open_data_dialog.hpp"
 #include "pages/synthetic_data_dialog.hpp"
 #include "session/session.hpp"
 #include "stepwise/data/builtin_datasets.hpp"
+#include "stepwise/data/sqlite_reader.hpp"
+#include "stepwise/data/xlsx_reader.hpp"
+#include "tasks/background_task.hpp"
+#include "widgets/charts/distribution_chart.hpp"
 #include "widgets/class_balance_bar.hpp"
+#include "widgets/column_kind_delegate.hpp"
+#include "widgets/heatmap_widget.hpp"
 #include "widgets/share_bar_delegate.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
@@ -33,27 +46,24 @@ namespace {
 
 const char* kLastFolderKey = "paths/lastDataFolder";
 
-QString shortNumber(double value)
+QString fileDialogFilter()
 {
-    if (!std::isfinite(value))
-        return QStringLiteral("—");
-    if (value == std::floor(value) && std::abs(value) < 1e7)
-        return QLocale().toString(qlonglong(value));
-    // Three significant digits are plenty for a summary; the table has the exact values.
-    return QLocale().toString(value, 'g', std::abs(value) >= 1000 && std::abs(value) < 1e7 ? 6 : 3);
+    return QObject::tr("Data files (*.csv *.tsv *.txt *.xlsx *.json *.jsonl *.ndjson *.sqlite *.sqlite3 *.db);;"
+                       "Delimited text (*.csv *.tsv *.txt);;Excel workbooks (*.xlsx);;"
+                       "JSON and JSON Lines (*.json *.jsonl *.ndjson);;SQLite databases (*.sqlite *.sqlite3 *.db);;"
+                       "All files (*)");
 }
 
-QString flagTitle(const std::string& kind)
+void configureTableView(QTableView* view)
 {
-    if (kind == "target_leak")
-        return QObject::tr("Possible target leak");
-    if (kind == "id_like")
-        return QObject::tr("Looks like an ID");
-    if (kind == "constant")
-        return QObject::tr("Constant column");
-    if (kind == "high_cardinality")
-        return QObject::tr("Many categories");
-    return QString::fromStdString(kind);
+    view->setAlternatingRowColors(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setWordWrap(false);
+    // Uniform, fixed row heights: the view never measures a row, so a million scroll
+    // like a hundred.
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->horizontalHeader()->setHighlightSections(false);
 }
 
 } // namespace
@@ -66,32 +76,68 @@ QString formatShare(double fraction)
     return QString::number(percent, 'f', percent < 10 && percent != std::floor(percent) ? 1 : 0) + QLatin1Char('%');
 }
 
+QStringList dataFileSuffixes()
+{
+    return {QStringLiteral("csv"),  QStringLiteral("tsv"),   QStringLiteral("txt"),
+            QStringLiteral("xlsx"), QStringLiteral("json"),  QStringLiteral("jsonl"),
+            QStringLiteral("ndjson"), QStringLiteral("sqlite"), QStringLiteral("sqlite3"),
+            QStringLiteral("db")};
+}
+
 DataPage::DataPage(Session* session, QWidget* parent)
     : WizardStepPage(session, tr("Data"),
                      tr("Load the rows to learn from, look at them, and say which column to predict."), parent),
-      m_open(new QPushButton(tr("Open CSV…"), this)),
+      m_open(new QPushButton(tr("Open file…"), this)),
+      m_readOptions(new QPushButton(tr("Read options…"), this)),
       m_builtin(new QComboBox(this)),
       m_generate(new QPushButton(tr("Generate synthetic…"), this)),
       m_progress(new TaskProgressPanel(TaskProgressPanel::Form::Full, this)),
+      m_conversionProgress(new TaskProgressPanel(TaskProgressPanel::Form::Full, this)),
       m_summary(new QLabel(this)),
       m_target(new QComboBox(this)),
       m_targetNote(makeNote({}, this)),
       m_balance(new ClassBalanceBar(this)),
+      m_tabs(new QTabWidget(this)),
+      m_overview(new QTableView(this)),
+      m_overviewModel(new ColumnOverviewModel(this)),
+      m_filter(new QLineEdit(this)),
+      m_filterColumn(new QComboBox(this)),
+      m_rowCount(new QLabel(this)),
+      m_arrangeProgress(new TaskProgressPanel(TaskProgressPanel::Form::Full, this)),
       m_view(new QTableView(this)),
       m_model(new TableModel(this)),
-      m_columns(new QTableWidget(this))
+      m_filterDelay(new QTimer(this)),
+      m_columnList(new QListWidget(this)),
+      m_distribution(new DistributionChart(this)),
+      m_columnDetails(new QLabel(this)),
+      m_correlation(new HeatmapWidget(this)),
+      m_correlationModel(new CorrelationModel(this)),
+      m_correlationNote(makeNote({}, this))
 {
-    m_open->setObjectName(QStringLiteral("openCsvButton"));
+    m_open->setObjectName(QStringLiteral("openFileButton"));
+    m_readOptions->setObjectName(QStringLiteral("readOptionsButton"));
     m_builtin->setObjectName(QStringLiteral("builtinCombo"));
     m_generate->setObjectName(QStringLiteral("generateButton"));
+    m_progress->setObjectName(QStringLiteral("dataLoadProgress"));
     m_summary->setObjectName(QStringLiteral("dataSummary"));
     m_target->setObjectName(QStringLiteral("dataTargetCombo"));
+    m_tabs->setObjectName(QStringLiteral("dataTabs"));
+    m_overview->setObjectName(QStringLiteral("columnOverview"));
+    m_filter->setObjectName(QStringLiteral("rowFilterEdit"));
+    m_filterColumn->setObjectName(QStringLiteral("rowFilterColumnCombo"));
+    m_rowCount->setObjectName(QStringLiteral("rowCountLabel"));
     m_view->setObjectName(QStringLiteral("dataTable"));
-    m_columns->setObjectName(QStringLiteral("columnSummary"));
+    m_columnList->setObjectName(QStringLiteral("distributionColumns"));
+    m_columnDetails->setObjectName(QStringLiteral("columnDetails"));
+    m_correlation->setObjectName(QStringLiteral("correlationHeatmap"));
+    m_correlationNote->setObjectName(QStringLiteral("correlationNote"));
 
+    // --- Sources ------------------------------------------------------------------
     m_open->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
-    m_open->setToolTip(tr("Open a comma- or tab-separated file with a header row (Ctrl+O). You can also drop a "
-                          "file onto the window."));
+    m_open->setToolTip(tr("Open a CSV/TSV, Excel, JSON or SQLite file (Ctrl+O). You can also drop a file onto the "
+                          "window."));
+    m_readOptions->setToolTip(tr("Read the open file again with other options: delimiter, decimal separator, "
+                                 "encoding, missing-value markers, sheet or table"));
     m_generate->setToolTip(tr("Make a classification table with a known structure — good for experiments"));
     m_builtin->setToolTip(tr("Small real datasets that come with Stepwise"));
     m_builtin->addItem(tr("Choose a bundled dataset…"));
@@ -107,6 +153,7 @@ DataPage::DataPage(Session* session, QWidget* parent)
 
     auto* sources = new QHBoxLayout;
     sources->addWidget(m_open);
+    sources->addWidget(m_readOptions);
     sources->addSpacing(12);
     sources->addWidget(new QLabel(tr("or a bundled dataset:"), this));
     sources->addWidget(m_builtin);
@@ -119,7 +166,11 @@ DataPage::DataPage(Session* session, QWidget* parent)
     m_progress->setTask(session->dataTask());
     m_progress->setHiddenWhenIdle(true);
     contentLayout()->addWidget(m_progress);
+    m_conversionProgress->setTask(session->conversionTask());
+    m_conversionProgress->setHiddenWhenIdle(true);
+    contentLayout()->addWidget(m_conversionProgress);
 
+    // --- Summary and target -------------------------------------------------------
     m_summary->setTextFormat(Qt::RichText);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* targetRow = new QHBoxLayout;
@@ -144,49 +195,118 @@ DataPage::DataPage(Session* session, QWidget* parent)
     contentLayout()->addWidget(m_summary);
     contentLayout()->addLayout(targetRow);
 
+    // --- Overview -----------------------------------------------------------------
+    m_overview->setModel(m_overviewModel);
+    configureTableView(m_overview);
+    m_overview->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_overview->verticalHeader()->setVisible(false);
+    m_overview->verticalHeader()->setDefaultSectionSize(m_overview->fontMetrics().height() + 10);
+    m_overview->setEditTriggers(QAbstractItemView::SelectedClicked | QAbstractItemView::EditKeyPressed);
+    m_overview->setItemDelegateForColumn(ColumnOverviewModel::Kind, new ColumnKindDelegate(this));
+    m_overview->setItemDelegateForColumn(ColumnOverviewModel::Missing,
+                                         new ShareBarDelegate(QColor(0xd9, 0x77, 0x06), this));
+    m_overview->horizontalHeader()->setStretchLastSection(true);
+    m_overview->setToolTip(tr("One row per column. Click a type to change it; double-click a column for its "
+                              "distribution."));
+    auto* overviewTab = new QWidget(this);
+    auto* overviewLayout = new QVBoxLayout(overviewTab);
+    overviewLayout->setContentsMargins(6, 6, 6, 6);
+    overviewLayout->addWidget(m_overview, 1);
+    overviewLayout->addWidget(makeNote(tr("Click a type to change it — the change is kept in the recipe. Double-click "
+                                          "a column to see its distribution. Hover a flag for what to do."),
+                                       this));
+    m_tabs->addTab(overviewTab, tr("&Overview"));
+
+    // --- Table --------------------------------------------------------------------
     m_view->setModel(m_model);
-    m_view->setAlternatingRowColors(true);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    configureTableView(m_view);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->horizontalHeader()->setDefaultSectionSize(90);
-    m_view->horizontalHeader()->setHighlightSections(false);
     // Sizing columns to the first rows is instant and representative; all rows is not.
     m_view->horizontalHeader()->setResizeContentsPrecision(200);
+    m_view->horizontalHeader()->setSortIndicatorClearable(true);
+    m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_view->setSortingEnabled(true);
+    m_filter->setPlaceholderText(tr("Filter rows containing…"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(tr("Keep the rows whose text contains this (upper/lower case ignored)"));
+    m_filterColumn->setToolTip(tr("Search every column or just one"));
+    m_filterColumn->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_filterDelay->setSingleShot(true);
+    m_arrangeProgress->setTask(m_model->task());
+    m_arrangeProgress->setHiddenWhenIdle(true);
+    auto* filterRow = new QHBoxLayout;
+    auto* filterLabel = new QLabel(tr("&Filter:"), this);
+    filterLabel->setBuddy(m_filter);
+    filterRow->addWidget(filterLabel);
+    filterRow->addWidget(m_filter, 1);
+    filterRow->addWidget(new QLabel(tr("in"), this));
+    filterRow->addWidget(m_filterColumn);
+    filterRow->addSpacing(12);
+    filterRow->addWidget(m_rowCount);
+    auto* tableTab = new QWidget(this);
+    auto* tableLayout = new QVBoxLayout(tableTab);
+    tableLayout->setContentsMargins(6, 6, 6, 6);
+    tableLayout->addLayout(filterRow);
+    tableLayout->addWidget(m_arrangeProgress);
+    tableLayout->addWidget(m_view, 1);
+    m_tabs->addTab(tableTab, tr("Ta&ble"));
 
-    m_columns->setColumnCount(5);
-    m_columns->setHorizontalHeaderLabels({tr("Column"), tr("Kind"), tr("Missing"), tr("Unique"), tr("Summary")});
-    m_columns->verticalHeader()->setVisible(false);
-    m_columns->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_columns->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_columns->setAlternatingRowColors(true);
-    m_columns->setWordWrap(false);
-    m_columns->verticalHeader()->setDefaultSectionSize(m_columns->fontMetrics().height() + 6);
-    m_columns->horizontalHeader()->setStretchLastSection(true);
-    m_columns->horizontalHeader()->setHighlightSections(false);
-    m_columns->setItemDelegateForColumn(2, new ShareBarDelegate(QColor(0xd9, 0x77, 0x06), this));
-    m_columns->horizontalHeaderItem(2)->setToolTip(tr("Missing values (share of all rows)"));
-    m_columns->horizontalHeaderItem(3)->setToolTip(tr("Distinct values that occur"));
+    // --- Distributions ------------------------------------------------------------
+    m_columnList->setToolTip(tr("Choose a column to see how its values are distributed"));
+    m_columnList->setMaximumWidth(220);
+    m_columnDetails->setTextFormat(Qt::RichText);
+    m_columnDetails->setWordWrap(true);
+    m_columnDetails->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* chartBox = new QWidget(this);
+    auto* chartLayout = new QVBoxLayout(chartBox);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chartLayout->addWidget(m_distribution, 1);
+    chartLayout->addWidget(m_columnDetails);
+    auto* distributions = new QSplitter(Qt::Horizontal, this);
+    distributions->addWidget(m_columnList);
+    distributions->addWidget(chartBox);
+    distributions->setStretchFactor(0, 0);
+    distributions->setStretchFactor(1, 1);
+    distributions->setSizes({150, 830});
+    distributions->setChildrenCollapsible(false);
+    auto* distributionTab = new QWidget(this);
+    auto* distributionLayout = new QVBoxLayout(distributionTab);
+    distributionLayout->setContentsMargins(6, 6, 6, 6);
+    distributionLayout->addWidget(distributions, 1);
+    m_tabs->addTab(distributionTab, tr("&Distributions"));
 
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_view);
-    splitter->addWidget(m_columns);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({570, 440});
-    splitter->setChildrenCollapsible(false);
-    contentLayout()->addWidget(splitter, 1);
+    // --- Correlations -------------------------------------------------------------
+    m_correlation->setModel(m_correlationModel);
+    m_correlation->setPlaceholderText(tr("Correlations appear here for data with at least two numeric columns."));
+    m_correlationNote->setWordWrap(true);
+    m_correlationNote->setTextFormat(Qt::RichText);
+    auto* correlationTab = new QWidget(this);
+    auto* correlationLayout = new QVBoxLayout(correlationTab);
+    correlationLayout->setContentsMargins(6, 6, 6, 6);
+    correlationLayout->addWidget(m_correlation, 1);
+    correlationLayout->addWidget(m_correlationNote);
+    m_tabs->addTab(correlationTab, tr("&Correlations"));
+    m_tabs->setTabToolTip(OverviewTab, tr("Every column at a glance: type, missing values, statistics, flags"));
+    m_tabs->setTabToolTip(TableTab, tr("The rows themselves: sort by a column, filter by text"));
+    m_tabs->setTabToolTip(DistributionsTab, tr("How the values of each column are spread"));
+    m_tabs->setTabToolTip(CorrelationsTab, tr("Which numeric columns move together"));
+    contentLayout()->addWidget(m_tabs, 1);
 
-    setLearnText(tr("<p>Look at the data before modelling it. Check the <b>kind</b> of each column, how many "
+    setLearnText(tr("<p>Look at the data before modelling it. Check the <b>type</b> of each column, how many "
                     "values are <b>missing</b>, and whether a column could not be known at prediction time.</p>"
+                    "<p>A <b>type</b> decides how a column is used: numbers are scaled, categories are encoded. "
+                    "Numbers that name groups (a postcode, a class 1/2/3) are better treated as categorical.</p>"
                     "<p>A <b>target leak</b> is a column that gives the answer away (on the Titanic data, "
                     "<i>alive</i> is <i>survived</i> in words). A model trained with it looks perfect and is "
                     "useless; Stepwise leaves flagged columns out on the Features step.</p>"
-                    "<p>An <b>ID</b> column is different for every row and carries no signal.</p>"));
+                    "<p>An <b>ID</b> column is different for every row and carries no signal.</p>"
+                    "<p><b>Distributions</b> show skew and outliers; <b>correlations</b> near ±1 mean two columns "
+                    "carry the same information.</p>"));
 
+    // --- Wiring -------------------------------------------------------------------
     connect(m_open, &QPushButton::clicked, this, &DataPage::openFileDialog);
+    connect(m_readOptions, &QPushButton::clicked, this, &DataPage::openReadOptionsDialog);
     connect(m_generate, &QPushButton::clicked, this, &DataPage::openGenerateDialog);
     connect(m_builtin, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index <= 0)
@@ -194,18 +314,57 @@ DataPage::DataPage(Session* session, QWidget* parent)
         data::DataSource source;
         source.kind = data::DataSourceKind::Builtin;
         source.location = m_builtin->itemData(index).toString().toStdString();
-        this->session()->loadData(source);
+        loadSource(source);
     });
     connect(m_target, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index >= 0)
             this->session()->setTarget(m_target->itemData(index).toString());
     });
+    connect(m_overviewModel, &ColumnOverviewModel::kindChangeRequested, this,
+            [this](const QString& column, data::ColumnKind kind) {
+                banner()->clearMessage(QStringLiteral("kind-error"));
+                this->session()->setColumnKind(column.toStdString(), kind);
+            });
+    connect(m_overview, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        if (index.column() == ColumnOverviewModel::Kind)
+            m_overview->edit(index);
+    });
+    connect(m_overview, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (index.column() == ColumnOverviewModel::Kind)
+            return;
+        m_tabs->setCurrentIndex(DistributionsTab);
+    });
+    connect(m_overview->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid())
+                    showColumn(m_overviewModel->index(current.row(), ColumnOverviewModel::Name).data().toString());
+            });
+    connect(m_columnList, &QListWidget::currentTextChanged, this, [this](const QString& column) {
+        if (!column.isEmpty())
+            showColumn(column);
+    });
+    connect(m_filter, &QLineEdit::textChanged, this, [this] {
+        // Typing into a filter over many rows waits for a pause; small tables follow at once.
+        const bool large = m_model->table() && m_model->table()->rowCount() > TableModel::kBackgroundRows;
+        m_filterDelay->start(large ? 400 : 120);
+    });
+    connect(m_filterDelay, &QTimer::timeout, this, &DataPage::applyFilter);
+    connect(m_filterColumn, &QComboBox::currentIndexChanged, this, &DataPage::applyFilter);
+    connect(m_model, &TableModel::arranged, this, [this] {
+        QHeaderView* header = m_view->horizontalHeader();
+        QSignalBlocker block(header);
+        header->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+        header->viewport()->update();
+        refreshRowCount();
+    });
+
     connect(session, &Session::dataChanged, this, &DataPage::refreshData);
     connect(session, &Session::profileChanged, this, &DataPage::refreshProfile);
     connect(session, &Session::recipeChanged, this, &DataPage::refreshTarget);
     connect(session->dataTask(), &BackgroundTask::started, this, [this] {
         banner()->clearMessage(QStringLiteral("load-error"));
         m_open->setEnabled(false);
+        m_readOptions->setEnabled(false);
         m_generate->setEnabled(false);
         updateCompleteness();
     });
@@ -215,8 +374,16 @@ DataPage::DataPage(Session* session, QWidget* parent)
         refreshData();
     });
     connect(session, &Session::dataLoadFailed, this, [this](const QString& message) {
-        banner()->setMessage(QStringLiteral("load-error"), StatusBanner::Level::Error,
-                             tr("The data could not be loaded: %1").arg(message));
+        const QString text = this->session()->table()
+                                 ? tr("The data could not be loaded — the data loaded before is still here. %1")
+                                 : tr("The data could not be loaded: %1");
+        banner()->setMessage(QStringLiteral("load-error"), StatusBanner::Level::Error, text.arg(message));
+    });
+    connect(session->conversionTask(), &BackgroundTask::started, this,
+            [this] { banner()->clearMessage(QStringLiteral("kind-error")); });
+    connect(session, &Session::columnKindFailed, this, [this](const QString& message) {
+        banner()->setMessage(QStringLiteral("kind-error"), StatusBanner::Level::Error,
+                             tr("The type was not changed: %1").arg(message));
     });
     refreshData();
 }
@@ -230,20 +397,72 @@ void DataPage::openFileDialog()
         folder = QSettings().value(kLastFolderKey).toString();
     if (folder.isEmpty())
         folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open data"), folder,
-                                                      tr("Data files (*.csv *.tsv *.txt);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open data"), folder, fileDialogFilter());
     if (path.isEmpty())
         return;
     if (m_usesSettings)
         QSettings().setValue(kLastFolderKey, QFileInfo(path).absolutePath());
-    openFile(path);
+    OpenDataDialog dialog(path, data::ReadOptions{}, this);
+    if (dialog.exec() == QDialog::Accepted)
+        loadSource(dialog.source());
 }
 
 void DataPage::openFile(const QString& path)
 {
+    banner()->clearMessage(QStringLiteral("load-error"));
     data::DataSource source;
     source.kind = data::DataSourceKind::File;
     source.location = QFileInfo(path).absoluteFilePath().toStdString();
+    bool ask = false;
+    try {
+        const data::FileFormat format = data::fileFormatOf(source.location);
+        if (format == data::FileFormat::Xlsx)
+            ask = data::xlsxSheetNames(source.location).size() > 1;
+        else if (format == data::FileFormat::Sqlite)
+            ask = data::sqliteTableNames(source.location).size() != 1;
+        if (!ask) {
+            const data::LoadEstimate estimate = data::estimateLoad(source);
+            if (estimate.tooLarge()) {
+                banner()->setMessage(
+                    QStringLiteral("load-error"), StatusBanner::Level::Error,
+                    tr("%1 was not loaded: it needs about %2 of memory but only %3 is available — close other "
+                       "programs, or load a smaller extract of the file.")
+                        .arg(QFileInfo(path).fileName(),
+                             QLocale().formattedDataSize(qint64(estimate.estimatedBytes), 1,
+                                                         QLocale::DataSizeTraditionalFormat),
+                             QLocale().formattedDataSize(qint64(estimate.availableBytes), 1,
+                                                         QLocale::DataSizeTraditionalFormat)));
+                return;
+            }
+            ask = estimate.estimatedBytes > OpenDataDialog::kLargeLoadBytes;
+        }
+    } catch (const std::exception& error) {
+        banner()->setMessage(QStringLiteral("load-error"), StatusBanner::Level::Error,
+                             tr("The data could not be loaded: %1").arg(QString::fromStdString(error.what())));
+        return;
+    }
+    if (ask) {
+        OpenDataDialog dialog(path, source.read, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        source = dialog.source();
+    }
+    loadSource(source);
+}
+
+void DataPage::openReadOptionsDialog()
+{
+    const data::DataSource& loaded = session()->loadedSource();
+    if (!session()->table() || loaded.kind != data::DataSourceKind::File)
+        return;
+    OpenDataDialog dialog(QString::fromStdString(loaded.location), loaded.read, this);
+    if (dialog.exec() == QDialog::Accepted)
+        loadSource(dialog.source());
+}
+
+void DataPage::loadSource(const data::DataSource& source)
+{
+    banner()->clearMessage(QStringLiteral("load-error"));
     session()->loadData(source);
 }
 
@@ -258,7 +477,7 @@ void DataPage::openGenerateDialog()
     source.kind = data::DataSourceKind::Generated;
     source.location = "synthetic";
     source.generator = dialog.spec();
-    session()->loadData(source);
+    loadSource(source);
 }
 
 void DataPage::refreshData()
@@ -268,7 +487,15 @@ void DataPage::refreshData()
         m_model->setTable(table);
         m_view->resizeColumnsToContents();
         for (int column = 0; column < m_model->columnCount(); ++column)
-            m_view->setColumnWidth(column, std::clamp(m_view->columnWidth(column) + 12, 56, 220));
+            m_view->setColumnWidth(column, std::clamp(m_view->columnWidth(column) + 18, 56, 220));
+        QSignalBlocker block(m_filterColumn);
+        m_filterColumn->clear();
+        m_filterColumn->addItem(tr("all columns"), -1);
+        if (table)
+            for (std::size_t i = 0; i < table->columnCount(); ++i)
+                m_filterColumn->addItem(QString::fromStdString(table->column(i).name()), int(i));
+        QSignalBlocker blockFilter(m_filter);
+        m_filter->clear();
     }
     const auto& source = session()->loadedSource();
     {
@@ -278,28 +505,55 @@ void DataPage::refreshData()
             index = std::max(0, m_builtin->findData(QString::fromStdString(source.location)));
         m_builtin->setCurrentIndex(index);
     }
+    m_readOptions->setEnabled(table && source.kind == data::DataSourceKind::File && !session()->isLoading());
     if (!table) {
         m_summary->setText(tr("<span style='font-size:large'>No data loaded yet.</span>"));
         if (!session()->isLoading())
             banner()->setMessage(QStringLiteral("empty"), StatusBanner::Level::Info,
-                                 tr("Open a CSV file, choose a bundled dataset, or generate synthetic data."));
+                                 tr("Open a data file, choose a bundled dataset, or generate synthetic data."));
     } else {
         banner()->clearMessage(QStringLiteral("empty"));
         QString name = QString::fromStdString(source.describe());
         if (source.kind == data::DataSourceKind::File)
             name = QFileInfo(QString::fromStdString(source.location)).fileName();
         const QLocale locale;
+        QString overrides;
+        if (!source.read.columnKinds.empty())
+            overrides = tr(" &nbsp;·&nbsp; %n type change(s)", nullptr, int(source.read.columnKinds.size()));
         m_summary->setText(
             tr("<span style='font-size:large'><b>%1</b></span> &nbsp;·&nbsp; %2 rows × %3 columns &nbsp;·&nbsp; %4 "
-               "missing values &nbsp;·&nbsp; <span style='color:gray'>loaded in %5</span>")
+               "missing values%5 &nbsp;·&nbsp; <span style='color:gray'>loaded in %6</span>")
                 .arg(name.toHtmlEscaped(), locale.toString(qulonglong(table->rowCount())),
                      locale.toString(qulonglong(table->columnCount())), locale.toString(qulonglong(table->missingCount())),
-                     formatElapsed(qint64(session()->loadSeconds() * 1000))));
+                     overrides, formatElapsed(qint64(session()->loadSeconds() * 1000))));
         m_summary->setToolTip(QString::fromStdString(source.describe()));
     }
     if (session()->isLoading())
         banner()->clearMessage(QStringLiteral("empty"));
+    refreshCorrelation();
     refreshProfile();
+    refreshRowCount();
+}
+
+void DataPage::applyFilter()
+{
+    m_filterDelay->stop();
+    m_model->setFilter(m_filter->text(), m_filterColumn->currentData().toInt());
+}
+
+void DataPage::refreshRowCount()
+{
+    const auto table = m_model->table();
+    if (!table) {
+        m_rowCount->clear();
+        return;
+    }
+    const QLocale locale;
+    if (m_model->filterText().isEmpty())
+        m_rowCount->setText(tr("%1 rows").arg(locale.toString(qulonglong(table->rowCount()))));
+    else
+        m_rowCount->setText(tr("%1 of %2 rows")
+                                .arg(locale.toString(m_model->rowCount()), locale.toString(qulonglong(table->rowCount()))));
 }
 
 void DataPage::refreshTarget()
@@ -324,7 +578,7 @@ void DataPage::refreshTarget()
                     const QString name = QString::fromStdString(column.name());
                     m_target->addItem(name, name);
                     m_target->setItemData(m_target->count() - 1,
-                                          tr("%1 column").arg(QString::fromLatin1(data::toString(column.type()))),
+                                          tr("%1 column").arg(QString::fromLatin1(data::toString(column.kind()))),
                                           Qt::ToolTipRole);
                 }
             }
@@ -379,8 +633,21 @@ void DataPage::refreshProfile()
     const auto profile = session()->profile();
     const auto table = session()->table();
     banner()->clearMessagesWithPrefix(QStringLiteral("flag:"));
-    m_columns->setRowCount(0);
+    const QString current = currentColumn();
+    m_overviewModel->setProfile(table ? profile : nullptr, session()->recipe().problem.target);
+    {
+        QSignalBlocker block(m_columnList);
+        m_columnList->clear();
+        if (profile && table) {
+            for (const auto& column : profile->columns) {
+                auto* item = new QListWidgetItem(QString::fromStdString(column.name), m_columnList);
+                item->setToolTip(tr("%1 — %2").arg(QString::fromStdString(column.name),
+                                                  QString::fromStdString(column.kind)));
+            }
+        }
+    }
     if (!profile || !table) {
+        refreshDistribution();
         refreshTarget();
         return;
     }
@@ -393,59 +660,117 @@ void DataPage::refreshProfile()
                                  .arg(flagTitle(flag.kind), QString::fromStdString(flag.column),
                                       QString::fromStdString(flag.message)));
     }
-    const QLocale locale;
-    const std::string& target = session()->recipe().problem.target;
-    m_columns->setRowCount(int(profile->columns.size()));
-    for (int row = 0; row < int(profile->columns.size()); ++row) {
-        const auto& column = profile->columns[std::size_t(row)];
-        auto* name = new QTableWidgetItem(QString::fromStdString(column.name));
-        QStringList flagText;
-        for (const auto& flag : profile->flags) {
-            if (flag.column == column.name)
-                flagText << flagTitle(flag.kind) + QStringLiteral(": ") + QString::fromStdString(flag.message);
-        }
-        if (!flagText.isEmpty()) {
-            name->setIcon(QIcon(bannerIcon(StatusBanner::Level::Warning, 14, devicePixelRatioF())));
-            name->setToolTip(flagText.join(QLatin1Char('\n')));
-        }
-        if (column.name == target) {
-            QFont font = name->font();
-            font.setBold(true);
-            name->setFont(font);
-            name->setToolTip(tr("The target column"));
-        }
-        auto* kind = new QTableWidgetItem(QString::fromStdString(column.kind));
-        const double share = double(column.missing) / double(std::max<std::size_t>(1, profile->rows));
-        auto* missing = new QTableWidgetItem(column.missing == 0 ? QStringLiteral("–") : formatShare(share));
-        missing->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        if (column.missing > 0) {
-            missing->setData(Qt::UserRole, share);
-            missing->setToolTip(tr("%1 of %2 rows missing").arg(locale.toString(qulonglong(column.missing)),
-                                                                locale.toString(qulonglong(profile->rows))));
-        }
-        auto* unique = new QTableWidgetItem(locale.toString(qulonglong(column.unique)));
-        unique->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        QString summary;
-        if (column.mean) {
-            summary = tr("%1 – %2, mean %3")
-                          .arg(shortNumber(column.min.value_or(NAN)), shortNumber(column.max.value_or(NAN)),
-                               shortNumber(*column.mean));
-        } else if (!column.top.empty()) {
-            QStringList tops;
-            for (std::size_t i = 0; i < column.top.size() && i < 3; ++i)
-                tops << QStringLiteral("%1 (%2)").arg(QString::fromStdString(column.top[i].first)).arg(column.top[i].second);
-            summary = tops.join(QStringLiteral(", "));
-        }
-        auto* summaryItem = new QTableWidgetItem(summary);
-        summaryItem->setToolTip(summary);
-        m_columns->setItem(row, 0, name);
-        m_columns->setItem(row, 1, kind);
-        m_columns->setItem(row, 2, missing);
-        m_columns->setItem(row, 3, unique);
-        m_columns->setItem(row, 4, summaryItem);
-    }
-    m_columns->resizeColumnsToContents();
+    m_overview->resizeColumnsToContents();
+    m_overview->setColumnWidth(ColumnOverviewModel::Kind,
+                               std::max(m_overview->columnWidth(ColumnOverviewModel::Kind),
+                                        m_overview->fontMetrics().horizontalAdvance(QStringLiteral("categorical")) + 40));
+    m_overview->setColumnWidth(ColumnOverviewModel::Top, std::min(m_overview->columnWidth(ColumnOverviewModel::Top), 190));
+    m_overview->setColumnWidth(ColumnOverviewModel::Missing,
+                               std::max(m_overview->columnWidth(ColumnOverviewModel::Missing), 84));
+    const QString keep = table->hasColumn(current.toStdString()) ? current
+                                                                  : QString::fromStdString(table->column(0).name());
+    showColumn(keep);
     refreshTarget();
+}
+
+void DataPage::showColumn(const QString& column)
+{
+    const int row = m_overviewModel->rowOf(column.toStdString());
+    if (row >= 0 && m_overview->currentIndex().row() != row) {
+        QSignalBlocker block(m_overview->selectionModel());
+        m_overview->selectionModel()->setCurrentIndex(m_overviewModel->index(row, ColumnOverviewModel::Name),
+                                                      QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
+    const auto items = m_columnList->findItems(column, Qt::MatchExactly);
+    if (!items.isEmpty() && m_columnList->currentItem() != items.front()) {
+        QSignalBlocker block(m_columnList);
+        m_columnList->setCurrentItem(items.front());
+    }
+    refreshDistribution();
+}
+
+QString DataPage::currentColumn() const
+{
+    return m_columnList->currentItem() ? m_columnList->currentItem()->text() : QString();
+}
+
+void DataPage::refreshDistribution()
+{
+    const auto table = session()->table();
+    const auto distributions = session()->distributions();
+    const auto profile = session()->profile();
+    const QString column = currentColumn();
+    const auto index = table ? table->indexOf(column.toStdString()) : std::nullopt;
+    if (!table || !distributions || !index || *index >= distributions->size()) {
+        m_distribution->clear(table ? tr("Choose a column to see how its values are distributed.")
+                                    : tr("Load data to see how its values are distributed."));
+        m_columnDetails->clear();
+        return;
+    }
+    const data::Column& data = table->column(*index);
+    m_distribution->setDistribution(column, (*distributions)[*index], data.kind() == data::ColumnKind::Datetime);
+
+    QStringList parts;
+    const int row = m_overviewModel->rowOf(column.toStdString());
+    if (profile && row >= 0) {
+        const auto* model = m_overviewModel;
+        const auto text = [&](int field) { return model->index(row, field).data().toString(); };
+        parts << QStringLiteral("<b>%1</b>").arg(column.toHtmlEscaped()) << text(ColumnOverviewModel::Kind);
+        const QString missing = text(ColumnOverviewModel::Missing);
+        parts << (missing == QStringLiteral("–") ? tr("no missing values") : tr("%1 missing").arg(missing));
+        parts << tr("%1 unique").arg(text(ColumnOverviewModel::Unique));
+        const std::pair<int, QString> stats[] = {{ColumnOverviewModel::Mean, tr("mean")},
+                                                 {ColumnOverviewModel::Std, tr("std")},
+                                                 {ColumnOverviewModel::Min, tr("min")},
+                                                 {ColumnOverviewModel::Q1, tr("25%")},
+                                                 {ColumnOverviewModel::Median, tr("median")},
+                                                 {ColumnOverviewModel::Q3, tr("75%")},
+                                                 {ColumnOverviewModel::Max, tr("max")}};
+        for (const auto& [field, label] : stats) {
+            const QString value = text(field);
+            if (!value.isEmpty())
+                parts << QStringLiteral("%1 %2").arg(label, value.toHtmlEscaped());
+        }
+        QString details = parts.join(QStringLiteral(" &nbsp;·&nbsp; "));
+        const QString flags = m_overviewModel->index(row, ColumnOverviewModel::Flags).data(Qt::ToolTipRole).toString();
+        if (!flags.isEmpty())
+            details += QStringLiteral("<br><span style='color:#b45309'>%1</span>")
+                           .arg(flags.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+        m_columnDetails->setText(details);
+    }
+}
+
+void DataPage::refreshCorrelation()
+{
+    const auto correlation = session()->table() ? session()->correlation() : nullptr;
+    if (m_correlationModel->matrix() != correlation)
+        m_correlationModel->setMatrix(correlation && correlation->size() >= 2 ? correlation : nullptr);
+    if (!correlation || correlation->size() < 2) {
+        m_correlationNote->clear();
+        return;
+    }
+    struct Pair {
+        std::size_t a, b;
+        double r;
+    };
+    std::vector<Pair> pairs;
+    for (std::size_t i = 0; i < correlation->size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (std::isfinite(correlation->at(i, j)))
+                pairs.push_back({i, j, correlation->at(i, j)});
+    std::sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) { return std::abs(x.r) > std::abs(y.r); });
+    QStringList strongest;
+    for (std::size_t k = 0; k < pairs.size() && k < 3; ++k)
+        strongest << QStringLiteral("%1 × %2 (r = %3)")
+                         .arg(QString::fromStdString(correlation->columns[pairs[k].a]).toHtmlEscaped(),
+                              QString::fromStdString(correlation->columns[pairs[k].b]).toHtmlEscaped(),
+                              QString::number(pairs[k].r, 'f', 3).replace(QLatin1Char('-'), QChar(0x2212)));
+    m_correlationNote->setText(
+        strongest.isEmpty()
+            ? tr("No pair of numeric columns has a defined correlation.")
+            : tr("Strongest: %1. Near ±1, two columns carry the same information — a model needs only one; "
+                 "a column that correlates strongly with the target may be a leak.")
+                  .arg(strongest.join(QStringLiteral(", "))));
 }
 
 QString DataPage::incompleteReason() const
@@ -454,7 +779,7 @@ QString DataPage::incompleteReason() const
         return tr("wait for the data to finish loading.");
     const auto table = session()->table();
     if (!table)
-        return tr("load a dataset — open a CSV, choose a bundled one, or generate one.");
+        return tr("load a dataset — open a file, choose a bundled one, or generate one.");
     const auto& problem = session()->recipe().problem;
     if (problem.target.empty())
         return tr("choose the target column.");

@@ -1,5 +1,6 @@
 #include "pages/evaluation_page.hpp"
 
+#include <QButtonGroup>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -10,16 +11,20 @@
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
+#include <array>
 #include <cmath>
+#include <tuple>
 
+#include "models/confusion_matrix_model.hpp"
 #include "session/session.hpp"
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
 #include "widgets/charts/scatter_chart.hpp"
-#include "widgets/confusion_matrix_widget.hpp"
+#include "widgets/heatmap_widget.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/verdict_badge.hpp"
 
@@ -46,7 +51,8 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
       m_metrics(new QTableWidget(this)),
       m_views(new QStackedWidget(this)),
       m_classificationView(new QWidget(this)),
-      m_matrix(new ConfusionMatrixWidget(this)),
+      m_matrixModel(new ConfusionMatrixModel(this)),
+      m_matrix(new HeatmapWidget(this)),
       m_scatter(new ScatterChart(this)),
       m_reportBox(nullptr),
       m_perClass(new QTableWidget(this)),
@@ -114,6 +120,39 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     leftLayout->addStretch(0);
     left->setFixedWidth(410);
 
+    // Counts or row shares: the same matrix read two ways; row shares are fair to small classes.
+    auto* toggle = new QWidget(this);
+    auto* toggleLayout = new QHBoxLayout(toggle);
+    toggleLayout->setContentsMargins(0, 0, 0, 0);
+    toggleLayout->setSpacing(0);
+    auto* modes = new QButtonGroup(toggle);
+    const std::array<std::tuple<ConfusionMatrixModel::Mode, QString, QString, const char*>, 2> choices = {{
+        {ConfusionMatrixModel::Mode::Counts, tr("Counts"), tr("Shade by the number of rows in each cell"),
+         "countsButton"},
+        {ConfusionMatrixModel::Mode::RowNormalized, tr("Row %"),
+         tr("Shade by the share of each actual class (row) that landed in the cell — small classes count as much "
+            "as big ones"),
+         "rowPercentButton"},
+    }};
+    for (const auto& [mode, text, tip, name] : choices) {
+        auto* button = new QToolButton(toggle);
+        button->setText(text);
+        button->setToolTip(tip);
+        button->setObjectName(QString::fromLatin1(name));
+        button->setCheckable(true);
+        button->setChecked(mode == m_matrixModel->mode());
+        modes->addButton(button, int(mode));
+        toggleLayout->addWidget(button);
+    }
+    connect(modes, &QButtonGroup::idToggled, this, [this](int id, bool on) {
+        if (on)
+            m_matrixModel->setMode(ConfusionMatrixModel::Mode(id));
+    });
+    connect(m_matrixModel, &ConfusionMatrixModel::modeChanged, modes,
+            [modes](ConfusionMatrixModel::Mode mode) { modes->button(int(mode))->setChecked(true); });
+    m_matrix->setModel(m_matrixModel);
+    m_matrix->setCornerWidget(toggle);
+
     auto* matrixLayout = new QVBoxLayout(m_classificationView);
     matrixLayout->setContentsMargins(0, 0, 0, 0);
     matrixLayout->addWidget(makeSectionTitle(tr("Confusion matrix of the test rows"), this));
@@ -150,7 +189,8 @@ void EvaluationPage::refresh()
     m_perClass->setRowCount(0);
     m_report->clear();
     if (!result) {
-        m_matrix->clear(tr("Train a model to see its confusion matrix."));
+        m_matrixModel->clear();
+        m_matrix->setPlaceholderText(tr("Train a model to see its confusion matrix."));
         m_scatter->clear(tr("Train a model to see its predictions."));
         m_summary->clear();
         refreshVerdict();
@@ -224,7 +264,7 @@ void EvaluationPage::refresh()
             classNames = result->pipeline->classes();
         for (const auto& name : classNames)
             names << QString::fromStdString(name);
-        m_matrix->setMatrix(result->classification->confusion, names);
+        m_matrixModel->setMatrix(result->classification->confusion, names);
         const auto& perClass = result->classification->perClass;
         for (std::size_t i = 0; i < perClass.size(); ++i) {
             const int row = m_perClass->rowCount();

@@ -14,7 +14,8 @@ class QWidget;
 
 namespace stepwise::ui {
 
-class ConfusionMatrixWidget;
+class ConfusionMatrixModel;
+class HeatmapWidget;
 class ScatterChart;
 class VerdictBadge;
 
@@ -29,8 +30,10 @@ public:
     QString incompleteReason() const override;
     void initializePage() override;
 
-    /// \brief The heatmap of the test rows.
-    ConfusionMatrixWidget* matrix() const { return m_matrix; }
+    /// \brief The confusion-matrix heatmap of the test rows.
+    HeatmapWidget* matrix() const { return m_matrix; }
+    /// \brief What the heatmap shows (matrix, class names, counts or row shares).
+    ConfusionMatrixModel* matrixModel() const { return m_matrixModel; }
     /// \brief The verdict badge.
     VerdictBadge* verdict() const { return m_verdict; }
     /// \brief The metrics table (column 0 name, column 1 value; the exact value in UserRole).
@@ -45,7 +48,8 @@ private:
     QTableWidget* m_metrics;
     QStackedWidget* m_views;
     QWidget* m_classificationView;
-    ConfusionMatrixWidget* m_matrix;
+    ConfusionMatrixModel* m_matrixModel;
+    HeatmapWidget* m_matrix;
     ScatterChart* m_scatter;
     QWidget* m_reportBox;
     QTableWidget* m_perClass;

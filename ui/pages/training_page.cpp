@@ -18,7 +18,8 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/models/registry.hpp"
 #include "widgets/charts/training_chart.hpp"
-#include "widgets/confusion_matrix_widget.hpp"
+#include "models/confusion_matrix_model.hpp"
+#include "widgets/heatmap_widget.hpp"
 #include "widgets/param_form.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
@@ -62,7 +63,8 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
       m_chart(new TrainingChart(this)),
       m_matrixBox(new QWidget(this)),
       m_matrixCaption(new QLabel(this)),
-      m_matrix(new ConfusionMatrixWidget(this)),
+      m_matrixModel(new ConfusionMatrixModel(this)),
+      m_matrix(new HeatmapWidget(this)),
       m_train(new QPushButton(tr("Train"), this)),
       m_progress(new TaskProgressPanel(TaskProgressPanel::Form::Full, this))
 {
@@ -104,7 +106,7 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     matrixLayout->setContentsMargins(0, 0, 0, 0);
     m_matrixCaption->setWordWrap(true);
     m_matrixCaption->setTextFormat(Qt::RichText);
-    m_matrix->setModeToggleVisible(false);
+    m_matrix->setModel(m_matrixModel);
     matrixLayout->addWidget(m_matrixCaption);
     matrixLayout->addWidget(m_matrix, 1);
 
@@ -175,7 +177,8 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     connect(task, &BackgroundTask::started, this, [this] {
         banner()->clearMessagesWithPrefix(QStringLiteral("train"));
         m_chart->reset(tr("Waiting for the first training step…"));
-        m_matrix->clear(tr("The confusion matrix appears after the first training step."));
+        m_matrixModel->clear();
+        m_matrix->setPlaceholderText(tr("The confusion matrix appears after the first training step."));
         m_matrixCaption->setText(matrixCaption(tr("Live confusion matrix"), {}));
         refreshButtons();
     });
@@ -203,7 +206,8 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     refreshModels();
     validateParams();
     refreshButtons();
-    m_matrix->clear(tr("The confusion matrix appears while a classifier trains."));
+    m_matrixModel->clear();
+    m_matrix->setPlaceholderText(tr("The confusion matrix appears while a classifier trains."));
     m_matrixCaption->setText(matrixCaption(tr("Live confusion matrix"), {}));
 }
 
@@ -296,7 +300,7 @@ void TrainingPage::onTrainingUpdate(const TrainingUpdate& update)
         QStringList names = toQStringList(session()->classLabels());
         if (names.size() != int(update.confusion.size()))
             names.clear();
-        m_matrix->setMatrix(update.confusion, names);
+        m_matrixModel->setMatrix(update.confusion, names);
         m_matrixCaption->setText(matrixCaption(tr("Live confusion matrix"), update.measuredOn));
     }
 }
@@ -316,7 +320,7 @@ void TrainingPage::showResultViews()
         QStringList names = toQStringList(result->pipeline->classes());
         if (names.size() != int(withMatrix->confusion.size()))
             names.clear();
-        m_matrix->setMatrix(withMatrix->confusion, names);
+        m_matrixModel->setMatrix(withMatrix->confusion, names);
         m_matrixCaption->setText(matrixCaption(tr("Confusion matrix after training"),
                                                QString::fromStdString(withMatrix->measuredOn)));
     }

@@ -11,7 +11,8 @@ class QWidget;
 
 namespace stepwise::ui {
 
-class ConfusionMatrixWidget;
+class ConfusionMatrixModel;
+class HeatmapWidget;
 class ParamForm;
 class TaskProgressPanel;
 class TrainingChart;
@@ -35,7 +36,9 @@ public:
     /// \brief The live curve.
     TrainingChart* chart() const { return m_chart; }
     /// \brief The live confusion matrix.
-    ConfusionMatrixWidget* liveMatrix() const { return m_matrix; }
+    HeatmapWidget* liveMatrix() const { return m_matrix; }
+    /// \brief What the live confusion matrix shows.
+    ConfusionMatrixModel* liveMatrixModel() const { return m_matrixModel; }
 
 private:
     void refreshModels();
@@ -53,7 +56,8 @@ private:
     TrainingChart* m_chart;
     QWidget* m_matrixBox;
     QLabel* m_matrixCaption;
-    ConfusionMatrixWidget* m_matrix;
+    ConfusionMatrixModel* m_matrixModel;
+    HeatmapWidget* m_matrix;
     QPushButton* m_train;
     TaskProgressPanel* m_progress;
     std::string m_formModel;

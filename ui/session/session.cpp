@@ -19,6 +19,8 @@ namespace {
 struct LoadedData {
     std::shared_ptr<const data::Table> table;
     std::shared_ptr<const data::DataProfile> profile;
+    std::shared_ptr<const data::CorrelationMatrix> correlation;
+    std::shared_ptr<const std::vector<data::ColumnDistribution>> distributions;
     std::vector<std::string> classLabels;
     std::vector<std::size_t> classCounts;
     std::string target;
@@ -53,12 +55,44 @@ void profileInto(LoadedData& loaded, core::TaskControl& control)
     control.progress(1.0);
 }
 
+/// Profile, distributions and correlations of a new table: everything the Data page
+/// shows about it.
+void describeInto(LoadedData& loaded, core::TaskControl& control)
+{
+    core::TaskControl profiling = control.subRange(0.0, 0.5);
+    profileInto(loaded, profiling);
+    const data::Table& table = *loaded.table;
+    auto distributions = std::make_shared<std::vector<data::ColumnDistribution>>();
+    distributions->reserve(table.columnCount());
+    for (std::size_t i = 0; i < table.columnCount(); ++i) {
+        std::string stage = "Counting the values of ";
+        stage.append(table.column(i).name());
+        control.progress(0.5 + 0.2 * double(i) / double(table.columnCount()), stage);
+        distributions->push_back(data::columnDistribution(table.column(i)));
+    }
+    loaded.distributions = std::move(distributions);
+    core::TaskControl correlating = control.subRange(0.7, 1.0);
+    loaded.correlation = std::make_shared<const data::CorrelationMatrix>(data::correlationMatrix(table, &correlating));
+}
+
+/// Replaces the override of `column` in `kinds`, or appends it: the last choice wins and
+/// the list stays one entry per column.
+void recordColumnKind(std::vector<data::ColumnKindOverride>& kinds, const std::string& column, data::ColumnKind kind)
+{
+    auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& entry) { return entry.column == column; });
+    if (it != kinds.end())
+        it->kind = kind;
+    else
+        kinds.push_back({column, kind});
+}
+
 } // namespace
 
 Session::Session(QObject* parent)
     : QObject(parent),
       m_dataTask(new BackgroundTask(tr("Loading data"), this)),
       m_profileTask(new BackgroundTask(tr("Profiling data"), this)),
+      m_conversionTask(new BackgroundTask(tr("Changing a column type"), this)),
       m_trainingTask(new BackgroundTask(tr("Training"), this)),
       m_exportTask(new BackgroundTask(tr("Saving the model"), this))
 {
@@ -67,6 +101,10 @@ Session::Session(QObject* parent)
             m_dataError = m_dataTask->errorMessage();
             emit dataLoadFailed(m_dataError);
         }
+    });
+    connect(m_conversionTask, &BackgroundTask::finished, this, [this] {
+        if (m_conversionTask->state() == BackgroundTask::State::Failed)
+            emit columnKindFailed(m_conversionTask->errorMessage());
     });
     connect(m_trainingTask, &BackgroundTask::finished, this, [this] {
         if (m_trainingTask->state() == BackgroundTask::State::Failed)
@@ -245,8 +283,8 @@ void Session::loadData(const data::DataSource& source)
                     loaded.task = core::TaskType::Classification;
                 }
             }
-            core::TaskControl profiling = control.subRange(0.75, 1.0);
-            profileInto(loaded, profiling);
+            core::TaskControl describing = control.subRange(0.75, 1.0);
+            describeInto(loaded, describing);
             loaded.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             return loaded;
         },
@@ -254,6 +292,8 @@ void Session::loadData(const data::DataSource& source)
             const auto& loaded = std::any_cast<const LoadedData&>(value);
             m_table = loaded.table;
             m_profile = loaded.profile;
+            m_correlation = loaded.correlation;
+            m_distributions = loaded.distributions;
             m_classLabels = loaded.classLabels;
             m_classCounts = loaded.classCounts;
             m_loadedSource = source;
@@ -272,6 +312,55 @@ void Session::loadData(const data::DataSource& source)
             emit dataChanged();
             emit profileChanged();
             changed();
+        });
+}
+
+void Session::setColumnKind(const std::string& column, data::ColumnKind kind)
+{
+    if (!m_table || !m_table->hasColumn(column) || m_table->column(column).kind() == kind)
+        return;
+    LoadedData input;
+    input.table = m_table;
+    input.target = m_recipe.problem.target;
+    input.task = m_recipe.problem.task;
+    const QString name = QString::fromStdString(column);
+    m_conversionTask->start(
+        tr("Changing “%1” to %2").arg(name, QString::fromLatin1(data::toString(kind))),
+        [input, column, kind](core::TaskControl& control) -> std::any {
+            std::string stage = "Converting ";
+            stage.append(column).append(" to ").append(data::toString(kind));
+            control.progress(0.0, stage);
+            data::Column converted = data::convertColumn(input.table->column(column), kind);
+            control.progress(0.2, "Copying the table");
+            data::Table table = *input.table;
+            table.replaceColumn(std::move(converted));
+            LoadedData loaded = input;
+            loaded.table = std::make_shared<const data::Table>(std::move(table));
+            core::TaskControl describing = control.subRange(0.3, 1.0);
+            describeInto(loaded, describing);
+            return loaded;
+        },
+        [this, input, column, kind](const std::any& value) {
+            // A conversion of a table that was replaced meanwhile does not apply.
+            if (input.table != m_table)
+                return;
+            const auto& loaded = std::any_cast<const LoadedData&>(value);
+            m_table = loaded.table;
+            m_profile = loaded.profile;
+            m_correlation = loaded.correlation;
+            m_distributions = loaded.distributions;
+            if (loaded.target == m_recipe.problem.target) {
+                m_classLabels = loaded.classLabels;
+                m_classCounts = loaded.classCounts;
+            }
+            recordColumnKind(m_recipe.data.read.columnKinds, column, kind);
+            recordColumnKind(m_loadedSource.read.columnKinds, column, kind);
+            applyProfileDefaults();
+            emit dataChanged();
+            emit profileChanged();
+            changed();
+            if (loaded.target != m_recipe.problem.target)
+                reprofile();
         });
 }
 

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "stepwise/data/column.hpp"
+#include "stepwise/data/correlation.hpp"
+#include "stepwise/data/distribution.hpp"
 #include "stepwise/data/profile.hpp"
 #include "stepwise/data/table.hpp"
 #include "stepwise/evaluation/success.hpp"
@@ -68,6 +71,15 @@ public:
     std::shared_ptr<const data::Table> table() const { return m_table; }
     /// \brief Profile of the loaded table against the current target.
     std::shared_ptr<const data::DataProfile> profile() const { return m_profile; }
+    /// \brief Correlations of the loaded table's numeric columns.
+    std::shared_ptr<const data::CorrelationMatrix> correlation() const { return m_correlation; }
+    /// \brief The plotted distribution of each column of the loaded table, in table order.
+    std::shared_ptr<const std::vector<data::ColumnDistribution>> distributions() const { return m_distributions; }
+    /// \brief Converts a column of the loaded table to `kind` in the background and
+    /// records the choice in `recipe.data.read.columnKinds`, so re-loading the recipe
+    /// gives the same table. A value that does not convert leaves everything as it was
+    /// and emits `columnKindFailed`.
+    void setColumnKind(const std::string& column, data::ColumnKind kind);
     /// \brief Class labels of the target (classification), in model order.
     const std::vector<std::string>& classLabels() const { return m_classLabels; }
     /// \brief Rows per class of the target, in the order of `classLabels`.
@@ -110,10 +122,14 @@ public:
     /// \brief Background slots, for progress displays.
     BackgroundTask* dataTask() const { return m_dataTask; }
     BackgroundTask* profileTask() const { return m_profileTask; }
+    BackgroundTask* conversionTask() const { return m_conversionTask; }
     BackgroundTask* trainingTask() const { return m_trainingTask; }
     BackgroundTask* exportTask() const { return m_exportTask; }
     /// \brief All background slots.
-    QList<BackgroundTask*> tasks() const { return {m_dataTask, m_profileTask, m_trainingTask, m_exportTask}; }
+    QList<BackgroundTask*> tasks() const
+    {
+        return {m_dataTask, m_profileTask, m_conversionTask, m_trainingTask, m_exportTask};
+    }
 
 signals:
     /// \brief The loaded table changed (also emitted when a load starts and clears it).
@@ -128,6 +144,9 @@ signals:
     void savedModelChanged();
     /// \brief Loading data failed; the message says why and what to do.
     void dataLoadFailed(const QString& message);
+    /// \brief Changing a column's kind failed (a value does not convert); the table and
+    /// the recipe are unchanged.
+    void columnKindFailed(const QString& message);
     /// \brief Training failed; the message says why and what to do.
     void trainingFailed(const QString& message);
     /// \brief Training was cancelled; nothing changed.
@@ -144,6 +163,8 @@ private:
     workflow::Recipe m_recipe;
     std::shared_ptr<const data::Table> m_table;
     std::shared_ptr<const data::DataProfile> m_profile;
+    std::shared_ptr<const data::CorrelationMatrix> m_correlation;
+    std::shared_ptr<const std::vector<data::ColumnDistribution>> m_distributions;
     std::vector<std::string> m_classLabels;
     std::vector<std::size_t> m_classCounts;
     data::DataSource m_loadedSource;
@@ -159,6 +180,7 @@ private:
 
     BackgroundTask* m_dataTask;
     BackgroundTask* m_profileTask;
+    BackgroundTask* m_conversionTask;
     BackgroundTask* m_trainingTask;
     BackgroundTask* m_exportTask;
 };

@@ -7,7 +7,7 @@
 #include <array>
 #include <numeric>
 
-#include "widgets/confusion_matrix_widget.hpp"
+#include "widgets/heatmap_widget.hpp"
 
 namespace stepwise::ui {
 

@@ -10,6 +10,8 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 
 #include <cstdio>
@@ -163,9 +165,38 @@ void DemoDriver::dataStep()
             fail(tr("the target is “%1”, not survived").arg(QString::fromStdString(session->recipe().problem.target)));
             return;
         }
-        capture(QStringLiteral("02-data"), [this] { clickNext(MainWizard::PrepId, [this] { prepStep(); }); });
+        capture(QStringLiteral("02-data"), [this] { dataViews(); });
     });
     builtin->setCurrentIndex(titanic);
+}
+
+void DemoDriver::dataViews()
+{
+    auto* tabs = control<QTabWidget>("dataTabs");
+    auto* overview = control<QTableView>("columnOverview");
+    if (m_done)
+        return;
+    // Choose "age" in the overview as a user would, then look at its distribution.
+    const QModelIndexList matches = overview->model()->match(overview->model()->index(0, 0), Qt::DisplayRole,
+                                                             QStringLiteral("age"), 1, Qt::MatchExactly);
+    if (matches.isEmpty()) {
+        fail(tr("the column overview has no row for age"));
+        return;
+    }
+    overview->selectionModel()->setCurrentIndex(matches.front(),
+                                                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    tabs->setCurrentIndex(DataPage::DistributionsTab);
+    if (m_wizard->dataPage()->currentColumn() != QLatin1String("age")) {
+        fail(tr("selecting age in the overview did not show its distribution"));
+        return;
+    }
+    capture(QStringLiteral("02b-data-distribution"), [this, tabs] {
+        tabs->setCurrentIndex(DataPage::CorrelationsTab);
+        capture(QStringLiteral("02c-data-correlations"), [this, tabs] {
+            tabs->setCurrentIndex(DataPage::OverviewTab);
+            clickNext(MainWizard::PrepId, [this] { prepStep(); });
+        });
+    });
 }
 
 void DemoDriver::prepStep()

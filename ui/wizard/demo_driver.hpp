@@ -18,7 +18,8 @@ class MainWizard;
 /// \brief Drives a `MainWizard` through all seven steps: each action goes through the
 /// page's own widgets (combo boxes, check boxes, buttons), waits for the session's
 /// signals (data loaded, result ready, model saved) instead of sleeping, and grabs the
-/// window into `DIR/NN-step.png`. Emits `finished(0)` on success, or `finished(1)`
+/// window into `DIR/NN-step.png` (the Data step also into `02b-data-distribution.png`
+/// and `02c-data-correlations.png`). Emits `finished(0)` on success, or `finished(1)`
 /// after writing the reason to stderr.
 class DemoDriver : public QObject {
     Q_OBJECT
@@ -39,6 +40,8 @@ signals:
 private:
     void problemStep();
     void dataStep();
+    /// The Data page's distribution and correlation tabs, captured on titanic.
+    void dataViews();
     void prepStep();
     void featuresStep();
     void trainingStep();

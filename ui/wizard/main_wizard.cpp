@@ -33,8 +33,7 @@ bool isDataFile(const QUrl& url)
 {
     if (!url.isLocalFile())
         return false;
-    const QString suffix = QFileInfo(url.toLocalFile()).suffix().toLower();
-    return suffix == QLatin1String("csv") || suffix == QLatin1String("tsv") || suffix == QLatin1String("txt");
+    return dataFileSuffixes().contains(QFileInfo(url.toLocalFile()).suffix().toLower());
 }
 
 } // namespace

@@ -130,7 +130,8 @@ ParamValues resolveParams(const std::vector<ParamSpec>& table,
                           const std::map<std::string, std::string>& given,
                           const std::string& owner)
 {
-    for (const auto& [name, value] : given) {
+    for (const auto& entry : given) {
+        const std::string& name = entry.first;
         const bool known = std::any_of(table.begin(), table.end(), [&](const ParamSpec& s) { return s.name == name; });
         if (!known) {
             std::vector<std::string> names;

@@ -465,6 +465,11 @@ void CellColumnBuilder::addNumber(double value, bool integerSyntax)
 
 void CellColumnBuilder::addBoolean(bool value) { m_cells.push_back({CellType::Boolean, false, value ? 1.0 : 0.0, 0}); }
 
+void CellColumnBuilder::addDatetime(double secondsSinceEpoch)
+{
+    m_cells.push_back({CellType::Datetime, false, secondsSinceEpoch, 0});
+}
+
 void CellColumnBuilder::addText(std::string_view text)
 {
     auto [it, inserted] = m_textIndex.try_emplace(std::string(text), static_cast<std::uint32_t>(m_texts.size()));
@@ -475,10 +480,11 @@ void CellColumnBuilder::addText(std::string_view text)
 
 Column CellColumnBuilder::finish()
 {
-    bool anyNumber = false, anyBoolean = false, anyText = false, allIntegerSyntax = true;
+    bool anyNumber = false, anyBoolean = false, anyDatetime = false, anyText = false, allIntegerSyntax = true;
     for (const auto& cell : m_cells) {
         anyNumber = anyNumber || cell.type == CellType::Number;
         anyBoolean = anyBoolean || cell.type == CellType::Boolean;
+        anyDatetime = anyDatetime || cell.type == CellType::Datetime;
         anyText = anyText || cell.type == CellType::Text;
         if (cell.type == CellType::Number)
             allIntegerSyntax = allIntegerSyntax && cell.integerSyntax;
@@ -488,16 +494,19 @@ Column CellColumnBuilder::finish()
     m_cells.clear();
     m_texts.clear();
     m_textIndex.clear();
-    if (!anyText && !(anyNumber && anyBoolean)) {
+    const int presentTypes = int(anyNumber) + int(anyBoolean) + int(anyDatetime) + int(anyText);
+    if (presentTypes <= 1 && !anyText) {
         std::vector<double> values(cells.size(), kNaN);
         for (std::size_t row = 0; row < cells.size(); ++row)
             if (cells[row].type != CellType::Missing)
                 values[row] = cells[row].number;
+        if (anyDatetime)
+            return Column::numeric(m_name, std::move(values), ColumnKind::Datetime);
         if (anyBoolean)
             return Column::numeric(m_name, std::move(values), ColumnKind::Boolean);
         return finishNumericColumn(m_name, std::move(values), allIntegerSyntax);
     }
-    if (!anyNumber && !anyBoolean) {
+    if (presentTypes == 1) {
         std::vector<std::int32_t> codes(cells.size(), Column::kMissingCode);
         for (std::size_t row = 0; row < cells.size(); ++row)
             if (cells[row].type == CellType::Text)
@@ -513,6 +522,7 @@ Column CellColumnBuilder::finish()
         case CellType::Missing: missing[row] = true; break;
         case CellType::Number: values[row] = formatNumber(cell.number); break;
         case CellType::Boolean: values[row] = cell.number != 0.0 ? "True" : "False"; break;
+        case CellType::Datetime: values[row] = formatDatetime(cell.number); break;
         case CellType::Text: values[row] = texts[cell.textIndex]; break;
         }
     }

@@ -26,7 +26,8 @@ std::size_t bufferLimit();
 /// Pretends the system has `bytes` of memory available (0 = ask the system), to exercise
 /// the check that refuses a file whose columns cannot fit.
 void setAvailableMemory(std::size_t bytes);
-/// The memory a read may count on: the pretended amount, or MemAvailable (0 = unknown).
+/// The memory a read may count on: the pretended amount, or `availableMemoryBytes()`
+/// (0 = unknown).
 std::size_t availableMemory();
 
 } // namespace stepwise::data::csv_chunking

@@ -23,6 +23,7 @@
 #include <fast_float/fast_float.h>
 
 #include "csv_chunking.hpp"
+#include "data/system_memory.hpp"
 #include "mapped_file.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/threads.hpp"
@@ -55,7 +56,7 @@ void setAvailableMemory(std::size_t bytes) { g_availableMemory.store(bytes); }
 std::size_t availableMemory()
 {
     const std::size_t pretended = g_availableMemory.load();
-    return pretended != 0 ? pretended : static_cast<std::size_t>(data::availableMemory());
+    return pretended != 0 ? pretended : static_cast<std::size_t>(availableMemoryBytes());
 }
 
 } // namespace csv_chunking

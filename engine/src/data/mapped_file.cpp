@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -106,20 +105,6 @@ void MappedFile::release(std::size_t begin, std::size_t end) const
     const std::size_t last = std::min(m_size, (end + page - 1) / page * page);
     if (first < last)
         ::madvise(const_cast<char*>(m_data) + first, last - first, MADV_DONTNEED);
-}
-
-std::uint64_t availableMemory()
-{
-    std::FILE* meminfo = std::fopen("/proc/meminfo", "r");
-    if (meminfo == nullptr)
-        return 0;
-    char line[256];
-    unsigned long long kilobytes = 0;
-    while (std::fgets(line, sizeof line, meminfo) != nullptr)
-        if (std::sscanf(line, "MemAvailable: %llu kB", &kilobytes) == 1)
-            break;
-    std::fclose(meminfo);
-    return static_cast<std::uint64_t>(kilobytes) * 1024;
 }
 
 void prefaultForWriting(void* data, std::size_t bytes)

@@ -4,7 +4,6 @@
 // freed (a malloc'ed buffer freed in the middle of the heap would stay in the resident set).
 
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -55,10 +54,6 @@ private:
     void* m_data = nullptr;
     std::size_t m_size = 0;
 };
-
-/// Memory the system can give now without swapping (MemAvailable in /proc/meminfo); 0 when
-/// unknown.
-std::uint64_t availableMemory();
 
 /// Makes the pages of [data, data + bytes) resident and writable in one system call: a
 /// buffer about to be filled sequentially then takes no page fault per 4 KB. Only a hint:

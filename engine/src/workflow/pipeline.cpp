@@ -1,5 +1,7 @@
 #include "stepwise/workflow/pipeline.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <boost/archive/binary_iarchive.hpp>
@@ -8,10 +10,33 @@
 #include <boost/serialization/vector.hpp>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/data/column_kinds.hpp"
 #include "stepwise/models/registry.hpp"
 #include "stepwise/prep/transformers.hpp"
 
 namespace stepwise::workflow {
+namespace {
+
+// Kind codes in model files. 0 and 1 keep their meaning from format 1, where they were
+// the storage types numeric and categorical, so older model files still load.
+constexpr std::array<data::ColumnKind, 6> kKindCodes = {data::ColumnKind::Numeric,  data::ColumnKind::Categorical,
+                                                       data::ColumnKind::Integer,  data::ColumnKind::Boolean,
+                                                       data::ColumnKind::Datetime, data::ColumnKind::Text};
+
+int kindCode(data::ColumnKind kind)
+{
+    return static_cast<int>(std::find(kKindCodes.begin(), kKindCodes.end(), kind) - kKindCodes.begin());
+}
+
+data::ColumnKind kindOfCode(int code)
+{
+    if (code < 0 || code >= static_cast<int>(kKindCodes.size()))
+        throw core::ArchiveError("unknown column kind code " + std::to_string(code));
+    return kKindCodes[static_cast<std::size_t>(code)];
+}
+
+} // namespace
+
 
 std::size_t Predictions::size() const
 {
@@ -37,15 +62,21 @@ data::Table FittedPipeline::conformToSchema(const data::Table& table) const
             throw core::DataError("the data has no column '" + input.name +
                                   "', which the model was trained on — add it (missing values are allowed)");
         const data::Column& column = table.column(input.name);
-        if (input.type == data::ColumnType::Numeric && column.isCategorical()) {
-            std::size_t row = 0;
-            while (row < column.size() && column.isMissing(row))
-                ++row;
-            throw core::DataError("column '" + input.name + "' holds text ('" + column.textAt(row) + "' in row " +
-                                  std::to_string(row) + ") but the model was trained on numbers — fix the value");
+        // Any numeric kind feeds a numeric input as it is; text is parsed into the
+        // training kind, and numbers in a categorical input are categories by their text.
+        const bool sameStorage = data::storageOf(input.kind) == column.type();
+        if (sameStorage && column.isNumeric()) {
+            conformed.addColumn(column);
+        } else {
+            try {
+                conformed.addColumn(data::convertColumn(column, input.kind));
+            } catch (const core::DataError& error) {
+                std::string message = error.what();
+                message.append(" (the model was trained on ").append(data::toString(input.kind));
+                message.append(" values in this column)");
+                throw core::DataError(message);
+            }
         }
-        // Numbers in a categorical input (e.g. a class code) are categories by their text.
-        conformed.addColumn(input.type == data::ColumnType::Categorical ? column.asCategorical() : column);
         if (!m_imputesMissing) {
             const data::Column& added = conformed.columns().back();
             for (std::size_t row = 0; row < added.size(); ++row)
@@ -110,8 +141,8 @@ void FittedPipeline::save(core::OutputArchive& archive) const
     const std::size_t inputCount = m_inputs.size();
     archive << inputCount;
     for (const InputColumn& input : m_inputs) {
-        const int type = input.type == data::ColumnType::Numeric ? 0 : 1;
-        archive << input.name << type << input.levels;
+        const int kind = kindCode(input.kind);
+        archive << input.name << kind << input.levels;
     }
     archive << m_classes << m_featureNames << m_imputesMissing;
     archive << m_metadata.stepwiseVersion << m_metadata.createdUtc << m_metadata.recipeJson
@@ -141,9 +172,9 @@ void FittedPipeline::load(core::InputArchive& archive)
         throw core::ArchiveError("implausible number of input columns");
     m_inputs.assign(inputCount, {});
     for (InputColumn& input : m_inputs) {
-        int type = 0;
-        archive >> input.name >> type >> input.levels;
-        input.type = type == 0 ? data::ColumnType::Numeric : data::ColumnType::Categorical;
+        int kind = 0;
+        archive >> input.name >> kind >> input.levels;
+        input.kind = kindOfCode(kind);
     }
     archive >> m_classes >> m_featureNames >> m_imputesMissing;
     archive >> m_metadata.stepwiseVersion >> m_metadata.createdUtc >> m_metadata.recipeJson >>

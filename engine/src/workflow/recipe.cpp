@@ -92,6 +92,79 @@ data::ClassificationSpec generatorFromJson(const json& j)
     return g;
 }
 
+// Only what differs from the defaults is written, so recipes without read options
+// (older files, builtin data) stay as they were.
+json readOptionsJson(const data::ReadOptions& read)
+{
+    const data::ReadOptions defaults;
+    json j = json::object();
+    if (read.csv.delimiter != 0)
+        j["delimiter"] = std::string(1, read.csv.delimiter);
+    if (read.csv.missingMarkers != defaults.csv.missingMarkers)
+        j["missing_markers"] = read.csv.missingMarkers;
+    if (read.csv.decimal != defaults.csv.decimal)
+        j["decimal"] = std::string(1, read.csv.decimal);
+    if (read.csv.thousands != 0)
+        j["thousands"] = std::string(1, read.csv.thousands);
+    if (read.csv.encoding != defaults.csv.encoding)
+        j["encoding"] = data::toString(read.csv.encoding);
+    if (!read.sheet.empty())
+        j["sheet"] = read.sheet;
+    if (!read.table.empty())
+        j["table"] = read.table;
+    if (!read.query.empty())
+        j["query"] = read.query;
+    if (!read.columnKinds.empty()) {
+        json kinds = json::array();
+        for (const auto& k : read.columnKinds)
+            kinds.push_back({{"column", k.column}, {"kind", data::toString(k.kind)}});
+        j["column_kinds"] = kinds;
+    }
+    return j;
+}
+
+char readCharacter(const json& j, const char* field)
+{
+    const std::string text = j.get<std::string>();
+    if (text.size() != 1)
+        throw core::ArchiveError(std::string("recipe field 'data.read.") + field + "' must be one character, not '" +
+                                 text + "'");
+    return text[0];
+}
+
+data::ReadOptions readOptionsFromJson(const json& j)
+{
+    data::ReadOptions read;
+    if (j.contains("delimiter"))
+        read.csv.delimiter = readCharacter(j.at("delimiter"), "delimiter");
+    if (j.contains("missing_markers"))
+        read.csv.missingMarkers = j.at("missing_markers").get<std::vector<std::string>>();
+    if (j.contains("decimal"))
+        read.csv.decimal = readCharacter(j.at("decimal"), "decimal");
+    if (j.contains("thousands"))
+        read.csv.thousands = readCharacter(j.at("thousands"), "thousands");
+    if (j.contains("encoding")) {
+        const std::string name = j.at("encoding").get<std::string>();
+        const auto encoding = data::textEncodingFromString(name);
+        if (!encoding)
+            throw core::ArchiveError("recipe field 'data.read.encoding' has an unknown value '" + name + "'");
+        read.csv.encoding = *encoding;
+    }
+    read.sheet = j.value("sheet", std::string());
+    read.table = j.value("table", std::string());
+    read.query = j.value("query", std::string());
+    if (j.contains("column_kinds")) {
+        for (const json& k : j.at("column_kinds")) {
+            const std::string name = k.at("kind").get<std::string>();
+            const auto kind = data::columnKindFromString(name);
+            if (!kind)
+                throw core::ArchiveError("recipe field 'data.read.column_kinds' has an unknown kind '" + name + "'");
+            read.columnKinds.push_back({k.at("column").get<std::string>(), *kind});
+        }
+    }
+    return read;
+}
+
 } // namespace
 
 std::string recipeToJson(const Recipe& recipe)
@@ -108,6 +181,8 @@ std::string recipeToJson(const Recipe& recipe)
     json dataJson = {{"kind", toString(recipe.data.kind)}, {"location", recipe.data.location}};
     if (recipe.data.kind == data::DataSourceKind::Generated)
         dataJson["generator"] = generatorJson(recipe.data.generator);
+    if (json read = readOptionsJson(recipe.data.read); !read.empty())
+        dataJson["read"] = std::move(read);
 
     const auto& imputation = recipe.prep.imputation;
     json prepJson = {{"drop_columns", recipe.prep.dropColumns},
@@ -154,6 +229,8 @@ Recipe recipeFromJson(const std::string& text)
         recipe.data.location = dataJson.at("location").get<std::string>();
         if (recipe.data.kind == data::DataSourceKind::Generated)
             recipe.data.generator = generatorFromJson(dataJson.at("generator"));
+        if (dataJson.contains("read"))
+            recipe.data.read = readOptionsFromJson(dataJson.at("read"));
 
         const json& prepJson = all.at("prep");
         recipe.prep.dropColumns = prepJson.at("drop_columns").get<std::vector<std::string>>();

@@ -43,8 +43,10 @@ std::string plural(std::size_t count, const char* noun)
     return text;
 }
 
-// The columns that feed the model: everything but the target and the dropped ones.
-std::vector<std::string> featureColumns(const Recipe& recipe, const data::Table& data)
+// The columns that feed the model: everything but the target, the dropped ones and free
+// text (one-hot encoding a column of sentences would only memorise rows).
+std::vector<std::string> featureColumns(const Recipe& recipe, const data::Table& data,
+                                        std::vector<std::string>& warnings)
 {
     for (const std::string& name : recipe.prep.dropColumns)
         if (!data.hasColumn(name))
@@ -53,8 +55,15 @@ std::vector<std::string> featureColumns(const Recipe& recipe, const data::Table&
     std::vector<std::string> names;
     for (const std::string& name : data.columnNames()) {
         const auto& drop = recipe.prep.dropColumns;
-        if (name != recipe.problem.target && std::find(drop.begin(), drop.end(), name) == drop.end())
-            names.push_back(name);
+        if (name == recipe.problem.target || std::find(drop.begin(), drop.end(), name) != drop.end())
+            continue;
+        if (data.column(name).kind() == data::ColumnKind::Text) {
+            warnings.push_back("column '" + name +
+                               "' is free text and is left out of the features — set its type to categorical "
+                               "to use it anyway");
+            continue;
+        }
+        names.push_back(name);
     }
     if (names.empty())
         throw core::DataError("no feature columns are left besides the target '" + recipe.problem.target +
@@ -124,7 +133,7 @@ std::vector<InputColumn> inputSchema(const data::Table& train)
 {
     std::vector<InputColumn> inputs;
     for (const data::Column& column : train.columns()) {
-        InputColumn input{column.name(), column.type(), {}};
+        InputColumn input{column.name(), column.kind(), {}};
         if (column.isCategorical())
             input.levels = column.levels();
         inputs.push_back(std::move(input));
@@ -209,7 +218,7 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
         models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
 
     const data::Column& target = targetColumn(recipe, data, "data");
-    const std::vector<std::string> features = featureColumns(recipe, data);
+    const std::vector<std::string> features = featureColumns(recipe, data, result.warnings);
     TargetClasses classes;
     if (classification) {
         classes = encodeClasses(target);

@@ -60,8 +60,9 @@ Table applyColumnKinds(Table table, const std::vector<ColumnKindOverride>& overr
 
 /// \brief Builds one column from typed cells, for readers whose cells carry a type
 /// (JSON, SQLite, xlsx): all numbers → `finishNumericColumn`, all booleans → Boolean,
-/// otherwise every present value as text → `finishTextColumn` (numbers and booleans
-/// then keep their text, as pandas keeps mixed columns as objects).
+/// all datetimes → Datetime, otherwise every present value as text → `finishTextColumn`
+/// (numbers, booleans and datetimes then keep their text — `formatNumber`, "True"/"False",
+/// `formatDatetime` — as pandas keeps mixed columns as objects).
 class CellColumnBuilder {
 public:
     explicit CellColumnBuilder(std::string name) : m_name(std::move(name)) {}
@@ -70,13 +71,15 @@ public:
     /// INTEGER), not `3.0`.
     void addNumber(double value, bool integerSyntax);
     void addBoolean(bool value);
+    /// \brief A date/time cell (xlsx date-formatted number), in seconds since the epoch.
+    void addDatetime(double secondsSinceEpoch);
     void addText(std::string_view text);
     std::size_t size() const { return m_cells.size(); }
     /// \brief The finished column; the builder is left empty.
     Column finish();
 
 private:
-    enum class CellType : std::uint8_t { Missing, Number, Boolean, Text };
+    enum class CellType : std::uint8_t { Missing, Number, Boolean, Datetime, Text };
     struct Cell {
         CellType type = CellType::Missing;
         bool integerSyntax = false;

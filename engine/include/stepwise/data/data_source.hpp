@@ -4,7 +4,9 @@
 /// and how to read it; re-loading the same source gives the same table.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stepwise/core/task_control.hpp"
@@ -25,6 +27,11 @@ enum class FileFormat { Csv, Xlsx, Sqlite, Json };
 /// .sqlite .sqlite3 .db → Sqlite, .json .jsonl .ndjson → Json); throws `DataError`
 /// listing the supported extensions otherwise.
 FileFormat fileFormatOf(const std::string& path);
+
+/// \brief "auto", "utf-8" or "latin-1" (the spelling of the CLI and recipe files).
+const char* toString(TextEncoding encoding);
+/// \brief The encoding named by `text` (the names `toString` gives), if any.
+std::optional<TextEncoding> textEncodingFromString(std::string_view text);
 
 /// \brief Everything about reading a source that a user can choose.
 struct ReadOptions {
@@ -55,7 +62,7 @@ struct LoadEstimate {
     std::uint64_t fileBytes = 0;       ///< 0 for builtin and generated data
     std::uint64_t estimatedRows = 0;   ///< from a sample of the start of the file
     std::size_t columns = 0;
-    std::uint64_t estimatedBytes = 0;  ///< memory the loaded table will take
+    std::uint64_t estimatedBytes = 0;  ///< peak memory loading will take (the reader's working set included)
     std::uint64_t availableBytes = 0;  ///< memory the system can give now (MemAvailable)
     /// \brief True when `estimatedBytes` exceeds `availableBytes`: loading would fail.
     bool tooLarge() const { return availableBytes != 0 && estimatedBytes > availableBytes; }

@@ -18,8 +18,9 @@ std::vector<std::string> sqliteTableNames(const std::string& path);
 
 /// \brief Reads `table` (quoted as an identifier), or, when `query` is not empty, the
 /// rows of that single read-only statement. With both empty, the only table of a
-/// one-table database; otherwise `DataError` listing the tables.
+/// one-table database; otherwise `DataError` listing the tables. TEXT values equal to
+/// one of `missingMarkers` are missing, as in CSV.
 Table readSqliteFile(const std::string& path, const std::string& table, const std::string& query,
-                     core::TaskControl* control = nullptr);
+                     const std::vector<std::string>& missingMarkers, core::TaskControl* control = nullptr);
 
 } // namespace stepwise::data

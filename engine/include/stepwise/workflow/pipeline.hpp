@@ -21,8 +21,10 @@ namespace stepwise::workflow {
 /// \brief One raw input column the pipeline expects.
 struct InputColumn {
     std::string name;
-    data::ColumnType type = data::ColumnType::Numeric;
-    std::vector<std::string> levels;  ///< categories seen in training (categorical only)
+    /// \brief The kind in training; new data of another kind is converted to it
+    /// (`data::convertColumn`), so a type override made in training carries over.
+    data::ColumnKind kind = data::ColumnKind::Numeric;
+    std::vector<std::string> levels;  ///< categories seen in training (categorical storage only)
 };
 
 /// \brief Facts about how the pipeline was made.
