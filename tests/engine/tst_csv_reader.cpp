@@ -339,8 +339,8 @@ private slots:
             QVERIFY2(t.column(categorical).kind() == ColumnKind::Categorical, categorical);
         for (const char* boolean : {"adult_male", "alone"})  // True/False, as pandas reads bool
             QVERIFY2(t.column(boolean).kind() == ColumnKind::Boolean, boolean);
-        QCOMPARE(t.column("survived").kind(), ColumnKind::Integer);
-        QCOMPARE(t.column("age").kind(), ColumnKind::Numeric);
+        QCOMPARE(toString(t.column("survived").kind()), toString(ColumnKind::Integer));
+        QCOMPARE(toString(t.column("age").kind()), toString(ColumnKind::Numeric));
         QCOMPARE(t.column("alone").textAt(0), std::string("False"));
         QCOMPARE(t.column("fare").values()[1], 71.2833);
         QCOMPARE(t.column("sex").levels(), (std::vector<std::string>{"male", "female"}));
