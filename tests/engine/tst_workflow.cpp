@@ -124,7 +124,7 @@ private slots:
         QCOMPARE(r.query, read.query);
         QCOMPARE(r.columnKinds.size(), std::size_t(2));
         QCOMPARE(r.columnKinds[1].column, std::string("when"));
-        QCOMPARE(r.columnKinds[1].kind, data::ColumnKind::Datetime);
+        QCOMPARE(data::toString(r.columnKinds[1].kind), data::toString(data::ColumnKind::Datetime));
 
         // Only the options that differ from the defaults are written.
         workflow::Recipe one = titanicRecipe();
@@ -423,7 +423,7 @@ private slots:
         recipe.data = data::parseDataLocation("builtin:mpg");
         recipe.prep.imputation.numeric = prep::NumericImputation::Median;
         const data::Table table = data::loadTable(recipe.data);
-        QCOMPARE(table.column("name").kind(), data::ColumnKind::Text);
+        QCOMPARE(data::toString(table.column("name").kind()), data::toString(data::ColumnKind::Text));
         const workflow::RunResult result = run(recipe, table);
         const auto& names = result.pipeline->featureNames();
         QVERIFY(std::none_of(names.begin(), names.end(), [](const std::string& n) { return n.find("name") == 0; }));
