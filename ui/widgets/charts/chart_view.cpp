@@ -1,5 +1,6 @@
 #include "widgets/charts/chart_view.hpp"
 
+#include <QAbstractAxis>
 #include <QChart>
 #include <QChartView>
 #include <QLabel>
@@ -24,6 +25,18 @@ void styleChart(QChart* chart, const QWidget& owner)
     QFont titleFont = owner.font();
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
+}
+
+void styleAxis(QAbstractAxis* axis, const QWidget& owner, double fontScale)
+{
+    axis->setLabelsColor(owner.palette().color(QPalette::WindowText));
+    axis->setTitleBrush(owner.palette().color(QPalette::WindowText));
+    axis->setGridLineColor(owner.palette().color(QPalette::Midlight));
+    QFont font = owner.font();
+    if (fontScale != 1.0)
+        font.setPointSizeF(font.pointSizeF() * fontScale);
+    axis->setLabelsFont(font);
+    axis->setTitleFont(font);
 }
 
 void stylePlaceholder(QLabel* placeholder)

@@ -1,6 +1,7 @@
 #pragma once
 // Shared set-up of the chart views under widgets/charts/.
 
+class QAbstractAxis;
 class QChart;
 class QChartView;
 class QLabel;
@@ -15,6 +16,10 @@ void installChart(QChartView* view, QChart* chart);
 /// \brief The look every chart shares, in `owner`'s palette and font: no animation,
 /// square corners, a bold title.
 void styleChart(QChart* chart, const QWidget& owner);
+
+/// \brief Axis colours from `owner`'s palette; labels and title in its font scaled by
+/// `fontScale`.
+void styleAxis(QAbstractAxis* axis, const QWidget& owner, double fontScale = 1.0);
 
 /// \brief The grey, wrapped, centred text a chart shows before it has data.
 void stylePlaceholder(QLabel* placeholder);

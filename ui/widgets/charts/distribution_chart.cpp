@@ -153,13 +153,7 @@ void DistributionChart::showHistogram(const QString& column, const data::Histogr
     y->setTitleText(tr("rows"));
     y->applyNiceNumbers();
     for (QAbstractAxis* axis : {x, static_cast<QAbstractAxis*>(y)}) {
-        axis->setLabelsColor(palette().color(QPalette::WindowText));
-        axis->setTitleBrush(palette().color(QPalette::WindowText));
-        axis->setGridLineColor(palette().color(QPalette::Midlight));
-        QFont small = font();
-        small.setPointSizeF(font().pointSizeF() * 0.9);
-        axis->setLabelsFont(small);
-        axis->setTitleFont(small);
+        styleAxis(axis, *this, 0.9);
     }
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
@@ -258,13 +252,7 @@ void DistributionChart::showCounts(const QString& column, const data::CategoryCo
     if (byValue)
         categories->setTitleText(column);
     for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(categories), static_cast<QAbstractAxis*>(numbers)}) {
-        axis->setLabelsColor(palette().color(QPalette::WindowText));
-        axis->setTitleBrush(palette().color(QPalette::WindowText));
-        axis->setGridLineColor(palette().color(QPalette::Midlight));
-        QFont small = font();
-        small.setPointSizeF(font().pointSizeF() * 0.9);
-        axis->setLabelsFont(small);
-        axis->setTitleFont(small);
+        styleAxis(axis, *this, 0.9);
     }
     categories->setGridLineVisible(false);
     m_chart->addAxis(categories, horizontal ? Qt::AlignLeft : Qt::AlignBottom);

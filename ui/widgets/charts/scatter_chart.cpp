@@ -41,10 +41,7 @@ ScatterChart::ScatterChart(QWidget* parent)
     m_chart->addSeries(m_points);
     m_chart->addSeries(m_identity);
     for (QValueAxis* axis : {m_x, m_y}) {
-        axis->setTitleFont(font());
-        axis->setLabelsColor(palette().color(QPalette::WindowText));
-        axis->setTitleBrush(palette().color(QPalette::WindowText));
-        axis->setGridLineColor(palette().color(QPalette::Midlight));
+        styleAxis(axis, *this);
     }
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);

@@ -49,10 +49,7 @@ TrainingChart::TrainingChart(QWidget* parent)
     m_chart->addSeries(m_series);
     m_chart->addSeries(m_last);
     for (QValueAxis* axis : {m_x, m_y}) {
-        axis->setTitleFont(font());
-        axis->setLabelsColor(palette().color(QPalette::WindowText));
-        axis->setTitleBrush(palette().color(QPalette::WindowText));
-        axis->setGridLineColor(palette().color(QPalette::Midlight));
+        styleAxis(axis, *this);
     }
     m_x->setLabelFormat(QStringLiteral("%d"));
     m_chart->addAxis(m_x, Qt::AlignBottom);
