@@ -141,6 +141,17 @@ private slots:
         QCOMPARE(p.columns[1].top, flagTop);
     }
 
+    void headerWithoutRowsHasNoFlags()
+    {
+        Table t;
+        t.addColumn(Column::numeric("a", {}));
+        t.addColumn(Column::categorical("b", {}, {}));
+        const DataProfile p = profileTable(t, std::string("a"));
+        QCOMPARE(p.rows, std::size_t(0));
+        QCOMPARE(p.columns.size(), std::size_t(2));
+        QVERIFY(p.flags.empty());
+    }
+
     void smallStatistics()
     {
         Table t;

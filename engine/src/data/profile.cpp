@@ -177,6 +177,8 @@ void flagColumn(const Table& table, std::size_t index, const ColumnProfile& prof
     const std::string name = inQuotes(column.name());
     const std::size_t rows = table.rowCount();
     const std::size_t present = rows - profile.missing;
+    if (rows == 0)
+        return;  // a header without rows: nothing to judge yet
     if (profile.unique == 0) {
         flags.push_back({column.name(), "constant",
                          name + " is missing on every row — it carries no information; drop it"});
