@@ -253,6 +253,12 @@ data::DataSource OpenDataDialog::source() const
 
 QString OpenDataDialog::estimateText() const { return m_estimateLabel->text(); }
 
+void OpenDataDialog::setLargeLoadBytes(std::uint64_t bytes)
+{
+    m_largeLoadBytes = bytes;
+    refresh();
+}
+
 void OpenDataDialog::refresh()
 {
     m_table->setEnabled(m_tableRadio->isChecked());
@@ -289,7 +295,7 @@ void OpenDataDialog::refresh()
             problem = tr("This table needs about %1 of memory but only %2 is available — close other programs, or "
                          "load a smaller extract of the file.")
                           .arg(bytesText(e.estimatedBytes), bytesText(e.availableBytes));
-        } else if (e.estimatedBytes > kLargeLoadBytes) {
+        } else if (e.estimatedBytes > m_largeLoadBytes) {
             estimate += tr("<br><span style='color:#b45309'>A large load: it runs in the background and can be "
                            "cancelled; the current data stays until it has finished.</span>");
         }
