@@ -10,6 +10,8 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/data/column_kinds.hpp"
 
+#include "data/quoting.hpp"
+
 namespace stepwise::data {
 namespace {
 
@@ -168,13 +170,11 @@ std::string firstPresentText(const Column& column)
     return {};
 }
 
-std::string quoted(const std::string& name) { return "'" + name + "'"; }
-
 void flagColumn(const Table& table, std::size_t index, const ColumnProfile& profile, const Column* target,
                 std::vector<DataFlag>& flags)
 {
     const Column& column = table.column(index);
-    const std::string name = quoted(column.name());
+    const std::string name = inQuotes(column.name());
     const std::size_t rows = table.rowCount();
     const std::size_t present = rows - profile.missing;
     if (profile.unique == 0) {
@@ -209,7 +209,7 @@ void flagColumn(const Table& table, std::size_t index, const ColumnProfile& prof
                              "into 'other' before encoding"});
     if (target == nullptr)
         return;
-    const std::string targetName = quoted(target->name());
+    const std::string targetName = inQuotes(target->name());
     if (discrete && determines(column, *target)) {
         flags.push_back({column.name(), "target_leak",
                          name + " determines " + targetName +

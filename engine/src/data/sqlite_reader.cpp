@@ -12,6 +12,8 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/data/column_kinds.hpp"
 
+#include "data/quoting.hpp"
+
 namespace stepwise::data {
 namespace {
 
@@ -23,25 +25,6 @@ constexpr int kOpsPerCancelCheck = 100000;
 [[noreturn]] void fail(const std::string& path, const std::string& problem)
 {
     throw core::DataError(problem, {path, 0, 0});
-}
-
-std::string inQuotes(std::string_view text)
-{
-    std::string result = "'";
-    result.append(text);
-    result.append("'");
-    return result;
-}
-
-std::string joinQuoted(const std::vector<std::string>& names)
-{
-    std::string text;
-    for (const auto& name : names) {
-        if (!text.empty())
-            text.append(", ");
-        text.append(inQuotes(name));
-    }
-    return text;
 }
 
 // "name" with inner quotes doubled: any table name is safe inside SQL.

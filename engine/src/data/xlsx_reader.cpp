@@ -23,6 +23,8 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/data/column_kinds.hpp"
 
+#include "data/quoting.hpp"
+
 namespace stepwise::data {
 namespace {
 
@@ -43,25 +45,6 @@ const char* const kRepair = " — the workbook is damaged; open it in Excel or L
 [[noreturn]] void fail(const std::string& path, const std::string& problem)
 {
     throw core::DataError(problem, {path, 0, 0});
-}
-
-std::string inQuotes(std::string_view text)
-{
-    std::string result = "'";
-    result.append(text);
-    result.append("'");
-    return result;
-}
-
-std::string joinQuoted(const std::vector<std::string>& names)
-{
-    std::string text;
-    for (const auto& name : names) {
-        if (!text.empty())
-            text.append(", ");
-        text.append(inQuotes(name));
-    }
-    return text;
 }
 
 // ---------------------------------------------------------------------------------

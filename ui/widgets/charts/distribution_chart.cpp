@@ -55,20 +55,10 @@ DistributionChart::DistributionChart(QWidget* parent)
     : QStackedWidget(parent), m_placeholder(new QLabel(this)), m_view(new QChartView(this)), m_chart(new QChart)
 {
     setObjectName(QStringLiteral("distributionChart"));
-    m_placeholder->setAlignment(Qt::AlignCenter);
-    m_placeholder->setWordWrap(true);
-    m_placeholder->setEnabled(false);
-    m_placeholder->setMargin(16);
-
-    m_chart->setAnimationOptions(QChart::NoAnimation);
+    stylePlaceholder(m_placeholder);
+    styleChart(m_chart, *this);
     m_chart->legend()->hide();
-    m_chart->setBackgroundRoundness(0);
     m_chart->setMargins(QMargins(4, 4, 12, 4));
-    m_chart->setBackgroundBrush(palette().color(QPalette::Base));
-    m_chart->setTitleBrush(palette().color(QPalette::WindowText));
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    m_chart->setTitleFont(titleFont);
 
     installChart(m_view, m_chart);
     addWidget(m_placeholder);

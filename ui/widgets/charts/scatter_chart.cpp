@@ -26,17 +26,8 @@ ScatterChart::ScatterChart(QWidget* parent)
       m_y(new QValueAxis)
 {
     setObjectName(QStringLiteral("scatterChart"));
-    m_placeholder->setAlignment(Qt::AlignCenter);
-    m_placeholder->setWordWrap(true);
-    m_placeholder->setEnabled(false);
-
-    m_chart->setAnimationOptions(QChart::NoAnimation);
-    m_chart->setBackgroundRoundness(0);
-    m_chart->setBackgroundBrush(palette().color(QPalette::Base));
-    m_chart->setTitleBrush(palette().color(QPalette::WindowText));
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    m_chart->setTitleFont(titleFont);
+    stylePlaceholder(m_placeholder);
+    styleChart(m_chart, *this);
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->legend()->setLabelColor(palette().color(QPalette::WindowText));
 

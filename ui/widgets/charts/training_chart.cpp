@@ -36,20 +36,10 @@ TrainingChart::TrainingChart(QWidget* parent)
       m_y(new QValueAxis)
 {
     setObjectName(QStringLiteral("trainingChart"));
-    m_placeholder->setAlignment(Qt::AlignCenter);
-    m_placeholder->setWordWrap(true);
-    m_placeholder->setEnabled(false);
-    m_placeholder->setMargin(16);
-
-    m_chart->setAnimationOptions(QChart::NoAnimation);
+    stylePlaceholder(m_placeholder);
+    styleChart(m_chart, *this);
     m_chart->legend()->hide();
-    m_chart->setBackgroundRoundness(0);
     m_chart->setMargins(QMargins(4, 4, 8, 4));
-    m_chart->setBackgroundBrush(palette().color(QPalette::Base));
-    m_chart->setTitleBrush(palette().color(QPalette::WindowText));
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    m_chart->setTitleFont(titleFont);
 
     QPen pen(QColor(0x25, 0x63, 0xeb), 2.2);
     m_series->setPen(pen);
