@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QDialogButtonBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
@@ -215,6 +216,53 @@ void writeDigitsCsv(const QString& path, int rows)
     for (int written = 0; written < rows; written += 1000)
         file.write(block);
     file.close();
+}
+
+/// Saves `widget` as a PNG in a folder under the system temp dir (kept after the test,
+/// to look at) and returns its path.
+QString saveScreenshot(QWidget& widget, const QString& name)
+{
+    const QString folder = QDir::temp().filePath(QStringLiteral("stepwise-screenshots"));
+    QDir().mkpath(folder);
+    const QString path = QDir(folder).filePath(name + QStringLiteral(".png"));
+    widget.grab().save(path);
+    qInfo("screenshot: %s", qPrintable(path));
+    return path;
+}
+
+/// Texts that do not fit their widget: labels, check boxes and radio buttons narrower
+/// than they need, or a label's word-wrapped text taller than the label.
+QStringList cutOffTexts(const QWidget& root)
+{
+    QStringList cut;
+    for (const auto* label : root.findChildren<QLabel*>()) {
+        if (!label->isVisibleTo(&root) || label->text().isEmpty())
+            continue;
+        const bool fits = label->wordWrap() ? label->heightForWidth(label->width()) <= label->height()
+                                            : label->minimumSizeHint().width() <= label->width();
+        if (!fits)
+            cut << label->text();
+    }
+    for (const auto* button : root.findChildren<QAbstractButton*>())
+        if (button->isVisibleTo(&root) && button->sizeHint().width() > button->width())
+            cut << button->text();
+    return cut;
+}
+
+/// Group boxes shown with nothing visible inside.
+QStringList emptyBoxes(const QWidget& root)
+{
+    QStringList empty;
+    for (const auto* box : root.findChildren<QGroupBox*>()) {
+        if (!box->isVisibleTo(&root))
+            continue;
+        bool any = false;
+        for (const auto* child : box->findChildren<QWidget*>())
+            any = any || child->isVisibleTo(box);
+        if (!any)
+            empty << box->title();
+    }
+    return empty;
 }
 
 } // namespace
@@ -556,6 +604,8 @@ private slots:
         QVERIFY(table.seen().sqliteBoxShown);
         QVERIFY(!table.seen().sheetBoxShown);
         QVERIFY(!table.seen().textBoxShown);
+        QVERIFY2(table.seen().estimateText.contains(QStringLiteral("4 rows × 6 columns")),
+                 qPrintable(table.seen().estimateText));
         QVERIFY2(!page.banner()->hasError(), qPrintable(page.banner()->text()));
         QCOMPARE(session.table()->columnNames(),
                  (std::vector<std::string>{"id", "score", "name", "joined", "weight", "note"}));
@@ -580,6 +630,9 @@ private slots:
         });
         QVERIFY(openThroughPage(page, session, path));
         QVERIFY(select.seen().opened);
+        // A query's rows are not counted before it runs: the estimate does not claim 0.
+        QVERIFY2(select.seen().estimateText.contains(QStringLiteral("2 columns × as many rows as it returns")),
+                 qPrintable(select.seen().estimateText));
         QVERIFY2(!page.banner()->hasError(), qPrintable(page.banner()->text()));
         QCOMPARE(session.table()->columnNames(), (std::vector<std::string>{"id", "shout"}));
         QCOMPARE(session.table()->rowCount(), std::size_t(3));
@@ -788,6 +841,55 @@ private slots:
         QVERIFY2(!page.banner()->text().contains(QStringLiteral("could not")), qPrintable(page.banner()->text()));
         QVERIFY2(panel->statusText().contains(QStringLiteral("cancelled")), qPrintable(panel->statusText()));
         QVERIFY(page.findChild<QPushButton*>(QStringLiteral("openFileButton"))->isEnabled());
+    }
+
+    void readOptionsDialogLayout()
+    {
+        // Copies under plain names in a plain folder, so the pictures show no build paths.
+        QDir folder(QDir::temp().filePath(QStringLiteral("stepwise-screenshots/data")));
+        folder.removeRecursively();
+        QVERIFY(folder.mkpath(QStringLiteral(".")));
+        const auto cleanUp = qScopeGuard([&] { folder.removeRecursively(); });
+        const QString xlsx = folder.filePath(QStringLiteral("survey.xlsx"));
+        const QString sqlite = folder.filePath(QStringLiteral("shop.sqlite"));
+        const QString csv = folder.filePath(QStringLiteral("measurements.csv"));
+        QVERIFY(QFile::copy(readerFixture("types.xlsx"), xlsx));
+        QVERIFY(QFile::copy(readerFixture("shop.sqlite"), sqlite));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("station;temp;rain\nOslo;1,5;0\nBergen;4,25;12\n");
+        file.close();
+        struct Shot {
+            QString path;
+            QString name;
+            std::function<void(ui::OpenDataDialog&)> choose;
+        };
+        const Shot shots[] = {
+            {xlsx, QStringLiteral("open-data-xlsx"),
+             [](ui::OpenDataDialog& dialog) {
+                 choose(dialog.findChild<QComboBox*>(QStringLiteral("sheetCombo")), QStringLiteral("gaps"));
+             }},
+            {sqlite, QStringLiteral("open-data-sqlite"),
+             [](ui::OpenDataDialog& dialog) {
+                 choose(dialog.findChild<QComboBox*>(QStringLiteral("sqliteTableCombo")), QStringLiteral("people"));
+             }},
+            {csv, QStringLiteral("open-data-csv"),
+             [](ui::OpenDataDialog& dialog) {
+                 auto* decimal = dialog.findChild<QComboBox*>(QStringLiteral("decimalCombo"));
+                 decimal->setCurrentIndex(decimal->findData(int(',')));
+             }},
+        };
+        for (const Shot& shot : shots) {
+            ui::OpenDataDialog dialog(shot.path, {});
+            shot.choose(dialog);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            dialog.adjustSize();
+            QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
+            QVERIFY(!saveScreenshot(dialog, shot.name).isEmpty());
+            QVERIFY2(cutOffTexts(dialog).isEmpty(), qPrintable(shot.name + QStringLiteral(": ") + cutOffTexts(dialog).join(" | ")));
+            QVERIFY2(emptyBoxes(dialog).isEmpty(), qPrintable(shot.name + QStringLiteral(": ") + emptyBoxes(dialog).join(" | ")));
+        }
     }
 
     void oneHeatmapForCorrelationsAndConfusion()

@@ -30,7 +30,7 @@ QString formatName(data::FileFormat format)
 {
     switch (format) {
     case data::FileFormat::Csv:
-        return QObject::tr("delimited text (CSV/TSV)");
+        return QObject::tr("Delimited text (CSV/TSV)");
     case data::FileFormat::Xlsx:
         return QObject::tr("Excel workbook");
     case data::FileFormat::Sqlite:
@@ -82,7 +82,7 @@ OpenDataDialog::OpenDataDialog(const QString& path, const data::ReadOptions& opt
       m_decimal(new QComboBox(this)),
       m_thousands(new QComboBox(this)),
       m_encoding(new QComboBox(this)),
-      m_sheetBox(new QGroupBox(tr("Sheet"), this)),
+      m_sheetBox(new QGroupBox(tr("Rows to read"), this)),
       m_sheet(new QComboBox(this)),
       m_sqliteBox(new QGroupBox(tr("Rows to read"), this)),
       m_tableRadio(new QRadioButton(tr("&Table:"), this)),
@@ -181,7 +181,7 @@ OpenDataDialog::OpenDataDialog(const QString& path, const data::ReadOptions& opt
     layout->addWidget(m_problemLabel);
     layout->addStretch(1);
     layout->addWidget(m_buttons);
-    setMinimumWidth(460);
+    setMinimumWidth(520);
 
     const QFileInfo info(path);
     QString header = tr("<b>%1</b><br><span style='color:gray'>%2</span>")
@@ -285,9 +285,15 @@ void OpenDataDialog::refresh()
     if (m_estimate) {
         const auto& e = *m_estimate;
         const QLocale locale;
-        estimate = tr("In memory: about <b>%1</b> (≈%2 rows × %3 columns)")
-                       .arg(bytesText(e.estimatedBytes), locale.toString(qulonglong(e.estimatedRows)),
-                            locale.toString(qulonglong(e.columns)));
+        if (e.rowsKnown)
+            estimate = tr("In memory: about <b>%1</b> (≈%2 rows × %3 columns)")
+                           .arg(bytesText(e.estimatedBytes), locale.toString(qulonglong(e.estimatedRows)),
+                                locale.toString(qulonglong(e.columns)));
+        else
+            // Counting the rows of a view or query would run it: its size shows once read.
+            estimate = (e.columns == 1 ? tr("In memory: 1 column × as many rows as it returns")
+                                       : tr("In memory: %1 columns × as many rows as it returns")
+                                             .arg(locale.toString(qulonglong(e.columns))));
         if (e.availableBytes > 0)
             estimate += tr("; %1 available now").arg(bytesText(e.availableBytes));
         estimate += QLatin1Char('.');

@@ -298,7 +298,8 @@ SqliteTableSize sqliteTableSize(const std::string& path, const std::string& tabl
     const std::string name = db.chooseTable(table);
     const Statement statement = db.prepare("SELECT * FROM " + quoteIdentifier(name), "table " + inQuotes(name));
     size.columns = static_cast<std::size_t>(sqlite3_column_count(statement.get()));
-    size.rows = db.isView(name) ? 0 : countRows(db, name);
+    size.counted = !db.isView(name);
+    size.rows = size.counted ? countRows(db, name) : 0;
     return size;
 }
 
