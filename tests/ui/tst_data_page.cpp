@@ -569,7 +569,7 @@ private slots:
         checkRecipeReproducesTable(session);
         QCOMPARE(page.overviewModel()->rowCount(), 4);
         const QString summary = page.findChild<QLabel*>(QStringLiteral("dataSummary"))->text();
-        QVERIFY2(summary.contains(QStringLiteral("types.xlsx")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("types.xlsx [gaps]")), qPrintable(summary));
         QVERIFY(page.findChild<QPushButton*>(QStringLiteral("readOptionsButton"))->isEnabled());
 
         // Read options… offers the sheets again, starting at the one loaded.
@@ -614,6 +614,8 @@ private slots:
                  QStringList({"integer", "numeric", "categorical", "datetime", "numeric", "categorical"}));
         QCOMPARE(session.recipe().data.read.table, std::string("people"));
         QVERIFY(session.recipe().data.read.query.empty());
+        auto* summary = page.findChild<QLabel*>(QStringLiteral("dataSummary"));
+        QVERIFY2(summary->text().contains(QStringLiteral("shop.sqlite [people]")), qPrintable(summary->text()));
         checkRecipeReproducesTable(session);
 
         const QString query = QStringLiteral("SELECT id, upper(name) AS shout FROM people WHERE id > 1 ORDER BY id");
@@ -639,6 +641,8 @@ private slots:
         QCOMPARE(session.table()->column("shout").textAt(0), std::string("GRACE"));
         QCOMPARE(QString::fromStdString(session.recipe().data.read.query), query);
         QVERIFY(session.recipe().data.read.table.empty());
+        QVERIFY2(summary->text().contains(QStringLiteral("shop.sqlite [query]")), qPrintable(summary->text()));
+        QVERIFY2(summary->toolTip().contains(query), qPrintable(summary->toolTip()));
         checkRecipeReproducesTable(session);
 
         // A table the reader refuses (a BLOB column): the banner says why, the query's

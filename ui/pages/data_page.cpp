@@ -544,8 +544,17 @@ void DataPage::refreshData()
     } else {
         banner()->clearMessage(QStringLiteral("empty"));
         QString name = QString::fromStdString(source.describe());
-        if (source.kind == data::DataSourceKind::File)
+        if (source.kind == data::DataSourceKind::File) {
+            // Which part of the file, too: a workbook or database holds more than one
+            // table. A query may be long; the tooltip has it whole.
             name = QFileInfo(QString::fromStdString(source.location)).fileName();
+            if (!source.read.query.empty())
+                name += tr(" [query]");
+            else if (!source.read.table.empty())
+                name += QStringLiteral(" [%1]").arg(QString::fromStdString(source.read.table));
+            else if (!source.read.sheet.empty())
+                name += QStringLiteral(" [%1]").arg(QString::fromStdString(source.read.sheet));
+        }
         const QLocale locale;
         QString overrides;
         if (!source.read.columnKinds.empty())
