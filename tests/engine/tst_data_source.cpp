@@ -156,6 +156,16 @@ private slots:
         const LoadEstimate sqlite = estimateLoad(people);
         QCOMPARE(sqlite.estimatedRows, std::uint64_t(4));
         QCOMPARE(sqlite.columns, std::size_t(6));
+        QVERIFY(sqlite.rowsKnown);
+        // A view's or query's rows are not counted (that would run it): unknown, not 0.
+        people.read.table = "adults";
+        const LoadEstimate view = estimateLoad(people);
+        QVERIFY(!view.rowsKnown);
+        QCOMPARE(view.columns, std::size_t(2));
+        people.read.table.clear();
+        people.read.query = "SELECT id FROM people";
+        QVERIFY(!estimateLoad(people).rowsKnown);
+        QVERIFY(csv.rowsKnown);
         const LoadEstimate json = estimateLoad(parseDataLocation(readers_test::fixture("records.json")));
         QCOMPARE(json.estimatedRows, std::uint64_t(3));
         QVERIFY(json.columns >= 6 && json.columns <= 8);

@@ -158,6 +158,14 @@ private slots:
         // Progress follows the bytes parsed.
         QVERIFY(std::any_of(recorder.fractions.begin(), recorder.fractions.end(),
                             [](double f) { return f > 0.4 && f < 0.6; }));
+        // The stage says how many bytes and rows are read.
+        char total[16];
+        std::snprintf(total, sizeof total, "%.1f", static_cast<double>(text.size()) / 1e6);
+        QCOMPARE(recorder.stages.back(),
+                 std::string("Reading big.json — ") + total + " of " + total + " MB, 100 k rows");
+        QVERIFY(std::any_of(recorder.stages.begin(), recorder.stages.end(), [](const std::string& stage) {
+            return stage.find(" MB, 45 k rows") != std::string::npos || stage.find(" MB, 49 k rows") != std::string::npos;
+        }));
         core::TaskControl cancelled;
         cancelled.cancel();
         QVERIFY_THROWS_EXCEPTION(core::Cancelled, parseJson(text, "big.json", kDefaultMarkers, &cancelled));

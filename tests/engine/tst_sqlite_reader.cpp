@@ -163,6 +163,10 @@ private slots:
         // Row progress follows COUNT(*): halfway through the rows is about halfway.
         QVERIFY(std::any_of(recorder.fractions.begin(), recorder.fractions.end(),
                             [](double f) { return f > 0.4 && f < 0.6; }));
+        // The stage says how many rows of how many, and names the file, not its folder.
+        QVERIFY(std::find(recorder.stages.begin(), recorder.stages.end(),
+                          "Reading table 't' of big.db — 20 k of 50 k rows") != recorder.stages.end());
+        QCOMPARE(recorder.stages.back(), std::string("Reading table 't' of big.db — 50 k of 50 k rows"));
 
         CancelAt cancelAt(0.3);
         core::TaskControl cancelling(&cancelAt);

@@ -66,6 +66,14 @@ void configureTableView(QTableView* view)
     view->horizontalHeader()->setHighlightSections(false);
 }
 
+// Whether `path` is read as delimited text, whose read options most often explain a
+// failed load. Never throws: also asked about files of no known format.
+bool isDelimitedText(const std::string& path)
+{
+    const QString suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
+    return suffix == QLatin1String("csv") || suffix == QLatin1String("tsv") || suffix == QLatin1String("txt");
+}
+
 } // namespace
 
 QString formatShare(double fraction)
@@ -112,7 +120,8 @@ DataPage::DataPage(Session* session, QWidget* parent)
       m_columnDetails(new QLabel(this)),
       m_correlation(new HeatmapWidget(this)),
       m_correlationModel(new CorrelationModel(this)),
-      m_correlationNote(makeNote({}, this))
+      m_correlationNote(makeNote({}, this)),
+      m_largeLoadBytes(OpenDataDialog::kLargeLoadBytes)
 {
     m_open->setObjectName(QStringLiteral("openFileButton"));
     m_readOptions->setObjectName(QStringLiteral("readOptionsButton"));
@@ -374,10 +383,11 @@ DataPage::DataPage(Session* session, QWidget* parent)
         refreshData();
     });
     connect(session, &Session::dataLoadFailed, this, [this](const QString& message) {
-        const QString text = this->session()->table()
-                                 ? tr("The data could not be loaded — the data loaded before is still here. %1")
-                                 : tr("The data could not be loaded: %1");
-        banner()->setMessage(QStringLiteral("load-error"), StatusBanner::Level::Error, text.arg(message));
+        QString text = message;
+        const auto& failed = this->session()->failedSource();
+        if (failed && failed->kind == data::DataSourceKind::File && isDelimitedText(failed->location))
+            text += tr(". Read options… chooses the delimiter, decimal separator and encoding.");
+        showLoadError(text);
     });
     connect(session->conversionTask(), &BackgroundTask::started, this,
             [this] { banner()->clearMessage(QStringLiteral("kind-error")); });
@@ -403,6 +413,7 @@ void DataPage::openFileDialog()
     if (m_usesSettings)
         QSettings().setValue(kLastFolderKey, QFileInfo(path).absolutePath());
     OpenDataDialog dialog(path, data::ReadOptions{}, this);
+    dialog.setLargeLoadBytes(m_largeLoadBytes);
     if (dialog.exec() == QDialog::Accepted)
         loadSource(dialog.source());
 }
@@ -434,15 +445,15 @@ void DataPage::openFile(const QString& path)
                                                          QLocale::DataSizeTraditionalFormat)));
                 return;
             }
-            ask = estimate.estimatedBytes > OpenDataDialog::kLargeLoadBytes;
+            ask = estimate.estimatedBytes > m_largeLoadBytes;
         }
     } catch (const std::exception& error) {
-        banner()->setMessage(QStringLiteral("load-error"), StatusBanner::Level::Error,
-                             tr("The data could not be loaded: %1").arg(QString::fromStdString(error.what())));
+        showLoadError(QString::fromStdString(error.what()));
         return;
     }
     if (ask) {
         OpenDataDialog dialog(path, source.read, this);
+        dialog.setLargeLoadBytes(m_largeLoadBytes);
         if (dialog.exec() != QDialog::Accepted)
             return;
         source = dialog.source();
@@ -450,12 +461,28 @@ void DataPage::openFile(const QString& path)
     loadSource(source);
 }
 
+void DataPage::showLoadError(const QString& message)
+{
+    const QString text = session()->table()
+                             ? tr("The data could not be loaded — the data loaded before is still here. %1")
+                             : tr("The data could not be loaded: %1");
+    banner()->setMessage(QStringLiteral("load-error"), StatusBanner::Level::Error, text.arg(message));
+}
+
 void DataPage::openReadOptionsDialog()
 {
+    // After a failed load the file that failed is the one to read differently.
+    const auto& failed = session()->failedSource();
     const data::DataSource& loaded = session()->loadedSource();
-    if (!session()->table() || loaded.kind != data::DataSourceKind::File)
+    data::DataSource source;
+    if (failed && failed->kind == data::DataSourceKind::File)
+        source = *failed;
+    else if (session()->table() && loaded.kind == data::DataSourceKind::File)
+        source = loaded;
+    else
         return;
-    OpenDataDialog dialog(QString::fromStdString(loaded.location), loaded.read, this);
+    OpenDataDialog dialog(QString::fromStdString(source.location), source.read, this);
+    dialog.setLargeLoadBytes(m_largeLoadBytes);
     if (dialog.exec() == QDialog::Accepted)
         loadSource(dialog.source());
 }
@@ -505,7 +532,10 @@ void DataPage::refreshData()
             index = std::max(0, m_builtin->findData(QString::fromStdString(source.location)));
         m_builtin->setCurrentIndex(index);
     }
-    m_readOptions->setEnabled(table && source.kind == data::DataSourceKind::File && !session()->isLoading());
+    const auto& failed = session()->failedSource();
+    m_readOptions->setEnabled(((table && source.kind == data::DataSourceKind::File) ||
+                               (failed && failed->kind == data::DataSourceKind::File)) &&
+                              !session()->isLoading());
     if (!table) {
         m_summary->setText(tr("<span style='font-size:large'>No data loaded yet.</span>"));
         if (!session()->isLoading())
@@ -514,8 +544,17 @@ void DataPage::refreshData()
     } else {
         banner()->clearMessage(QStringLiteral("empty"));
         QString name = QString::fromStdString(source.describe());
-        if (source.kind == data::DataSourceKind::File)
+        if (source.kind == data::DataSourceKind::File) {
+            // Which part of the file, too: a workbook or database holds more than one
+            // table. A query may be long; the tooltip has it whole.
             name = QFileInfo(QString::fromStdString(source.location)).fileName();
+            if (!source.read.query.empty())
+                name += tr(" [query]");
+            else if (!source.read.table.empty())
+                name += QStringLiteral(" [%1]").arg(QString::fromStdString(source.read.table));
+            else if (!source.read.sheet.empty())
+                name += QStringLiteral(" [%1]").arg(QString::fromStdString(source.read.sheet));
+        }
         const QLocale locale;
         QString overrides;
         if (!source.read.columnKinds.empty())

@@ -50,12 +50,16 @@ public:
     /// with several tables) or the load is large; refuses in the banner when it cannot
     /// fit in memory.
     void openFile(const QString& path);
-    /// \brief Re-reads the loaded file with options chosen in the read-options dialog.
+    /// \brief Re-reads the loaded file — or the file whose load just failed — with options
+    /// chosen in the read-options dialog.
     void openReadOptionsDialog();
     /// \brief Loads `source` as it is (no questions).
     void loadSource(const data::DataSource& source);
     /// \brief Asks for synthetic data settings and generates the table.
     void openGenerateDialog();
+    /// \brief Loads estimated above `bytes` ask first (default
+    /// `OpenDataDialog::kLargeLoadBytes`).
+    void setLargeLoadBytes(std::uint64_t bytes) { m_largeLoadBytes = bytes; }
     /// \brief Whether the last-folder setting is read and written (off in demo mode).
     void setUsesSettings(bool uses) { m_usesSettings = uses; }
 
@@ -74,6 +78,7 @@ public:
     CorrelationModel* correlationModel() const { return m_correlationModel; }
 
 private:
+    void showLoadError(const QString& message);
     void refreshData();
     void refreshTarget();
     void refreshProfile();
@@ -114,6 +119,7 @@ private:
     QLabel* m_correlationNote;
 
     bool m_usesSettings = true;
+    std::uint64_t m_largeLoadBytes;
 };
 
 /// \brief A share as a percentage: "20%", "0.2%", "<0.1%".

@@ -30,7 +30,7 @@ QString formatName(data::FileFormat format)
 {
     switch (format) {
     case data::FileFormat::Csv:
-        return QObject::tr("delimited text (CSV/TSV)");
+        return QObject::tr("Delimited text (CSV/TSV)");
     case data::FileFormat::Xlsx:
         return QObject::tr("Excel workbook");
     case data::FileFormat::Sqlite:
@@ -82,7 +82,7 @@ OpenDataDialog::OpenDataDialog(const QString& path, const data::ReadOptions& opt
       m_decimal(new QComboBox(this)),
       m_thousands(new QComboBox(this)),
       m_encoding(new QComboBox(this)),
-      m_sheetBox(new QGroupBox(tr("Sheet"), this)),
+      m_sheetBox(new QGroupBox(tr("Rows to read"), this)),
       m_sheet(new QComboBox(this)),
       m_sqliteBox(new QGroupBox(tr("Rows to read"), this)),
       m_tableRadio(new QRadioButton(tr("&Table:"), this)),
@@ -181,7 +181,7 @@ OpenDataDialog::OpenDataDialog(const QString& path, const data::ReadOptions& opt
     layout->addWidget(m_problemLabel);
     layout->addStretch(1);
     layout->addWidget(m_buttons);
-    setMinimumWidth(460);
+    setMinimumWidth(520);
 
     const QFileInfo info(path);
     QString header = tr("<b>%1</b><br><span style='color:gray'>%2</span>")
@@ -253,6 +253,12 @@ data::DataSource OpenDataDialog::source() const
 
 QString OpenDataDialog::estimateText() const { return m_estimateLabel->text(); }
 
+void OpenDataDialog::setLargeLoadBytes(std::uint64_t bytes)
+{
+    m_largeLoadBytes = bytes;
+    refresh();
+}
+
 void OpenDataDialog::refresh()
 {
     m_table->setEnabled(m_tableRadio->isChecked());
@@ -279,9 +285,15 @@ void OpenDataDialog::refresh()
     if (m_estimate) {
         const auto& e = *m_estimate;
         const QLocale locale;
-        estimate = tr("In memory: about <b>%1</b> (≈%2 rows × %3 columns)")
-                       .arg(bytesText(e.estimatedBytes), locale.toString(qulonglong(e.estimatedRows)),
-                            locale.toString(qulonglong(e.columns)));
+        if (e.rowsKnown)
+            estimate = tr("In memory: about <b>%1</b> (≈%2 rows × %3 columns)")
+                           .arg(bytesText(e.estimatedBytes), locale.toString(qulonglong(e.estimatedRows)),
+                                locale.toString(qulonglong(e.columns)));
+        else
+            // Counting the rows of a view or query would run it: its size shows once read.
+            estimate = (e.columns == 1 ? tr("In memory: 1 column × as many rows as it returns")
+                                       : tr("In memory: %1 columns × as many rows as it returns")
+                                             .arg(locale.toString(qulonglong(e.columns))));
         if (e.availableBytes > 0)
             estimate += tr("; %1 available now").arg(bytesText(e.availableBytes));
         estimate += QLatin1Char('.');
@@ -289,7 +301,7 @@ void OpenDataDialog::refresh()
             problem = tr("This table needs about %1 of memory but only %2 is available — close other programs, or "
                          "load a smaller extract of the file.")
                           .arg(bytesText(e.estimatedBytes), bytesText(e.availableBytes));
-        } else if (e.estimatedBytes > kLargeLoadBytes) {
+        } else if (e.estimatedBytes > m_largeLoadBytes) {
             estimate += tr("<br><span style='color:#b45309'>A large load: it runs in the background and can be "
                            "cancelled; the current data stays until it has finished.</span>");
         }

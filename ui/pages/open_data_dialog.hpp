@@ -44,6 +44,8 @@ public:
     const QString& problem() const { return m_problem; }
     /// \brief The estimate in words, as shown.
     QString estimateText() const;
+    /// \brief Points out loads estimated above `bytes` (default `kLargeLoadBytes`).
+    void setLargeLoadBytes(std::uint64_t bytes);
 
 private:
     void refresh();
@@ -54,6 +56,7 @@ private:
     std::optional<data::LoadEstimate> m_estimate;
     QString m_openError;  ///< the file could not be opened or listed
     QString m_problem;
+    std::uint64_t m_largeLoadBytes = kLargeLoadBytes;
 
     QLabel* m_header;
     QGroupBox* m_textBox;

@@ -99,6 +99,7 @@ Session::Session(QObject* parent)
     connect(m_dataTask, &BackgroundTask::finished, this, [this] {
         if (m_dataTask->state() == BackgroundTask::State::Failed) {
             m_dataError = m_dataTask->errorMessage();
+            m_failedSource = m_requestedSource;
             emit dataLoadFailed(m_dataError);
         }
     });
@@ -259,6 +260,8 @@ void Session::loadData(const data::DataSource& source)
     const std::string currentTarget = m_recipe.problem.target;
     const core::TaskType currentTask = m_recipe.problem.task;
     m_dataError.clear();
+    m_requestedSource = source;
+    m_failedSource.reset();
     m_dataTask->start(
         tr("Loading %1").arg(QString::fromStdString(source.describe())),
         [source, currentTarget, currentTask](core::TaskControl& control) -> std::any {

@@ -92,6 +92,9 @@ public:
     bool isLoading() const { return m_dataTask->isRunning(); }
     /// \brief Why the last load failed (empty after a success).
     const QString& dataError() const { return m_dataError; }
+    /// \brief The source of the last load when it failed (so it can be tried again with
+    /// other read options); empty once another load starts.
+    const std::optional<data::DataSource>& failedSource() const { return m_failedSource; }
     /// \brief Number of rows with a missing value in a used feature column.
     std::size_t rowsWithMissingFeatures() const;
 
@@ -170,6 +173,8 @@ private:
     data::DataSource m_loadedSource;
     double m_loadSeconds = 0.0;
     QString m_dataError;
+    data::DataSource m_requestedSource;
+    std::optional<data::DataSource> m_failedSource;
     std::set<std::string> m_featureDecisions;  // columns whose use the user chose
     std::set<std::string> m_autoDropped;       // columns dropped only because of a profile flag
 

@@ -181,6 +181,7 @@ void estimateSqlite(const DataSource& source, LoadEstimate& estimate)
     const SqliteTableSize size = sqliteTableSize(source.location, source.read.table, source.read.query);
     estimate.estimatedRows = size.rows;
     estimate.columns = size.columns;
+    estimate.rowsKnown = size.counted;
     estimate.estimatedBytes = size.rows * size.columns * kTypedBytesPerCell;
 }
 

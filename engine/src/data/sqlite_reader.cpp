@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "data/read_progress.hpp"
 #include "data/sqlite_table_size.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/data/column_kinds.hpp"
@@ -211,9 +212,16 @@ Table readSqliteFile(const std::string& path, const std::string& table, const st
         sql = "SELECT * FROM " + quoteIdentifier(name);
         expectedRows = db.isView(name) ? 0 : countRows(db, name);
     }
-    const std::string stage = "reading " + (query.empty() ? what : std::string("the query result")) + " of " + path;
+    // "Reading table 'people' of shop.db — 12 k of 40 k rows" (a view or query has no
+    // count before it has run).
+    std::string stage = "Reading ";
+    stage.append(query.empty() ? what : std::string("the query result")).append(" of ").append(progressName(path));
+    stage.append(" — ");
+    const auto stageAt = [&stage, expectedRows](std::uint64_t rows) {
+        return stage + (expectedRows > 0 ? progressRowsOf(rows, expectedRows) : progressRows(rows));
+    };
     if (control) {
-        control->progress(0.0, stage);
+        control->progress(0.0, stageAt(0));
         sqlite3_progress_handler(db.handle(), kOpsPerCancelCheck, &onProgress, control);
     }
 
@@ -264,7 +272,7 @@ Table readSqliteFile(const std::string& path, const std::string& table, const st
         if (control && rows % kRowsPerReport == 0) {
             const double fraction =
                 expectedRows > 0 ? std::min(1.0, static_cast<double>(rows) / static_cast<double>(expectedRows)) : 0.0;
-            control->progress(0.95 * fraction, stage);
+            control->progress(0.95 * fraction, stageAt(rows));
         }
     }
     if (rc != SQLITE_DONE)
@@ -274,7 +282,7 @@ Table readSqliteFile(const std::string& path, const std::string& table, const st
     for (auto& builder : builders)
         result.addColumn(builder.finish());
     if (control)
-        control->progress(1.0, stage);
+        control->progress(1.0, stageAt(rows));
     return result;
 }
 
@@ -290,7 +298,8 @@ SqliteTableSize sqliteTableSize(const std::string& path, const std::string& tabl
     const std::string name = db.chooseTable(table);
     const Statement statement = db.prepare("SELECT * FROM " + quoteIdentifier(name), "table " + inQuotes(name));
     size.columns = static_cast<std::size_t>(sqlite3_column_count(statement.get()));
-    size.rows = db.isView(name) ? 0 : countRows(db, name);
+    size.counted = !db.isView(name);
+    size.rows = size.counted ? countRows(db, name) : 0;
     return size;
 }
 

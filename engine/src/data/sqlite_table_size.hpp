@@ -12,6 +12,7 @@ namespace stepwise::data {
 struct SqliteTableSize {
     std::uint64_t rows = 0;   ///< COUNT(*) of a table; 0 for a view or query (counting would run it)
     std::size_t columns = 0;
+    bool counted = false;     ///< whether `rows` was counted (a table) or is unknown (a view or query)
 };
 
 /// The size of `table` (or of the result of `query`), chosen as `readSqliteFile` chooses

@@ -17,6 +17,7 @@
 #include <expat.h>
 #include <zip.h>
 
+#include "data/read_progress.hpp"
 #include "data/system_memory.hpp"
 #include "data/xlsx_sheet_size.hpp"
 #include "stepwise/core/errors.hpp"
@@ -1049,9 +1050,10 @@ Table readXlsxFile(const std::string& path, const std::string& sheet, const std:
     const ZipArchive zip(path);
     const Workbook workbook = readWorkbook(zip);
     const SheetEntry& entry = chooseSheet(workbook, path, sheet);
-    const std::string stage = "reading sheet " + inQuotes(entry.name) + " of " + path;
+    // "Reading sheet 'Data' of book.xlsx — 12 k rows".
+    const std::string stage = "Reading sheet " + inQuotes(entry.name) + " of " + progressName(path) + " — ";
     if (control)
-        control->progress(0.0, stage);
+        control->progress(0.0, stage + progressRows(0));
 
     // Shared strings and styles are small next to the sheet; they count as the first 5 %.
     StylesHandler styles;
@@ -1064,7 +1066,7 @@ Table readXlsxFile(const std::string& path, const std::string& sheet, const std:
                 control->checkCancelled();
         });
     if (control)
-        control->progress(0.05, stage);
+        control->progress(0.05, stage + progressRows(0));
 
     if (!zip.contains(entry.part))
         fail(path, "sheet " + inQuotes(entry.name) + " has no data part (" + entry.part + ")" + kRepair);
@@ -1072,11 +1074,11 @@ Table readXlsxFile(const std::string& path, const std::string& sheet, const std:
     SheetHandler handler(path, entry.name, shared.strings, styles.dateStyle, workbook.date1904, missingMarkers);
     parsePart(zip, entry.part, handler, [&](std::uint64_t done) {
         if (control)
-            control->progress(0.05 + 0.9 * static_cast<double>(done) / total, stage);
+            control->progress(0.05 + 0.9 * static_cast<double>(done) / total, stage + progressRows(handler.dataRows()));
     });
     Table table = handler.finish();
     if (control)
-        control->progress(1.0, stage);
+        control->progress(1.0, stage + progressRows(table.rowCount()));
     return table;
 }
 

@@ -64,6 +64,9 @@ struct LoadEstimate {
     std::size_t columns = 0;
     std::uint64_t estimatedBytes = 0;  ///< peak memory loading will take (the reader's working set included)
     std::uint64_t availableBytes = 0;  ///< memory the system can give now (MemAvailable)
+    /// \brief False when the rows cannot be known before reading (an SQLite view or
+    /// query: counting would run it); `estimatedRows` and `estimatedBytes` are then 0.
+    bool rowsKnown = true;
     /// \brief True when `estimatedBytes` exceeds `availableBytes`: loading would fail.
     bool tooLarge() const { return availableBytes != 0 && estimatedBytes > availableBytes; }
 };
