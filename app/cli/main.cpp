@@ -30,6 +30,8 @@ void addCommonOptions(CLI::App* command, stepwise::cli::CommonOptions& common)
     command->add_flag("--quiet", common.quiet, "Print nothing but errors and requested output");
 }
 
+constexpr const char* kDataHelp = "Data file (.csv .tsv .xlsx .json .jsonl .sqlite .db), or builtin:NAME";
+
 void addReadOptions(CLI::App* command, stepwise::cli::ReadFlags& read)
 {
     CLI::Option* table = command->add_option("--table", read.table, "SQLite: the table to read");
@@ -96,7 +98,7 @@ int main(int argc, char** argv)
 
     TrainOptions train;
     CLI::App* trainCmd = app.add_subcommand("train", "Train a model on a data set, evaluate it on held-out rows");
-    trainCmd->add_option("data", train.data, "Data file (.csv .tsv .xlsx .json .jsonl .sqlite .db), or builtin:NAME")
+    trainCmd->add_option("data", train.data, kDataHelp)
         ->required();
     trainCmd->add_option("--target", train.target, "Column to predict")->required();
     trainCmd->add_option("--task", train.task, "classification | regression")
@@ -131,7 +133,7 @@ int main(int argc, char** argv)
     PredictOptions predict;
     CLI::App* predictCmd = app.add_subcommand("predict", "Predict new rows with a saved model");
     predictCmd->add_option("model", predict.model, "Model file (.stepwise)")->required();
-    predictCmd->add_option("data", predict.data, "Data file (.csv .tsv .xlsx .json .jsonl .sqlite .db), or builtin:NAME")
+    predictCmd->add_option("data", predict.data, kDataHelp)
         ->required();
     predictCmd->add_option("--out", predict.out, "Predictions CSV (default: standard output)");
     predictCmd->add_flag("--proba", predict.proba, "Add one proba_<class> column per class");
@@ -140,7 +142,7 @@ int main(int argc, char** argv)
 
     InspectOptions inspect;
     CLI::App* inspectCmd = app.add_subcommand("inspect", "Summarise a data set: types, missing values, statistics, flags");
-    inspectCmd->add_option("data", inspect.data, "Data file (.csv .tsv .xlsx .json .jsonl .sqlite .db), or builtin:NAME")
+    inspectCmd->add_option("data", inspect.data, kDataHelp)
         ->required();
     inspectCmd->add_option("--target", inspect.target, "Target column (enables target-leak flags)");
     inspectCmd->add_flag("--json", inspect.json, "Print JSON (see CLI.md)");
