@@ -97,19 +97,8 @@ void estimateCsv(const std::string& path, const CsvOptions& options, LoadEstimat
     char delimiter = options.delimiter;
     if (delimiter == 0 && lowerExtension(path) == ".tsv")
         delimiter = '\t';
-    if (delimiter == 0) {
-        // The candidate most frequent in the header line is close enough for a size.
-        const std::string_view header = std::string_view(sample).substr(0, sample.find('\n'));
-        std::size_t best = 0;
-        delimiter = ',';
-        for (char candidate : {',', ';', '\t', '|'}) {
-            const auto count = static_cast<std::size_t>(std::count(header.begin(), header.end(), candidate));
-            if (count > best) {
-                best = count;
-                delimiter = candidate;
-            }
-        }
-    }
+    if (delimiter == 0)
+        delimiter = sniffDelimiter(sample);
     // Fields of the header (outside quotes) and line breaks (outside quotes) in the sample.
     std::uint64_t lines = 0;
     std::size_t fields = 1;
