@@ -112,7 +112,8 @@ public:
         std::vector<std::string> names;
         int rc = 0;
         while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW)
-            names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0)));
+            if (const unsigned char* name = sqlite3_column_text(statement.get(), 0))  // NULL in a damaged schema
+                names.emplace_back(reinterpret_cast<const char*>(name));
         if (rc != SQLITE_DONE)
             throwError(rc, "the list of tables");
         return names;
