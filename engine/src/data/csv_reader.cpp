@@ -23,6 +23,7 @@
 #include <fast_float/fast_float.h>
 
 #include "csv_chunking.hpp"
+#include "data/read_progress.hpp"
 #include "data/system_memory.hpp"
 #include "mapped_file.hpp"
 #include "stepwise/core/errors.hpp"
@@ -117,27 +118,6 @@ std::string unescape(std::string_view text)
             ++i; // the second quote of a doubled pair
     }
     return result;
-}
-
-std::string megabytes(std::uint64_t bytes, std::uint64_t total)
-{
-    std::array<char, 32> buffer{};
-    std::snprintf(buffer.data(), buffer.size(), total < 10'000'000 ? "%.1f" : "%.0f",
-                  static_cast<double>(bytes) / 1e6);
-    return buffer.data();
-}
-
-std::string rowsText(std::uint64_t rows)
-{
-    std::array<char, 32> buffer{};
-    if (rows < 10'000)
-        std::snprintf(buffer.data(), buffer.size(), "%llu row%s", static_cast<unsigned long long>(rows),
-                      rows == 1 ? "" : "s");
-    else if (rows < 1'000'000)
-        std::snprintf(buffer.data(), buffer.size(), "%.0f k rows", static_cast<double>(rows) / 1e3);
-    else
-        std::snprintf(buffer.data(), buffer.size(), "%.1f M rows", static_cast<double>(rows) / 1e6);
-    return buffer.data();
 }
 
 /// The delimiter among ',' ';' tab '|' (not `excluded`) that splits the first records
@@ -759,10 +739,10 @@ private:
         const double fraction = m_from + (m_to - m_from) * static_cast<double>(bytes) / static_cast<double>(m_total);
         m_fraction = std::max(m_fraction, std::min(fraction, 1.0));
         std::string stage = m_scanning ? "Checking " : "Reading ";
-        stage.append(m_name).append(" — ").append(megabytes(bytes, m_total)).append(" of ");
-        stage.append(megabytes(m_total, m_total)).append(" MB");
+        stage.append(m_name).append(" — ").append(progressMegabytes(bytes, m_total)).append(" of ");
+        stage.append(progressMegabytes(m_total, m_total)).append(" MB");
         if (!m_scanning)
-            stage.append(", ").append(rowsText(m_rows.load()));
+            stage.append(", ").append(progressRows(m_rows.load()));
         m_control->progress(m_fraction, stage);
     }
 
@@ -1053,7 +1033,7 @@ public:
     CsvRead(std::string_view text, std::string source, const CsvOptions& options, core::TaskControl* control,
             const MappedFile* file)
         : m_text(text), m_source(std::move(source)), m_options(options), m_file(file),
-          m_progress(control, std::filesystem::path(m_source).filename().string(), text.size())
+          m_progress(control, progressName(m_source), text.size())
     {
     }
 
@@ -1317,10 +1297,10 @@ private:
             return;
         const auto neededBytes = static_cast<std::uint64_t>(needed);
         std::string message = "not enough memory to load ";
-        message.append(m_source).append(" (").append(megabytes(m_text.size(), m_text.size())).append(" MB) — ");
-        message.append("its columns need about ").append(megabytes(neededBytes, neededBytes)).append(" MB (");
+        message.append(m_source).append(" (").append(progressMegabytes(m_text.size(), m_text.size())).append(" MB) — ");
+        message.append("its columns need about ").append(progressMegabytes(neededBytes, neededBytes)).append(" MB (");
         message.append(std::to_string(rowBound)).append(" lines × ").append(std::to_string(m_names.size()));
-        message.append(" columns) and ").append(megabytes(available, available)).append(" MB is available; ");
+        message.append(" columns) and ").append(progressMegabytes(available, available)).append(" MB is available; ");
         message.append("close other programs, or load a smaller part of the file");
         throw core::DataError(message);
     }
@@ -1545,7 +1525,7 @@ Table readText(std::string_view text, const std::string& source, const CsvOption
         return CsvRead(text, source, options, control, file).run();
     } catch (const std::bad_alloc&) {
         std::string message = "not enough memory to load ";
-        message.append(source).append(" (").append(megabytes(text.size(), text.size())).append(" MB)");
+        message.append(source).append(" (").append(progressMegabytes(text.size(), text.size())).append(" MB)");
         message.append(" — close other programs to free memory, or load a smaller part of the file");
         throw core::DataError(message);
     }
