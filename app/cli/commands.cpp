@@ -73,47 +73,6 @@ std::map<std::string, std::string> parseParams(const std::vector<std::string>& p
     return params;
 }
 
-// "numeric=median,categorical=constant:unknown" → the imputation spec.
-prep::ImputationSpec parseImputation(const std::string& text)
-{
-    prep::ImputationSpec spec;
-    if (text.empty())
-        return spec;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = text.find(',', start);
-        const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        const auto equals = part.find('=');
-        const std::string which = part.substr(0, equals);
-        const std::string rule = equals == std::string::npos ? std::string() : part.substr(equals + 1);
-        const bool constant = rule.rfind("constant:", 0) == 0;
-        const std::string constantValue = constant ? rule.substr(9) : std::string();
-        if (which == "numeric" && (rule == "mean" || rule == "median" || constant)) {
-            spec.numeric = rule == "mean"     ? prep::NumericImputation::Mean
-                           : rule == "median" ? prep::NumericImputation::Median
-                                              : prep::NumericImputation::Constant;
-            if (constant) {
-                char* end = nullptr;
-                spec.numericConstant = std::strtod(constantValue.c_str(), &end);
-                if (constantValue.empty() || *end != '\0' || !std::isfinite(spec.numericConstant))
-                    throw core::InvalidParameter("--impute numeric=constant:" + constantValue +
-                                                 " needs a number, e.g. numeric=constant:0");
-            }
-        } else if (which == "categorical" && (rule == "most_frequent" || constant)) {
-            spec.categorical = constant ? prep::CategoricalImputation::Constant : prep::CategoricalImputation::MostFrequent;
-            spec.categoricalConstant = constant ? constantValue : spec.categoricalConstant;
-        } else {
-            throw core::InvalidParameter("--impute '" + part +
-                                         "' is not understood — use numeric=mean|median|constant:V and/or "
-                                         "categorical=most_frequent|constant:V, separated by a comma");
-        }
-        if (comma == std::string::npos)
-            break;
-        start = comma + 1;
-    }
-    return spec;
-}
-
 std::vector<std::string> splitCommas(const std::string& text)
 {
     std::vector<std::string> parts;
@@ -249,14 +208,12 @@ workflow::Recipe recipeFromOptions(const TrainOptions& options)
         recipe.problem.success = evaluation::parseSuccessCriterion(options.success, *task);
     recipe.data = dataSourceFrom(options.data, options.read);
     recipe.prep.dropColumns = options.drop;
-    recipe.prep.dropMissingRows = options.dropMissing;
-    recipe.prep.imputation = parseImputation(options.impute);
     recipe.prep.testSize = options.testSize;
-    recipe.prep.stratify = !options.noStratify && *task == core::TaskType::Classification;
-    recipe.features.scaling = options.scale == "standard" ? features::Scaling::Standard
-                              : options.scale == "minmax" ? features::Scaling::MinMax
-                                                          : features::Scaling::None;
-    recipe.features.encoding = options.encode == "ordinal" ? features::Encoding::Ordinal : features::Encoding::OneHot;
+    recipe.prep.validationSize = options.validationSize;
+    recipe.prep.timeColumn = options.timeColumn;
+    recipe.prep.stratify =
+        !options.noStratify && *task == core::TaskType::Classification && options.timeColumn.empty();
+    applyStepFlags(options.steps, recipe);
     recipe.model.name = options.model;
     recipe.model.params = parseParams(options.params);
     recipe.seed = options.seed;
@@ -408,10 +365,18 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
     }
 
     if (!common.quiet) {
-        std::printf("Trained %s on %s: %zu training rows, %zu test rows%s, seed %llu, %.2f s\n\n",
+        std::string validation;
+        if (!result.validationRows.empty())
+            validation = std::to_string(result.validationRows.size()) + " validation rows, ";
+        std::printf("Trained %s on %s: %zu training rows, %s%zu test rows%s, seed %llu, %.2f s\n",
                     recipe.model.name.c_str(), recipe.data.describe().c_str(), result.trainRowCount,
-                    result.testRows.size(), result.separateTestData ? " (separate test data)" : "",
+                    validation.c_str(), result.testRows.size(),
+                    result.separateTestData ? " (separate test data)" : "",
                     static_cast<unsigned long long>(recipe.seed), result.timings.fitSeconds);
+        std::printf("Pipeline (fitted on the training rows):\n");
+        for (std::size_t i = 0; i < result.pipeline->steps().size(); ++i)
+            std::printf("  %zu. %s\n", i + 1, result.pipeline->steps()[i]->describe().c_str());
+        std::printf("\n");
         if (result.classification)
             printClassificationSummary(result);
         else

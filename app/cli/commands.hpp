@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "step_flags.hpp"
+
 namespace stepwise::cli {
 
 /// Flags every command takes.
@@ -51,11 +53,10 @@ struct TrainOptions {
     double testSize = 0.2;
     bool noStratify = false;
     unsigned long long seed = 42;
+    double validationSize = 0.0;
+    std::string timeColumn;
     std::vector<std::string> drop;
-    std::string impute;  // numeric=...,categorical=...
-    bool dropMissing = false;
-    std::string scale = "standard";
-    std::string encode = "onehot";
+    StepFlags steps;
     std::string success;
     std::string testData;
     std::string out;

@@ -112,15 +112,13 @@ int main(int argc, char** argv)
         trainCmd->add_flag("--stratify", stratifyFlag, "Keep class balance in the split (default)");
     trainCmd->add_flag("--no-stratify", train.noStratify, "Split without regard to class")->excludes(stratify);
     trainCmd->add_option("--seed", train.seed, "Random seed (same seed ⇒ same result)");
+    trainCmd->add_option("--validation-size", train.validationSize,
+                         "Fraction of rows held out as a validation set (default 0: none)")
+        ->check(CLI::Range(0.0, 0.9));
+    trainCmd->add_option("--time-column", train.timeColumn,
+                         "Split by time on this column: oldest rows train, newest test (no shuffling)");
     trainCmd->add_option("--drop", train.drop, "Columns never used as features, comma-separated")->delimiter(',');
-    CLI::Option* impute = trainCmd->add_option(
-        "--impute", train.impute,
-        "numeric=mean|median|constant:V,categorical=most_frequent|constant:V (default mean, most_frequent)");
-    trainCmd->add_flag("--drop-missing", train.dropMissing, "Drop rows with missing values instead of imputing")
-        ->excludes(impute);
-    trainCmd->add_option("--scale", train.scale, "standard | minmax | none")
-        ->check(CLI::IsMember({"standard", "minmax", "none"}));
-    trainCmd->add_option("--encode", train.encode, "onehot | ordinal")->check(CLI::IsMember({"onehot", "ordinal"}));
+    addStepOptions(trainCmd, train.steps);
     trainCmd->add_option("--success", train.success, "Success criterion, e.g. f1_macro>=0.85");
     trainCmd->add_option("--test-data", train.testData,
                          "Evaluate on this labelled file instead of a split (read with the same reading flags)");

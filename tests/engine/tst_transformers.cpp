@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/prep/step.hpp"
 #include "stepwise/prep/transformers.hpp"
 
 using namespace stepwise;
@@ -83,10 +84,21 @@ data::Table titanic()
 data::Table trainRows() { return titanic().selectRows(reference()["train_rows"].get<std::vector<std::size_t>>()); }
 data::Table checkRows() { return titanic().selectRows(reference()["check_rows"].get<std::vector<std::size_t>>()); }
 
+// The transformers carry no target (no supervised step is tested here).
+const prep::TrainingTarget kNoTarget{};
+
+/// An unfitted transformer of a registered step kind, as the runner makes it.
+std::unique_ptr<prep::Transformer> step(const std::string& kind, std::map<std::string, std::string> params = {},
+                                        std::vector<std::string> columns = {})
+{
+    const prep::StepSpec spec{kind, true, columns, std::move(params)};
+    return prep::findStep(kind).makeTransformer(columns, prep::resolveStepParams(spec));
+}
+
 std::unique_ptr<prep::Transformer> fitted(std::unique_ptr<prep::Transformer> transformer, const data::Table& train)
 {
     core::TaskControl control;
-    transformer->fit(train, control);
+    transformer->fit(train, kNoTarget, control);
     return transformer;
 }
 
@@ -183,11 +195,11 @@ struct RecordingObserver : core::TaskObserver {
 std::vector<std::unique_ptr<prep::Transformer>> everyTransformer()
 {
     std::vector<std::unique_ptr<prep::Transformer>> all;
-    all.push_back(prep::makeImputer({}));
-    all.push_back(prep::makeScaler(features::Scaling::Standard));
-    all.push_back(prep::makeScaler(features::Scaling::MinMax));
-    all.push_back(prep::makeEncoder(features::Encoding::OneHot));
-    all.push_back(prep::makeEncoder(features::Encoding::Ordinal));
+    all.push_back(step("impute"));
+    all.push_back(step("scale", {{"method", "standard"}}));
+    all.push_back(step("scale", {{"method", "minmax"}}));
+    all.push_back(step("encode", {{"method", "onehot"}}));
+    all.push_back(step("encode", {{"method", "ordinal"}}));
     return all;
 }
 
@@ -199,31 +211,27 @@ private slots:
     void imputerMatchesScikitLearn_data()
     {
         QTest::addColumn<QString>("caseName");
-        QTest::addColumn<int>("numeric");
-        QTest::addColumn<double>("numericConstant");
-        QTest::addColumn<int>("categorical");
-        QTest::newRow("mean, most frequent") << "imputer_mean_most_frequent" << int(prep::NumericImputation::Mean)
-                                             << 0.0 << int(prep::CategoricalImputation::MostFrequent);
-        QTest::newRow("median, constant") << "imputer_median_constant" << int(prep::NumericImputation::Median)
-                                          << 0.0 << int(prep::CategoricalImputation::Constant);
+        QTest::addColumn<QString>("numeric");
+        QTest::addColumn<QString>("numericConstant");
+        QTest::addColumn<QString>("categorical");
+        QTest::newRow("mean, most frequent") << "imputer_mean_most_frequent" << "mean" << "0" << "most_frequent";
+        QTest::newRow("median, constant") << "imputer_median_constant" << "median" << "0" << "constant";
         QTest::newRow("constant, most frequent")
-            << "imputer_constant_most_frequent" << int(prep::NumericImputation::Constant) << -1.5
-            << int(prep::CategoricalImputation::MostFrequent);
+            << "imputer_constant_most_frequent" << "constant" << "-1.5" << "most_frequent";
     }
 
     void imputerMatchesScikitLearn()
     {
         QFETCH(QString, caseName);
-        QFETCH(int, numeric);
-        QFETCH(double, numericConstant);
-        QFETCH(int, categorical);
-        prep::ImputationSpec spec;
-        spec.numeric = static_cast<prep::NumericImputation>(numeric);
-        spec.numericConstant = numericConstant;
-        spec.categorical = static_cast<prep::CategoricalImputation>(categorical);
-        spec.categoricalConstant = "missing";
+        QFETCH(QString, numeric);
+        QFETCH(QString, numericConstant);
+        QFETCH(QString, categorical);
+        const std::map<std::string, std::string> params = {{"numeric", numeric.toStdString()},
+                                                           {"numeric_fill", numericConstant.toStdString()},
+                                                           {"categorical", categorical.toStdString()},
+                                                           {"categorical_fill", "missing"}};
         const json& expected = reference()["cases"][caseName.toStdString()];
-        const auto imputer = fitted(prep::makeImputer(spec), trainRows());
+        const auto imputer = fitted(step("impute", params), trainRows());
         QCOMPARE(imputer->kind(), std::string("simple_imputer"));
         const data::Table out = imputer->transform(checkRows());
         QCOMPARE(out.missingCount(), std::size_t(0));
@@ -232,7 +240,7 @@ private slots:
 
     void standardScalerMatchesScikitLearn()
     {
-        const auto scaler = fitted(prep::makeScaler(features::Scaling::Standard), trainRows());
+        const auto scaler = fitted(step("scale", {{"method", "standard"}}), trainRows());
         const data::Table out = scaler->transform(checkRows());
         compareOutput(out, reference()["cases"]["standard_scaler"]["output"]);
         // Missing ages stay missing; categorical columns pass through untouched.
@@ -242,7 +250,7 @@ private slots:
 
     void minMaxScalerMatchesScikitLearn()
     {
-        const auto scaler = fitted(prep::makeScaler(features::Scaling::MinMax), trainRows());
+        const auto scaler = fitted(step("scale", {{"method", "minmax"}}), trainRows());
         compareOutput(scaler->transform(checkRows()), reference()["cases"]["min_max_scaler"]["output"]);
         const data::Table onTrain = scaler->transform(trainRows());
         for (const std::string name : {"age", "sibsp", "fare"}) {
@@ -260,7 +268,7 @@ private slots:
     void oneHotMatchesScikitLearn()
     {
         const json& expected = reference()["cases"]["one_hot_encoder"];
-        const auto encoder = fitted(prep::makeEncoder(features::Encoding::OneHot), trainRows());
+        const auto encoder = fitted(step("encode", {{"method", "onehot"}}), trainRows());
         const data::Table out = encoder->transform(checkRows());
         // Indicator columns replace each categorical column at its position.
         QCOMPARE(out.columnNames(), expected["columns"].get<std::vector<std::string>>());
@@ -270,7 +278,7 @@ private slots:
 
     void ordinalMatchesScikitLearn()
     {
-        const auto encoder = fitted(prep::makeEncoder(features::Encoding::Ordinal), trainRows());
+        const auto encoder = fitted(step("encode", {{"method", "ordinal"}}), trainRows());
         const data::Table out = encoder->transform(checkRows());
         QCOMPARE(out.columnNames(), checkRows().columnNames());
         compareOutput(out, reference()["cases"]["ordinal_encoder"]["output"]);
@@ -285,19 +293,19 @@ private slots:
         test.addColumn(data::Column::numeric("x", {10.0, kNaN, 100.0}));
         test.addColumn(text("c", {"a", nullptr, "a"}));
 
-        const auto imputer = fitted(prep::makeImputer({}), train);
+        const auto imputer = fitted(step("impute"), train);
         const data::Table filled = imputer->transform(test);
         QCOMPARE(filled.column("x").values(), (std::vector<double>{10.0, 2.0, 100.0}));  // training mean 2
         QCOMPARE(filled.column("c").textAt(1), std::string("b"));  // training mode, though the test rows are all "a"
 
-        const auto standard = fitted(prep::makeScaler(features::Scaling::Standard), train);
+        const auto standard = fitted(step("scale", {{"method", "standard"}}), train);
         const std::vector<double> scaled = standard->transform(test).column("x").values();
         const double trainStd = std::sqrt(2.0 / 3.0);  // population std of 1, 2, 3
         QVERIFY(close(scaled[0], (10.0 - 2.0) / trainStd));
         QVERIFY(std::isnan(scaled[1]));
         QVERIFY(close(scaled[2], (100.0 - 2.0) / trainStd));
 
-        const auto minMax = fitted(prep::makeScaler(features::Scaling::MinMax), train);
+        const auto minMax = fitted(step("scale", {{"method", "minmax"}}), train);
         const std::vector<double> ranged = minMax->transform(test).column("x").values();
         QVERIFY(close(ranged[0], 4.5));  // (10 − 1) / (3 − 1): outside [0, 1], no refit on test rows
         QVERIFY(close(ranged[2], 49.5));
@@ -314,7 +322,7 @@ private slots:
         test.addColumn(text("colour", {"blue", "purple", nullptr, "red", "green"}));
         test.addColumn(data::Column::numeric("n", {5, 6, 7, 8, 9}));
 
-        const auto oneHot = fitted(prep::makeEncoder(features::Encoding::OneHot), train);
+        const auto oneHot = fitted(step("encode", {{"method", "onehot"}}), train);
         const data::Table encoded = oneHot->transform(test);
         QCOMPARE(encoded.columnNames(),
                  (std::vector<std::string>{"colour=blue", "colour=green", "colour=red", "n"}));
@@ -324,7 +332,7 @@ private slots:
         QCOMPARE(encoded.column("n").values(), (std::vector<double>{5, 6, 7, 8, 9}));
         QCOMPARE(oneHot->describe(), std::string("one-hot encoding of 1 categorical column → 3 indicator columns"));
 
-        const auto ordinal = fitted(prep::makeEncoder(features::Encoding::Ordinal), train);
+        const auto ordinal = fitted(step("encode", {{"method", "ordinal"}}), train);
         const std::vector<double> codes = ordinal->transform(test).column("colour").values();
         QCOMPARE(codes[0], 0.0);
         QCOMPARE(codes[1], -1.0);  // unseen
@@ -337,17 +345,16 @@ private slots:
     {
         data::Table train;
         train.addColumn(text("c", {"b", "a", "b", "a", "c", nullptr}));
-        prep::ImputationSpec constant;
-        constant.categorical = prep::CategoricalImputation::Constant;
-        constant.categoricalConstant = "unknown";
-        const data::Table filled = fitted(prep::makeImputer(constant), train)->transform(train);
+        const data::Table filled =
+            fitted(step("impute", {{"categorical", "constant"}, {"categorical_fill", "unknown"}}), train)
+                ->transform(train);
         const data::Column& c = filled.column("c");
         QCOMPARE(c.textAt(5), std::string("unknown"));
         QCOMPARE(c.levels().back(), std::string("unknown"));
         QCOMPARE(c.textAt(0), std::string("b"));
 
         // "a" and "b" both occur twice; scikit-learn picks the one that sorts first.
-        const data::Table mode = fitted(prep::makeImputer({}), train)->transform(train);
+        const data::Table mode = fitted(step("impute"), train)->transform(train);
         QCOMPARE(mode.column("c").textAt(5), std::string("a"));
         QCOMPARE(mode.column("c").levels().size(), std::size_t(3));
     }
@@ -358,21 +365,18 @@ private slots:
         train.addColumn(data::Column::numeric("empty", {kNaN, kNaN}));
         train.addColumn(data::Column::numeric("ok", {1.0, 2.0}));
         core::TaskControl control;
-        auto imputer = prep::makeImputer({});
-        QVERIFY_THROWS_EXCEPTION(core::DataError, imputer->fit(train, control));
-        QCOMPARE(messageOf([&] { imputer->fit(train, control); }),
+        auto imputer = step("impute");
+        QVERIFY_THROWS_EXCEPTION(core::DataError, imputer->fit(train, kNoTarget, control));
+        QCOMPARE(messageOf([&] { imputer->fit(train, kNoTarget, control); }),
                  std::string("column 'empty' has no values in the training rows — drop it"));
         QVERIFY(!imputer->isFitted());
 
         data::Table categorical;
         categorical.addColumn(text("nothing", {nullptr, nullptr}));
-        QVERIFY_THROWS_EXCEPTION(core::DataError, prep::makeImputer({})->fit(categorical, control));
+        QVERIFY_THROWS_EXCEPTION(core::DataError, step("impute")->fit(categorical, kNoTarget, control));
 
         // A constant fill needs no training values.
-        prep::ImputationSpec constant;
-        constant.numeric = prep::NumericImputation::Constant;
-        constant.numericConstant = 7.0;
-        const auto filler = fitted(prep::makeImputer(constant), train);
+        const auto filler = fitted(step("impute", {{"numeric", "constant"}, {"numeric_fill", "7"}}), train);
         QCOMPARE(filler->transform(train).column("empty").values(), (std::vector<double>{7.0, 7.0}));
     }
 
@@ -380,9 +384,9 @@ private slots:
     {
         data::Table train;
         train.addColumn(data::Column::numeric("k", {4.0, 4.0, 4.0}));
-        const auto standard = fitted(prep::makeScaler(features::Scaling::Standard), train);
+        const auto standard = fitted(step("scale", {{"method", "standard"}}), train);
         QCOMPARE(standard->transform(train).column("k").values(), (std::vector<double>{0.0, 0.0, 0.0}));
-        const auto minMax = fitted(prep::makeScaler(features::Scaling::MinMax), train);
+        const auto minMax = fitted(step("scale", {{"method", "minmax"}}), train);
         QCOMPARE(minMax->transform(train).column("k").values(), (std::vector<double>{0.0, 0.0, 0.0}));
     }
 
@@ -392,7 +396,7 @@ private slots:
         const data::Table check = checkRows();
         for (auto& transformer : everyTransformer()) {
             core::TaskControl control;
-            transformer->fit(train, control);
+            transformer->fit(train, kNoTarget, control);
             const auto copy = loaded(transformer->kind(), saved(*transformer));
             QVERIFY(copy->isFitted());
             QCOMPARE(copy->kind(), transformer->kind());
@@ -403,7 +407,7 @@ private slots:
 
     void truncatedArchiveFails()
     {
-        const auto scaler = fitted(prep::makeScaler(features::Scaling::Standard), trainRows());
+        const auto scaler = fitted(step("scale", {{"method", "standard"}}), trainRows());
         std::string bytes = saved(*scaler);
         bytes.resize(bytes.size() / 2);
         QVERIFY_THROWS_EXCEPTION(std::exception, loaded("standard_scaler", bytes));
@@ -411,11 +415,10 @@ private slots:
 
     void unknownKindIsArchiveError()
     {
-        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, prep::makeTransformerForLoading("robust_scaler"));
+        QVERIFY_THROWS_EXCEPTION(core::ArchiveError, prep::makeTransformerForLoading("no_such_scaler"));
         for (const std::string kind :
              {"simple_imputer", "standard_scaler", "min_max_scaler", "one_hot_encoder", "ordinal_encoder"})
             QCOMPARE(prep::makeTransformerForLoading(kind)->kind(), kind);
-        QVERIFY(prep::makeScaler(features::Scaling::None) == nullptr);
     }
 
     void notFittedBeforeFit()
@@ -436,7 +439,7 @@ private slots:
         // Each fitted column in turn changes type or disappears.
         for (auto& transformer : everyTransformer()) {
             core::TaskControl control;
-            transformer->fit(train, control);
+            transformer->fit(train, kNoTarget, control);
             const std::string column = transformer->kind() == "standard_scaler" ||
                                                transformer->kind() == "min_max_scaler" ||
                                                transformer->kind() == "simple_imputer"
@@ -459,7 +462,7 @@ private slots:
 
     void extraColumnsPassThrough()
     {
-        const auto scaler = fitted(prep::makeScaler(features::Scaling::Standard), trainRows().selectColumns({"age"}));
+        const auto scaler = fitted(step("scale", {{"method", "standard"}}), trainRows().selectColumns({"age"}));
         data::Table more = checkRows();
         const data::Table out = scaler->transform(more);
         QCOMPARE(out.columnNames(), more.columnNames());
@@ -472,11 +475,11 @@ private slots:
     void describesInWords()
     {
         const data::Table train = trainRows();
-        QCOMPARE(fitted(prep::makeImputer({}), train)->describe(),
+        QCOMPARE(fitted(step("impute"), train)->describe(),
                  std::string("imputation of 3 numeric columns (mean) and 3 categorical columns (most frequent)"));
-        QCOMPARE(fitted(prep::makeScaler(features::Scaling::MinMax), train)->describe(),
+        QCOMPARE(fitted(step("scale", {{"method", "minmax"}}), train)->describe(),
                  std::string("min-max scaling of 3 numeric columns to [0, 1] over the training range"));
-        QCOMPARE(fitted(prep::makeEncoder(features::Encoding::Ordinal), train)->describe(),
+        QCOMPARE(fitted(step("encode", {{"method", "ordinal"}}), train)->describe(),
                  std::string("ordinal encoding of 3 categorical columns (codes 0..k−1 in sorted category order, "
                              "−1 for a category not seen in training)"));
     }
@@ -487,7 +490,7 @@ private slots:
         for (auto& transformer : everyTransformer()) {
             RecordingObserver observer;
             core::TaskControl control(&observer);
-            transformer->fit(train, control);
+            transformer->fit(train, kNoTarget, control);
             QVERIFY(!observer.fractions.empty());
             QVERIFY(std::is_sorted(observer.fractions.begin(), observer.fractions.end()));
             QCOMPARE(observer.fractions.back(), 1.0);
@@ -495,7 +498,7 @@ private slots:
             auto fresh = prep::makeTransformerForLoading(transformer->kind());
             core::TaskControl cancelled;
             cancelled.cancel();
-            QVERIFY_THROWS_EXCEPTION(core::Cancelled, fresh->fit(train, cancelled));
+            QVERIFY_THROWS_EXCEPTION(core::Cancelled, fresh->fit(train, kNoTarget, cancelled));
             QVERIFY(!fresh->isFitted());
         }
     }

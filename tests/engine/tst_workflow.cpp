@@ -41,7 +41,7 @@ workflow::Recipe titanicRecipe()
     recipe.problem.success = evaluation::SuccessCriterion{"f1_macro", true, 0.7};
     recipe.data = data::parseDataLocation("builtin:titanic");
     recipe.prep.dropColumns = {"alive"};
-    recipe.prep.imputation.numeric = prep::NumericImputation::Median;
+    recipe.prep.steps = {{"impute", true, {}, {{"numeric", "median"}}}};
     recipe.model.name = "random_forest";
     recipe.model.params = {{"n_estimators", "25"}};
     recipe.seed = 5;
@@ -72,13 +72,13 @@ private slots:
         recipe.data.kind = data::DataSourceKind::Generated;
         recipe.data.generator.samples = 1234;
         recipe.data.generator.weights = {0.7, 0.3};
-        recipe.prep.dropMissingRows = true;
-        recipe.prep.imputation.categorical = prep::CategoricalImputation::Constant;
-        recipe.prep.imputation.categoricalConstant = "none";
+        recipe.prep.steps = {{"drop_missing_rows", true, {"age", "fare"}, {}},
+                             {"impute", false, {}, {{"categorical", "constant"}, {"categorical_fill", "none"}}}};
         recipe.prep.testSize = 0.35;
+        recipe.prep.validationSize = 0.15;
+        recipe.prep.timeColumn = "when";
         recipe.prep.stratify = false;
-        recipe.features.scaling = features::Scaling::MinMax;
-        recipe.features.encoding = features::Encoding::Ordinal;
+        recipe.features.steps = {{"scale", true, {}, {{"method", "minmax"}}}, {"encode", true, {}, {{"method", "ordinal"}}}};
         recipe.seed = 123456789012345ULL;
         const std::string json = workflow::recipeToJson(recipe);
         const workflow::Recipe back = workflow::recipeFromJson(json);
@@ -421,7 +421,7 @@ private slots:
         workflow::Recipe recipe = recipeFor("mpg", "linear_regression");
         recipe.problem.task = core::TaskType::Regression;
         recipe.data = data::parseDataLocation("builtin:mpg");
-        recipe.prep.imputation.numeric = prep::NumericImputation::Median;
+        recipe.prep.steps = {{"impute", true, {}, {{"numeric", "median"}}}};
         const data::Table table = data::loadTable(recipe.data);
         QCOMPARE(data::toString(table.column("name").kind()), data::toString(data::ColumnKind::Text));
         const workflow::RunResult result = run(recipe, table);

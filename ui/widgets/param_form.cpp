@@ -78,6 +78,14 @@ void ParamForm::setSpecs(const std::vector<core::ParamSpec>& specs, const std::m
             editor = check;
             break;
         }
+        case core::ParamKind::Text: {
+            auto* edit = new QLineEdit(current, this);
+            edit->setPlaceholderText(defaultText);
+            // Free text keeps its spaces: a fill category or a formula may need them.
+            connect(edit, &QLineEdit::textChanged, this, [this, spec](const QString& text) { setValue(spec, text); });
+            editor = edit;
+            break;
+        }
         case core::ParamKind::Integer:
         case core::ParamKind::Real:
             if (!spec.words.empty()) {

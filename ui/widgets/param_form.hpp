@@ -17,7 +17,7 @@ namespace stepwise::ui {
 
 /// \brief One editor per parameter, chosen by its kind: a combo for choices, a check box
 /// for booleans, an editable combo for numbers that also accept words ("none",
-/// "sqrt"), a line edit for plain numbers. Each row shows the default and carries the
+/// "sqrt"), a line edit for plain numbers and free text. Each row shows the default and carries the
 /// help and the allowed range as tooltip. Values are kept as typed; a value the table
 /// rejects is outlined red with the reason as tooltip.
 class ParamForm : public QWidget {

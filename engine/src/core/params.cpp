@@ -54,6 +54,8 @@ const std::string& lookup(const std::map<std::string, std::string>& values, cons
 std::optional<std::string> canonical(const ParamSpec& spec, const std::string& text)
 {
     switch (spec.kind) {
+    case ParamKind::Text:
+        return text;
     case ParamKind::Choice:
         return contains(spec.words, text) ? std::optional(text) : std::nullopt;
     case ParamKind::Boolean:
@@ -87,6 +89,8 @@ std::optional<std::string> canonical(const ParamSpec& spec, const std::string& t
 std::string describeAllowed(const ParamSpec& spec)
 {
     switch (spec.kind) {
+    case ParamKind::Text:
+        return "text";
     case ParamKind::Choice:
         return "one of " + joinWords(spec.words);
     case ParamKind::Boolean:

@@ -53,17 +53,18 @@ struct FittedCategories {
     std::vector<std::vector<std::string>> categories;
 };
 
-/// Learns the categories of every categorical column of `train`; throws `DataError` for
-/// a column without a present value. `stage` is the progress text.
-inline FittedCategories fitCategories(const data::Table& train, core::TaskControl& control, const std::string& stage)
+/// Learns the categories of the `requested` categorical columns of `train` (empty: all
+/// of them); throws `DataError` for a column without a present value. `step` names the
+/// encoder in messages.
+inline FittedCategories fitCategories(const data::Table& train, const std::vector<std::string>& requested,
+                                      core::TaskControl& control, const std::string& step)
 {
     FittedCategories fitted;
-    const std::size_t columns = train.columnCount();
-    for (std::size_t index = 0; index < columns; ++index) {
-        control.progress(static_cast<double>(index) / static_cast<double>(columns), stage);
-        const data::Column& column = train.column(index);
-        if (!column.isCategorical())
-            continue;
+    const std::vector<std::string> encoded =
+        prep::columnsInScope(train, requested, prep::ColumnScope::Categorical, step);
+    for (std::size_t index = 0; index < encoded.size(); ++index) {
+        control.progress(static_cast<double>(index) / static_cast<double>(encoded.size()), "fitting the " + step);
+        const data::Column& column = train.column(encoded[index]);
         std::vector<std::string> levels = sortedPresentLevels(column);
         if (levels.empty())
             throw prep::noTrainingValues(column.name());

@@ -18,16 +18,14 @@ std::string ColumnScaler::describe() const
     return text;
 }
 
-void ColumnScaler::fit(const data::Table& train, core::TaskControl& control)
+void ColumnScaler::fit(const data::Table& train, const prep::TrainingTarget&, core::TaskControl& control)
 {
     std::vector<std::string> names;
     std::vector<double> shift, divisor;
-    const std::size_t columns = train.columnCount();
-    for (std::size_t index = 0; index < columns; ++index) {
-        control.progress(static_cast<double>(index) / static_cast<double>(columns), "fitting the " + m_step);
-        const data::Column& column = train.column(index);
-        if (!column.isNumeric())
-            continue;
+    const std::vector<std::string> scaled = prep::columnsInScope(train, m_requested, prep::ColumnScope::Numeric, m_step);
+    for (std::size_t index = 0; index < scaled.size(); ++index) {
+        control.progress(static_cast<double>(index) / static_cast<double>(scaled.size()), "fitting the " + m_step);
+        const data::Column& column = train.column(scaled[index]);
         if (column.missingCount() == column.size())
             throw prep::noTrainingValues(column.name());
         const Scaling scaling = statistics(column.values());

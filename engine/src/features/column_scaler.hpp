@@ -19,7 +19,7 @@ namespace stepwise::features {
 class ColumnScaler : public prep::Transformer {
 public:
     std::string describe() const override;
-    void fit(const data::Table& train, core::TaskControl& control) override;
+    void fit(const data::Table& train, const prep::TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
     void save(core::OutputArchive& archive) const override;
@@ -34,7 +34,11 @@ protected:
 
     /// `step` names the scaler in messages ("standard scaler"), `activity` what it does
     /// in describe() ("standard scaling").
-    ColumnScaler(std::string step, std::string activity) : m_step(std::move(step)), m_activity(std::move(activity)) {}
+    /// `columns` are the ones to scale (empty: every numeric column).
+    ColumnScaler(std::string step, std::string activity, std::vector<std::string> columns)
+        : m_step(std::move(step)), m_activity(std::move(activity)), m_requested(std::move(columns))
+    {
+    }
 
     /// Shift and divisor from a training column with at least one present value.
     virtual Scaling statistics(const std::vector<double>& values) const = 0;
@@ -51,6 +55,7 @@ private:
 
     std::string m_step;
     std::string m_activity;
+    std::vector<std::string> m_requested;  ///< configuration, not saved: the fitted names are
     std::vector<std::string> m_names;
     std::vector<double> m_shift;
     std::vector<double> m_divisor;

@@ -9,7 +9,7 @@ namespace stepwise::features {
 /// Maps each numeric training column's training range onto [0, 1].
 class MinMaxScaler final : public ColumnScaler {
 public:
-    MinMaxScaler() : ColumnScaler("min-max scaler", "min-max scaling") {}
+    MinMaxScaler(std::vector<std::string> columns = {}) : ColumnScaler("min-max scaler", "min-max scaling", std::move(columns)) {}
     std::string kind() const override { return "min_max_scaler"; }
 
 private:

@@ -29,9 +29,9 @@ std::string OneHotEncoder::describe() const
     return text;
 }
 
-void OneHotEncoder::fit(const data::Table& train, core::TaskControl& control)
+void OneHotEncoder::fit(const data::Table& train, const prep::TrainingTarget&, core::TaskControl& control)
 {
-    FittedCategories fitted = fitCategories(train, control, "fitting the one-hot encoder");
+    FittedCategories fitted = fitCategories(train, m_requested, control, kStep);
     m_names = std::move(fitted.names);
     m_categories = std::move(fitted.categories);
     m_fitted = true;

@@ -26,9 +26,9 @@ std::string OrdinalEncoder::describe() const
     return text;
 }
 
-void OrdinalEncoder::fit(const data::Table& train, core::TaskControl& control)
+void OrdinalEncoder::fit(const data::Table& train, const prep::TrainingTarget&, core::TaskControl& control)
 {
-    FittedCategories fitted = fitCategories(train, control, "fitting the ordinal encoder");
+    FittedCategories fitted = fitCategories(train, m_requested, control, kStep);
     m_names = std::move(fitted.names);
     m_categories = std::move(fitted.categories);
     m_fitted = true;

@@ -20,7 +20,10 @@ class OrdinalEncoder final : public prep::Transformer {
 public:
     std::string kind() const override { return "ordinal_encoder"; }
     std::string describe() const override;
-    void fit(const data::Table& train, core::TaskControl& control) override;
+    /// `columns` are the ones to encode (empty: every categorical column).
+    explicit OrdinalEncoder(std::vector<std::string> columns = {}) : m_requested(std::move(columns)) {}
+
+    void fit(const data::Table& train, const prep::TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
     void save(core::OutputArchive& archive) const override;
@@ -37,6 +40,7 @@ private:
     std::vector<std::string> m_names;
     std::vector<std::vector<std::string>> m_categories;  ///< sorted, per column
     bool m_fitted = false;
+    std::vector<std::string> m_requested;  ///< configuration, not saved
 };
 
 } // namespace stepwise::features

@@ -10,7 +10,7 @@ namespace stepwise::features {
 /// Centres each numeric training column on its training mean and divides by its std.
 class StandardScaler final : public ColumnScaler {
 public:
-    StandardScaler() : ColumnScaler("standard scaler", "standard scaling") {}
+    StandardScaler(std::vector<std::string> columns = {}) : ColumnScaler("standard scaler", "standard scaling", std::move(columns)) {}
     std::string kind() const override { return "standard_scaler"; }
 
 private:

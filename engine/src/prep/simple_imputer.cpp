@@ -85,7 +85,10 @@ std::string categoricalRule(const ImputationSpec& spec)
 
 } // namespace
 
-SimpleImputer::SimpleImputer(const ImputationSpec& spec) : m_spec(spec) {}
+SimpleImputer::SimpleImputer(const ImputationSpec& spec, std::vector<std::string> columns)
+    : m_spec(spec), m_requested(std::move(columns))
+{
+}
 
 std::string SimpleImputer::describe() const
 {
@@ -117,14 +120,14 @@ std::string SimpleImputer::describe() const
     return text;
 }
 
-void SimpleImputer::fit(const data::Table& train, core::TaskControl& control)
+void SimpleImputer::fit(const data::Table& train, const TrainingTarget&, core::TaskControl& control)
 {
     std::vector<std::string> numericNames, categoricalNames, categoricalFill;
     std::vector<double> numericFill;
-    const std::size_t columns = train.columnCount();
-    for (std::size_t index = 0; index < columns; ++index) {
-        control.progress(static_cast<double>(index) / static_cast<double>(columns), "fitting the imputer");
-        const data::Column& column = train.column(index);
+    const std::vector<std::string> filled = columnsInScope(train, m_requested, ColumnScope::Any, kStep);
+    for (std::size_t index = 0; index < filled.size(); ++index) {
+        control.progress(static_cast<double>(index) / static_cast<double>(filled.size()), "fitting the imputer");
+        const data::Column& column = train.column(filled[index]);
         const bool empty = column.missingCount() == column.size();
         if (column.isNumeric()) {
             if (m_spec.numeric != NumericImputation::Constant && empty)

@@ -10,20 +10,34 @@
 #include <boost/serialization/vector.hpp>
 #include <boost/serialization/version.hpp>
 
-#include "stepwise/prep/imputation.hpp"
 #include "stepwise/prep/transformer.hpp"
 
 namespace stepwise::prep {
+
+/// Fill rule for numeric columns.
+enum class NumericImputation { Mean, Median, Constant };
+/// Fill rule for categorical columns.
+enum class CategoricalImputation { MostFrequent, Constant };
+
+/// The imputation choice of a recipe.
+struct ImputationSpec {
+    NumericImputation numeric = NumericImputation::Mean;
+    double numericConstant = 0.0;
+    CategoricalImputation categorical = CategoricalImputation::MostFrequent;
+    std::string categoricalConstant = "missing";
+};
+
 
 /// Fills NaN / missing codes of every column seen at fit time with a value learned from
 /// the training rows (or the constant of the spec).
 class SimpleImputer final : public Transformer {
 public:
-    explicit SimpleImputer(const ImputationSpec& spec = {});
+    /// `columns` are the ones to fill (empty: every column).
+    explicit SimpleImputer(const ImputationSpec& spec = {}, std::vector<std::string> columns = {});
 
     std::string kind() const override { return "simple_imputer"; }
     std::string describe() const override;
-    void fit(const data::Table& train, core::TaskControl& control) override;
+    void fit(const data::Table& train, const TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
     void save(core::OutputArchive& archive) const override;
@@ -44,6 +58,7 @@ private:
     std::vector<std::string> m_categoricalNames;
     std::vector<std::string> m_categoricalFill;
     bool m_fitted = false;
+    std::vector<std::string> m_requested;  ///< configuration, not saved
 };
 
 } // namespace stepwise::prep

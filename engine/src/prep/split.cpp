@@ -78,7 +78,10 @@ std::string describeTestSize(double testSize)
 
 } // namespace
 
-SplitIndices trainTestSplit(std::size_t rows, double testSize, std::uint64_t seed, const std::vector<int>* strata)
+namespace {
+
+/// ceil(testSize·rows), after checking that both sides get rows.
+std::size_t testRowCount(std::size_t rows, double testSize)
 {
     if (!(testSize > 0.0 && testSize < 1.0)) {
         std::string message = describeTestSize(testSize);
@@ -93,6 +96,37 @@ SplitIndices trainTestSplit(std::size_t rows, double testSize, std::uint64_t see
         message.append(" rows leaves the training side empty — lower test_size (allowed range (0, 1)) or use more rows");
         throw core::InvalidParameter(message);
     }
+    return testRows;
+}
+
+} // namespace
+
+SplitIndices timeOrderedSplit(const std::vector<double>& times, double testSize)
+{
+    const std::size_t rows = times.size();
+    const std::size_t testRows = testRowCount(rows, testSize);
+    for (std::size_t row = 0; row < rows; ++row)
+        if (std::isnan(times[row])) {
+            std::string message = "row ";
+            message.append(std::to_string(row));
+            message.append(" has no time; a time-ordered split needs a time in every row — fill or drop those rows, "
+                           "or split at random");
+            throw core::DataError(message);
+        }
+    std::vector<std::size_t> order(rows);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
+    SplitIndices result;
+    result.train.assign(order.begin(), order.end() - static_cast<std::ptrdiff_t>(testRows));
+    result.test.assign(order.end() - static_cast<std::ptrdiff_t>(testRows), order.end());
+    std::sort(result.train.begin(), result.train.end());
+    std::sort(result.test.begin(), result.test.end());
+    return result;
+}
+
+SplitIndices trainTestSplit(std::size_t rows, double testSize, std::uint64_t seed, const std::vector<int>* strata)
+{
+    const std::size_t testRows = testRowCount(rows, testSize);
     if (strata && strata->size() != rows) {
         std::string message = "strata has ";
         message.append(std::to_string(strata->size()));

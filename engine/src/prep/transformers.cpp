@@ -9,32 +9,6 @@
 
 namespace stepwise::prep {
 
-std::unique_ptr<Transformer> makeImputer(const ImputationSpec& spec) { return std::make_unique<SimpleImputer>(spec); }
-
-std::unique_ptr<Transformer> makeScaler(features::Scaling scaling)
-{
-    switch (scaling) {
-    case features::Scaling::None:
-        return nullptr;
-    case features::Scaling::Standard:
-        return std::make_unique<features::StandardScaler>();
-    case features::Scaling::MinMax:
-        return std::make_unique<features::MinMaxScaler>();
-    }
-    throw core::InvalidParameter("scaling has a value outside None, Standard, MinMax");
-}
-
-std::unique_ptr<Transformer> makeEncoder(features::Encoding encoding)
-{
-    switch (encoding) {
-    case features::Encoding::OneHot:
-        return std::make_unique<features::OneHotEncoder>();
-    case features::Encoding::Ordinal:
-        return std::make_unique<features::OrdinalEncoder>();
-    }
-    throw core::InvalidParameter("encoding has a value outside OneHot, Ordinal");
-}
-
 std::unique_ptr<Transformer> makeTransformerForLoading(const std::string& kind)
 {
     if (kind == "simple_imputer")

@@ -8,34 +8,18 @@ namespace stepwise::workflow {
 
 using nlohmann::json;
 
-const char* toString(features::Scaling scaling)
+std::vector<prep::StepSpec> defaultPrepSteps() { return {{"impute", true, {}, {}}}; }
+
+std::vector<prep::StepSpec> defaultFeatureSteps()
 {
-    switch (scaling) {
-    case features::Scaling::None: return "none";
-    case features::Scaling::Standard: return "standard";
-    case features::Scaling::MinMax: return "minmax";
-    }
-    return "none";
+    return {{"scale", true, {}, {{"method", "standard"}}}, {"encode", true, {}, {{"method", "onehot"}}}};
 }
 
-const char* toString(features::Encoding encoding)
+std::vector<prep::StepSpec> pipelineSteps(const Recipe& recipe)
 {
-    return encoding == features::Encoding::OneHot ? "onehot" : "ordinal";
-}
-
-const char* toString(prep::NumericImputation imputation)
-{
-    switch (imputation) {
-    case prep::NumericImputation::Mean: return "mean";
-    case prep::NumericImputation::Median: return "median";
-    case prep::NumericImputation::Constant: return "constant";
-    }
-    return "mean";
-}
-
-const char* toString(prep::CategoricalImputation imputation)
-{
-    return imputation == prep::CategoricalImputation::MostFrequent ? "most_frequent" : "constant";
+    std::vector<prep::StepSpec> steps = recipe.prep.steps;
+    steps.insert(steps.end(), recipe.features.steps.begin(), recipe.features.steps.end());
+    return steps;
 }
 
 // File-local, but in this namespace so it joins the overload set parseChoice uses.
@@ -94,6 +78,58 @@ data::ClassificationSpec generatorFromJson(const json& j)
 
 // Only what differs from the defaults is written, so recipes without read options
 // (older files, builtin data) stay as they were.
+json stepsJson(const std::vector<prep::StepSpec>& steps)
+{
+    json list = json::array();
+    for (const prep::StepSpec& step : steps) {
+        json j = {{"kind", step.kind}, {"params", step.params}};
+        if (!step.enabled)
+            j["enabled"] = false;
+        if (!step.columns.empty())
+            j["columns"] = step.columns;
+        list.push_back(std::move(j));
+    }
+    return list;
+}
+
+std::vector<prep::StepSpec> stepsFromJson(const json& list)
+{
+    std::vector<prep::StepSpec> steps;
+    for (const json& j : list) {
+        prep::StepSpec step;
+        step.kind = j.at("kind").get<std::string>();
+        step.enabled = j.value("enabled", true);
+        step.columns = j.value("columns", std::vector<std::string>());
+        step.params = j.value("params", std::map<std::string, std::string>());
+        steps.push_back(std::move(step));
+    }
+    return steps;
+}
+
+// Recipes written before the step lists (model format 1) had one imputation choice and
+// one scaling and encoding choice; they become the equivalent steps.
+std::vector<prep::StepSpec> legacyPrepSteps(const json& prepJson)
+{
+    if (prepJson.at("drop_missing_rows").get<bool>())
+        return {{"drop_missing_rows", true, {}, {}}};
+    std::map<std::string, std::string> params = {
+        {"numeric", prepJson.at("impute_numeric").get<std::string>()},
+        {"categorical", prepJson.at("impute_categorical").get<std::string>()},
+        {"categorical_fill", prepJson.at("impute_categorical_constant").get<std::string>()}};
+    params["numeric_fill"] = data::formatNumber(prepJson.at("impute_numeric_constant").get<double>());
+    return {{"impute", true, {}, params}};
+}
+
+std::vector<prep::StepSpec> legacyFeatureSteps(const json& featuresJson)
+{
+    std::vector<prep::StepSpec> steps;
+    const std::string scaling = featuresJson.at("scaling").get<std::string>();
+    if (scaling != "none")
+        steps.push_back({"scale", true, {}, {{"method", scaling}}});
+    steps.push_back({"encode", true, {}, {{"method", featuresJson.at("encoding").get<std::string>()}}});
+    return steps;
+}
+
 json readOptionsJson(const data::ReadOptions& read)
 {
     const data::ReadOptions defaults;
@@ -184,21 +220,17 @@ std::string recipeToJson(const Recipe& recipe)
     if (json read = readOptionsJson(recipe.data.read); !read.empty())
         dataJson["read"] = std::move(read);
 
-    const auto& imputation = recipe.prep.imputation;
     json prepJson = {{"drop_columns", recipe.prep.dropColumns},
-                     {"drop_missing_rows", recipe.prep.dropMissingRows},
-                     {"impute_numeric", toString(imputation.numeric)},
-                     {"impute_numeric_constant", imputation.numericConstant},
-                     {"impute_categorical", toString(imputation.categorical)},
-                     {"impute_categorical_constant", imputation.categoricalConstant},
                      {"test_size", recipe.prep.testSize},
-                     {"stratify", recipe.prep.stratify}};
+                     {"validation_size", recipe.prep.validationSize},
+                     {"stratify", recipe.prep.stratify},
+                     {"time_column", recipe.prep.timeColumn},
+                     {"steps", stepsJson(recipe.prep.steps)}};
 
     json all = {{"problem", problem},
                 {"data", dataJson},
                 {"prep", prepJson},
-                {"features",
-                 {{"scaling", toString(recipe.features.scaling)}, {"encoding", toString(recipe.features.encoding)}}},
+                {"features", {{"steps", stepsJson(recipe.features.steps)}}},
                 {"model", {{"name", recipe.model.name}, {"params", recipe.model.params}}},
                 {"seed", recipe.seed}};
     return all.dump(2);
@@ -234,29 +266,18 @@ Recipe recipeFromJson(const std::string& text)
 
         const json& prepJson = all.at("prep");
         recipe.prep.dropColumns = prepJson.at("drop_columns").get<std::vector<std::string>>();
-        recipe.prep.dropMissingRows = prepJson.at("drop_missing_rows").get<bool>();
-        auto& imputation = recipe.prep.imputation;
-        imputation.numeric = parseChoice(prepJson.at("impute_numeric").get<std::string>(),
-                                         {prep::NumericImputation::Mean, prep::NumericImputation::Median,
-                                          prep::NumericImputation::Constant},
-                                         "prep.impute_numeric");
-        imputation.numericConstant = prepJson.at("impute_numeric_constant").get<double>();
-        imputation.categorical = parseChoice(prepJson.at("impute_categorical").get<std::string>(),
-                                             {prep::CategoricalImputation::MostFrequent,
-                                              prep::CategoricalImputation::Constant},
-                                             "prep.impute_categorical");
-        imputation.categoricalConstant = prepJson.at("impute_categorical_constant").get<std::string>();
         recipe.prep.testSize = prepJson.at("test_size").get<double>();
+        recipe.prep.validationSize = prepJson.value("validation_size", 0.0);
         recipe.prep.stratify = prepJson.at("stratify").get<bool>();
-
+        recipe.prep.timeColumn = prepJson.value("time_column", std::string());
         const json& featuresJson = all.at("features");
-        recipe.features.scaling = parseChoice(featuresJson.at("scaling").get<std::string>(),
-                                              {features::Scaling::None, features::Scaling::Standard,
-                                               features::Scaling::MinMax},
-                                              "features.scaling");
-        recipe.features.encoding = parseChoice(featuresJson.at("encoding").get<std::string>(),
-                                               {features::Encoding::OneHot, features::Encoding::Ordinal},
-                                               "features.encoding");
+        if (prepJson.contains("steps")) {
+            recipe.prep.steps = stepsFromJson(prepJson.at("steps"));
+            recipe.features.steps = stepsFromJson(featuresJson.at("steps"));
+        } else {
+            recipe.prep.steps = legacyPrepSteps(prepJson);
+            recipe.features.steps = legacyFeatureSteps(featuresJson);
+        }
 
         recipe.model.name = all.at("model").at("name").get<std::string>();
         recipe.model.params = all.at("model").at("params").get<std::map<std::string, std::string>>();

@@ -7,11 +7,10 @@
 #include <map>
 
 #include "features/category_codes.hpp"
+#include "workflow/run_stages.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/models/registry.hpp"
-#include "stepwise/prep/split.hpp"
-#include "stepwise/prep/transformers.hpp"
 
 namespace stepwise::workflow {
 namespace {
@@ -33,102 +32,6 @@ std::string utcNow()
     return buffer;
 }
 
-std::string plural(std::size_t count, const char* noun)
-{
-    std::string text = std::to_string(count);
-    text.push_back(' ');
-    text.append(noun);
-    if (count != 1)
-        text.push_back('s');
-    return text;
-}
-
-// The columns that feed the model: everything but the target, the dropped ones and free
-// text (one-hot encoding a column of sentences would only memorise rows).
-std::vector<std::string> featureColumns(const Recipe& recipe, const data::Table& data,
-                                        std::vector<std::string>& warnings)
-{
-    for (const std::string& name : recipe.prep.dropColumns)
-        if (!data.hasColumn(name))
-            throw core::InvalidParameter("the columns to drop include '" + name +
-                                         "', which the data does not have — check the spelling");
-    std::vector<std::string> names;
-    for (const std::string& name : data.columnNames()) {
-        const auto& drop = recipe.prep.dropColumns;
-        if (name == recipe.problem.target || std::find(drop.begin(), drop.end(), name) != drop.end())
-            continue;
-        if (data.column(name).kind() == data::ColumnKind::Text) {
-            warnings.push_back("column '" + name +
-                               "' is free text and is left out of the features — set its type to categorical "
-                               "to use it anyway");
-            continue;
-        }
-        names.push_back(name);
-    }
-    if (names.empty())
-        throw core::DataError("no feature columns are left besides the target '" + recipe.problem.target +
-                              "' — keep at least one column as input");
-    return names;
-}
-
-const data::Column& targetColumn(const Recipe& recipe, const data::Table& data, const char* which)
-{
-    if (recipe.problem.target.empty())
-        throw core::InvalidParameter("no target column is set — choose the column to predict");
-    if (!data.hasColumn(recipe.problem.target)) {
-        std::string names;
-        for (const std::string& name : data.columnNames()) {
-            names.append(names.empty() ? "" : ", ");
-            names.append(name);
-        }
-        throw core::DataError(std::string("the ") + which + " has no target column '" + recipe.problem.target +
-                              "' — choose one of its columns: " + names);
-    }
-    const data::Column& target = data.column(recipe.problem.target);
-    if (recipe.problem.task == core::TaskType::Regression && !target.isNumeric())
-        throw core::DataError("the target '" + target.name() + "' holds text (e.g. '" +
-                              target.levels().front() +
-                              "'), but regression predicts numbers — choose classification or a numeric target");
-    return target;
-}
-
-// Rows usable for training or evaluation: the target is present and, when rows with
-// missing values are dropped, every feature is present too.
-std::vector<std::size_t> usableRows(const Recipe& recipe, const data::Table& data,
-                                    const std::vector<std::string>& features, const char* which,
-                                    std::vector<std::string>& warnings)
-{
-    const data::Column& target = data.column(recipe.problem.target);
-    std::vector<std::size_t> rows;
-    std::size_t missingTarget = 0, missingFeature = 0;
-    std::vector<const data::Column*> featureColumnsPtr;
-    for (const auto& name : features)
-        featureColumnsPtr.push_back(&data.column(name));
-    for (std::size_t row = 0; row < data.rowCount(); ++row) {
-        if (target.isMissing(row)) {
-            ++missingTarget;
-            continue;
-        }
-        if (recipe.prep.dropMissingRows &&
-            std::any_of(featureColumnsPtr.begin(), featureColumnsPtr.end(),
-                        [row](const data::Column* c) { return c->isMissing(row); })) {
-            ++missingFeature;
-            continue;
-        }
-        rows.push_back(row);
-    }
-    if (missingTarget > 0)
-        warnings.push_back(plural(missingTarget, "row") + " of the " + which + " have no value in the target '" +
-                           target.name() + "' and were left out");
-    if (missingFeature > 0)
-        warnings.push_back(plural(missingFeature, "row") + " of the " + which +
-                           " with missing values were dropped, as the recipe asks");
-    if (rows.empty())
-        throw core::DataError(std::string("no rows of the ") + which +
-                              " are left to use — the target or the features are missing everywhere");
-    return rows;
-}
-
 std::vector<InputColumn> inputSchema(const data::Table& train)
 {
     std::vector<InputColumn> inputs;
@@ -141,32 +44,64 @@ std::vector<InputColumn> inputSchema(const data::Table& train)
     return inputs;
 }
 
-models::Dataset toDataset(const data::Table& transformed, std::uint64_t seed)
+models::Dataset toDataset(const prep::LabelledRows& train, std::uint64_t seed)
 {
+    if (const auto problem = modelReadinessProblem(train.table))
+        throw core::DataError(*problem);
     models::Dataset dataset;
-    dataset.x.resize(static_cast<Eigen::Index>(transformed.rowCount()),
-                     static_cast<Eigen::Index>(transformed.columnCount()));
-    for (std::size_t c = 0; c < transformed.columnCount(); ++c) {
-        const data::Column& column = transformed.column(c);
-        if (!column.isNumeric())
-            throw core::DataError("column '" + column.name() + "' is still categorical after the feature steps");
-        for (std::size_t r = 0; r < column.size(); ++r) {
-            const double value = column.values()[r];
-            if (!std::isfinite(value))
-                throw core::DataError("column '" + column.name() + "' has a missing or infinite value in training row " +
-                                      std::to_string(r) + " after the prep steps — choose an imputation strategy");
-            dataset.x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = value;
-        }
+    const data::Table& table = train.table;
+    dataset.x.resize(static_cast<Eigen::Index>(table.rowCount()), static_cast<Eigen::Index>(table.columnCount()));
+    for (std::size_t c = 0; c < table.columnCount(); ++c) {
+        const data::Column& column = table.column(c);
+        for (std::size_t r = 0; r < column.size(); ++r)
+            dataset.x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = column.values()[r];
         dataset.featureNames.push_back(column.name());
     }
+    dataset.y = Eigen::Map<const Eigen::VectorXd>(train.target.values.data(),
+                                                  static_cast<Eigen::Index>(train.target.values.size()));
+    dataset.classCount = train.target.classCount;
     dataset.seed = seed;
     return dataset;
 }
 
-bool hasColumnOfType(const data::Table& table, data::ColumnType type)
+// True when no enabled step drops rows with gaps, so the pipeline must fill them itself.
+bool pipelineImputes(const Recipe& recipe)
 {
-    return std::any_of(table.columns().begin(), table.columns().end(),
-                       [type](const data::Column& c) { return c.type() == type; });
+    const auto steps = pipelineSteps(recipe);
+    return std::none_of(steps.begin(), steps.end(),
+                        [](const prep::StepSpec& step) { return step.enabled && step.kind == "drop_missing_rows"; });
+}
+
+// Actual classes of `rows` of `table`: the data's own encoding, or for separate test
+// data, its labels mapped onto the training classes by their text.
+std::vector<int> actualClasses(const Recipe& recipe, const data::Table& table, bool separate,
+                               const TargetClasses& classes, const std::vector<std::size_t>& rows)
+{
+    std::vector<int> actual;
+    actual.reserve(rows.size());
+    const data::Column& target = table.column(recipe.problem.target);
+    for (std::size_t row : rows) {
+        if (!separate) {
+            actual.push_back(classes.rowClass[row]);
+            continue;
+        }
+        const std::string label = target.textAt(row);
+        const auto it = std::find(classes.labels.begin(), classes.labels.end(), label);
+        if (it == classes.labels.end())
+            throw core::DataError("the test data's target has the class '" + label + "' (row " + std::to_string(row) +
+                                  "), which the training data does not have");
+        actual.push_back(static_cast<int>(it - classes.labels.begin()));
+    }
+    return actual;
+}
+
+Eigen::VectorXd actualValues(const Recipe& recipe, const data::Table& table, const std::vector<std::size_t>& rows)
+{
+    Eigen::VectorXd values(static_cast<Eigen::Index>(rows.size()));
+    const data::Column& target = table.column(recipe.problem.target);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        values(static_cast<Eigen::Index>(i)) = target.values()[rows[i]];
+    return values;
 }
 
 } // namespace
@@ -217,89 +152,22 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     std::unique_ptr<models::Model> model =
         models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
 
-    const data::Column& target = targetColumn(recipe, data, "data");
-    const std::vector<std::string> features = featureColumns(recipe, data, result.warnings);
-    TargetClasses classes;
-    if (classification) {
-        classes = encodeClasses(target);
-        if (classes.labels.size() < 2)
-            throw core::DataError("the target '" + target.name() + "' has only " +
-                                  (classes.labels.empty() ? std::string("missing values")
-                                                          : "one class ('" + classes.labels.front() + "')") +
-                                  " — a classifier needs at least two classes");
-        if (target.isNumeric() && classes.labels.size() > 50)
-            result.warnings.push_back("the target '" + target.name() + "' has " +
-                                      std::to_string(classes.labels.size()) +
-                                      " distinct numbers — if it is a quantity, choose regression");
-    }
-
-    std::vector<std::size_t> usable = usableRows(recipe, data, features, "data", result.warnings);
-    const data::Table featureTable = data.selectColumns(features);
-
-    std::vector<std::size_t> trainRows;
-    const data::Table* evaluated = testData ? testData : &data;
-    std::vector<int> evaluatedClass = classes.rowClass;
-    if (testData) {
-        trainRows = usable;
-        targetColumn(recipe, *testData, "test data");
-        for (const auto& name : features)
-            if (!testData->hasColumn(name))
-                throw core::DataError("the test data has no column '" + name + "', which the training data has");
-        result.testRows = usableRows(recipe, *testData, features, "test data", result.warnings);
-        if (classification) {
-            // Map the test labels onto the training classes by their text.
-            const data::Column& testTarget = testData->column(recipe.problem.target);
-            evaluatedClass.assign(testData->rowCount(), -1);
-            for (std::size_t row : result.testRows) {
-                const std::string label = testTarget.textAt(row);
-                const auto it = std::find(classes.labels.begin(), classes.labels.end(), label);
-                if (it == classes.labels.end())
-                    throw core::DataError("the test data's target has the class '" + label + "' (row " +
-                                          std::to_string(row) + "), which the training data does not have");
-                evaluatedClass[row] = static_cast<int>(it - classes.labels.begin());
-            }
-        }
-    } else {
-        std::vector<int> strata;
-        if (classification && recipe.prep.stratify)
-            for (std::size_t row : usable)
-                strata.push_back(classes.rowClass[row]);
-        const prep::SplitIndices split = prep::trainTestSplit(usable.size(), recipe.prep.testSize, recipe.seed,
-                                                              strata.empty() ? nullptr : &strata);
-        for (std::size_t i : split.train)
-            trainRows.push_back(usable[i]);
-        for (std::size_t i : split.test)
-            result.testRows.push_back(usable[i]);
-    }
-    result.trainRowCount = trainRows.size();
-
-    // Every transformer is fitted on the training rows only, then applied.
-    data::Table train = featureTable.selectRows(trainRows);
-    std::vector<InputColumn> inputs = inputSchema(train);
-    std::vector<std::unique_ptr<prep::Transformer>> steps;
-    if (!recipe.prep.dropMissingRows)
-        steps.push_back(prep::makeImputer(recipe.prep.imputation));
-    // The scaler comes before the encoder so it sees only the numeric inputs, never the
-    // indicator or code columns the encoder adds.
-    if (hasColumnOfType(train, data::ColumnType::Numeric))
-        if (auto scaler = prep::makeScaler(recipe.features.scaling))
-            steps.push_back(std::move(scaler));
-    if (hasColumnOfType(train, data::ColumnType::Categorical))
-        steps.push_back(prep::makeEncoder(recipe.features.encoding));
     core::TaskControl prepControl = control.subRange(0.0, 0.05);
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-        prepControl.progress(static_cast<double>(i) / static_cast<double>(steps.size()), "fitting " + steps[i]->kind());
-        steps[i]->fit(train, prepControl);
-        train = steps[i]->transform(train);
-    }
+    PreparedData prepared = prepareData(recipe, data, testData, prepControl);
+    result.warnings = std::move(prepared.warnings);
+    result.testRows = prepared.test;
+    result.validationRows = prepared.validation;
+    result.trainRowCount = prepared.train.size();
 
-    models::Dataset dataset = toDataset(train, recipe.seed);
-    dataset.y.resize(static_cast<Eigen::Index>(trainRows.size()));
-    for (std::size_t i = 0; i < trainRows.size(); ++i)
-        dataset.y(static_cast<Eigen::Index>(i)) =
-            classification ? classes.rowClass[trainRows[i]] : target.values()[trainRows[i]];
-    dataset.classCount = classification ? static_cast<int>(classes.labels.size()) : 0;
-    dataset.classNames = classes.labels;
+    // Every step is fitted on the training rows only, then applied to the others.
+    const data::Table featureTable = data.selectColumns(prepared.features);
+    prep::LabelledRows train{featureTable.selectRows(prepared.train),
+                             trainingTarget(recipe, data, prepared, prepared.train)};
+    std::vector<InputColumn> inputs = inputSchema(train.table);
+    FittedSteps fitted = fitSteps(pipelineSteps(recipe), std::move(train), recipe.seed, prepControl);
+    models::Dataset dataset = toDataset(fitted.train, recipe.seed);
+    dataset.classNames = prepared.classes.labels;
+    result.trainRowCount = fitted.train.table.rowCount();
     result.timings.prepSeconds = secondsSince(prepStart);
 
     const auto fitStart = Clock::now();
@@ -308,32 +176,38 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     result.fit = model->fit(dataset, fitControl);
     result.timings.fitSeconds = secondsSince(fitStart);
 
-    PipelineMetadata metadata{core::kVersion, utcNow(), recipeToJson(recipe), trainRows.size()};
+    PipelineMetadata metadata{core::kVersion, utcNow(), recipeToJson(recipe), result.trainRowCount};
     auto pipeline = std::make_shared<FittedPipeline>(recipe.problem.task, recipe.problem.target, std::move(inputs),
-                                                     classes.labels, std::move(steps), dataset.featureNames,
-                                                     std::move(model), !recipe.prep.dropMissingRows,
+                                                     prepared.classes.labels, std::move(fitted.transformers),
+                                                     dataset.featureNames, std::move(model), pipelineImputes(recipe),
                                                      std::move(metadata));
 
     control.progress(0.95, "evaluating on the test rows");
     const auto predictStart = Clock::now();
-    const data::Table evaluatedFeatures = evaluated->selectColumns(features).selectRows(result.testRows);
-    result.testPredictions = pipeline->predict(evaluatedFeatures);
+    const data::Table* evaluated = testData ? testData : &data;
+    result.testPredictions = pipeline->predict(evaluated->selectColumns(prepared.features).selectRows(result.testRows));
     result.timings.predictSeconds = secondsSince(predictStart);
+    if (!result.validationRows.empty())
+        result.validationPredictions = pipeline->predict(featureTable.selectRows(result.validationRows));
 
-    const data::Column& evaluatedTarget = evaluated->column(recipe.problem.target);
+    const int classCount = static_cast<int>(prepared.classes.labels.size());
     if (classification) {
-        for (std::size_t row : result.testRows)
-            result.testActualClass.push_back(evaluatedClass[row]);
-        result.classification =
-            evaluation::classificationMetrics(result.testActualClass, result.testPredictions.classIndex,
-                                              result.testPredictions.proba, static_cast<int>(classes.labels.size()));
+        result.testActualClass =
+            actualClasses(recipe, *evaluated, testData != nullptr, prepared.classes, result.testRows);
+        result.classification = evaluation::classificationMetrics(
+            result.testActualClass, result.testPredictions.classIndex, result.testPredictions.proba, classCount);
         if (!result.classification->rocAuc)
             result.warnings.push_back("ROC-AUC is undefined: some class has no rows in the test set");
+        if (!result.validationRows.empty())
+            result.validationClassification = evaluation::classificationMetrics(
+                actualClasses(recipe, data, false, prepared.classes, result.validationRows),
+                result.validationPredictions.classIndex, result.validationPredictions.proba, classCount);
     } else {
-        result.testActualValue.resize(static_cast<Eigen::Index>(result.testRows.size()));
-        for (std::size_t i = 0; i < result.testRows.size(); ++i)
-            result.testActualValue(static_cast<Eigen::Index>(i)) = evaluatedTarget.values()[result.testRows[i]];
+        result.testActualValue = actualValues(recipe, *evaluated, result.testRows);
         result.regression = evaluation::regressionMetrics(result.testActualValue, result.testPredictions.values);
+        if (!result.validationRows.empty())
+            result.validationRegression = evaluation::regressionMetrics(
+                actualValues(recipe, data, result.validationRows), result.validationPredictions.values);
     }
 
     if (const auto& criterion = recipe.problem.success) {

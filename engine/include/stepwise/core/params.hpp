@@ -10,8 +10,9 @@
 
 namespace stepwise::core {
 
-/// \brief The value type of a hyper-parameter.
-enum class ParamKind { Integer, Real, Choice, Boolean };
+/// \brief The value type of a hyper-parameter. `Text` is free text that its owner checks
+/// itself (a formula, a list of bin edges, a fill category).
+enum class ParamKind { Integer, Real, Choice, Boolean, Text };
 
 /// \brief One row of a model's hyper-parameter table.
 struct ParamSpec {

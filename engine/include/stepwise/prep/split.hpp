@@ -22,4 +22,10 @@ struct SplitIndices {
 SplitIndices trainTestSplit(std::size_t rows, double testSize, std::uint64_t seed,
                             const std::vector<int>* strata = nullptr);
 
+/// \brief Splits rows by time: the ceil(testSize·rows) rows with the latest `times` go to
+/// test, the earlier ones to train, so the model is tested on the future it would face
+/// (ties keep row order). Throws like `trainTestSplit` for a bad testSize, and
+/// `DataError` for a NaN time naming the row.
+SplitIndices timeOrderedSplit(const std::vector<double>& times, double testSize);
+
 } // namespace stepwise::prep

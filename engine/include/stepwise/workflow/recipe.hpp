@@ -13,8 +13,7 @@
 #include "stepwise/core/task_type.hpp"
 #include "stepwise/data/data_source.hpp"
 #include "stepwise/evaluation/success.hpp"
-#include "stepwise/features/encoding.hpp"
-#include "stepwise/prep/imputation.hpp"
+#include "stepwise/prep/step.hpp"
 
 namespace stepwise::workflow {
 
@@ -26,19 +25,30 @@ struct ProblemStatement {
     std::optional<evaluation::SuccessCriterion> success;
 };
 
-/// \brief Steps 3: rows and columns kept, missing values, the split.
+/// \brief The steps a new recipe starts with: fill missing values (mean, most frequent).
+std::vector<prep::StepSpec> defaultPrepSteps();
+/// \brief The steps a new recipe starts with: standard scaling, one-hot encoding.
+std::vector<prep::StepSpec> defaultFeatureSteps();
+
+/// \brief Step 3: columns kept, the split, and the prep steps (cleaning, missing values,
+/// outliers, class balance).
 struct PrepSpec {
     std::vector<std::string> dropColumns;  ///< never used as features
-    bool dropMissingRows = false;          ///< drop rows with a missing feature instead of imputing
-    prep::ImputationSpec imputation;       ///< used when dropMissingRows is false
-    double testSize = 0.2;                 ///< fraction of rows held out for the test
-    bool stratify = true;                  ///< keep class balance in both sides
+    double testSize = 0.2;                 ///< fraction of the usable rows held out for the test
+    /// \brief Fraction of the usable rows held out as a validation set (0: none), for
+    /// choosing and checking before the test set is touched.
+    double validationSize = 0.0;
+    bool stratify = true;                  ///< keep class balance in every part (random split only)
+    /// \brief When set, the split is time-ordered by this column: the oldest rows train,
+    /// the next ones validate, the newest ones test (no shuffling, no stratifying).
+    std::string timeColumn;
+    std::vector<prep::StepSpec> steps = defaultPrepSteps();
 };
 
-/// \brief Step 4: how columns become model inputs.
+/// \brief Step 4: the feature steps (scaling, encoding, binning, dates, formulas,
+/// selection), run after the prep steps.
 struct FeatureSpec {
-    features::Scaling scaling = features::Scaling::Standard;
-    features::Encoding encoding = features::Encoding::OneHot;
+    std::vector<prep::StepSpec> steps = defaultFeatureSteps();
 };
 
 /// \brief Step 5: the model and its hyper-parameters (as typed; validated when run).
@@ -62,10 +72,8 @@ std::string recipeToJson(const Recipe& recipe);
 /// \brief Parses what `recipeToJson` wrote; throws `ArchiveError` on malformed text.
 Recipe recipeFromJson(const std::string& json);
 
-/// \brief Spelling of choices as in the CLI: "standard", "onehot", "mean", …
-const char* toString(features::Scaling scaling);
-const char* toString(features::Encoding encoding);
-const char* toString(prep::NumericImputation imputation);
-const char* toString(prep::CategoricalImputation imputation);
+/// \brief Every step of the recipe in the order they run: the prep steps, then the feature
+/// steps (disabled ones included; callers skip them).
+std::vector<prep::StepSpec> pipelineSteps(const Recipe& recipe);
 
 } // namespace stepwise::workflow

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// \brief Runs a recipe: split, fit transformers on the training rows, fit the model,
-/// evaluate on the test rows, judge the success criterion.
+/// \brief Runs a recipe: row filters, split, fit the steps on the training rows, fit the
+/// model, evaluate on the validation and test rows, judge the success criterion.
 
 #include <cstddef>
 #include <memory>
@@ -30,6 +30,8 @@ struct RunTimings {
 /// \brief Everything a run produced.
 struct RunResult {
     std::shared_ptr<const FittedPipeline> pipeline;
+    /// \brief Rows the model trained on, after the training-only steps (outlier removal
+    /// drops rows, resampling adds or removes them).
     std::size_t trainRowCount = 0;
     /// \brief Rows of the evaluated table (the data, or the separate test data) that were
     /// scored, ascending; the order of every per-row vector below.
@@ -40,6 +42,12 @@ struct RunResult {
     Predictions testPredictions;
     std::optional<evaluation::ClassificationMetrics> classification;
     std::optional<evaluation::RegressionMetrics> regression;
+    /// \brief Rows of the data held out for validation (empty without a validation set),
+    /// their predictions and metrics.
+    std::vector<std::size_t> validationRows;
+    Predictions validationPredictions;
+    std::optional<evaluation::ClassificationMetrics> validationClassification;
+    std::optional<evaluation::RegressionMetrics> validationRegression;
     std::optional<evaluation::SuccessVerdict> verdict;
     models::FitReport fit;
     RunTimings timings;
