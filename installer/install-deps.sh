@@ -19,6 +19,7 @@ packages=(
   python3 python3-sklearn python3-pandas python3-numpy libopenblas0-pthread
   # writes the .xlsx fixtures the reader tests compare against pandas
   python3-openpyxl
+  # checks random over/under-sampling and SMOTE against imbalanced-learn
   python3-imblearn
   # fuzz targets (libFuzzer ships in compiler-rt)
   clang libclang-rt-14-dev libomp-14-dev
