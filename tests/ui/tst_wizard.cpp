@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QAction>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -24,11 +25,15 @@
 #include "pages/evaluation_page.hpp"
 #include "pages/export_page.hpp"
 #include "pages/features_page.hpp"
+#include "pages/prep_page.hpp"
 #include "pages/problem_page.hpp"
 #include "pages/training_page.hpp"
 #include "session/session.hpp"
 #include "stepwise/io/model_archive.hpp"
 #include "widgets/heatmap_widget.hpp"
+#include "widgets/param_form.hpp"
+#include "widgets/pipeline_editor.hpp"
+#include "widgets/split_bar.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/verdict_badge.hpp"
 #include "wizard/main_wizard.hpp"
@@ -69,8 +74,8 @@ private slots:
         QCOMPARE(wizard.windowTitle(), QStringLiteral("Stepwise"));
         // Building the pages must not rewrite the recipe's defaults.
         QCOMPARE(session->recipe().prep.testSize, workflow::PrepSpec{}.testSize);
-        QCOMPARE(session->recipe().features.scaling, workflow::FeatureSpec{}.scaling);
-        QCOMPARE(session->recipe().prep.imputation.numeric, prep::ImputationSpec{}.numeric);
+        QVERIFY(session->recipe().features.steps == workflow::FeatureSpec{}.steps);
+        QVERIFY(session->recipe().prep.steps == workflow::PrepSpec{}.steps);
 
         // 1 Problem: Next waits for the objective, and says so.
         QCOMPARE(wizard.currentId(), int(MainWizard::ProblemId));
@@ -125,16 +130,33 @@ private slots:
         QCOMPARE(session->recipe().problem.target, std::string("species"));
         clickNext(wizard, MainWizard::PrepId);
 
-        // 3 Prep.
-        auto* numeric = find<QComboBox>(&wizard, "numericImputeCombo");
-        numeric->setCurrentIndex(numeric->findData(int(prep::NumericImputation::Median)));
+        // 3 Prep: the default pipeline fills gaps; the median rule is set in the step's form,
+        // and the window's undo action takes it back.
+        ui::PipelineEditor* prepSteps = wizard.prepPage()->editor();
+        QCOMPARE(prepSteps->steps().size(), std::size_t(1));
+        QCOMPARE(prepSteps->steps().front().kind, std::string("impute"));
+        prepSteps->setCurrentStep(0);
+        auto* numeric = qobject_cast<QComboBox*>(prepSteps->paramForm()->editor("numeric"));
+        QVERIFY(numeric);
+        numeric->setCurrentText(QStringLiteral("median"));
+        QCOMPARE(session->recipe().prep.steps.front().params.at("numeric"), std::string("median"));
+        wizard.undoAction()->trigger();
+        QVERIFY(session->recipe().prep.steps.front().params.empty());
+        // The form follows the restored recipe (it is rebuilt: fetch its editor again).
+        numeric = qobject_cast<QComboBox*>(prepSteps->paramForm()->editor("numeric"));
+        QVERIFY(numeric);
+        QCOMPARE(numeric->currentText(), QStringLiteral("mean"));
+        wizard.redoAction()->trigger();
+        QCOMPARE(session->recipe().prep.steps.front().params.at("numeric"), std::string("median"));
         find<QDoubleSpinBox>(&wizard, "testSizeSpin")->setValue(0.25);
         find<QCheckBox>(&wizard, "stratifyCheck")->setChecked(true);
         find<QSpinBox>(&wizard, "seedSpin")->setValue(7);
-        QCOMPARE(session->recipe().prep.imputation.numeric, prep::NumericImputation::Median);
         QCOMPARE(session->recipe().prep.testSize, 0.25);
         QVERIFY(session->recipe().prep.stratify);
         QCOMPARE(session->recipe().seed, std::uint64_t(7));
+        // The preview of the selected step comes in the background; iris splits cleanly.
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.prepPage()->splitBar()->testCount() == 38, 20000);
+        QVERIFY(!wizard.prepPage()->banner()->hasError());
         clickNext(wizard, MainWizard::FeaturesId);
 
         // 4 Features: the target is not offered; no inputs means no Next.
@@ -146,8 +168,8 @@ private slots:
         find<QPushButton>(&wizard, "useAllButton")->click();
         QVERIFY(nextEnabled(wizard));
         QVERIFY(session->recipe().prep.dropColumns.empty());
-        find<QRadioButton>(&wizard, "scaleStandardRadio")->click();
-        find<QRadioButton>(&wizard, "encodeOneHotRadio")->click();
+        // The feature steps a new recipe starts with: standard scaling, one-hot encoding.
+        QCOMPARE(wizard.featuresPage()->editor()->steps(), workflow::defaultFeatureSteps());
         clickNext(wizard, MainWizard::TrainingId);
 
         // 5 Training: Next waits for a result; a bad parameter blocks Train with the
@@ -241,6 +263,10 @@ private slots:
                  QStringLiteral("stepwise-cli predict %1 builtin:iris --out predictions.csv").arg(ui::shellQuote(path)));
         QVERIFY(wizard.exportPage()->trainCommand().contains(QStringLiteral("--model logistic_regression")));
         QVERIFY(wizard.exportPage()->trainCommand().contains(QStringLiteral("--seed 7")));
+        // Prep steps other than the default are spelled out; default feature steps are not.
+        QVERIFY2(wizard.exportPage()->trainCommand().contains(QStringLiteral("--impute none --step impute:numeric=median")),
+                 qPrintable(wizard.exportPage()->trainCommand()));
+        QVERIFY(!wizard.exportPage()->trainCommand().contains(QStringLiteral("--scale")));
         QVERIFY(wizard.exportPage()->trainCommand().contains(QStringLiteral("--success 'accuracy>=0.8'")));
 
         const auto reloaded = io::loadModel(path.toStdString());

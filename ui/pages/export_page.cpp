@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "session/session.hpp"
+#include "stepwise/core/errors.hpp"
 #include "stepwise/models/registry.hpp"
 #include "widgets/status_banner.hpp"
 
@@ -92,6 +93,38 @@ QString cliDataArgument(const data::DataSource& source)
     return {};
 }
 
+namespace {
+
+/// Equal steps: same kind, switch, columns and parameter values once defaults are filled
+/// in, so a recipe that spells out a default equals one that does not.
+bool sameSteps(const std::vector<prep::StepSpec>& a, const std::vector<prep::StepSpec>& b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].kind != b[i].kind || a[i].enabled != b[i].enabled || a[i].columns != b[i].columns)
+            return false;
+        try {
+            if (prep::resolveStepParams(a[i]).all() != prep::resolveStepParams(b[i]).all())
+                return false;
+        } catch (const core::InvalidParameter&) {
+            if (a[i].params != b[i].params)
+                return false;
+        }
+    }
+    return true;
+}
+
+/// One `--step` per step that is on: a step that is off does nothing.
+void appendSteps(const std::vector<prep::StepSpec>& steps, QStringList& args)
+{
+    for (const prep::StepSpec& step : steps)
+        if (step.enabled)
+            args << QStringLiteral("--step") << shellQuote(QString::fromStdString(prep::formatStepArgument(step)));
+}
+
+} // namespace
+
 QString trainCommandFor(const workflow::Recipe& recipe, const QString& modelPath)
 {
     QStringList args{QStringLiteral("stepwise-cli"), QStringLiteral("train"), shellQuote(cliDataArgument(recipe.data)),
@@ -110,21 +143,20 @@ QString trainCommandFor(const workflow::Recipe& recipe, const QString& modelPath
             dropped << QString::fromStdString(column);
         args << QStringLiteral("--drop") << shellQuote(dropped.join(QLatin1Char(',')));
     }
-    if (recipe.prep.dropMissingRows) {
-        args << QStringLiteral("--drop-missing");
-    } else {
-        const auto& imputation = recipe.prep.imputation;
-        QString numeric = QString::fromLatin1(workflow::toString(imputation.numeric));
-        if (imputation.numeric == prep::NumericImputation::Constant)
-            numeric += QLatin1Char(':') + QString::number(imputation.numericConstant, 'g', 17);
-        QString categorical = QString::fromLatin1(workflow::toString(imputation.categorical));
-        if (imputation.categorical == prep::CategoricalImputation::Constant)
-            categorical += QLatin1Char(':') + QString::fromStdString(imputation.categoricalConstant);
-        args << QStringLiteral("--impute")
-             << shellQuote(QStringLiteral("numeric=%1,categorical=%2").arg(numeric, categorical));
+    if (recipe.prep.validationSize > 0.0)
+        args << QStringLiteral("--validation-size") << QString::number(recipe.prep.validationSize, 'g', 6);
+    if (!recipe.prep.timeColumn.empty())
+        args << QStringLiteral("--time-column") << shellQuote(QString::fromStdString(recipe.prep.timeColumn));
+    // A stage as a new recipe has it needs no flags; any other is spelled out step by
+    // step after switching the friendly flags' defaults off, so the CLI builds exactly it.
+    if (!sameSteps(recipe.prep.steps, workflow::defaultPrepSteps())) {
+        args << QStringLiteral("--impute") << QStringLiteral("none");
+        appendSteps(recipe.prep.steps, args);
     }
-    args << QStringLiteral("--scale") << QString::fromLatin1(workflow::toString(recipe.features.scaling));
-    args << QStringLiteral("--encode") << QString::fromLatin1(workflow::toString(recipe.features.encoding));
+    if (!sameSteps(recipe.features.steps, workflow::defaultFeatureSteps())) {
+        args << QStringLiteral("--scale") << QStringLiteral("none") << QStringLiteral("--encode") << QStringLiteral("none");
+        appendSteps(recipe.features.steps, args);
+    }
     if (recipe.problem.success)
         args << QStringLiteral("--success") << shellQuote(QString::fromStdString(recipe.problem.success->toString()));
     args << QStringLiteral("--out") << shellQuote(modelPath);

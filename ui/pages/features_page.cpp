@@ -1,18 +1,24 @@
 #include "pages/features_page.hpp"
 
-#include <QButtonGroup>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
-#include <QRadioButton>
 #include <QSignalBlocker>
+#include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
+#include "pages/stage_pipeline.hpp"
 #include "session/session.hpp"
+#include "tasks/pipeline_check.hpp"
+#include "widgets/audit_list.hpp"
+#include "widgets/pipeline_editor.hpp"
 #include "widgets/status_banner.hpp"
+#include "widgets/step_preview_view.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -30,84 +36,23 @@ QString flagNote(const std::string& kind)
     return QString::fromStdString(kind);
 }
 
-QRadioButton* option(const QString& text, const QString& tip, QWidget* parent)
-{
-    auto* button = new QRadioButton(text, parent);
-    button->setToolTip(tip);
-    return button;
-}
-
 } // namespace
 
 FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     : WizardStepPage(session, tr("Features"),
-                     tr("Choose the input columns and how they are turned into numbers the model can use."), parent),
-      m_standard(option(tr("Standardise (mean 0, std 1)"),
-                        tr("Subtract the mean and divide by the standard deviation, both learned on the training "
-                           "rows. The usual choice for linear models, SVMs and k-NN."),
-                        this)),
-      m_minMax(option(tr("Min–max (0 to 1)"),
-                      tr("Rescale each column to [0, 1] using the training rows' minimum and maximum. Sensitive "
-                         "to outliers."),
-                      this)),
-      m_noScaling(option(tr("None"),
-                         tr("Keep the original units. Trees do not need scaling; distance- and gradient-based "
-                            "models do."),
-                         this)),
-      m_oneHot(option(tr("One-hot"),
-                      tr("One 0/1 column per category. No false order between categories; many categories make "
-                         "many columns."),
-                      this)),
-      m_ordinal(option(tr("Ordinal"),
-                       tr("One integer per category. Compact, but implies an order — fine for trees, misleading "
-                          "for linear models."),
-                       this)),
+                     tr("Choose the input columns and the steps that turn them into numbers the model can use."),
+                     parent),
+      m_pipeline(new StagePipeline(session, prep::StepStage::Features, this)),
       m_columns(new QTableWidget(this)),
       m_count(makeNote({}, this)),
       m_inputs(new QLabel(this))
 {
-    m_standard->setObjectName(QStringLiteral("scaleStandardRadio"));
-    m_minMax->setObjectName(QStringLiteral("scaleMinMaxRadio"));
-    m_noScaling->setObjectName(QStringLiteral("scaleNoneRadio"));
-    m_oneHot->setObjectName(QStringLiteral("encodeOneHotRadio"));
-    m_ordinal->setObjectName(QStringLiteral("encodeOrdinalRadio"));
     m_columns->setObjectName(QStringLiteral("featureColumns"));
-
-    auto* scaling = new QGroupBox(tr("Scaling of numeric columns"), this);
-    auto* scalingLayout = new QVBoxLayout(scaling);
-    auto* scalingGroup = new QButtonGroup(this);
-    for (QRadioButton* button : {m_standard, m_minMax, m_noScaling}) {
-        scalingGroup->addButton(button);
-        scalingLayout->addWidget(button);
-    }
-    scalingLayout->addStretch(1);
-    auto* encoding = new QGroupBox(tr("Encoding of categorical columns"), this);
-    auto* encodingLayout = new QVBoxLayout(encoding);
-    auto* encodingGroup = new QButtonGroup(this);
-    for (QRadioButton* button : {m_oneHot, m_ordinal}) {
-        encodingGroup->addButton(button);
-        encodingLayout->addWidget(button);
-    }
-    encodingLayout->addStretch(1);
-    auto* choices = new QVBoxLayout;
-    choices->addWidget(scaling);
-    choices->addWidget(encoding);
-    choices->addWidget(makeNote(tr("Both are learned from the training rows only. Categories first seen in new "
-                                   "data are encoded as all-zero (one-hot) or as unknown (ordinal)."),
-                                this));
-    choices->addSpacing(8);
     m_inputs->setObjectName(QStringLiteral("modelInputsSummary"));
-    m_inputs->setWordWrap(true);
-    m_inputs->setTextFormat(Qt::RichText);
-    m_inputs->setFrameShape(QFrame::StyledPanel);
-    m_inputs->setMargin(10);
-    m_inputs->setToolTip(tr("What the model will see after scaling and encoding (counted on all rows; the "
-                            "training part decides the exact categories)"));
-    choices->addWidget(m_inputs);
-    choices->addStretch(1);
 
     auto* columnsBox = new QGroupBox(tr("Input columns"), this);
     auto* columnsLayout = new QVBoxLayout(columnsBox);
+    columnsLayout->setSpacing(4);
     m_columns->setColumnCount(3);
     m_columns->setHorizontalHeaderLabels({tr("Use"), tr("Kind"), tr("Note")});
     m_columns->verticalHeader()->setVisible(false);
@@ -116,7 +61,7 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     m_columns->setWordWrap(false);
     m_columns->setAlternatingRowColors(true);
     m_columns->horizontalHeader()->setStretchLastSection(true);
-    m_columns->verticalHeader()->setDefaultSectionSize(m_columns->fontMetrics().height() + 8);
+    m_columns->verticalHeader()->setDefaultSectionSize(m_columns->fontMetrics().height() + 6);
     auto* buttons = new QHBoxLayout;
     auto* all = new QPushButton(tr("Use all"), this);
     auto* none = new QPushButton(tr("Use none"), this);
@@ -128,42 +73,94 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     buttons->addWidget(none);
     columnsLayout->addWidget(m_columns, 1);
     columnsLayout->addLayout(buttons);
+    m_inputs->setWordWrap(true);
+    m_inputs->setTextFormat(Qt::RichText);
+    m_inputs->setFrameShape(QFrame::StyledPanel);
+    m_inputs->setMargin(8);
+    m_inputs->setToolTip(tr("What the model will see after the prep and feature steps, counted on the training "
+                            "rows by the preview"));
+    columnsLayout->addWidget(m_inputs);
+    auto* columnsPanel = new QWidget(this);
+    auto* columnsPanelLayout = new QVBoxLayout(columnsPanel);
+    columnsPanelLayout->setContentsMargins(0, 0, 0, 0);
+    columnsPanelLayout->addWidget(columnsBox);
+    columnsPanel->setFixedWidth(340);
 
-    auto* row = new QHBoxLayout;
-    row->addLayout(choices, 2);
-    row->addWidget(columnsBox, 3);
-    contentLayout()->addLayout(row, 1);
+    auto* stepsBox = new QGroupBox(tr("Feature steps — run after the prep steps, fitted on the training rows only"), this);
+    auto* stepsLayout = new QVBoxLayout(stepsBox);
+    stepsLayout->setSpacing(4);
+    stepsLayout->addWidget(m_pipeline->editor(), 1);
+    stepsLayout->addWidget(new QLabel(tr("Audit:"), this));
+    m_pipeline->auditList()->setFixedHeight(m_pipeline->auditList()->sizeHint().height());
+    stepsLayout->addWidget(m_pipeline->auditList());
+
+    auto* top = new QWidget(this);
+    auto* topLayout = new QHBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->setSpacing(10);
+    topLayout->addWidget(columnsPanel);
+    topLayout->addWidget(stepsBox, 1);
+
+    auto* previewBox = new QGroupBox(tr("Preview of the selected step"), this);
+    previewBox->setObjectName(QStringLiteral("featuresPreviewBox"));
+    auto* previewLayout = new QVBoxLayout(previewBox);
+    previewLayout->setContentsMargins(6, 4, 6, 6);
+    previewLayout->addWidget(m_pipeline->previewView());
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->addWidget(top);
+    m_splitter->addWidget(previewBox);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    contentLayout()->addWidget(m_splitter, 1);
 
     setLearnText(tr("<p>Models see numbers only. <b>Scaling</b> puts numeric columns on a comparable footing, "
-                    "so a column measured in thousands does not drown one measured in fractions.</p>"
-                    "<p><b>Encoding</b> turns categories into numbers; one-hot is the safe default.</p>"
+                    "so a column measured in thousands does not drown one measured in fractions; trees do not "
+                    "need it.</p>"
+                    "<p><b>Encoding</b> turns categories into numbers: one-hot for categories without an order, "
+                    "ordinal (with the order you set) for ordered ones.</p>"
+                    "<p>Feature steps run after the prep steps, in order, and learn from the training rows only. "
+                    "Select a step to see its columns before and after.</p>"
                     "<p>Every input must be known at prediction time. Leave out <b>leaks</b> (columns derived "
                     "from the answer) and <b>IDs</b> — they make test scores lie.</p>"));
 
-    connect(scalingGroup, &QButtonGroup::buttonToggled, this, [this](QAbstractButton*, bool on) {
-        if (on)
-            writeScalingEncoding();
-    });
-    connect(encodingGroup, &QButtonGroup::buttonToggled, this, [this](QAbstractButton*, bool on) {
-        if (on)
-            writeScalingEncoding();
-    });
     connect(m_columns, &QTableWidget::itemChanged, this, &FeaturesPage::onItemChanged);
-    connect(all, &QPushButton::clicked, this, [this] {
+    const auto useAll = [this](bool used) {
+        std::vector<std::string> names;
         for (int row = 0; row < m_columns->rowCount(); ++row)
-            m_columns->item(row, 0)->setCheckState(Qt::Checked);
-    });
-    connect(none, &QPushButton::clicked, this, [this] {
-        for (int row = 0; row < m_columns->rowCount(); ++row)
-            m_columns->item(row, 0)->setCheckState(Qt::Unchecked);
-    });
+            names.push_back(m_columns->item(row, 0)->data(Qt::UserRole).toString().toStdString());
+        if (!names.empty())
+            this->session()->setFeaturesUsed(names, used);
+    };
+    connect(all, &QPushButton::clicked, this, [useAll] { useAll(true); });
+    connect(none, &QPushButton::clicked, this, [useAll] { useAll(false); });
+    connect(m_pipeline, &StagePipeline::checked, this, &FeaturesPage::applyCheck);
+    connect(m_pipeline, &StagePipeline::checked, previewBox,
+            [this, previewBox] { previewBox->setTitle(m_pipeline->previewTitle()); });
+    connect(m_pipeline, &StagePipeline::problemChanged, this, [this] { updateCompleteness(); });
     connect(session, &Session::recipeChanged, this, &FeaturesPage::refresh);
     connect(session, &Session::dataChanged, this, &FeaturesPage::rebuildColumns);
     connect(session, &Session::profileChanged, this, &FeaturesPage::rebuildColumns);
     rebuildColumns();
 }
 
+PipelineEditor* FeaturesPage::editor() const { return m_pipeline->editor(); }
+
 void FeaturesPage::initializePage() { rebuildColumns(); }
+
+void FeaturesPage::showEvent(QShowEvent* event)
+{
+    WizardStepPage::showEvent(event);
+    if (m_splitterPlaced)
+        return;
+    m_splitterPlaced = true;
+    // Once laid out: columns and steps get half, the preview the rest; the user moves it after.
+    QTimer::singleShot(0, this, [this] {
+        const int height = m_splitter->height();
+        m_splitter->setSizes({height / 2, height - height / 2});
+    });
+}
 
 int FeaturesPage::columnCount() const { return m_columns->rowCount(); }
 
@@ -185,15 +182,7 @@ void FeaturesPage::setChecked(const QString& column, bool checked)
     }
 }
 
-void FeaturesPage::writeScalingEncoding()
-{
-    workflow::FeatureSpec spec;
-    spec.scaling = m_minMax->isChecked()      ? features::Scaling::MinMax
-                   : m_noScaling->isChecked() ? features::Scaling::None
-                                              : features::Scaling::Standard;
-    spec.encoding = m_ordinal->isChecked() ? features::Encoding::Ordinal : features::Encoding::OneHot;
-    session()->setFeatures(spec);
-}
+QString FeaturesPage::inputsSummary() const { return m_inputs->text(); }
 
 void FeaturesPage::onItemChanged(QTableWidgetItem* item)
 {
@@ -269,19 +258,6 @@ void FeaturesPage::rebuildColumns()
 
 void FeaturesPage::refresh()
 {
-    const auto& features = session()->recipe().features;
-    {
-        // The button groups emit buttonToggled themselves, even when their buttons are blocked.
-        const QSignalBlocker blocks[] = {QSignalBlocker(m_standard->group()), QSignalBlocker(m_oneHot->group()),
-                                         QSignalBlocker(m_standard), QSignalBlocker(m_minMax),
-                                         QSignalBlocker(m_noScaling), QSignalBlocker(m_oneHot),
-                                         QSignalBlocker(m_ordinal)};
-        m_standard->setChecked(features.scaling == features::Scaling::Standard);
-        m_minMax->setChecked(features.scaling == features::Scaling::MinMax);
-        m_noScaling->setChecked(features.scaling == features::Scaling::None);
-        m_oneHot->setChecked(features.encoding == features::Encoding::OneHot);
-        m_ordinal->setChecked(features.encoding == features::Encoding::Ordinal);
-    }
     const std::string& target = session()->recipe().problem.target;
     bool targetListed = false;
     int used = 0;
@@ -304,34 +280,43 @@ void FeaturesPage::refresh()
         return;
     }
     m_count->setText(tr("%1 of %2 columns used as inputs").arg(used).arg(m_columns->rowCount()));
+    applyCheck();
+}
 
-    // What the model will see: one column per number, and per category when one-hot.
-    int numeric = 0;
-    int categorical = 0;
-    std::size_t encoded = 0;
-    if (const auto table = session()->table()) {
-        for (const auto& column : table->columns()) {
-            if (!session()->isFeatureUsed(column.name()))
+void FeaturesPage::applyCheck()
+{
+    // What the model will see: the used columns, plus what the steps added, minus what
+    // they removed — as the preview ran them on the training rows.
+    const auto check = m_pipeline->check();
+    if (!session()->table()) {
+        m_inputs->setText(tr("<b>Load data to see what the model will get.</b>"));
+    } else if (!check) {
+        m_inputs->setText(tr("<b>Counting the model's inputs…</b>"));
+    } else if (!check->preview.problem.empty()) {
+        m_inputs->setText(tr("<b>The pipeline does not produce model inputs yet</b><br>%1")
+                              .arg(tr("See the message above.")));
+    } else {
+        long long inputs = 0;
+        for (const std::string& name : session()->table()->columnNames())
+            if (check->recipe.problem.target != name &&
+                std::find(check->recipe.prep.dropColumns.begin(), check->recipe.prep.dropColumns.end(), name) ==
+                    check->recipe.prep.dropColumns.end())
+                ++inputs;
+        const long long columns = inputs;
+        std::size_t steps = 0;
+        for (const workflow::StepOutcome& outcome : check->preview.steps) {
+            if (!outcome.ran)
                 continue;
-            if (column.isNumeric()) {
-                ++numeric;
-            } else {
-                ++categorical;
-                encoded += features.encoding == features::Encoding::OneHot ? column.levels().size() : 1;
-            }
+            ++steps;
+            inputs += (long long)outcome.columnsAdded.size() - (long long)outcome.columnsRemoved.size();
         }
+        m_inputs->setText(tr("<b>The model will see %1 numeric inputs</b><br>from %2 columns after %3 steps, "
+                             "learned on %4 training rows.")
+                              .arg(inputs)
+                              .arg(columns)
+                              .arg(steps)
+                              .arg(QLocale().toString(qulonglong(check->preview.trainRows))));
     }
-    const std::size_t total = std::size_t(numeric) + encoded;
-    QString detail = tr("%1 numeric (%2)")
-                         .arg(numeric)
-                         .arg(features.scaling == features::Scaling::None ? tr("unscaled")
-                              : features.scaling == features::Scaling::Standard ? tr("standardised")
-                                                                                 : tr("scaled to 0–1"));
-    if (categorical > 0)
-        detail += features.encoding == features::Encoding::OneHot
-                      ? tr(" + %1 categorical → %2 one-hot columns").arg(categorical).arg(encoded)
-                      : tr(" + %1 categorical → %1 ordinal codes").arg(categorical);
-    m_inputs->setText(tr("<b>The model will see about %1 inputs</b><br>%2").arg(total).arg(detail));
     updateCompleteness();
 }
 
@@ -339,12 +324,17 @@ QString FeaturesPage::incompleteReason() const
 {
     if (!session()->table())
         return tr("load data on the Data step first.");
-    for (int row = 0; row < m_columns->rowCount(); ++row) {
+    bool any = false;
+    for (int row = 0; row < m_columns->rowCount() && !any; ++row) {
         const QTableWidgetItem* item = m_columns->item(row, 0);
-        if (item && item->checkState() == Qt::Checked)
-            return {};
+        any = item && item->checkState() == Qt::Checked;
     }
-    return tr("check at least one input column.");
+    if (!any)
+        return tr("check at least one input column.");
+    if (!m_pipeline->blockingProblem().isEmpty())
+        return tr("fix the problem shown above — change the step's settings, add the step it asks for, switch a "
+                  "step off or remove it.");
+    return {};
 }
 
 } // namespace stepwise::ui

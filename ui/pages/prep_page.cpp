@@ -1,262 +1,344 @@
 #include "pages/prep_page.hpp"
 
-#include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QLocale>
-#include <QRadioButton>
+#include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "session/session.hpp"
+#include "models/step_list_model.hpp"
 #include "pages/data_page.hpp"
+#include "pages/duplicate_rows_dialog.hpp"
+#include "pages/stage_pipeline.hpp"
+#include "session/live_preview.hpp"
+#include "session/session.hpp"
+#include "tasks/pipeline_check.hpp"
+#include "widgets/audit_list.hpp"
+#include "widgets/pipeline_editor.hpp"
 #include "widgets/share_bar_delegate.hpp"
 #include "widgets/split_bar.hpp"
 #include "widgets/status_banner.hpp"
+#include "widgets/step_preview_view.hpp"
 
 namespace stepwise::ui {
 namespace {
 
-/// Rows the split would send to the test side (scikit-learn rounds the test side up).
-std::size_t testRows(std::size_t rows, double testSize)
+const char* const kDropDuplicates = "drop_duplicates";
+
+bool isRegistered(const char* kind)
 {
-    return std::size_t(std::ceil(testSize * double(rows)));
+    const auto& registry = prep::stepRegistry();
+    return std::any_of(registry.begin(), registry.end(), [kind](const prep::StepInfo& info) { return info.kind == kind; });
 }
+
+QString factorText(double factor) { return QLocale().toString(factor, 'g', 4); }
 
 } // namespace
 
 PrepPage::PrepPage(Session* session, QWidget* parent)
     : WizardStepPage(session, tr("Prep"),
-                     tr("Decide what happens to missing values, and hold out rows the model never sees for an "
-                        "honest test."),
+                     tr("Clean the rows and fill the gaps, step by step, and hold out rows the model never sees for "
+                        "an honest test."),
                      parent),
-      m_impute(new QRadioButton(tr("Fill in missing values (impute)"), this)),
-      m_dropRows(new QRadioButton(tr("Drop rows that have a missing value"), this)),
-      m_numeric(new QComboBox(this)),
-      m_numericValue(new QDoubleSpinBox(this)),
-      m_categorical(new QComboBox(this)),
-      m_categoricalValue(new QLineEdit(this)),
+      m_pipeline(new StagePipeline(session, prep::StepStage::Prep, this)),
+      m_testSize(new QDoubleSpinBox(this)),
+      m_validationSize(new QDoubleSpinBox(this)),
+      m_stratify(new QCheckBox(tr("Stratify: keep the class shares in every part"), this)),
+      m_timeColumn(new QComboBox(this)),
+      m_seed(new QSpinBox(this)),
+      m_splitBar(new SplitBar(this)),
+      m_splitNote(makeNote({}, this)),
       m_missing(new QTableWidget(this)),
       m_missingNote(makeNote({}, this)),
-      m_testSize(new QDoubleSpinBox(this)),
-      m_splitNote(makeNote({}, this)),
-      m_splitBar(new SplitBar(this)),
-      m_rowsNote(makeNote({}, this)),
-      m_stratify(new QCheckBox(tr("Stratify: keep the class balance in both parts"), this)),
-      m_seed(new QSpinBox(this))
+      m_duplicates(makeNote({}, this)),
+      m_showDuplicates(new QPushButton(tr("Show"), this)),
+      m_dropDuplicates(new QPushButton(tr("Drop them"), this)),
+      m_previewBox(new QGroupBox(tr("Preview of the selected step"), this))
 {
-    m_impute->setObjectName(QStringLiteral("imputeRadio"));
-    m_dropRows->setObjectName(QStringLiteral("dropRowsRadio"));
-    m_numeric->setObjectName(QStringLiteral("numericImputeCombo"));
-    m_numericValue->setObjectName(QStringLiteral("numericConstantSpin"));
-    m_categorical->setObjectName(QStringLiteral("categoricalImputeCombo"));
-    m_categoricalValue->setObjectName(QStringLiteral("categoricalConstantEdit"));
-    m_missing->setObjectName(QStringLiteral("missingTable"));
     m_testSize->setObjectName(QStringLiteral("testSizeSpin"));
+    m_validationSize->setObjectName(QStringLiteral("validationSizeSpin"));
     m_stratify->setObjectName(QStringLiteral("stratifyCheck"));
+    m_timeColumn->setObjectName(QStringLiteral("timeColumnCombo"));
     m_seed->setObjectName(QStringLiteral("seedSpin"));
+    m_missing->setObjectName(QStringLiteral("missingTable"));
+    m_duplicates->setObjectName(QStringLiteral("duplicatesNote"));
+    m_showDuplicates->setObjectName(QStringLiteral("showDuplicatesButton"));
+    m_dropDuplicates->setObjectName(QStringLiteral("dropDuplicatesButton"));
+    m_previewBox->setObjectName(QStringLiteral("prepPreviewBox"));
 
-    auto* group = new QButtonGroup(this);
-    group->addButton(m_impute);
-    group->addButton(m_dropRows);
-    m_impute->setToolTip(tr("Keep every row and fill the gaps with a value learned from the training rows."));
-    m_dropRows->setToolTip(tr("Simple, but every row with a gap in a used column is lost — and new rows with "
-                              "gaps cannot be predicted."));
+    // --- the split: one strip, settings beside the picture ------------------------
+    auto* splitBox = new QGroupBox(tr("Split"), this);
+    auto* splitLayout = new QHBoxLayout(splitBox);
+    splitLayout->setSpacing(14);
+    auto* grid = new QGridLayout;
+    grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(6);
+    for (QDoubleSpinBox* spin : {m_testSize, m_validationSize}) {
+        spin->setSingleStep(0.05);
+        spin->setDecimals(2);
+        spin->setMaximumWidth(80);
+    }
+    m_testSize->setRange(0.05, 0.5);
+    m_testSize->setToolTip(tr("Fraction of rows held out to test the model once, at the end. 0.2–0.3 is common; a "
+                              "larger test part gives a steadier estimate but less to learn from."));
+    m_validationSize->setRange(0.0, 0.5);
+    m_validationSize->setToolTip(tr("Fraction of rows held out to compare settings and models on, so the test part "
+                                    "stays untouched until the end. 0: no validation part."));
+    m_timeColumn->setToolTip(tr("Split by time: the oldest rows train, the next validate, the newest test — no "
+                                "shuffling. Use it when the model will predict the future from the past."));
+    m_timeColumn->setMinimumContentsLength(14);
+    m_timeColumn->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setMaximumWidth(100);
+    m_seed->setToolTip(tr("Fixes the shuffling of the split and the randomness of the steps and the model: same "
+                          "seed, same result."));
+    m_stratify->setToolTip(tr("Each class keeps its share in every part — important for small or unbalanced "
+                              "classes. Classification with a random split only."));
+    auto* testLabel = new QLabel(tr("&Test:"), this);
+    testLabel->setBuddy(m_testSize);
+    auto* validationLabel = new QLabel(tr("&Validation:"), this);
+    validationLabel->setBuddy(m_validationSize);
+    auto* timeLabel = new QLabel(tr("Time &order:"), this);
+    timeLabel->setBuddy(m_timeColumn);
+    auto* seedLabel = new QLabel(tr("S&eed:"), this);
+    seedLabel->setBuddy(m_seed);
+    grid->addWidget(testLabel, 0, 0);
+    grid->addWidget(m_testSize, 0, 1);
+    grid->addWidget(validationLabel, 0, 2);
+    grid->addWidget(m_validationSize, 0, 3);
+    grid->addWidget(timeLabel, 1, 0);
+    grid->addWidget(m_timeColumn, 1, 1);
+    grid->addWidget(seedLabel, 1, 2);
+    grid->addWidget(m_seed, 1, 3);
+    grid->addWidget(m_stratify, 2, 0, 1, 4);
+    auto* picture = new QVBoxLayout;
+    picture->setSpacing(2);
+    picture->addWidget(m_splitBar);
+    picture->addWidget(m_splitNote);
+    splitLayout->addLayout(grid);
+    splitLayout->addLayout(picture, 1);
 
-    m_numeric->addItem(tr("Mean"), int(prep::NumericImputation::Mean));
-    m_numeric->addItem(tr("Median"), int(prep::NumericImputation::Median));
-    m_numeric->addItem(tr("Constant"), int(prep::NumericImputation::Constant));
-    m_numeric->setItemData(0, tr("The average of the training rows; pulled by outliers."), Qt::ToolTipRole);
-    m_numeric->setItemData(1, tr("The middle value of the training rows; robust to outliers and skew."),
-                           Qt::ToolTipRole);
-    m_numeric->setItemData(2, tr("A value you choose, e.g. 0 when missing means none."), Qt::ToolTipRole);
-    m_numericValue->setRange(-1e12, 1e12);
-    m_numericValue->setDecimals(4);
-    m_numericValue->setToolTip(tr("The value used for missing numbers"));
-    m_categorical->addItem(tr("Most frequent"), int(prep::CategoricalImputation::MostFrequent));
-    m_categorical->addItem(tr("Constant"), int(prep::CategoricalImputation::Constant));
-    m_categorical->setItemData(0, tr("The commonest category of the training rows."), Qt::ToolTipRole);
-    m_categorical->setItemData(1, tr("A category of its own, so \"unknown\" can carry meaning."), Qt::ToolTipRole);
-    m_categoricalValue->setToolTip(tr("The category used for missing values"));
-
-    auto* missingBox = new QGroupBox(tr("Missing values"), this);
-    auto* missingLayout = new QVBoxLayout(missingBox);
-    missingLayout->addWidget(m_impute);
-    auto* rules = new QGridLayout;
-    rules->setContentsMargins(24, 0, 0, 0);
-    rules->addWidget(new QLabel(tr("Numbers:"), this), 0, 0);
-    rules->addWidget(m_numeric, 0, 1);
-    rules->addWidget(m_numericValue, 0, 2);
-    rules->addWidget(new QLabel(tr("Categories:"), this), 1, 0);
-    rules->addWidget(m_categorical, 1, 1);
-    rules->addWidget(m_categoricalValue, 1, 2);
-    rules->setColumnStretch(3, 1);
-    missingLayout->addLayout(rules);
-    missingLayout->addWidget(m_dropRows);
-    missingLayout->addSpacing(4);
-    m_missing->setColumnCount(4);
-    m_missing->setHorizontalHeaderLabels({tr("Column with gaps"), tr("Kind"), tr("Missing"), tr("Filled with")});
+    // --- data checks ----------------------------------------------------------------
+    auto* checksBox = new QGroupBox(tr("Data checks"), this);
+    auto* checksLayout = new QVBoxLayout(checksBox);
+    checksLayout->setSpacing(4);
+    m_missing->setColumnCount(2);
+    m_missing->setHorizontalHeaderLabels({tr("Column with gaps"), tr("Missing")});
     m_missing->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_missing->verticalHeader()->setVisible(false);
     m_missing->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_missing->setSelectionMode(QAbstractItemView::NoSelection);
     m_missing->setFocusPolicy(Qt::NoFocus);
-    m_missing->horizontalHeader()->setStretchLastSection(true);
-    m_missing->verticalHeader()->setDefaultSectionSize(m_missing->fontMetrics().height() + 8);
-    m_missing->setItemDelegateForColumn(2, new ShareBarDelegate(QColor(0xd9, 0x77, 0x06), this));
+    m_missing->setWordWrap(false);
+    m_missing->verticalHeader()->setDefaultSectionSize(m_missing->fontMetrics().height() + 6);
+    m_missing->setItemDelegateForColumn(1, new ShareBarDelegate(QColor(0xd9, 0x77, 0x06), this));
+    m_missing->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_missing->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Fixed);
     m_missing->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    m_missing->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    missingLayout->addWidget(m_missingNote);
-    missingLayout->addWidget(m_missing);
-    missingLayout->addWidget(m_rowsNote);
+    m_missing->setToolTip(tr("Columns with missing values; a “Fill missing values” step fills them, a “Drop rows "
+                             "with missing values” step drops their rows"));
+    checksLayout->addWidget(m_missingNote);
+    checksLayout->addWidget(m_missing);
+    auto* duplicatesRow = new QHBoxLayout;
+    duplicatesRow->setSpacing(6);
+    m_duplicates->setTextFormat(Qt::RichText);
+    duplicatesRow->addWidget(m_duplicates, 1);
+    duplicatesRow->addWidget(m_showDuplicates, 0, Qt::AlignTop);
+    duplicatesRow->addWidget(m_dropDuplicates, 0, Qt::AlignTop);
+    m_showDuplicates->setToolTip(tr("List the repeated rows beside the rows they repeat"));
+    m_dropDuplicates->setToolTip(tr("Add a step that drops the repeated rows before the split, so no row is both "
+                                    "learned from and tested on"));
+    m_dropDuplicates->setVisible(false);
+    m_showDuplicates->setEnabled(false);
+    checksLayout->addLayout(duplicatesRow);
+    checksLayout->addStretch(1);
 
-    auto* splitBox = new QGroupBox(tr("Train / test split"), this);
-    auto* splitLayout = new QVBoxLayout(splitBox);
-    auto* form = new QFormLayout;
-    m_testSize->setRange(0.05, 0.5);
-    m_testSize->setSingleStep(0.05);
-    m_testSize->setDecimals(2);
-    m_testSize->setToolTip(tr("Fraction of rows held out to test the model. 0.2–0.3 is common; a larger test part "
-                              "gives a steadier estimate but less to learn from."));
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setToolTip(tr("Fixes the shuffling of the split and the model's randomness: same seed, same result."));
-    m_testSize->setMaximumWidth(110);
-    m_seed->setMaximumWidth(130);
-    form->addRow(tr("Test size:"), m_testSize);
-    form->addRow(tr("Seed:"), m_seed);
-    splitLayout->addLayout(form);
-    splitLayout->addSpacing(6);
-    splitLayout->addWidget(m_splitBar);
-    splitLayout->addWidget(m_splitNote);
-    splitLayout->addSpacing(6);
-    m_stratify->setToolTip(tr("Each class keeps its share in the training and the test part — important for "
-                              "small or unbalanced classes. Classification only."));
-    splitLayout->addWidget(m_stratify);
-    splitLayout->addWidget(makeNote(tr("Imputation values, scaling and encodings are learned from the training "
-                                       "part only, then applied to the test part — so the test stays unseen."),
-                                    this));
-    splitBox->setMinimumWidth(340);
+    checksBox->setFixedWidth(330);
 
-    auto* row = new QHBoxLayout;
-    row->addWidget(missingBox, 3, Qt::AlignTop);
-    row->addWidget(splitBox, 2, Qt::AlignTop);
-    contentLayout()->addLayout(row);
-    contentLayout()->addStretch(1);
+    // --- the steps, with the audit under them -------------------------------------
+    auto* stepsBox = new QGroupBox(tr("Prep steps — run top to bottom, fitted on the training rows only"), this);
+    auto* stepsLayout = new QVBoxLayout(stepsBox);
+    stepsLayout->setSpacing(4);
+    stepsLayout->addWidget(m_pipeline->editor(), 1);
+    m_pipeline->auditList()->setFixedHeight(m_pipeline->auditList()->sizeHint().height());
+    stepsLayout->addWidget(m_pipeline->auditList());
 
-    setLearnText(tr("<p><b>Missing values</b> must be handled before most models can train. Filling in "
-                    "(<i>imputing</i>) keeps every row; the <b>median</b> is robust to outliers.</p>"
-                    "<p>The <b>test set</b> is the exam: rows held back until the end. Everything the pipeline "
-                    "learns — fill values, scales, categories — comes from the training rows only, otherwise "
-                    "information leaks from the exam into the lessons.</p>"
-                    "<p><b>Stratifying</b> keeps the class shares equal in both parts.</p>"));
+    auto* middle = new QWidget(this);
+    auto* middleLayout = new QHBoxLayout(middle);
+    middleLayout->setContentsMargins(0, 0, 0, 0);
+    middleLayout->setSpacing(10);
+    middleLayout->addWidget(stepsBox, 1);
+    middleLayout->addWidget(checksBox);
 
-    connect(group, &QButtonGroup::buttonToggled, this, [this](QAbstractButton*, bool on) {
-        if (on)
-            write();
+    auto* previewLayout = new QVBoxLayout(m_previewBox);
+    previewLayout->setContentsMargins(6, 4, 6, 6);
+    previewLayout->addWidget(m_pipeline->previewView());
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->addWidget(middle);
+    m_splitter->addWidget(m_previewBox);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    contentLayout()->addWidget(splitBox);
+    contentLayout()->addWidget(m_splitter, 1);
+
+    setLearnText(tr("<p>Prep steps run in order, top to bottom. <b>Filling</b> missing values (<i>imputing</i>) "
+                    "keeps every row; the <b>median</b> is robust to outliers. Row filters such as dropping "
+                    "<b>duplicates</b> run on all rows before the split; steps that only change the training rows, "
+                    "such as <b>removing outliers</b> or <b>resampling</b>, never touch the test rows.</p>"
+                    "<p>The <b>test set</b> is the exam: rows held back until the end. Everything a step learns — "
+                    "fill values, bounds, scales — comes from the training rows only, otherwise information leaks "
+                    "from the exam into the lessons. A <b>validation</b> part lets you compare choices without "
+                    "touching the test.</p>"
+                    "<p>Select a step to see the training rows before and after it. <b>Ctrl+Z</b> undoes any "
+                    "change.</p>"));
+
+    connect(m_testSize, &QDoubleSpinBox::valueChanged, this, [this](double value) {
+        writeSplit(tr("Set the test size to %1").arg(value), QStringLiteral("split:test"));
     });
-    connect(m_numeric, &QComboBox::currentIndexChanged, this, &PrepPage::write);
-    connect(m_numericValue, &QDoubleSpinBox::valueChanged, this, &PrepPage::write);
-    connect(m_categorical, &QComboBox::currentIndexChanged, this, &PrepPage::write);
-    connect(m_categoricalValue, &QLineEdit::textChanged, this, &PrepPage::write);
-    connect(m_testSize, &QDoubleSpinBox::valueChanged, this, &PrepPage::write);
-    connect(m_stratify, &QCheckBox::toggled, this, &PrepPage::write);
+    connect(m_validationSize, &QDoubleSpinBox::valueChanged, this, [this](double value) {
+        writeSplit(tr("Set the validation size to %1").arg(value), QStringLiteral("split:validation"));
+    });
+    connect(m_stratify, &QCheckBox::toggled, this, [this](bool on) {
+        writeSplit(on ? tr("Stratify the split") : tr("Do not stratify the split"), {});
+    });
+    connect(m_timeColumn, &QComboBox::currentIndexChanged, this, [this] {
+        const QString column = m_timeColumn->currentData().toString();
+        writeSplit(column.isEmpty() ? tr("Split at random") : tr("Split by time on “%1”").arg(column), {});
+    });
     connect(m_seed, &QSpinBox::valueChanged, this, [this](int value) { this->session()->setSeed(std::uint64_t(value)); });
+    connect(m_showDuplicates, &QPushButton::clicked, this, &PrepPage::showDuplicates);
+    connect(m_dropDuplicates, &QPushButton::clicked, this, [this] {
+        // A row filter belongs first: later steps then learn from each row once.
+        workflow::Recipe after = this->session()->recipe();
+        after.prep.steps.insert(after.prep.steps.begin(), prep::StepSpec{kDropDuplicates, true, {}, {}});
+        this->session()->editRecipe(after, tr("Add “%1”").arg(stepDisplayName(kDropDuplicates)));
+        m_pipeline->editor()->setCurrentStep(0);
+    });
+    m_pipeline->livePreview()->setCountsDuplicates(true);
+    connect(m_pipeline, &StagePipeline::checked, this, &PrepPage::applyCheck);
+    connect(m_pipeline, &StagePipeline::problemChanged, this, [this] { updateCompleteness(); });
+    connect(m_pipeline->editor(), &PipelineEditor::currentStepChanged, this, &PrepPage::applyCheck);
     connect(session, &Session::recipeChanged, this, &PrepPage::refresh);
-    connect(session, &Session::dataChanged, this, &PrepPage::refresh);
-    refresh();
+    connect(session, &Session::dataChanged, this, &PrepPage::refreshColumns);
+    refreshColumns();
 }
+
+PipelineEditor* PrepPage::editor() const { return m_pipeline->editor(); }
 
 void PrepPage::initializePage() { refresh(); }
 
-void PrepPage::write()
+void PrepPage::showEvent(QShowEvent* event)
 {
-    workflow::PrepSpec prep = session()->recipe().prep;
-    prep.dropMissingRows = m_dropRows->isChecked();
-    prep.imputation.numeric = prep::NumericImputation(m_numeric->currentData().toInt());
-    prep.imputation.numericConstant = m_numericValue->value();
-    prep.imputation.categorical = prep::CategoricalImputation(m_categorical->currentData().toInt());
-    prep.imputation.categoricalConstant = m_categoricalValue->text().toStdString();
+    WizardStepPage::showEvent(event);
+    if (m_splitterPlaced)
+        return;
+    m_splitterPlaced = true;
+    // Once laid out: the steps and the preview share the height; the user moves it after.
+    QTimer::singleShot(0, this, [this] {
+        const int height = m_splitter->height();
+        m_splitter->setSizes({height / 2, height - height / 2});
+    });
+}
+
+void PrepPage::writeSplit(const QString& what, const QString& mergeKey)
+{
+    workflow::Recipe after = session()->recipe();
+    auto& prep = after.prep;
     prep.testSize = m_testSize->value();
-    prep.stratify = m_stratify->isChecked() && session()->recipe().problem.task == core::TaskType::Classification;
-    session()->setPrep(prep);
+    prep.validationSize = m_validationSize->value();
+    prep.timeColumn = m_timeColumn->currentData().toString().toStdString();
+    // The engine stratifies a random split of classes only; the recipe says what runs.
+    prep.stratify = m_stratify->isChecked() && after.problem.task == core::TaskType::Classification &&
+                    prep.timeColumn.empty();
+    session()->editRecipe(after, what, mergeKey);
+}
+
+void PrepPage::refreshColumns()
+{
+    // The time order can use a date/time column, or a number that counts time.
+    const auto table = session()->table();
+    const std::string& target = session()->recipe().problem.target;
+    {
+        const QSignalBlocker block(m_timeColumn);
+        m_timeColumn->clear();
+        m_timeColumn->addItem(tr("none — random split"), QString());
+        if (table) {
+            for (const data::ColumnKind wanted : {data::ColumnKind::Datetime, data::ColumnKind::Integer,
+                                                  data::ColumnKind::Numeric}) {
+                for (const data::Column& column : table->columns()) {
+                    if (column.kind() != wanted || column.name() == target)
+                        continue;
+                    const QString name = QString::fromStdString(column.name());
+                    m_timeColumn->addItem(QStringLiteral("%1 (%2)").arg(name, QString::fromLatin1(data::toString(wanted))),
+                                          name);
+                }
+            }
+        }
+    }
+    refresh();
 }
 
 void PrepPage::refresh()
 {
     const auto& recipe = session()->recipe();
     const auto& prep = recipe.prep;
+    const bool classification = recipe.problem.task == core::TaskType::Classification;
     {
-        // The button group emits buttonToggled itself, even when its buttons are blocked.
-        const QSignalBlocker blocks[] = {QSignalBlocker(m_impute->group()), QSignalBlocker(m_impute),
-                                         QSignalBlocker(m_dropRows),
-                                         QSignalBlocker(m_numeric),       QSignalBlocker(m_numericValue),
-                                         QSignalBlocker(m_categorical),   QSignalBlocker(m_categoricalValue),
-                                         QSignalBlocker(m_testSize),      QSignalBlocker(m_stratify),
+        const QSignalBlocker blocks[] = {QSignalBlocker(m_testSize), QSignalBlocker(m_validationSize),
+                                         QSignalBlocker(m_stratify), QSignalBlocker(m_timeColumn),
                                          QSignalBlocker(m_seed)};
-        m_impute->setChecked(!prep.dropMissingRows);
-        m_dropRows->setChecked(prep.dropMissingRows);
-        m_numeric->setCurrentIndex(m_numeric->findData(int(prep.imputation.numeric)));
-        m_numericValue->setValue(prep.imputation.numericConstant);
-        m_categorical->setCurrentIndex(m_categorical->findData(int(prep.imputation.categorical)));
-        const QString constant = QString::fromStdString(prep.imputation.categoricalConstant);
-        if (m_categoricalValue->text() != constant)
-            m_categoricalValue->setText(constant);
         m_testSize->setValue(prep.testSize);
+        m_validationSize->setValue(prep.validationSize);
         m_stratify->setChecked(prep.stratify);
+        const QString time = QString::fromStdString(prep.timeColumn);
+        int index = m_timeColumn->findData(time);
+        if (index < 0) {
+            // A time column of a recipe the loaded table does not have stays visible.
+            m_timeColumn->addItem(tr("%1 (not in the data)").arg(time), time);
+            index = m_timeColumn->count() - 1;
+        }
+        m_timeColumn->setCurrentIndex(index);
         m_seed->setValue(int(std::min<std::uint64_t>(recipe.seed, std::uint64_t(std::numeric_limits<int>::max()))));
     }
-    const bool impute = !prep.dropMissingRows;
-    m_numeric->setEnabled(impute);
-    m_categorical->setEnabled(impute);
-    m_numericValue->setEnabled(impute && prep.imputation.numeric == prep::NumericImputation::Constant);
-    m_categoricalValue->setEnabled(impute && prep.imputation.categorical == prep::CategoricalImputation::Constant);
-    const bool classification = recipe.problem.task == core::TaskType::Classification;
-    m_stratify->setEnabled(classification);
-    m_stratify->setToolTip(classification ? m_stratify->toolTip()
-                                          : tr("Stratifying needs classes; it does not apply to regression."));
+    const bool timeOrdered = !prep.timeColumn.empty();
+    m_stratify->setEnabled(classification && !timeOrdered);
+    m_stratify->setToolTip(!classification ? tr("Stratifying needs classes; it does not apply to regression.")
+                           : timeOrdered   ? tr("A split by time keeps the order of the rows; it does not stratify.")
+                                           : tr("Each class keeps its share in every part — important for small or "
+                                                "unbalanced classes."));
+    m_splitNote->setText(timeOrdered ? tr("Oldest rows train, the next ones validate, the newest test.")
+                         : prep.stratify && classification ? tr("Every part keeps the class shares of the target.")
+                                                           : tr("Rows are assigned at random; the seed fixes which."));
 
     const auto table = session()->table();
     const QLocale locale;
     m_missing->setRowCount(0);
-    banner()->clearMessage(QStringLiteral("drop-rows"));
     if (!table) {
+        m_splitBar->setCounts(0, 0, 0);
         m_splitNote->setText(tr("Load data to see the sizes."));
-        m_splitBar->setCounts(0, 0);
         m_missingNote->setText(tr("Load data on the Data step to see which columns have gaps."));
         m_missing->setVisible(false);
-        m_rowsNote->clear();
+        m_duplicates->setText({});
         updateCompleteness();
         return;
     }
-
-    const std::size_t rows = table->rowCount();
-    const std::size_t withGaps = session()->rowsWithMissingFeatures();
-    std::size_t usedRows = rows;
-    if (prep.dropMissingRows)
-        usedRows = rows - withGaps;
-    if (table->hasColumn(recipe.problem.target))
-        usedRows -= std::min(usedRows, table->column(recipe.problem.target).missingCount());
-    const std::size_t test = testRows(usedRows, prep.testSize);
-    m_splitBar->setCounts(usedRows > test ? usedRows - test : 0, test);
-    m_splitNote->setText(prep.stratify && classification
-                             ? tr("Both parts keep the class shares of the target.")
-                             : tr("Rows are assigned at random; the seed fixes which."));
-
-    const auto numericRule = m_numeric->currentText().toLower();
-    const auto categoricalRule = m_categorical->currentText().toLower();
     for (const auto& column : table->columns()) {
         const std::size_t missing = column.missingCount();
         if (missing == 0)
@@ -265,85 +347,137 @@ void PrepPage::refresh()
         m_missing->insertRow(row);
         const bool isTarget = column.name() == recipe.problem.target;
         const bool used = session()->isFeatureUsed(column.name());
-        QString what;
+        const double share = double(missing) / double(std::max<std::size_t>(table->rowCount(), 1));
+        QString label = QString::fromStdString(column.name());
         if (isTarget)
-            what = tr("target: rows left out");
+            label += tr(" (target: rows left out)");
         else if (!used)
-            what = tr("not an input");
-        else if (prep.dropMissingRows)
-            what = tr("rows dropped");
-        else if (column.isNumeric())
-            what = prep.imputation.numeric == prep::NumericImputation::Constant
-                       ? tr("filled with %1").arg(prep.imputation.numericConstant)
-                       : tr("training %1").arg(numericRule);
-        else
-            what = prep.imputation.categorical == prep::CategoricalImputation::Constant
-                       ? tr("filled with “%1”").arg(QString::fromStdString(prep.imputation.categoricalConstant))
-                       : tr("most frequent value");
-        auto* name = new QTableWidgetItem(QString::fromStdString(column.name()));
-        auto* kind = new QTableWidgetItem(QString::fromLatin1(data::toString(column.type())));
-        const double share = double(missing) / double(rows);
+            label += tr(" (not an input)");
+        auto* name = new QTableWidgetItem(label);
+        name->setToolTip(QString::fromLatin1(data::toString(column.kind())));
         auto* count = new QTableWidgetItem(
             QStringLiteral("%1 · %2").arg(locale.toString(qulonglong(missing)), formatShare(share)));
         count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         count->setData(Qt::UserRole, share);
-        auto* effect = new QTableWidgetItem(what);
-        if (!used || isTarget) {
-            for (QTableWidgetItem* item : {name, kind, count, effect})
+        if (!used || isTarget)
+            for (QTableWidgetItem* item : {name, count})
                 item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
-        }
         m_missing->setItem(row, 0, name);
-        m_missing->setItem(row, 1, kind);
-        m_missing->setItem(row, 2, count);
-        m_missing->setItem(row, 3, effect);
+        m_missing->setItem(row, 1, count);
     }
-    m_missing->resizeColumnsToContents();
-    m_missing->setColumnWidth(2, std::max(m_missing->columnWidth(2), 130));
+    m_missing->setColumnWidth(1, 120);
     m_missing->setVisible(m_missing->rowCount() > 0);
-    const int visibleRows = std::min(m_missing->rowCount(), 12);
+    const int visibleRows = std::min(m_missing->rowCount(), 3);
     m_missing->setFixedHeight(m_missing->horizontalHeader()->sizeHint().height() +
                               visibleRows * m_missing->verticalHeader()->defaultSectionSize() +
-                              2 * m_missing->frameWidth() + 4);
-    if (m_missing->rowCount() == 0) {
-        m_missingNote->setText(tr("No column has missing values — nothing to fill in."));
-        m_rowsNote->clear();
+                              2 * m_missing->frameWidth() + 2);
+    const int columns = m_missing->rowCount();
+    m_missingNote->setText(columns == 0 ? tr("No column has missing values.")
+                                        : (columns == 1 ? tr("1 column has gaps") : tr("%1 columns have gaps").arg(columns)) +
+                                              tr(", %1 missing values in all:")
+                                                  .arg(locale.toString(qulonglong(table->missingCount()))));
+    applyCheck();
+}
+
+void PrepPage::applyCheck()
+{
+    const auto check = m_pipeline->check();
+    const auto table = session()->table();
+    const QLocale locale;
+    if (table && check) {
+        const auto& preview = check->preview;
+        if (preview.trainRows > 0)
+            m_splitBar->setCounts(preview.trainRows, preview.validationRows, preview.testRows);
+        else
+            m_splitBar->setCounts(0, 0, 0);
+    } else if (table) {
+        // Until the first check: a share of the rows, as the split would take it.
+        const std::size_t rows = table->rowCount();
+        const auto& prep = session()->recipe().prep;
+        const auto test = std::size_t(std::ceil(prep.testSize * double(rows)));
+        const auto validation = std::min(rows - std::min(rows, test),
+                                         std::size_t(std::ceil(prep.validationSize * double(rows))));
+        m_splitBar->setCounts(rows - std::min(rows, test + validation), validation, std::min(rows, test));
+    }
+
+    // Duplicates: what a drop step would take out, before anyone adds one.
+    const bool hasDropStep = std::any_of(session()->recipe().prep.steps.begin(), session()->recipe().prep.steps.end(),
+                                         [](const prep::StepSpec& s) { return s.kind == kDropDuplicates && s.enabled; });
+    if (check && check->duplicates) {
+        const std::size_t repeats = check->duplicates->repeats.size();
+        QString text;
+        if (repeats == 0)
+            text = tr("<b>Duplicates:</b> no row repeats an earlier one.");
+        else
+            text = tr("<b>Duplicates:</b> %1 rows (%2) repeat an earlier row.")
+                       .arg(locale.toString(qulonglong(repeats)),
+                            formatShare(double(repeats) / double(std::max<std::size_t>(table ? table->rowCount() : 1, 1))));
+        m_duplicates->setToolTip(tr("Compared on the %1 used columns and the target, before the split. A repeated "
+                                    "row can land in both the training and the test part, which flatters the test "
+                                    "score.")
+                                     .arg(check->duplicateColumns.size() > 0 ? check->duplicateColumns.size() - 1 : 0));
+        if (repeats > 0 && hasDropStep)
+            text += tr(" A step drops them.");
+        m_duplicates->setText(text);
+        m_showDuplicates->setEnabled(repeats > 0);
+        m_dropDuplicates->setVisible(repeats > 0 && !hasDropStep && isRegistered(kDropDuplicates));
     } else {
-        const int columns = m_missing->rowCount();
-        m_missingNote->setText((columns == 1 ? tr("1 column has gaps") : tr("%1 columns have gaps").arg(columns)) +
-                               tr(", %1 missing values in all:").arg(locale.toString(qulonglong(table->missingCount()))));
-        m_rowsNote->setText(
-            tr("%1 of %2 rows (%3) have a gap in a used input column. Filling in keeps them; dropping them leaves "
-               "%4 rows.")
-                .arg(locale.toString(qulonglong(withGaps)), locale.toString(qulonglong(rows)),
-                     formatShare(double(withGaps) / double(std::max<std::size_t>(rows, 1))),
-                     locale.toString(qulonglong(rows - withGaps))));
+        m_duplicates->setText(table ? tr("<b>Duplicates:</b> counting…") : QString());
+        m_showDuplicates->setEnabled(false);
+        m_dropDuplicates->setVisible(false);
     }
-    if (prep.dropMissingRows && usedRows < rows) {
-        const double kept = double(usedRows) / double(std::max<std::size_t>(rows, 1));
-        banner()->setMessage(QStringLiteral("drop-rows"),
-                             kept < 0.5 ? StatusBanner::Level::Warning : StatusBanner::Level::Info,
-                             tr("Dropping rows with gaps keeps %1 of %2 rows (%3%). Filling in keeps them all; "
-                                "leaving out a mostly-empty column on the Features step also helps.")
-                                 .arg(locale.toString(qulonglong(usedRows)), locale.toString(qulonglong(rows)))
-                                 .arg(QString::number(kept * 100.0, 'f', 0)));
+
+    // Outliers: what each rule would do to the rows entering the selected step.
+    PipelineEditor* editor = m_pipeline->editor();
+    const int row = editor->currentStep();
+    QString note;
+    if (check && row >= 0 && std::size_t(row) < editor->steps().size() &&
+        isOutlierStep(editor->steps()[std::size_t(row)].kind) && check->selectedStep == std::size_t(row) &&
+        check->before) {
+        const prep::StepSpec& spec = editor->steps()[std::size_t(row)];
+        const auto method = spec.params.find("method");
+        const bool zscore = method != spec.params.end() && method->second == "zscore";
+        QStringList lines;
+        for (const OutlierChoice& choice : check->outliers) {
+            const bool iqr = choice.rule == prep::OutlierRule::Iqr;
+            QString line = (iqr ? tr("IQR ×%1") : tr("z-score ×%1")).arg(factorText(choice.factor)) +
+                           tr(": %1 rows removed / %2 values clipped")
+                               .arg(locale.toString(qulonglong(choice.rowsRemoved)),
+                                    locale.toString(qulonglong(choice.valuesClipped)));
+            if (iqr != zscore)
+                line = QStringLiteral("<b>%1</b>").arg(line);
+            lines << line;
+        }
+        if (!lines.isEmpty())
+            note = tr("What each rule would touch in the %1 rows entering this step:<br>%2")
+                       .arg(locale.toString(qulonglong(check->before->rowCount())), lines.join(QStringLiteral("<br>")));
+        else
+            note = tr("No numeric columns reach this step, so there is nothing to count.");
     }
+    editor->setNote(note);
+    m_previewBox->setTitle(m_pipeline->previewTitle());
     updateCompleteness();
+}
+
+QString PrepPage::duplicatesText() const { return m_duplicates->text(); }
+
+void PrepPage::showDuplicates()
+{
+    const auto check = m_pipeline->check();
+    if (!check || !check->duplicates || check->duplicates->repeats.empty())
+        return;
+    auto* dialog = new DuplicateRowsDialog(session()->table(), *check->duplicates, check->duplicateColumns, this);
+    dialog->show();
 }
 
 QString PrepPage::incompleteReason() const
 {
-    const auto table = session()->table();
-    if (!table)
+    if (!session()->table())
         return tr("load data on the Data step first.");
-    const auto& prep = session()->recipe().prep;
-    std::size_t rows = table->rowCount();
-    if (prep.dropMissingRows)
-        rows -= session()->rowsWithMissingFeatures();
-    if (rows == 0)
-        return tr("dropping rows with gaps leaves no rows — fill in missing values instead.");
-    const std::size_t test = testRows(rows, prep.testSize);
-    if (test < 1 || test >= rows)
-        return tr("%1 rows are too few to split into a training and a test part.").arg(rows);
+    const QString problem = m_pipeline->blockingProblem();
+    if (!problem.isEmpty())
+        return tr("fix the problem shown above — change the step's settings, switch it off (uncheck it) or remove "
+                  "it.");
     return {};
 }
 

@@ -1,9 +1,12 @@
 #include "session/session.hpp"
 
 #include <QLoggingCategory>
+#include <QUndoCommand>
+#include <QUndoStack>
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "stepwise/data/builtin_datasets.hpp"
 #include "stepwise/data/data_source.hpp"
@@ -86,6 +89,54 @@ void recordColumnKind(std::vector<data::ColumnKindOverride>& kinds, const std::s
         kinds.push_back({column, kind});
 }
 
+/// The sections of a recipe the Prep and Features pages edit, alone in a recipe of
+/// defaults, as JSON: equal text means equal sections, whatever fields they grow.
+std::string editedSections(const workflow::Recipe& recipe)
+{
+    workflow::Recipe sections;
+    sections.prep = recipe.prep;
+    sections.features = recipe.features;
+    sections.seed = recipe.seed;
+    return workflow::recipeToJson(sections);
+}
+
+/// One edit of the recipe: the recipe before and after, applied through `apply`.
+class RecipeEdit final : public QUndoCommand {
+public:
+    using Apply = std::function<void(const workflow::Recipe&)>;
+
+    RecipeEdit(workflow::Recipe before, workflow::Recipe after, const QString& text, QString mergeKey, Apply apply)
+        : QUndoCommand(text),
+          m_before(std::move(before)),
+          m_after(std::move(after)),
+          m_mergeKey(std::move(mergeKey)),
+          m_apply(std::move(apply))
+    {
+    }
+
+    int id() const override { return 4; }
+
+    bool mergeWith(const QUndoCommand* other) override
+    {
+        const auto* next = static_cast<const RecipeEdit*>(other);
+        if (m_mergeKey.isEmpty() || next->m_mergeKey != m_mergeKey)
+            return false;
+        m_after = next->m_after;
+        // Typing a value and deleting it again leaves nothing to undo.
+        setObsolete(editedSections(m_before) == editedSections(m_after));
+        return true;
+    }
+
+    void undo() override { m_apply(m_before); }
+    void redo() override { m_apply(m_after); }
+
+private:
+    workflow::Recipe m_before;
+    workflow::Recipe m_after;
+    QString m_mergeKey;
+    Apply m_apply;
+};
+
 } // namespace
 
 Session::Session(QObject* parent)
@@ -94,7 +145,8 @@ Session::Session(QObject* parent)
       m_profileTask(new BackgroundTask(tr("Profiling data"), this)),
       m_conversionTask(new BackgroundTask(tr("Changing a column type"), this)),
       m_trainingTask(new BackgroundTask(tr("Training"), this)),
-      m_exportTask(new BackgroundTask(tr("Saving the model"), this))
+      m_exportTask(new BackgroundTask(tr("Saving the model"), this)),
+      m_undo(new QUndoStack(this))
 {
     connect(m_dataTask, &BackgroundTask::finished, this, [this] {
         if (m_dataTask->state() == BackgroundTask::State::Failed) {
@@ -128,6 +180,22 @@ Session::~Session()
 }
 
 void Session::changed() { emit recipeChanged(); }
+
+void Session::editRecipe(const workflow::Recipe& after, const QString& text, const QString& mergeKey)
+{
+    if (editedSections(after) == editedSections(m_recipe))
+        return;
+    m_undo->push(new RecipeEdit(m_recipe, after, text, mergeKey,
+                                [this](const workflow::Recipe& recipe) { applyEditedSections(recipe); }));
+}
+
+void Session::applyEditedSections(const workflow::Recipe& recipe)
+{
+    m_recipe.prep = recipe.prep;
+    m_recipe.features = recipe.features;
+    m_recipe.seed = recipe.seed;
+    changed();
+}
 
 void Session::setProblem(const workflow::ProblemStatement& problem)
 {
@@ -209,14 +277,16 @@ void Session::setSuccess(const std::optional<evaluation::SuccessCriterion>& succ
 
 void Session::setPrep(const workflow::PrepSpec& prep)
 {
-    m_recipe.prep = prep;
-    changed();
+    workflow::Recipe after = m_recipe;
+    after.prep = prep;
+    editRecipe(after, tr("Change the prep settings"));
 }
 
 void Session::setFeatures(const workflow::FeatureSpec& features)
 {
-    m_recipe.features = features;
-    changed();
+    workflow::Recipe after = m_recipe;
+    after.features = features;
+    editRecipe(after, tr("Change the feature steps"));
 }
 
 void Session::setModel(const workflow::ModelChoice& model)
@@ -229,22 +299,30 @@ void Session::setSeed(std::uint64_t seed)
 {
     if (seed == m_recipe.seed)
         return;
-    m_recipe.seed = seed;
-    changed();
+    workflow::Recipe after = m_recipe;
+    after.seed = seed;
+    editRecipe(after, tr("Set the seed to %1").arg(seed), QStringLiteral("seed"));
 }
 
-void Session::setFeatureUsed(const std::string& column, bool used)
+void Session::setFeatureUsed(const std::string& column, bool used) { setFeaturesUsed({column}, used); }
+
+void Session::setFeaturesUsed(const std::vector<std::string>& columns, bool used)
 {
-    m_featureDecisions.insert(column);
-    auto& drop = m_recipe.prep.dropColumns;
-    const auto it = std::find(drop.begin(), drop.end(), column);
-    if (used == (it == drop.end()))
-        return;
-    if (used)
-        drop.erase(it);
-    else
-        drop.push_back(column);
-    changed();
+    workflow::Recipe after = m_recipe;
+    auto& drop = after.prep.dropColumns;
+    for (const std::string& column : columns) {
+        m_featureDecisions.insert(column);
+        const auto it = std::find(drop.begin(), drop.end(), column);
+        if (used && it != drop.end())
+            drop.erase(it);
+        else if (!used && it == drop.end())
+            drop.push_back(column);
+    }
+    const QString what = columns.size() == 1
+                             ? (used ? tr("Use “%1” as an input") : tr("Leave out “%1”"))
+                                   .arg(QString::fromStdString(columns.front()))
+                             : (used ? tr("Use %1 columns as inputs") : tr("Leave out %1 columns")).arg(columns.size());
+    editRecipe(after, what);
 }
 
 bool Session::isFeatureUsed(const std::string& column) const
@@ -310,6 +388,7 @@ void Session::loadData(const data::DataSource& source)
             m_recipe.prep.dropColumns.clear();
             m_featureDecisions.clear();
             m_autoDropped.clear();
+            m_undo->clear();
             applyProfileDefaults();
             qCDebug(lcSession) << "loaded" << QString::fromStdString(source.describe()) << m_table->rowCount() << "rows";
             emit dataChanged();

@@ -22,6 +22,8 @@
 #include "stepwise/workflow/runner.hpp"
 #include "tasks/background_task.hpp"
 
+class QUndoStack;
+
 namespace stepwise::ui {
 
 /// \brief One workbench: the `workflow::Recipe` (edited section by section by the
@@ -48,17 +50,31 @@ public:
     void setTarget(const QString& target);
     /// \brief Sets or clears the success criterion.
     void setSuccess(const std::optional<evaluation::SuccessCriterion>& success);
-    /// \brief Replaces the prep section (missing values, split).
+    /// \brief Replaces the prep section (split, prep steps, dropped columns) as one
+    /// undoable edit.
     void setPrep(const workflow::PrepSpec& prep);
-    /// \brief Replaces the feature section (scaling, encoding).
+    /// \brief Replaces the feature section (the feature steps) as one undoable edit.
     void setFeatures(const workflow::FeatureSpec& features);
     /// \brief Replaces the model section (name and hyper-parameters as typed).
     void setModel(const workflow::ModelChoice& model);
-    /// \brief Sets the seed used for the split and the model.
+    /// \brief Sets the seed used for the split and the model (undoable).
     void setSeed(std::uint64_t seed);
-    /// \brief Uses a column as a feature or not (edits `prep.dropColumns`); the choice
-    /// is remembered so profile defaults never override it.
+    /// \brief Uses a column as a feature or not (edits `prep.dropColumns`, undoable); the
+    /// choice is remembered so profile defaults never override it.
     void setFeatureUsed(const std::string& column, bool used);
+    /// \brief Uses `columns` as features or not, as one undoable edit.
+    void setFeaturesUsed(const std::vector<std::string>& columns, bool used);
+    /// \brief Makes the prep section, the feature section and the seed those of `after`,
+    /// as one command on `undoStack()` named `text` ("Add step “Scale numbers”"). Edits
+    /// with the same non-empty `mergeKey` in a row (typing in one field) become one
+    /// command. Does nothing when those sections do not change.
+    void editRecipe(const workflow::Recipe& after, const QString& text, const QString& mergeKey = {});
+    /// \brief The history of the recipe edits made on the Prep and Features pages. Each
+    /// command holds the whole recipe before and after; undo and redo restore its prep
+    /// and feature sections and its seed (the sections those pages edit), leaving what
+    /// other pages changed since. Cleared when new data is loaded: the edits name
+    /// columns of the old table.
+    QUndoStack* undoStack() const { return m_undo; }
     /// \brief True when `column` is an input feature (not the target, not dropped).
     bool isFeatureUsed(const std::string& column) const;
 
@@ -159,6 +175,7 @@ signals:
 
 private:
     void changed();
+    void applyEditedSections(const workflow::Recipe& recipe);
     void reprofile();
     void applyProfileDefaults();
     std::string resultKey(const workflow::Recipe& recipe) const;
@@ -188,6 +205,7 @@ private:
     BackgroundTask* m_conversionTask;
     BackgroundTask* m_trainingTask;
     BackgroundTask* m_exportTask;
+    QUndoStack* m_undo;
 };
 
 } // namespace stepwise::ui

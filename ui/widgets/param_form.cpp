@@ -116,10 +116,12 @@ void ParamForm::setSpecs(const std::vector<core::ParamSpec>& specs, const std::m
         auto* rowLayout = new QHBoxLayout(row);
         rowLayout->setContentsMargins(0, 0, 0, 0);
         rowLayout->addWidget(editor, 1);
-        auto* hint = new QLabel(tr("default %1").arg(defaultText), row);
-        hint->setEnabled(false);
-        hint->setToolTip(tooltipFor(spec));
-        rowLayout->addWidget(hint);
+        if (m_showsDefaults) {
+            auto* hint = new QLabel(tr("default %1").arg(defaultText), row);
+            hint->setEnabled(false);
+            hint->setToolTip(tooltipFor(spec));
+            rowLayout->addWidget(hint);
+        }
         auto* label = new QLabel(name, this);
         label->setToolTip(tooltipFor(spec));
         label->setBuddy(editor);

@@ -35,6 +35,9 @@ public:
     QWidget* editor(const std::string& name) const;
     /// \brief Names of parameters whose value the table rejects.
     std::vector<std::string> invalidNames() const;
+    /// \brief Whether rows show "default …" beside the editor (on by default); narrow
+    /// forms leave it to the tooltip. Takes effect at the next `setSpecs`.
+    void setShowsDefaults(bool shows) { m_showsDefaults = shows; }
 
 signals:
     /// \brief The user changed a value.
@@ -49,6 +52,7 @@ private:
     std::map<std::string, std::string> m_values;
     QHash<QString, QWidget*> m_editors;
     QFormLayout* m_layout;
+    bool m_showsDefaults = true;
 };
 
 } // namespace stepwise::ui

@@ -3,6 +3,7 @@
 #include <QGridLayout>
 #include <QLabel>
 
+#include "stepwise/core/errors.hpp"
 #include "stepwise/models/registry.hpp"
 
 namespace stepwise::ui {
@@ -11,6 +12,25 @@ namespace {
 const char* const kRows[] = {QT_TRANSLATE_NOOP("RecipeSummary", "Problem"), QT_TRANSLATE_NOOP("RecipeSummary", "Data"),
                              QT_TRANSLATE_NOOP("RecipeSummary", "Prep"), QT_TRANSLATE_NOOP("RecipeSummary", "Features"),
                              QT_TRANSLATE_NOOP("RecipeSummary", "Model")};
+
+/// The steps that are on, in order and in words: "1. Fill missing values: numeric=median
+/// (all columns); 2. …", or "no steps".
+QString stepsInWords(const std::vector<prep::StepSpec>& steps)
+{
+    QStringList words;
+    for (const prep::StepSpec& step : steps) {
+        if (!step.enabled)
+            continue;
+        QString text;
+        try {
+            text = QString::fromStdString(prep::describeStep(step));
+        } catch (const core::Error&) {
+            text = QString::fromStdString(step.kind);
+        }
+        words << QStringLiteral("%1. %2").arg(words.size() + 1).arg(text);
+    }
+    return words.isEmpty() ? RecipeSummary::tr("no steps") : words.join(QStringLiteral("; "));
+}
 
 } // namespace
 
@@ -69,28 +89,18 @@ void RecipeSummary::setRecipe(const workflow::Recipe& recipe, bool dataLoaded)
     m_values[1]->setText(dataLoaded ? QString::fromStdString(recipe.data.describe()) : tr("not loaded yet"));
 
     const auto& prep = recipe.prep;
-    QString prepText = prep.dropMissingRows
-                           ? tr("drop rows with missing values")
-                           : tr("fill numbers with %1, categories with %2")
-                                 .arg(prep.imputation.numeric == prep::NumericImputation::Mean     ? tr("the mean")
-                                      : prep.imputation.numeric == prep::NumericImputation::Median ? tr("the median")
-                                          : QString::number(prep.imputation.numericConstant),
-                                      prep.imputation.categorical == prep::CategoricalImputation::MostFrequent
-                                          ? tr("the most frequent value")
-                                          : QStringLiteral("“%1”").arg(QString::fromStdString(
-                                                prep.imputation.categoricalConstant)));
+    QString prepText = stepsInWords(prep.steps);
+    if (!prep.timeColumn.empty())
+        prepText += tr(" · split by time on “%1”").arg(QString::fromStdString(prep.timeColumn));
     prepText += tr(" · %1% test").arg(QString::number(prep.testSize * 100, 'f', 0));
-    if (prep.stratify && problem.task == core::TaskType::Classification)
+    if (prep.validationSize > 0.0)
+        prepText += tr(", %1% validation").arg(QString::number(prep.validationSize * 100, 'f', 0));
+    if (prep.stratify && problem.task == core::TaskType::Classification && prep.timeColumn.empty())
         prepText += tr(", stratified");
     prepText += tr(" · seed %1").arg(recipe.seed);
     m_values[2]->setText(prepText);
 
-    const auto scaling = recipe.features.scaling;
-    QString featureText = scaling == features::Scaling::Standard ? tr("standardised numbers")
-                          : scaling == features::Scaling::MinMax ? tr("numbers scaled to 0–1")
-                                                                 : tr("unscaled numbers");
-    featureText += recipe.features.encoding == features::Encoding::OneHot ? tr(" · one-hot categories")
-                                                                          : tr(" · ordinal categories");
+    QString featureText = stepsInWords(recipe.features.steps);
     if (!prep.dropColumns.empty()) {
         QStringList dropped;
         for (const auto& column : prep.dropColumns)

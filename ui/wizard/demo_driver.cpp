@@ -22,8 +22,13 @@
 #include "pages/features_page.hpp"
 #include "pages/prep_page.hpp"
 #include "pages/problem_page.hpp"
+#include "pages/stage_pipeline.hpp"
 #include "pages/training_page.hpp"
+#include "session/live_preview.hpp"
 #include "session/session.hpp"
+#include "widgets/param_form.hpp"
+#include "widgets/pipeline_editor.hpp"
+#include "widgets/step_preview_view.hpp"
 #include "widgets/status_banner.hpp"
 #include "wizard/main_wizard.hpp"
 
@@ -201,36 +206,53 @@ void DemoDriver::dataViews()
 
 void DemoDriver::prepStep()
 {
-    auto* impute = control<QRadioButton>("imputeRadio");
-    auto* numeric = control<QComboBox>("numericImputeCombo");
-    auto* categorical = control<QComboBox>("categoricalImputeCombo");
     auto* testSize = control<QDoubleSpinBox>("testSizeSpin");
+    auto* validationSize = control<QDoubleSpinBox>("validationSizeSpin");
     auto* stratify = control<QCheckBox>("stratifyCheck");
     auto* seed = control<QSpinBox>("seedSpin");
     if (m_done)
         return;
-    impute->click();
-    numeric->setCurrentIndex(numeric->findData(int(prep::NumericImputation::Median)));
-    categorical->setCurrentIndex(categorical->findData(int(prep::CategoricalImputation::MostFrequent)));
     testSize->setValue(0.2);
+    validationSize->setValue(0.1);
     stratify->setChecked(true);
     seed->setValue(42);
+    // The pipeline a careful user builds on titanic: fill numbers with the median (robust to
+    // the skew of fare) and keep a note of which were missing where the step offers it.
+    PrepPage* page = m_wizard->prepPage();
+    PipelineEditor* editor = page->editor();
+    const int impute = rowOfKind(editor, "impute");
+    if (impute < 0) {
+        fail(tr("the Prep pipeline has no “Fill missing values” step"));
+        return;
+    }
+    editor->setCurrentStep(impute);
+    auto* numeric = qobject_cast<QComboBox*>(editor->paramForm()->editor("numeric"));
+    if (!numeric) {
+        fail(tr("the “Fill missing values” form has no numeric rule"));
+        return;
+    }
+    numeric->setCurrentText(QStringLiteral("median"));
+    if (auto* indicator = qobject_cast<QCheckBox*>(editor->paramForm()->editor("indicator")))
+        indicator->setChecked(true);
     const auto& prep = m_wizard->session()->recipe().prep;
-    if (prep.imputation.numeric != prep::NumericImputation::Median || !prep.stratify) {
+    const auto& params = prep.steps.at(std::size_t(impute)).params;
+    if (params.count("numeric") == 0 || params.at("numeric") != "median" || !prep.stratify ||
+        prep.validationSize != 0.1) {
         fail(tr("the Prep controls did not update the recipe"));
         return;
     }
-    capture(QStringLiteral("03-prep"), [this] { clickNext(MainWizard::FeaturesId, [this] { featuresStep(); }); });
+    waitForPreview(page->pipeline(), tr("the Prep preview"), [this, page] {
+        capture(QStringLiteral("03-prep"), [this, page] {
+            showDistribution(page->pipeline(), QStringLiteral("03b-prep-distribution"),
+                             [this] { clickNext(MainWizard::FeaturesId, [this] { featuresStep(); }); });
+        });
+    });
 }
 
 void DemoDriver::featuresStep()
 {
-    auto* standard = control<QRadioButton>("scaleStandardRadio");
-    auto* oneHot = control<QRadioButton>("encodeOneHotRadio");
     if (m_done)
         return;
-    standard->click();
-    oneHot->click();
     // The profile flags `alive` (survived written as yes/no) as a leak and the page leaves
     // it out; should it not, the demo unticks it with the same checkbox a user would use.
     FeaturesPage* page = m_wizard->featuresPage();
@@ -240,7 +262,82 @@ void DemoDriver::featuresStep()
         fail(tr("the leak column alive is still used"));
         return;
     }
-    capture(QStringLiteral("04-features"), [this] { clickNext(MainWizard::TrainingId, [this] { trainingStep(); }); });
+    // Standard scaling, then one-hot categories, set through each step's form.
+    PipelineEditor* editor = page->editor();
+    const int scale = rowOfKind(editor, "scale");
+    const int encode = rowOfKind(editor, "encode");
+    if (scale < 0 || encode < 0) {
+        fail(tr("the Features pipeline lacks its scaling or encoding step"));
+        return;
+    }
+    editor->setCurrentStep(scale);
+    auto* scaling = qobject_cast<QComboBox*>(editor->paramForm()->editor("method"));
+    if (!scaling) {
+        fail(tr("the scaling form has no method"));
+        return;
+    }
+    scaling->setCurrentText(QStringLiteral("standard"));
+    editor->setCurrentStep(encode);
+    auto* encoding = qobject_cast<QComboBox*>(editor->paramForm()->editor("method"));
+    if (!encoding) {
+        fail(tr("the encoding form has no method"));
+        return;
+    }
+    encoding->setCurrentText(QStringLiteral("onehot"));
+    waitForPreview(page->pipeline(), tr("the Features preview"), [this, page] {
+        capture(QStringLiteral("04-features"), [this, page] {
+            showDistribution(page->pipeline(), QStringLiteral("04b-features-distribution"),
+                             [this] { clickNext(MainWizard::TrainingId, [this] { trainingStep(); }); });
+        });
+    });
+}
+
+int DemoDriver::rowOfKind(PipelineEditor* editor, const std::string& kind) const
+{
+    const auto& steps = editor->steps();
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        if (steps[i].kind == kind)
+            return int(i);
+    return -1;
+}
+
+void DemoDriver::waitForPreview(StagePipeline* pipeline, const QString& what, std::function<void()> next)
+{
+    LivePreview* live = pipeline->livePreview();
+    const auto current = [this, live] {
+        return live->result() && !live->isPending() &&
+               workflow::recipeToJson(live->result()->recipe) == workflow::recipeToJson(m_wizard->session()->recipe());
+    };
+    if (current()) {
+        next();
+        return;
+    }
+    waitFor(live, &LivePreview::updated, what, [this, pipeline, what, next, current] {
+        // An earlier check may land first; the one for the recipe as it is now counts.
+        if (current())
+            next();
+        else
+            waitForPreview(pipeline, what, next);
+    });
+}
+
+void DemoDriver::showDistribution(StagePipeline* pipeline, const QString& name, std::function<void()> next)
+{
+    StepPreviewView* view = pipeline->previewView();
+    LivePreview* live = pipeline->livePreview();
+    const auto then = [this, view, name, next] {
+        capture(name, [view, next] {
+            view->tabs()->setCurrentIndex(StepPreviewView::RowsTab);
+            next();
+        });
+    };
+    view->tabs()->setCurrentIndex(StepPreviewView::DistributionTab);
+    const auto comparison = live->comparison();
+    if (comparison && QString::fromStdString(comparison->column) == view->focusColumn()) {
+        then();
+        return;
+    }
+    waitFor(live, &LivePreview::comparisonUpdated, tr("the distributions before and after the step"), then);
 }
 
 void DemoDriver::trainingStep()

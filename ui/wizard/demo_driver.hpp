@@ -9,17 +9,24 @@
 
 #include <functional>
 
+#include <string>
+
 class QWidget;
 
 namespace stepwise::ui {
 
 class MainWizard;
+class PipelineEditor;
+class StagePipeline;
 
 /// \brief Drives a `MainWizard` through all seven steps: each action goes through the
 /// page's own widgets (combo boxes, check boxes, buttons), waits for the session's
 /// signals (data loaded, result ready, model saved) instead of sleeping, and grabs the
 /// window into `DIR/NN-step.png` (the Data step also into `02b-data-distribution.png`
-/// and `02c-data-correlations.png`). Emits `finished(0)` on success, or `finished(1)`
+/// and `02c-data-correlations.png`; the Prep and Features steps, once their preview is
+/// current, also with the Distribution tab into `03b-…` and `04b-…`). On Prep it sets a
+/// 20 % test and 10 % validation split and fills numbers with the median; on Features it
+/// sets standard scaling and one-hot encoding through the steps' forms. Emits `finished(0)` on success, or `finished(1)`
 /// after writing the reason to stderr.
 class DemoDriver : public QObject {
     Q_OBJECT
@@ -48,6 +55,13 @@ private:
     void evaluationStep();
     void exportStep();
 
+    /// Row of the first step of `kind` in `editor`, or -1.
+    int rowOfKind(PipelineEditor* editor, const std::string& kind) const;
+    /// Runs `next` once the pipeline's preview is for the recipe as it is now.
+    void waitForPreview(StagePipeline* pipeline, const QString& what, std::function<void()> next);
+    /// Shows the preview's Distribution tab, grabs it as `name` when its charts are in,
+    /// goes back to the Rows tab and runs `next`.
+    void showDistribution(StagePipeline* pipeline, const QString& name, std::function<void()> next);
     /// Waits until the event loop has laid out and painted, then grabs `name` and runs `next`.
     void capture(const QString& name, std::function<void()> next);
     /// Advances with the Next button and runs `next` on the new page.

@@ -1,6 +1,7 @@
 #include "wizard/main_wizard.hpp"
 
 #include <QAbstractButton>
+#include <QAction>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -9,6 +10,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QShortcut>
+#include <QUndoStack>
 #include <QUrl>
 
 #include "pages/data_page.hpp"
@@ -49,7 +51,9 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
       m_features(new FeaturesPage(m_session)),
       m_training(new TrainingPage(m_session)),
       m_evaluation(new EvaluationPage(m_session)),
-      m_export(new ExportPage(m_session))
+      m_export(new ExportPage(m_session)),
+      m_undo(m_session->undoStack()->createUndoAction(this, tr("Undo"))),
+      m_redo(m_session->undoStack()->createRedoAction(this, tr("Redo")))
 {
     setObjectName(QStringLiteral("mainWizard"));
     setWindowTitle(QStringLiteral("Stepwise"));
@@ -109,6 +113,16 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     });
     auto* next = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Right), this);
     connect(next, &QShortcut::activated, this, &MainWizard::nextIfComplete);
+    // Window-wide, so Ctrl+Z works wherever the focus is — except in a text field, which
+    // undoes its own typing first, as text fields do everywhere.
+    m_undo->setObjectName(QStringLiteral("undoAction"));
+    m_redo->setObjectName(QStringLiteral("redoAction"));
+    m_undo->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Z)});
+    m_redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    for (QAction* action : {m_undo, m_redo}) {
+        action->setShortcutContext(Qt::WindowShortcut);
+        addAction(action);
+    }
     auto* learn = new QShortcut(QKeySequence::HelpContents, this);
     connect(learn, &QShortcut::activated, this, [this] { setLearnVisible(!m_learnVisible); });
 

@@ -5,6 +5,8 @@
 #include <QSet>
 #include <QWizard>
 
+class QAction;
+
 namespace stepwise::ui {
 
 class DataPage;
@@ -21,7 +23,9 @@ class WizardStepPage;
 /// \brief Problem → Data → Prep → Features → Training → Evaluation → Export. Owns the
 /// session. The rail shows each step's state and jumps to visited steps; keyboard:
 /// Ctrl+O open data, Ctrl+S save model, Alt+Left/Right back/next, F1 Learn panel.
-/// A .csv dropped on the window is opened on the Data step. Geometry is remembered.
+/// Ctrl+Z undoes the last recipe edit of the Prep and Features steps, Ctrl+Shift+Z or
+/// Ctrl+Y redoes it. A .csv dropped on the window is opened on the Data step. Geometry
+/// is remembered.
 class MainWizard : public QWizard {
     Q_OBJECT
 public:
@@ -42,6 +46,9 @@ public:
     TrainingPage* trainingPage() const { return m_training; }
     EvaluationPage* evaluationPage() const { return m_evaluation; }
     ExportPage* exportPage() const { return m_export; }
+    /// \brief Undo and redo of the session's recipe edits (shortcuts installed on the window).
+    QAction* undoAction() const { return m_undo; }
+    QAction* redoAction() const { return m_redo; }
     /// \brief The page of step `id`.
     WizardStepPage* stepPage(int id) const;
 
@@ -78,6 +85,8 @@ private:
     TrainingPage* m_training;
     EvaluationPage* m_evaluation;
     ExportPage* m_export;
+    QAction* m_undo;
+    QAction* m_redo;
 };
 
 } // namespace stepwise::ui
