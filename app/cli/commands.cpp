@@ -351,6 +351,10 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
 
     for (const std::string& warning : result.warnings)
         warn(warning);
+    for (const workflow::AuditFinding& finding : result.audit)
+        if (finding.severity != workflow::AuditSeverity::Info)
+            warn(std::string(finding.severity == workflow::AuditSeverity::Leak ? "leak: " : "audit: ") +
+                 finding.message + " " + finding.fix);
 
     if (!options.out.empty())
         io::saveModel(*result.pipeline, options.out);

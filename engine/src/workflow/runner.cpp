@@ -152,7 +152,9 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     std::unique_ptr<models::Model> model =
         models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
 
-    core::TaskControl prepControl = control.subRange(0.0, 0.05);
+    core::TaskControl auditControl = control.subRange(0.0, 0.02);
+    result.audit = auditRecipe(recipe, data, auditControl);
+    core::TaskControl prepControl = control.subRange(0.02, 0.05);
     PreparedData prepared = prepareData(recipe, data, testData, prepControl);
     result.warnings = std::move(prepared.warnings);
     result.testRows = prepared.test;

@@ -14,6 +14,7 @@
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/model.hpp"
+#include "stepwise/workflow/audit.hpp"
 #include "stepwise/workflow/pipeline.hpp"
 #include "stepwise/workflow/recipe.hpp"
 
@@ -53,6 +54,8 @@ struct RunResult {
     RunTimings timings;
     /// \brief Things the user should know (rows dropped for a missing target, …).
     std::vector<std::string> warnings;
+    /// \brief The leakage and data-health audit of the recipe on this data.
+    std::vector<AuditFinding> audit;
 };
 
 /// \brief Runs `recipe` on `data`. With `testData` the model trains on all of `data` and
