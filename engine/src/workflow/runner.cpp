@@ -64,12 +64,16 @@ models::Dataset toDataset(const prep::LabelledRows& train, std::uint64_t seed)
     return dataset;
 }
 
-// True when no enabled step drops rows with gaps, so the pipeline must fill them itself.
+// False when the recipe drops rows with gaps and fills none, so the pipeline refuses
+// rows with a missing value up front, with a message that says why.
 bool pipelineImputes(const Recipe& recipe)
 {
     const auto steps = pipelineSteps(recipe);
-    return std::none_of(steps.begin(), steps.end(),
-                        [](const prep::StepSpec& step) { return step.enabled && step.kind == "drop_missing_rows"; });
+    const auto enabled = [&](const char* kind) {
+        return std::any_of(steps.begin(), steps.end(),
+                           [&](const prep::StepSpec& step) { return step.enabled && step.kind == kind; });
+    };
+    return enabled("impute") || !enabled("drop_missing_rows");
 }
 
 // Actual classes of `rows` of `table`: the data's own encoding, or for separate test
