@@ -349,12 +349,6 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
     result.timings.loadSeconds = loadSeconds;
     bar.finish();
 
-    for (const std::string& warning : result.warnings)
-        warn(warning);
-    for (const workflow::AuditFinding& finding : result.audit)
-        if (finding.severity != workflow::AuditSeverity::Info)
-            warn(std::string(finding.severity == workflow::AuditSeverity::Leak ? "leak: " : "audit: ") +
-                 finding.message + " " + finding.fix);
 
     if (!options.out.empty())
         io::saveModel(*result.pipeline, options.out);
@@ -367,6 +361,14 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
             io::writePredictionsCsv(out, *result.pipeline, result.testRows, actual, result.testPredictions, true);
         });
     }
+
+    // After the outputs, so a failed write is the first thing on stderr.
+    for (const std::string& warning : result.warnings)
+        warn(warning);
+    for (const workflow::AuditFinding& finding : result.audit)
+        if (finding.severity != workflow::AuditSeverity::Info)
+            warn(std::string(finding.severity == workflow::AuditSeverity::Leak ? "leak: " : "audit: ") +
+                 finding.message + " " + finding.fix);
 
     if (!common.quiet) {
         std::string validation;

@@ -68,10 +68,7 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
                    {"target", recipe.problem.target},
                    {"data", recipe.data.describe()},
                    {"seed", recipe.seed},
-                   {"rows",
-                    {{"train", result.trainRowCount},
-                     {"validation", result.validationRows.size()},
-                     {"test", result.testRows.size()}}},
+                   {"rows", {{"train", result.trainRowCount}, {"test", result.testRows.size()}}},
                    {"pipeline", steps},
                    {"fit",
                     {{"iterations", result.fit.iterations},
@@ -94,6 +91,8 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
         const auto& m = *result.regression;
         report["metrics"] = {{"mse", m.mse}, {"rmse", m.rmse}, {"mae", m.mae}, {"r2", m.r2}};
     }
+    if (!result.validationRows.empty())
+        report["rows"]["validation"] = result.validationRows.size();
     if (result.validationClassification)
         report["validation_metrics"] = classificationJson(*result.validationClassification);
     if (const auto& m = result.validationRegression)
