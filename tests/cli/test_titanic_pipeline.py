@@ -12,6 +12,11 @@ Random forests draw different random numbers in each library, so the forest is c
 on the mean accuracy over several splits (scikit-learn: mean over 5 forest seeds per
 split), which keeps the check about the pipeline rather than about luck.
 
+Cross-validation refits every step inside each fold: Stepwise's `--cv` fold scores
+(log loss, which moves with any change in the fitted imputation or scaling) equal
+`cross_val_score` of the same scikit-learn pipeline on the same training rows, with
+StratifiedKFold and KFold, to 1e-6.
+
 Usage: test_titanic_pipeline.py build/app/stepwise-cli
 """
 import json
@@ -27,6 +32,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -60,22 +66,49 @@ def stepwise_accuracy(cli, model, seed, directory):
     return accuracy, pd.read_csv(predictions)["row"].to_numpy()
 
 
-def sklearn_accuracy(data, numeric, categorical, test_rows, make_model):
+def features_and_target(data, numeric):
     # Booleans come in as True/False text; the engine treats them as 0/1 numbers.
     x = data.drop(columns=["survived", "alive"]).copy()
     for name in numeric:
         if x[name].dtype == object or x[name].dtype == bool:
             x[name] = x[name].map({True: 1.0, False: 0.0, "True": 1.0, "False": 0.0})
-    y = data["survived"].to_numpy()
-    train = np.setdiff1d(np.arange(len(data)), test_rows)
+    return x, data["survived"].to_numpy()
+
+
+def sklearn_pipeline(numeric, categorical, model):
     prep = ColumnTransformer([
         ("numeric", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
         ("categorical", make_pipeline(SimpleImputer(strategy="most_frequent"),
                                       OneHotEncoder(handle_unknown="ignore")), categorical),
     ])
-    pipeline = make_pipeline(prep, make_model())
+    return make_pipeline(prep, model)
+
+
+def sklearn_accuracy(data, numeric, categorical, test_rows, make_model):
+    x, y = features_and_target(data, numeric)
+    train = np.setdiff1d(np.arange(len(data)), test_rows)
+    pipeline = sklearn_pipeline(numeric, categorical, make_model())
     pipeline.fit(x.iloc[train], y[train])
     return accuracy_score(y[test_rows], pipeline.predict(x.iloc[test_rows]))
+
+
+def check_cross_validation(cli, data, numeric, categorical, directory, failures):
+    x, y = features_and_target(data, numeric)
+    for spec, splitter in (("stratified:5", StratifiedKFold(5)), ("kfold:4", KFold(4))):
+        predictions = os.path.join(directory, "cv.csv")
+        report = os.path.join(directory, "cv.json")
+        subprocess.run([cli, "train", "builtin:titanic", "--target", "survived", "--drop", "alive",
+                        "--model", "logistic_regression", "--impute", "numeric=median,categorical=most_frequent",
+                        "--cv", spec, "--success", "log_loss<=1", "--predictions", predictions,
+                        "--report", report, "--quiet"], check=True, stderr=subprocess.DEVNULL)
+        with open(report) as f:
+            ours = json.load(f)["cv"]["scores"]
+        train = np.setdiff1d(np.arange(len(data)), pd.read_csv(predictions)["row"].to_numpy())
+        theirs = -cross_val_score(sklearn_pipeline(numeric, categorical, LogisticRegression(C=1.0, max_iter=1000)),
+                                  x.iloc[train], y[train], cv=splitter, scoring="neg_log_loss")
+        print(f"cross-validation {spec} log loss: stepwise {np.round(ours, 6)}  scikit-learn {np.round(theirs, 6)}")
+        if len(ours) != len(theirs) or np.max(np.abs(np.array(ours) - theirs)) > 1e-6:
+            failures.append(f"cross-validation {spec}: fold log losses differ")
 
 
 def main():
@@ -105,6 +138,7 @@ def main():
               f"scikit-learn {theirs_mean:.4f}")
         if abs(ours_mean - theirs_mean) > TOLERANCE:
             failures.append(f"random forest, mean over splits: {ours_mean:.4f} vs {theirs_mean:.4f}")
+        check_cross_validation(cli, data, numeric, categorical, directory, failures)
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures else 0

@@ -97,6 +97,12 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
         report["validation_metrics"] = classificationJson(*result.validationClassification);
     if (const auto& m = result.validationRegression)
         report["validation_metrics"] = {{"mse", m->mse}, {"rmse", m->rmse}, {"mae", m->mae}, {"r2", m->r2}};
+    if (const auto& cv = result.crossValidation)
+        report["cv"] = {{"strategy", cv->strategy},
+                        {"metric", cv->metric},
+                        {"scores", cv->scores},
+                        {"mean", cv->mean},
+                        {"std", cv->std}};
     if (result.verdict)
         report["success"] = {{"criterion", result.verdict->criterion.toString()},
                              {"value", optionalNumber(result.verdict->value)},
