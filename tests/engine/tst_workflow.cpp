@@ -81,12 +81,14 @@ private slots:
         recipe.prep.stratify = false;
         recipe.features.steps = {{"scale", true, {}, {{"method", "minmax"}}}, {"encode", true, {}, {{"method", "ordinal"}}}};
         recipe.seed = 123456789012345ULL;
+        recipe.crossValidation = evaluation::parseCvSpec("timeseries:4:2");
         const std::string json = workflow::recipeToJson(recipe);
         const workflow::Recipe back = workflow::recipeFromJson(json);
         QCOMPARE(workflow::recipeToJson(back), json);
         QCOMPARE(back.problem.objective, recipe.problem.objective);
         QCOMPARE(back.data.generator.samples, 1234);
         QCOMPARE(back.seed, recipe.seed);
+        QVERIFY(back.crossValidation == recipe.crossValidation);
         QVERIFY(back.problem.success.has_value());
         QCOMPARE(back.problem.success->toString(), std::string("f1_macro>=0.7"));
         QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson("{\"problem\": 3}"));
