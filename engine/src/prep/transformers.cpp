@@ -1,8 +1,12 @@
 #include "stepwise/prep/transformers.hpp"
 
+#include "features/bin_discretizer.hpp"
+#include "features/date_part_extractor.hpp"
+#include "features/math_transform.hpp"
 #include "features/min_max_scaler.hpp"
 #include "features/one_hot_encoder.hpp"
 #include "features/ordinal_encoder.hpp"
+#include "features/robust_scaler.hpp"
 #include "features/standard_scaler.hpp"
 #include "prep/simple_imputer.hpp"
 #include "stepwise/core/errors.hpp"
@@ -21,10 +25,19 @@ std::unique_ptr<Transformer> makeTransformerForLoading(const std::string& kind)
         return std::make_unique<features::OneHotEncoder>();
     if (kind == "ordinal_encoder")
         return std::make_unique<features::OrdinalEncoder>();
+    if (kind == "robust_scaler")
+        return std::make_unique<features::RobustScaler>();
+    if (kind == "bin_discretizer")
+        return std::make_unique<features::BinDiscretizer>();
+    if (kind == "date_part_extractor")
+        return std::make_unique<features::DatePartExtractor>();
+    if (kind == "math_transform")
+        return std::make_unique<features::MathTransform>();
     std::string message = "unknown transformer kind '";
     message.append(kind);
-    message.append("' in the archive (known: simple_imputer, standard_scaler, min_max_scaler, one_hot_encoder, "
-                   "ordinal_encoder) — the file is damaged or comes from a newer Stepwise");
+    message.append("' in the archive (known: simple_imputer, standard_scaler, min_max_scaler, robust_scaler, "
+                   "one_hot_encoder, ordinal_encoder, bin_discretizer, date_part_extractor, math_transform) — the "
+                   "file is damaged or comes from a newer Stepwise");
     throw core::ArchiveError(message);
 }
 
