@@ -220,6 +220,42 @@ class CliContract(unittest.TestCase):
                          "log needs values above 0")
         self.assertError(run(*titanic, "--date-parts", "age"), 3, "'age' is numeric", "datetime")
 
+    def test_cleaning_step_flags_on_titanic(self):
+        report, model, out = self.path("c.json"), self.path("c.stepwise"), self.path("p.csv")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive", "--drop-duplicates",
+                     "--outliers", "iqr:clip", "--impute", "numeric=ffill", "--report", report, "--out", model,
+                     "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        r = load_json(report)
+        # 107 rows repeat an earlier one (pandas: titanic.duplicated().sum()).
+        self.assertEqual(r["rows"]["train"] + r["rows"]["test"], 891 - 107)
+        self.assertTrue(any(step.startswith("clipping of") for step in r["pipeline"]), r["pipeline"])
+        self.assertTrue(any("forward fill" in step for step in r["pipeline"]), r["pipeline"])
+        self.assertGreater(r["metrics"]["accuracy"], 0.7)
+        # The saved model (clipper and imputer inside) loads and predicts every row.
+        predicted = run("predict", model, "builtin:titanic", "--out", out)
+        self.assertEqual(predicted.returncode, 0, predicted.stderr)
+        self.assertEqual(len(read_csv(out)), 891)
+
+        # Removal drops training rows only; the other cleaning flags run too.
+        removed = self.path("rm.json")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive", "--drop-duplicates",
+                     "--outliers", "zscore:remove:3", "--drop-sparse", "0.5", "--missing-indicator",
+                     "--rename", "age=years", "--report", removed, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rm = load_json(removed)
+        self.assertEqual(rm["rows"]["test"], r["rows"]["test"])
+        self.assertLess(rm["rows"]["train"], r["rows"]["train"])
+        self.assertTrue(any("deck" in step for step in rm["pipeline"]), rm["pipeline"])
+
+        for flag, value, fragment in [("--outliers", "iqr:squash", "--outliers"),
+                                      ("--outliers", "iqr:clip:0", "iqr_factor"),
+                                      ("--impute", "numeric=sideways", "ffill"),
+                                      ("--drop-sparse", "1.5", "max_missing"),
+                                      ("--step", "drop_duplicates:keep=maybe", "keep"),
+                                      ("--rename", "age=", "empty")]:
+            self.assertError(run("train", "builtin:titanic", "--target", "survived", flag, value), 2, fragment)
+
     def test_regression_and_separate_test_data(self):
         full, train, test, report = (self.path(n) for n in ["all.csv", "train.csv", "test.csv", "r.json"])
         run("generate", "regression", "--rows", 500, "--features", 5, "--noise", 1, "--seed", 1, "--out", full)
