@@ -214,6 +214,8 @@ workflow::Recipe recipeFromOptions(const TrainOptions& options)
     recipe.prep.stratify =
         !options.noStratify && *task == core::TaskType::Classification && options.timeColumn.empty();
     applyStepFlags(options.steps, recipe);
+    if (!options.cv.empty())
+        recipe.crossValidation = evaluation::parseCvSpec(options.cv);
     recipe.model.name = options.model;
     recipe.model.params = parseParams(options.params);
     recipe.seed = options.seed;
@@ -349,8 +351,6 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
     result.timings.loadSeconds = loadSeconds;
     bar.finish();
 
-    for (const std::string& warning : result.warnings)
-        warn(warning);
 
     if (!options.out.empty())
         io::saveModel(*result.pipeline, options.out);
@@ -363,6 +363,14 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
             io::writePredictionsCsv(out, *result.pipeline, result.testRows, actual, result.testPredictions, true);
         });
     }
+
+    // After the outputs, so a failed write is the first thing on stderr.
+    for (const std::string& warning : result.warnings)
+        warn(warning);
+    for (const workflow::AuditFinding& finding : result.audit)
+        if (finding.severity != workflow::AuditSeverity::Info)
+            warn(std::string(finding.severity == workflow::AuditSeverity::Leak ? "leak: " : "audit: ") +
+                 finding.message + " " + finding.fix);
 
     if (!common.quiet) {
         std::string validation;
@@ -377,6 +385,13 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
         for (std::size_t i = 0; i < result.pipeline->steps().size(); ++i)
             std::printf("  %zu. %s\n", i + 1, result.pipeline->steps()[i]->describe().c_str());
         std::printf("\n");
+        if (const auto& cv = result.crossValidation) {
+            std::printf("Cross-validation on the training rows (%s, %s): %s ± %s —", cv->strategy.c_str(),
+                        cv->metric.c_str(), fixed(cv->mean).c_str(), fixed(cv->std).c_str());
+            for (double score : cv->scores)
+                std::printf(" %s", fixed(score).c_str());
+            std::printf("\n\n");
+        }
         if (result.classification)
             printClassificationSummary(result);
         else

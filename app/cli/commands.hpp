@@ -54,6 +54,7 @@ struct TrainOptions {
     bool noStratify = false;
     unsigned long long seed = 42;
     double validationSize = 0.0;
+    std::string cv;  // kfold:K | stratified:K | loo | timeseries:K[:GAP]
     std::string timeColumn;
     std::vector<std::string> drop;
     StepFlags steps;

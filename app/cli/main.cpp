@@ -115,6 +115,9 @@ int main(int argc, char** argv)
     trainCmd->add_option("--validation-size", train.validationSize,
                          "Fraction of rows held out as a validation set (default 0: none)")
         ->check(CLI::Range(0.0, 0.9));
+    trainCmd->add_option("--cv", train.cv,
+                         "Cross-validate on the training rows, every step refitted per fold: kfold:K | stratified:K "
+                         "| loo | timeseries:K[:GAP]");
     trainCmd->add_option("--time-column", train.timeColumn,
                          "Split by time on this column: oldest rows train, newest test (no shuffling)");
     trainCmd->add_option("--drop", train.drop, "Columns never used as features, comma-separated")->delimiter(',');

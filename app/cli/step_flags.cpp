@@ -113,6 +113,22 @@ StepSpec binStep(const std::string& text)
     return step;
 }
 
+// The flag that makes steps of `step`'s kind, for error messages.
+std::string flagOf(const StepSpec& step)
+{
+    static const std::map<std::string, std::string> flags = {
+        {"drop_duplicates", "--drop-duplicates"}, {"drop_missing_rows", "--drop-missing"},
+        {"drop_sparse_columns", "--drop-sparse"},  {"impute", "--impute"},
+        {"clip_outliers", "--outliers"},           {"remove_outliers", "--outliers"},
+        {"rename", "--rename"},                    {"resample", "--resample"},
+        {"date_parts", "--date-parts"},            {"formula", "--formula"},
+        {"math", "--math"},                        {"bin", "--bin"},
+        {"scale", "--scale"},                      {"encode", "--encode/--order"},
+        {"select_features", "--select"}};
+    const auto it = flags.find(step.kind);
+    return it == flags.end() ? std::string("--step") : it->second;
+}
+
 } // namespace
 
 void addStepOptions(CLI::App* train, StepFlags& flags)
@@ -243,10 +259,15 @@ void applyStepFlags(const StepFlags& flags, workflow::Recipe& recipe)
         StepSpec step = prep::parseStepArgument(text);
         (prep::findStep(step.kind).stage == prep::StepStage::Prep ? prepSteps : featureSteps).push_back(std::move(step));
     }
-    // Every step is checked now, so a bad value is a usage error before any data is read.
+    // Every step is checked now, so a bad value is a usage error before any data is read,
+    // named by the flag that made the step.
     for (const auto* list : {&prepSteps, &featureSteps})
         for (const StepSpec& step : *list)
-            prep::resolveStepParams(step);
+            try {
+                prep::resolveStepParams(step);
+            } catch (const core::InvalidParameter& error) {
+                throw core::InvalidParameter(flagOf(step) + ": " + error.what());
+            }
     recipe.prep.steps = std::move(prepSteps);
     recipe.features.steps = std::move(featureSteps);
 }

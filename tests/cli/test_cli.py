@@ -180,6 +180,82 @@ class CliContract(unittest.TestCase):
         self.assertLess(r["metrics"]["accuracy"], 0.95)  # 'alive' (the leak) was dropped
         self.assertEqual(len(r["pipeline"]), 3)
 
+    def test_feature_steps_robust_scaling_binning_and_order(self):
+        titanic = ["train", "builtin:titanic", "--target", "survived", "--drop", "alive,who,adult_male,embark_town"]
+        report = self.path("robust.json")
+        result = run(*titanic, "--scale", "robust", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("robust scaling of 6 numeric columns", " | ".join(load_json(report)["pipeline"]))
+
+        # class is categorical (First, Second, Third): an ordered encoding; age in quartiles.
+        report, model, predictions = self.path("binned.json"), self.path("m.stepwise"), self.path("p.csv")
+        result = run(*titanic, "--bin", "age=quantile:4", "--order", "class=Third,Second,First",
+                     "--report", report, "--out", model, "--predictions", predictions, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        pipeline = " | ".join(load_json(report)["pipeline"])
+        self.assertIn("quantile (equal-count) binning of 1 numeric column into 4 bins", pipeline)
+        self.assertIn("ordinal encoding of 'class' in the order Third < Second < First", pipeline)
+        self.assertGreater(load_json(report)["metrics"]["accuracy"], 0.7)
+        # The saved model (bin edges, the order) predicts what training reported.
+        out = self.path("again.csv")
+        self.assertEqual(run("predict", model, "builtin:titanic", "--out", out, "--quiet").returncode, 0)
+        again = read_csv(out)
+        for row in read_csv(predictions):
+            self.assertEqual(again[int(row["row"])]["predicted"], row["predicted"])
+
+        result = run(*titanic, "--bin", "fare=edges:0,10,50,inf/low,mid,high", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("binning of 1 numeric column at the edges 0, 10, 50, inf", " | ".join(load_json(report)["pipeline"]))
+
+    def test_bad_feature_steps_exit_2_or_3(self):
+        titanic = ["train", "builtin:titanic", "--target", "survived"]
+        self.assertError(run(*titanic, "--bin", "age=edges:0,18,5"), 2, "edges '0,18,5'", "strictly increasing")
+        self.assertError(run(*titanic, "--bin", "age=edges:0,18,65/child"), 2, "labels 'child'", "2 bins")
+        self.assertError(run(*titanic, "--bin", "age=quantile:1"), 2, "bins", "[2, 1000]")
+        self.assertError(run(*titanic, "--bin", "age=kmeans:3"), 2, "strategy")
+        self.assertError(run(*titanic, "--bin", "age"), 2, "--bin")
+        # Data the step cannot take: exit 3, naming the value and what to do.
+        self.assertError(run(*titanic, "--order", "class=Third,First"), 3, "'Second'", "add it to the order")
+        self.assertError(run(*titanic, "--math", "log=fare"), 3, "column 'fare' has the value 0",
+                         "log needs values above 0")
+        self.assertError(run(*titanic, "--date-parts", "age"), 3, "'age' is numeric", "datetime")
+
+    def test_cleaning_step_flags_on_titanic(self):
+        report, model, out = self.path("c.json"), self.path("c.stepwise"), self.path("p.csv")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive", "--drop-duplicates",
+                     "--outliers", "iqr:clip", "--impute", "numeric=ffill", "--report", report, "--out", model,
+                     "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        r = load_json(report)
+        # 107 rows repeat an earlier one (pandas: titanic.duplicated().sum()).
+        self.assertEqual(r["rows"]["train"] + r["rows"]["test"], 891 - 107)
+        self.assertTrue(any(step.startswith("clipping of") for step in r["pipeline"]), r["pipeline"])
+        self.assertTrue(any("forward fill" in step for step in r["pipeline"]), r["pipeline"])
+        self.assertGreater(r["metrics"]["accuracy"], 0.7)
+        # The saved model (clipper and imputer inside) loads and predicts every row.
+        predicted = run("predict", model, "builtin:titanic", "--out", out)
+        self.assertEqual(predicted.returncode, 0, predicted.stderr)
+        self.assertEqual(len(read_csv(out)), 891)
+
+        # Removal drops training rows only; the other cleaning flags run too.
+        removed = self.path("rm.json")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive", "--drop-duplicates",
+                     "--outliers", "zscore:remove:3", "--drop-sparse", "0.5", "--missing-indicator",
+                     "--rename", "age=years", "--report", removed, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rm = load_json(removed)
+        self.assertEqual(rm["rows"]["test"], r["rows"]["test"])
+        self.assertLess(rm["rows"]["train"], r["rows"]["train"])
+        self.assertTrue(any("deck" in step for step in rm["pipeline"]), rm["pipeline"])
+
+        for flag, value, fragment in [("--outliers", "iqr:squash", "--outliers"),
+                                      ("--outliers", "iqr:clip:0", "iqr_factor"),
+                                      ("--impute", "numeric=sideways", "ffill"),
+                                      ("--drop-sparse", "1.5", "max_missing"),
+                                      ("--step", "drop_duplicates:keep=maybe", "keep"),
+                                      ("--rename", "age=", "empty")]:
+            self.assertError(run("train", "builtin:titanic", "--target", "survived", flag, value), 2, fragment)
+
     def test_regression_and_separate_test_data(self):
         full, train, test, report = (self.path(n) for n in ["all.csv", "train.csv", "test.csv", "r.json"])
         run("generate", "regression", "--rows", 500, "--features", 5, "--noise", 1, "--seed", 1, "--out", full)

@@ -245,6 +245,30 @@ private slots:
         const std::vector<int> strata(9, 0);
         QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, prep::trainTestSplit(10, 0.2, 0, &strata));
     }
+
+    void timeOrderedSplitTestsOnTheLatestRows()
+    {
+        // Times out of row order, with a tie at the boundary kept in row order.
+        const std::vector<double> times = {50, 10, 40, 20, 40, 30, 60, 0, 70, 45};
+        const prep::SplitIndices split = prep::timeOrderedSplit(times, 0.3);  // ceil(3) latest rows
+        QCOMPARE(split.test, (std::vector<std::size_t>{0, 6, 8}));              // times 50, 60, 70
+        QCOMPARE(split.train, (std::vector<std::size_t>{1, 2, 3, 4, 5, 7, 9}));
+        for (std::size_t t : split.test)
+            for (std::size_t r : split.train)
+                QVERIFY(times[r] <= times[t]);
+    }
+
+    void timeOrderedSplitNeedsATimeInEveryRow()
+    {
+        const std::vector<double> times = {1, std::numeric_limits<double>::quiet_NaN(), 3};
+        QVERIFY_THROWS_EXCEPTION(core::DataError, prep::timeOrderedSplit(times, 0.3));
+        try {
+            prep::timeOrderedSplit(times, 0.3);
+        } catch (const core::DataError& error) {
+            QVERIFY(std::string(error.what()).find("row 1") != std::string::npos);
+        }
+        QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, prep::timeOrderedSplit({1, 2, 3}, 1.5));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSplit)

@@ -10,6 +10,7 @@
 #include "stepwise/data/column_kinds.hpp"
 #include "stepwise/data/data_source.hpp"
 #include "stepwise/io/model_archive.hpp"
+#include "stepwise/workflow/pipeline_preview.hpp"
 #include "stepwise/workflow/runner.hpp"
 
 using namespace stepwise;
@@ -80,12 +81,14 @@ private slots:
         recipe.prep.stratify = false;
         recipe.features.steps = {{"scale", true, {}, {{"method", "minmax"}}}, {"encode", true, {}, {{"method", "ordinal"}}}};
         recipe.seed = 123456789012345ULL;
+        recipe.crossValidation = evaluation::parseCvSpec("timeseries:4:2");
         const std::string json = workflow::recipeToJson(recipe);
         const workflow::Recipe back = workflow::recipeFromJson(json);
         QCOMPARE(workflow::recipeToJson(back), json);
         QCOMPARE(back.problem.objective, recipe.problem.objective);
         QCOMPARE(back.data.generator.samples, 1234);
         QCOMPARE(back.seed, recipe.seed);
+        QVERIFY(back.crossValidation == recipe.crossValidation);
         QVERIFY(back.problem.success.has_value());
         QCOMPARE(back.problem.success->toString(), std::string("f1_macro>=0.7"));
         QVERIFY_THROWS_EXCEPTION(core::ArchiveError, workflow::recipeFromJson("{\"problem\": 3}"));
@@ -439,6 +442,169 @@ private slots:
         control.cancel();
         QVERIFY_THROWS_EXCEPTION(core::Cancelled,
                                  workflow::runRecipe(irisRecipe("random_forest"), iris, nullptr, control));
+    }
+
+    void recipesFromBeforeTheStepListsLoadAsSteps()
+    {
+        // The prep/features sections of a format-1 model file's recipe.
+        const std::string old = R"({"problem": {"task": "classification", "objective": "", "target": "survived",
+            "success": null}, "data": {"kind": "builtin", "location": "titanic"},
+            "prep": {"drop_columns": ["alive"], "drop_missing_rows": false, "impute_numeric": "constant",
+                     "impute_numeric_constant": -1.5, "impute_categorical": "most_frequent",
+                     "impute_categorical_constant": "missing", "test_size": 0.25, "stratify": true},
+            "features": {"scaling": "none", "encoding": "ordinal"},
+            "model": {"name": "random_forest", "params": {}}, "seed": 3})";
+        const workflow::Recipe recipe = workflow::recipeFromJson(old);
+        QCOMPARE(recipe.prep.steps.size(), std::size_t(1));
+        QCOMPARE(recipe.prep.steps[0].kind, std::string("impute"));
+        QCOMPARE(recipe.prep.steps[0].params.at("numeric"), std::string("constant"));
+        QCOMPARE(recipe.prep.steps[0].params.at("numeric_fill"), std::string("-1.5"));
+        QCOMPARE(recipe.features.steps.size(), std::size_t(1));  // no scaling step
+        QCOMPARE(recipe.features.steps[0].params.at("method"), std::string("ordinal"));
+        QCOMPARE(recipe.prep.testSize, 0.25);
+
+        const std::string dropped = R"({"problem": {"task": "regression", "objective": "", "target": "tip",
+            "success": null}, "data": {"kind": "builtin", "location": "tips"},
+            "prep": {"drop_columns": [], "drop_missing_rows": true, "impute_numeric": "mean",
+                     "impute_numeric_constant": 0, "impute_categorical": "most_frequent",
+                     "impute_categorical_constant": "missing", "test_size": 0.2, "stratify": false},
+            "features": {"scaling": "minmax", "encoding": "onehot"},
+            "model": {"name": "linear_regression", "params": {}}, "seed": 42})";
+        const workflow::Recipe second = workflow::recipeFromJson(dropped);
+        QCOMPARE(second.prep.steps[0].kind, std::string("drop_missing_rows"));
+        QCOMPARE(second.features.steps[0].params.at("method"), std::string("minmax"));
+        QVERIFY(run(second, data::loadBuiltinDataset("tips")).regression.has_value());
+    }
+
+    void validationRowsAreHeldOutAndScored()
+    {
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.prep.testSize = 0.2;
+        recipe.prep.validationSize = 0.2;
+        const data::Table table = data::loadBuiltinDataset("titanic");
+        const workflow::RunResult result = run(recipe, table);
+        QCOMPARE(result.testRows.size(), std::size_t(179));        // ceil(0.2 · 891)
+        // 0.2 of all rows is 0.25 of the 712 left after the test: ceil(178.0).
+        QCOMPARE(result.validationRows.size(), std::size_t(178));
+        QCOMPARE(result.trainRowCount, std::size_t(891 - 179 - 178));
+        std::vector<std::size_t> both;
+        std::set_intersection(result.testRows.begin(), result.testRows.end(), result.validationRows.begin(),
+                              result.validationRows.end(), std::back_inserter(both));
+        QVERIFY(both.empty());
+        QVERIFY(result.validationClassification.has_value());
+        QCOMPARE(result.validationPredictions.size(), result.validationRows.size());
+        // Stratified: each part keeps survived's share (342 of 891) within a row.
+        std::size_t survivors = 0;
+        for (std::size_t row : result.validationRows)
+            survivors += table.column("survived").values()[row] == 1.0 ? 1 : 0;
+        QVERIFY(std::abs(static_cast<double>(survivors) - 178.0 * 342.0 / 891.0) <= 1.0);
+
+        recipe.prep.validationSize = 0.8;
+        QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, run(recipe, table));
+    }
+
+    void timeOrderedSplitTestsOnTheNewestRows()
+    {
+        data::Table table = data::loadBuiltinDataset("titanic");
+        std::vector<double> boarded(table.rowCount());
+        for (std::size_t row = 0; row < boarded.size(); ++row)
+            boarded[row] = 1000.0 * static_cast<double>((row * 37) % table.rowCount());
+        table.addColumn(data::Column::numeric("boarded", boarded, data::ColumnKind::Datetime));
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.prep.timeColumn = "boarded";
+        recipe.prep.validationSize = 0.1;
+        recipe.prep.stratify = false;
+        const workflow::RunResult result = run(recipe, table);
+        double newestOther = -1.0, oldestTest = 1e300, newestTrain = -1.0, oldestValidation = 1e300;
+        for (std::size_t row : result.testRows)
+            oldestTest = std::min(oldestTest, boarded[row]);
+        for (std::size_t row : result.validationRows) {
+            oldestValidation = std::min(oldestValidation, boarded[row]);
+            newestOther = std::max(newestOther, boarded[row]);
+        }
+        for (std::size_t row = 0; row < table.rowCount(); ++row)
+            if (!std::binary_search(result.testRows.begin(), result.testRows.end(), row) &&
+                !std::binary_search(result.validationRows.begin(), result.validationRows.end(), row)) {
+                newestOther = std::max(newestOther, boarded[row]);
+                newestTrain = std::max(newestTrain, boarded[row]);
+            }
+        QVERIFY(newestOther < oldestTest);
+        QVERIFY(newestTrain < oldestValidation);
+        QCOMPARE(result.testRows.size(), std::size_t(179));
+
+        recipe.prep.timeColumn = "no_such_column";
+        QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, run(recipe, table));
+        recipe.prep.timeColumn = "sex";
+        QVERIFY_THROWS_EXCEPTION(core::DataError, run(recipe, table));
+    }
+
+    void aStepThatCannotRunIsNamed()
+    {
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.features.steps.push_back({"scale", true, {"sex"}, {}});
+        try {
+            run(recipe, data::loadBuiltinDataset("titanic"));
+            QFAIL("expected DataError");
+        } catch (const core::DataError& e) {
+            const std::string message = e.what();
+            QVERIFY2(message.rfind("step 4 'Scale numbers': ", 0) == 0, message.c_str());
+            QVERIFY2(message.find("'sex'") != std::string::npos, message.c_str());
+        }
+        // Disabled steps do nothing.
+        recipe.features.steps.back().enabled = false;
+        QVERIFY(run(recipe, data::loadBuiltinDataset("titanic")).classification.has_value());
+    }
+
+    void previewShowsWhatEachStepDoes()
+    {
+        workflow::Recipe recipe = titanicRecipe();
+        recipe.prep.steps.insert(recipe.prep.steps.begin(), {"drop_missing_rows", true, {"embarked"}, {}});
+        const data::Table table = data::loadBuiltinDataset("titanic");
+        core::TaskControl control;
+        const workflow::PipelinePreview preview = workflow::previewPipeline(recipe, table, 3, control);
+        QVERIFY2(preview.problem.empty(), preview.problem.c_str());
+        QCOMPARE(preview.steps.size(), std::size_t(4));
+        QCOMPARE(preview.rowsWithTarget, std::size_t(891));
+        QCOMPARE(preview.rowsAfterFilters, std::size_t(889));  // two rows have no port
+        QCOMPARE(preview.steps[0].rowsBefore, std::size_t(891));
+        QCOMPARE(preview.steps[0].rowsAfter, std::size_t(889));
+        QCOMPARE(preview.trainRows + preview.testRows, std::size_t(889));
+        for (const auto& step : preview.steps) {
+            QVERIFY(step.ran);
+            QVERIFY(step.error.empty());
+        }
+        // The selected step (one-hot encoding) replaced 'sex' by indicator columns.
+        QVERIFY(preview.before.hasColumn("sex"));
+        QVERIFY(!preview.after.hasColumn("sex"));
+        QVERIFY(preview.after.hasColumn("sex=female"));
+        QCOMPARE(preview.after.rowCount(), preview.trainRows);
+        QVERIFY(std::find(preview.steps[3].columnsRemoved.begin(), preview.steps[3].columnsRemoved.end(), "sex") !=
+                preview.steps[3].columnsRemoved.end());
+        // The same rows and numbers as training: the run's model saw that many rows.
+        QCOMPARE(run(recipe, table).trainRowCount, preview.trainRows);
+    }
+
+    void previewSaysWhyTrainingWouldFail()
+    {
+        workflow::Recipe recipe = titanicRecipe();
+        const data::Table table = data::loadBuiltinDataset("titanic");
+        core::TaskControl control;
+        recipe.features.steps = {};  // nothing encodes the categories
+        workflow::PipelinePreview preview = workflow::previewPipeline(recipe, table, std::nullopt, control);
+        QVERIFY2(preview.problem.find("still categorical") != std::string::npos, preview.problem.c_str());
+        QVERIFY(!preview.problemStep.has_value());
+
+        recipe.features.steps = {{"scale", true, {}, {{"method", "cubic"}}}, {"encode", true, {}, {}}};
+        preview = workflow::previewPipeline(recipe, table, std::nullopt, control);
+        QCOMPARE(preview.problemStep, std::optional<std::size_t>(1));
+        QVERIFY2(preview.steps[1].error.find("method=cubic") != std::string::npos, preview.steps[1].error.c_str());
+        QVERIFY(!preview.steps[2].ran);  // nothing runs after the failing step
+
+        recipe.prep.steps = {};  // no imputation: age has gaps
+        recipe.features.steps = {{"encode", true, {}, {}}};
+        preview = workflow::previewPipeline(recipe, table, std::nullopt, control);
+        QVERIFY2(preview.problem.find("'age' still has 138 missing values in the training rows") != std::string::npos,
+                 preview.problem.c_str());
     }
 };
 

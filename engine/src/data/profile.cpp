@@ -243,9 +243,13 @@ DataProfile profileTable(const Table& table, const std::optional<std::string>& t
     const Column* targetColumn = target ? &table.column(*target) : nullptr;
     DataProfile profile;
     profile.rows = table.rowCount();
-    for (std::size_t index = 0; index < table.columnCount(); ++index) {
-        const Column& column = table.column(index);
-        ColumnProfile summary;
+    // Columns are independent: one thread each (sorting and hashing dominate).
+    const auto columns = static_cast<std::ptrdiff_t>(table.columnCount());
+    profile.columns.resize(table.columnCount());
+#pragma omp parallel for schedule(dynamic)
+    for (std::ptrdiff_t index = 0; index < columns; ++index) {
+        const Column& column = table.column(static_cast<std::size_t>(index));
+        ColumnProfile& summary = profile.columns[static_cast<std::size_t>(index)];
         summary.name = column.name();
         summary.kind = toString(column.kind());
         summary.missing = column.missingCount();
@@ -253,7 +257,6 @@ DataProfile profileTable(const Table& table, const std::optional<std::string>& t
             profileNumeric(column, summary);
         else
             profileCategorical(column, summary);
-        profile.columns.push_back(std::move(summary));
     }
     // A target with fewer than two values cannot be leaked (everything "determines" it).
     if (targetColumn) {
@@ -263,11 +266,16 @@ DataProfile profileTable(const Table& table, const std::optional<std::string>& t
             targetColumn = nullptr;
         }
     }
-    for (std::size_t index = 0; index < table.columnCount(); ++index) {
-        if (target && !targetColumn && table.column(index).name() == *target)
+    std::vector<std::vector<DataFlag>> flagsOf(table.columnCount());
+#pragma omp parallel for schedule(dynamic)
+    for (std::ptrdiff_t index = 0; index < columns; ++index) {
+        const auto i = static_cast<std::size_t>(index);
+        if (target && !targetColumn && table.column(i).name() == *target)
             continue;
-        flagColumn(table, index, profile.columns[index], targetColumn, profile.flags);
+        flagColumn(table, i, profile.columns[i], targetColumn, flagsOf[i]);
     }
+    for (auto& flags : flagsOf)
+        profile.flags.insert(profile.flags.end(), flags.begin(), flags.end());
     return profile;
 }
 

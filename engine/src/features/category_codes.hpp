@@ -1,10 +1,13 @@
 #pragma once
 // What both encoders learn and look up: the sorted categories that occur in the training
-// rows, and for a column to transform, where each of its levels sits among them.
+// rows (or a user's order), and for a column to transform, where each of its levels and
+// rows sits among them.
 
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "prep/fitted_columns.hpp"
@@ -30,19 +33,67 @@ inline std::vector<std::string> sortedPresentLevels(const data::Column& column)
     return levels;
 }
 
-/// For every level of `column`, its index in the sorted `categories`, or -1 when the
-/// training rows never had it. Codes are looked up by text, so a table whose levels are
-/// numbered differently from the training table's is encoded the same way.
+/// For every level of `column`, its index in `categories` (sorted, or in a user's
+/// order), or -1 when `categories` does not hold it. Codes are looked up by text, so a
+/// table whose levels are numbered differently from the training table's is encoded the
+/// same way.
 inline std::vector<std::int32_t> categoryOfEachLevel(const data::Column& column,
                                                      const std::vector<std::string>& categories)
 {
+    std::unordered_map<std::string_view, std::int32_t> index;
+    index.reserve(categories.size());
+    for (std::size_t i = 0; i < categories.size(); ++i)
+        index.emplace(categories[i], static_cast<std::int32_t>(i));
     std::vector<std::int32_t> result;
     result.reserve(column.levels().size());
     for (const std::string& level : column.levels()) {
-        const auto found = std::lower_bound(categories.begin(), categories.end(), level);
-        result.push_back(found != categories.end() && *found == level
-                             ? static_cast<std::int32_t>(found - categories.begin())
-                             : -1);
+        const auto found = index.find(level);
+        result.push_back(found != index.end() ? found->second : -1);
+    }
+    return result;
+}
+
+/// The DataError of an encoder set to refuse categories it was not fitted with
+/// (unknown=error): names the row of `column`, the column and the value; `ignoredAs` is
+/// what unknown=ignore would give ("all zeros").
+inline core::DataError unknownCategory(const data::Column& column, std::size_t row, const std::string& step,
+                                       const std::string& ignoredAs)
+{
+    std::string message = "row ";
+    message.append(std::to_string(row));
+    message.append(", column '");
+    message.append(column.name());
+    message.append("': the category '");
+    message.append(column.textAt(row));
+    message.append("' did not occur in the training rows, and the ");
+    message.append(step);
+    message.append(" is set to refuse unknown categories — set unknown=ignore to encode it as ");
+    message.append(ignoredAs);
+    message.append(", or fix the value");
+    return core::DataError(message);
+}
+
+/// What `categoryOfEachRow` gives a row whose category the encoder does not know.
+constexpr std::int32_t kUnknownCategory = -1;
+/// What `categoryOfEachRow` gives a row with a missing value.
+constexpr std::int32_t kMissingCategory = -2;
+
+/// For each row of `column`: its category index, `kUnknownCategory` for a level
+/// `categories` does not hold, or `kMissingCategory` for a missing value. With
+/// `refuseUnknown`, an unknown level is an `unknownCategory` error instead.
+inline std::vector<std::int32_t> categoryOfEachRow(const data::Column& column,
+                                                   const std::vector<std::string>& categories, bool refuseUnknown,
+                                                   const std::string& step, const std::string& ignoredAs)
+{
+    const std::vector<std::int32_t> categoryOf = categoryOfEachLevel(column, categories);
+    const auto& codes = column.codes();
+    std::vector<std::int32_t> result(codes.size(), kMissingCategory);
+    for (std::size_t row = 0; row < codes.size(); ++row) {
+        if (codes[row] == data::Column::kMissingCode)
+            continue;
+        result[row] = categoryOf[static_cast<std::size_t>(codes[row])];
+        if (result[row] < 0 && refuseUnknown)
+            throw unknownCategory(column, row, step, ignoredAs);
     }
     return result;
 }
@@ -85,13 +136,24 @@ inline bool areSortedCategories(const std::vector<std::string>& categories)
            }) == categories.end();
 }
 
-/// True when a loaded encoder's state hangs together: fitted, one category list per
-/// column, each non-empty and strictly ascending.
-inline bool isConsistentFit(bool fitted, const std::vector<std::string>& names,
-                            const std::vector<std::vector<std::string>>& categories)
+/// True when `categories` is non-empty and has no repeats — what a user's order must be.
+inline bool areDistinctCategories(std::vector<std::string> categories)
 {
-    return fitted && names.size() == categories.size() &&
-           std::all_of(categories.begin(), categories.end(), areSortedCategories);
+    std::sort(categories.begin(), categories.end());
+    return areSortedCategories(categories);
+}
+
+/// True when a loaded encoder's state hangs together: fitted, one category list per
+/// column, each non-empty and strictly ascending (or, with `userOrder`, one column whose
+/// list has no repeats).
+inline bool isConsistentFit(bool fitted, const std::vector<std::string>& names,
+                            const std::vector<std::vector<std::string>>& categories, bool userOrder = false)
+{
+    if (!fitted || names.size() != categories.size())
+        return false;
+    if (userOrder)
+        return names.size() == 1 && areDistinctCategories(categories.front());
+    return std::all_of(categories.begin(), categories.end(), areSortedCategories);
 }
 
 } // namespace stepwise::features

@@ -26,6 +26,8 @@ std::string OneHotEncoder::describe() const
     text.append(prep::countOf(m_names.size(), "categorical column"));
     text.append(" → ");
     text.append(prep::countOf(indicators, "indicator column"));
+    if (m_refuseUnknown)
+        text.append(" (a category not seen in training is an error)");
     return text;
 }
 
@@ -52,16 +54,12 @@ data::Table OneHotEncoder::transform(const data::Table& table) const
             continue;
         }
         const auto& categories = m_categories[static_cast<std::size_t>(fitted - m_names.begin())];
-        const std::vector<std::int32_t> categoryOf = categoryOfEachLevel(column, categories);
+        const std::vector<std::int32_t> categoryOf =
+            categoryOfEachRow(column, categories, m_refuseUnknown, kStep, "all zeros");
         std::vector<std::vector<double>> indicators(categories.size(), std::vector<double>(column.size(), 0.0));
-        const auto& codes = column.codes();
-        for (std::size_t row = 0; row < codes.size(); ++row) {
-            if (codes[row] == data::Column::kMissingCode)
-                continue;
-            const std::int32_t category = categoryOf[static_cast<std::size_t>(codes[row])];
-            if (category >= 0)
-                indicators[static_cast<std::size_t>(category)][row] = 1.0;
-        }
+        for (std::size_t row = 0; row < categoryOf.size(); ++row)
+            if (categoryOf[row] >= 0)
+                indicators[static_cast<std::size_t>(categoryOf[row])][row] = 1.0;
         for (std::size_t c = 0; c < categories.size(); ++c) {
             std::string name = column.name();
             name.push_back('=');
@@ -81,7 +79,7 @@ void OneHotEncoder::save(core::OutputArchive& archive) const
 
 void OneHotEncoder::load(core::InputArchive& archive)
 {
-    OneHotEncoder loaded;
+    OneHotEncoder loaded(m_requested, m_refuseUnknown);
     archive >> loaded;
     if (!isConsistentFit(loaded.m_fitted, loaded.m_names, loaded.m_categories))
         throw prep::corruptArchive(kStep);

@@ -1,7 +1,8 @@
 #pragma once
 // One-hot encoding of the categorical columns seen at fit time, as scikit-learn's
-// OneHotEncoder(handle_unknown="ignore"): one 0/1 column "col=category" per sorted
-// training category, all zeros for an unseen category or a missing value.
+// OneHotEncoder(handle_unknown="ignore" or "error"): one 0/1 column "col=category" per
+// sorted training category; an unseen category gives all zeros or, when refused, a
+// DataError naming the row; a missing value gives all zeros.
 
 #include <string>
 #include <vector>
@@ -20,8 +21,13 @@ class OneHotEncoder final : public prep::Transformer {
 public:
     std::string kind() const override { return "one_hot_encoder"; }
     std::string describe() const override;
-    /// `columns` are the ones to encode (empty: every categorical column).
-    explicit OneHotEncoder(std::vector<std::string> columns = {}) : m_requested(std::move(columns)) {}
+    /// `columns` are the ones to encode (empty: every categorical column);
+    /// `refuseUnknown`: a category not seen in training is an error at transform
+    /// instead of all zeros.
+    explicit OneHotEncoder(std::vector<std::string> columns = {}, bool refuseUnknown = false)
+        : m_refuseUnknown(refuseUnknown), m_requested(std::move(columns))
+    {
+    }
 
     void fit(const data::Table& train, const prep::TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
@@ -32,17 +38,23 @@ public:
 private:
     friend class boost::serialization::access;
     template <class Archive>
-    void serialize(Archive& archive, unsigned /*version*/)
+    void serialize(Archive& archive, unsigned version)
     {
         archive & m_names & m_categories & m_fitted;
+        // Version 1 (before unknown=error) always ignored unknown categories.
+        if (version >= 2)
+            archive & m_refuseUnknown;
+        else
+            m_refuseUnknown = false;
     }
 
     std::vector<std::string> m_names;
     std::vector<std::vector<std::string>> m_categories;  ///< sorted, per column
     bool m_fitted = false;
+    bool m_refuseUnknown = false;
     std::vector<std::string> m_requested;  ///< configuration, not saved
 };
 
 } // namespace stepwise::features
 
-BOOST_CLASS_VERSION(stepwise::features::OneHotEncoder, 1)
+BOOST_CLASS_VERSION(stepwise::features::OneHotEncoder, 2)

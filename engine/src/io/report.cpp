@@ -91,6 +91,18 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
         const auto& m = *result.regression;
         report["metrics"] = {{"mse", m.mse}, {"rmse", m.rmse}, {"mae", m.mae}, {"r2", m.r2}};
     }
+    if (!result.validationRows.empty())
+        report["rows"]["validation"] = result.validationRows.size();
+    if (result.validationClassification)
+        report["validation_metrics"] = classificationJson(*result.validationClassification);
+    if (const auto& m = result.validationRegression)
+        report["validation_metrics"] = {{"mse", m->mse}, {"rmse", m->rmse}, {"mae", m->mae}, {"r2", m->r2}};
+    if (const auto& cv = result.crossValidation)
+        report["cv"] = {{"strategy", cv->strategy},
+                        {"metric", cv->metric},
+                        {"scores", cv->scores},
+                        {"mean", cv->mean},
+                        {"std", cv->std}};
     if (result.verdict)
         report["success"] = {{"criterion", result.verdict->criterion.toString()},
                              {"value", optionalNumber(result.verdict->value)},
@@ -100,6 +112,14 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
                          {"fit_s", result.timings.fitSeconds},
                          {"predict_s", result.timings.predictSeconds}};
     report["warnings"] = result.warnings;
+    json audit = json::array();
+    for (const workflow::AuditFinding& finding : result.audit)
+        audit.push_back({{"kind", finding.kind},
+                         {"severity", workflow::toString(finding.severity)},
+                         {"columns", finding.columns},
+                         {"message", finding.message},
+                         {"fix", finding.fix}});
+    report["audit"] = audit;
     return report.dump(2) + "\n";
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Missing-value filling learned on the training rows (scikit-learn's SimpleImputer, one
-// strategy for numeric columns and one for categorical ones).
+// strategy for numeric columns and one for categorical ones), with pandas' forward and
+// backward fill and scikit-learn's missing-value indicator columns.
 
 #include <string>
 #include <vector>
@@ -14,10 +15,10 @@
 
 namespace stepwise::prep {
 
-/// Fill rule for numeric columns.
-enum class NumericImputation { Mean, Median, Constant };
-/// Fill rule for categorical columns.
-enum class CategoricalImputation { MostFrequent, Constant };
+/// Fill rule for numeric columns. The values are stored in model files: append only.
+enum class NumericImputation { Mean, Median, Constant, MostFrequent, ForwardFill, BackwardFill };
+/// Fill rule for categorical columns. The values are stored in model files: append only.
+enum class CategoricalImputation { MostFrequent, Constant, ForwardFill, BackwardFill };
 
 /// The imputation choice of a recipe.
 struct ImputationSpec {
@@ -25,11 +26,17 @@ struct ImputationSpec {
     double numericConstant = 0.0;
     CategoricalImputation categorical = CategoricalImputation::MostFrequent;
     std::string categoricalConstant = "missing";
+    /// Add a 0/1 column "<col>_was_missing" after each filled column that had a gap in
+    /// the training rows.
+    bool indicator = false;
 };
 
-
 /// Fills NaN / missing codes of every column seen at fit time with a value learned from
-/// the training rows (or the constant of the spec).
+/// the training rows (or the constant of the spec). Forward and backward fill take the
+/// neighbouring present value in the row order of the table being transformed; a gap
+/// with no neighbour on that side takes a value learned in training: the last present
+/// training value (forward: the rows to transform come after the training rows in a
+/// time-ordered split) or the training median / most frequent category (backward).
 class SimpleImputer final : public Transformer {
 public:
     /// `columns` are the ones to fill (empty: every column).
@@ -46,21 +53,25 @@ public:
 private:
     friend class boost::serialization::access;
     template <class Archive>
-    void serialize(Archive& archive, unsigned /*version*/)
+    void serialize(Archive& archive, unsigned version)
     {
         archive & m_spec.numeric & m_spec.numericConstant & m_spec.categorical & m_spec.categoricalConstant;
         archive & m_numericNames & m_numericFill & m_categoricalNames & m_categoricalFill & m_fitted;
+        // Version 1 had no indicators (and only mean/median/constant, most frequent/constant).
+        if (version >= 2)
+            archive & m_spec.indicator & m_indicatorNames;
     }
 
     ImputationSpec m_spec;
     std::vector<std::string> m_numericNames;
-    std::vector<double> m_numericFill;
+    std::vector<double> m_numericFill;  ///< for ffill/bfill: the fallback of a gap without a neighbour
     std::vector<std::string> m_categoricalNames;
-    std::vector<std::string> m_categoricalFill;
+    std::vector<std::string> m_categoricalFill;  ///< for ffill/bfill: the fallback of a gap without a neighbour
+    std::vector<std::string> m_indicatorNames;   ///< filled columns with a gap in training, in table order
     bool m_fitted = false;
     std::vector<std::string> m_requested;  ///< configuration, not saved
 };
 
 } // namespace stepwise::prep
 
-BOOST_CLASS_VERSION(stepwise::prep::SimpleImputer, 1)
+BOOST_CLASS_VERSION(stepwise::prep::SimpleImputer, 2)

@@ -1,30 +1,66 @@
 #include "stepwise/prep/transformers.hpp"
 
+#include <map>
+
+#include "features/bin_discretizer.hpp"
+#include "features/date_part_extractor.hpp"
+#include "features/math_transform.hpp"
 #include "features/min_max_scaler.hpp"
 #include "features/one_hot_encoder.hpp"
 #include "features/ordinal_encoder.hpp"
+#include "features/robust_scaler.hpp"
 #include "features/standard_scaler.hpp"
+#include "prep/column_renamer.hpp"
+#include "prep/outlier_clipper.hpp"
 #include "prep/simple_imputer.hpp"
+#include "prep/sparse_column_dropper.hpp"
 #include "stepwise/core/errors.hpp"
 
 namespace stepwise::prep {
 
+namespace {
+
+using Factory = std::unique_ptr<Transformer> (*)();
+
+template <typename Concrete>
+std::unique_ptr<Transformer> make()
+{
+    return std::make_unique<Concrete>();
+}
+
+// Every transformer a model file may hold, by its kind().
+const std::map<std::string, Factory>& factories()
+{
+    static const std::map<std::string, Factory> table = {
+        {"simple_imputer", make<SimpleImputer>},
+        {"sparse_column_dropper", make<SparseColumnDropper>},
+        {"outlier_clipper", make<OutlierClipper>},
+        {"column_renamer", make<ColumnRenamer>},
+        {"standard_scaler", make<features::StandardScaler>},
+        {"min_max_scaler", make<features::MinMaxScaler>},
+        {"robust_scaler", make<features::RobustScaler>},
+        {"one_hot_encoder", make<features::OneHotEncoder>},
+        {"ordinal_encoder", make<features::OrdinalEncoder>},
+        {"bin_discretizer", make<features::BinDiscretizer>},
+        {"date_part_extractor", make<features::DatePartExtractor>},
+        {"math_transform", make<features::MathTransform>},
+    };
+    return table;
+}
+
+} // namespace
+
 std::unique_ptr<Transformer> makeTransformerForLoading(const std::string& kind)
 {
-    if (kind == "simple_imputer")
-        return std::make_unique<SimpleImputer>();
-    if (kind == "standard_scaler")
-        return std::make_unique<features::StandardScaler>();
-    if (kind == "min_max_scaler")
-        return std::make_unique<features::MinMaxScaler>();
-    if (kind == "one_hot_encoder")
-        return std::make_unique<features::OneHotEncoder>();
-    if (kind == "ordinal_encoder")
-        return std::make_unique<features::OrdinalEncoder>();
+    const auto& table = factories();
+    if (const auto it = table.find(kind); it != table.end())
+        return it->second();
     std::string message = "unknown transformer kind '";
     message.append(kind);
-    message.append("' in the archive (known: simple_imputer, standard_scaler, min_max_scaler, one_hot_encoder, "
-                   "ordinal_encoder) — the file is damaged or comes from a newer Stepwise");
+    message.append("' in the archive (known:");
+    for (const auto& entry : table)
+        message.append(" ").append(entry.first);
+    message.append(") — the file is damaged or comes from a newer Stepwise");
     throw core::ArchiveError(message);
 }
 

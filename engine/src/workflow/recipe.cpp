@@ -232,6 +232,8 @@ std::string recipeToJson(const Recipe& recipe)
                 {"prep", prepJson},
                 {"features", {{"steps", stepsJson(recipe.features.steps)}}},
                 {"model", {{"name", recipe.model.name}, {"params", recipe.model.params}}},
+                {"cross_validation",
+                 recipe.crossValidation ? json(evaluation::toString(*recipe.crossValidation)) : json(nullptr)},
                 {"seed", recipe.seed}};
     return all.dump(2);
 }
@@ -282,6 +284,13 @@ Recipe recipeFromJson(const std::string& text)
         recipe.model.name = all.at("model").at("name").get<std::string>();
         recipe.model.params = all.at("model").at("params").get<std::map<std::string, std::string>>();
         recipe.seed = all.at("seed").get<std::uint64_t>();
+        if (const auto cv = all.find("cross_validation"); cv != all.end() && !cv->is_null()) {
+            try {
+                recipe.crossValidation = evaluation::parseCvSpec(cv->get<std::string>());
+            } catch (const core::InvalidParameter& error) {
+                throw core::ArchiveError(std::string("recipe field 'cross_validation': ") + error.what());
+            }
+        }
         return recipe;
     } catch (const json::exception& e) {
         throw core::ArchiveError(std::string("the recipe is not valid: ") + e.what());

@@ -84,10 +84,8 @@ std::vector<std::size_t> filteredRows(const Recipe& recipe, const data::Table& t
     if (countIt)
         prepared.rowsBeforeFilters = rows.size();
     // Filters see the feature columns and the target: a dropped ID column would make
-    // every row unique.
-    std::vector<std::string> scope = prepared.features;
-    scope.push_back(recipe.problem.target);
-    const data::Table scoped = table.selectColumns(scope);
+    // every row unique. The copy is made only when there is a filter.
+    std::optional<data::Table> scoped;
     const std::vector<prep::StepSpec> steps = pipelineSteps(recipe);
     for (std::size_t index = 0; index < steps.size(); ++index) {
         const prep::StepSpec& spec = steps[index];
@@ -96,9 +94,14 @@ std::vector<std::size_t> filteredRows(const Recipe& recipe, const data::Table& t
         const prep::StepInfo& info = prep::findStep(spec.kind);
         if (info.phase != prep::StepPhase::BeforeSplit)
             continue;
+        if (!scoped) {
+            std::vector<std::string> scope = prepared.features;
+            scope.push_back(recipe.problem.target);
+            scoped = table.selectColumns(scope);
+        }
         runStep(index, spec, [&] {
             const auto filter = info.makeRowFilter(spec.columns, prep::resolveStepParams(spec));
-            const data::Table current = scoped.selectRows(rows);
+            const data::Table current = scoped->selectRows(rows);
             const std::vector<std::size_t> kept = filter->keptRows(current, control);
             if (observe) {
                 const data::Table after = current.selectRows(kept);

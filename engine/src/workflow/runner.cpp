@@ -64,12 +64,16 @@ models::Dataset toDataset(const prep::LabelledRows& train, std::uint64_t seed)
     return dataset;
 }
 
-// True when no enabled step drops rows with gaps, so the pipeline must fill them itself.
+// False when the recipe drops rows with gaps and fills none, so the pipeline refuses
+// rows with a missing value up front, with a message that says why.
 bool pipelineImputes(const Recipe& recipe)
 {
     const auto steps = pipelineSteps(recipe);
-    return std::none_of(steps.begin(), steps.end(),
-                        [](const prep::StepSpec& step) { return step.enabled && step.kind == "drop_missing_rows"; });
+    const auto enabled = [&](const char* kind) {
+        return std::any_of(steps.begin(), steps.end(),
+                           [&](const prep::StepSpec& step) { return step.enabled && step.kind == kind; });
+    };
+    return enabled("impute") || !enabled("drop_missing_rows");
 }
 
 // Actual classes of `rows` of `table`: the data's own encoding, or for separate test
@@ -102,6 +106,84 @@ Eigen::VectorXd actualValues(const Recipe& recipe, const data::Table& table, con
     for (std::size_t i = 0; i < rows.size(); ++i)
         values(static_cast<Eigen::Index>(i)) = target.values()[rows[i]];
     return values;
+}
+
+// Fits the steps and a fresh model on each fold's training rows and scores the fold's
+// test rows, so nothing of a fold's test rows reaches what is scored on them.
+CrossValidationResult crossValidate(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
+                                    core::TaskControl& control)
+{
+    const bool classification = recipe.problem.task == core::TaskType::Classification;
+    std::vector<std::size_t> rows = prepared.train;
+    if (!recipe.prep.timeColumn.empty()) {
+        const std::vector<double>& time = data.column(recipe.prep.timeColumn).values();
+        std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
+    }
+    std::vector<int> rowClasses;
+    if (classification)
+        for (std::size_t row : rows)
+            rowClasses.push_back(prepared.classes.rowClass[row]);
+    const evaluation::CvSpec& spec = *recipe.crossValidation;
+    const std::vector<evaluation::Fold> folds =
+        evaluation::makeFolds(spec, rows.size(), classification ? &rowClasses : nullptr);
+
+    CrossValidationResult result;
+    result.strategy = evaluation::toString(spec);
+    result.metric = recipe.problem.success ? recipe.problem.success->metric : classification ? "accuracy" : "r2";
+    const data::Table features = data.selectColumns(prepared.features);
+    const auto pick = [&](const std::vector<std::size_t>& positions) {
+        std::vector<std::size_t> picked;
+        picked.reserve(positions.size());
+        for (std::size_t i : positions)
+            picked.push_back(rows[i]);
+        return picked;
+    };
+    for (std::size_t f = 0; f < folds.size(); ++f) {
+        const double from = static_cast<double>(f) / static_cast<double>(folds.size());
+        core::TaskControl foldControl = control.subRange(from, from + 1.0 / static_cast<double>(folds.size()));
+        foldControl.progress(0.0, "cross-validation fold " + std::to_string(f + 1) + " of " +
+                                      std::to_string(folds.size()));
+        const std::vector<std::size_t> trainRows = pick(folds[f].train);
+        const std::vector<std::size_t> testRows = pick(folds[f].test);
+        prep::LabelledRows train{features.selectRows(trainRows), trainingTarget(recipe, data, prepared, trainRows)};
+        std::vector<InputColumn> inputs = inputSchema(train.table);
+        core::TaskControl stepControl = foldControl.subRange(0.0, 0.1);
+        FittedSteps fitted = fitSteps(pipelineSteps(recipe), std::move(train), recipe.seed, stepControl);
+        models::Dataset dataset = toDataset(fitted.train, recipe.seed);
+        dataset.classNames = prepared.classes.labels;
+        std::unique_ptr<models::Model> model =
+            models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
+        core::TaskControl fitControl = foldControl.subRange(0.1, 1.0);
+        model->fit(dataset, fitControl);
+        const FittedPipeline pipeline(recipe.problem.task, recipe.problem.target, std::move(inputs),
+                                      prepared.classes.labels, std::move(fitted.transformers), dataset.featureNames,
+                                      std::move(model), pipelineImputes(recipe), {});
+        const Predictions predictions = pipeline.predict(features.selectRows(testRows));
+        std::optional<double> score;
+        if (classification)
+            score = evaluation::metricValue(
+                evaluation::classificationMetrics(actualClasses(recipe, data, false, prepared.classes, testRows),
+                                                  predictions.classIndex, predictions.proba,
+                                                  static_cast<int>(prepared.classes.labels.size())),
+                result.metric);
+        else
+            score = evaluation::metricValue(
+                evaluation::regressionMetrics(actualValues(recipe, data, testRows), predictions.values), result.metric);
+        if (!score)
+            throw core::DataError(result.metric + " cannot be computed on cross-validation fold " +
+                                  std::to_string(f + 1) + " (" + std::to_string(testRows.size()) +
+                                  " rows, not every class present) — use fewer folds or another metric");
+        result.scores.push_back(*score);
+    }
+    double sum = 0.0;
+    for (double score : result.scores)
+        sum += score;
+    result.mean = sum / static_cast<double>(result.scores.size());
+    double squares = 0.0;
+    for (double score : result.scores)
+        squares += (score - result.mean) * (score - result.mean);
+    result.std = std::sqrt(squares / static_cast<double>(result.scores.size()));
+    return result;
 }
 
 } // namespace
@@ -152,7 +234,9 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     std::unique_ptr<models::Model> model =
         models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
 
-    core::TaskControl prepControl = control.subRange(0.0, 0.05);
+    core::TaskControl auditControl = control.subRange(0.0, 0.02);
+    result.audit = auditRecipe(recipe, data, auditControl);
+    core::TaskControl prepControl = control.subRange(0.02, 0.05);
     PreparedData prepared = prepareData(recipe, data, testData, prepControl);
     result.warnings = std::move(prepared.warnings);
     result.testRows = prepared.test;
@@ -170,8 +254,15 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     result.trainRowCount = fitted.train.table.rowCount();
     result.timings.prepSeconds = secondsSince(prepStart);
 
+    double fitFrom = 0.05;
+    if (recipe.crossValidation) {
+        core::TaskControl cvControl = control.subRange(0.05, 0.5);
+        result.crossValidation = crossValidate(recipe, data, prepared, cvControl);
+        fitFrom = 0.5;
+    }
+
     const auto fitStart = Clock::now();
-    core::TaskControl fitControl = control.subRange(0.05, 0.95);
+    core::TaskControl fitControl = control.subRange(fitFrom, 0.95);
     fitControl.progress(0.0, "training " + recipe.model.name);
     result.fit = model->fit(dataset, fitControl);
     result.timings.fitSeconds = secondsSince(fitStart);

@@ -52,7 +52,8 @@ struct OutlierReport {
 };
 
 /// \brief Bounds learned from `table` itself (pass the training rows) and the counts,
-/// over `columns` (empty: every numeric column). Missing values are never outliers.
+/// over `columns` (empty: every numeric column except booleans, whose 0/1 values have no
+/// outliers). Missing values are never outliers; a column without values gets NaN bounds.
 /// Throws `DataError` for an unknown or categorical column, `InvalidParameter` for a
 /// factor that is not positive.
 OutlierReport findOutliers(const data::Table& table, const std::vector<std::string>& columns, OutlierRule rule,

@@ -12,6 +12,7 @@
 
 #include "stepwise/core/task_type.hpp"
 #include "stepwise/data/data_source.hpp"
+#include "stepwise/evaluation/cross_validation.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/prep/step.hpp"
 
@@ -64,6 +65,9 @@ struct Recipe {
     PrepSpec prep;
     FeatureSpec features;
     ModelChoice model;
+    /// \brief Cross-validation on the training rows (every step refitted in each fold),
+    /// reported beside the test score; none by default.
+    std::optional<evaluation::CvSpec> crossValidation;
     std::uint64_t seed = 42;
 };
 

@@ -14,6 +14,7 @@
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/model.hpp"
+#include "stepwise/workflow/audit.hpp"
 #include "stepwise/workflow/pipeline.hpp"
 #include "stepwise/workflow/recipe.hpp"
 
@@ -25,6 +26,15 @@ struct RunTimings {
     double prepSeconds = 0.0;
     double fitSeconds = 0.0;
     double predictSeconds = 0.0;
+};
+
+/// \brief Cross-validation scores on the training rows.
+struct CrossValidationResult {
+    std::string strategy;         ///< "stratified:5"
+    std::string metric;           ///< the success criterion's metric, else accuracy / r2
+    std::vector<double> scores;   ///< one per fold, in fold order
+    double mean = 0.0;
+    double std = 0.0;             ///< population standard deviation (numpy's default)
 };
 
 /// \brief Everything a run produced.
@@ -53,6 +63,10 @@ struct RunResult {
     RunTimings timings;
     /// \brief Things the user should know (rows dropped for a missing target, …).
     std::vector<std::string> warnings;
+    /// \brief With `recipe.crossValidation`: the fold scores.
+    std::optional<CrossValidationResult> crossValidation;
+    /// \brief The leakage and data-health audit of the recipe on this data.
+    std::vector<AuditFinding> audit;
 };
 
 /// \brief Runs `recipe` on `data`. With `testData` the model trains on all of `data` and
