@@ -579,6 +579,7 @@ void PipelineEditor::setCurrentColumns(const std::vector<std::string>& columns)
         return;
     std::vector<prep::StepSpec> steps = m_model->steps();
     steps[std::size_t(row)].columns = columns;
+    steps[std::size_t(row)].params.erase(kOrder);
     m_shownSpec = steps[std::size_t(row)];
     rebuildColumns();
     updateSpecialEditors();
@@ -797,6 +798,8 @@ void PipelineEditor::writeColumns()
         return;
     std::vector<prep::StepSpec> steps = m_model->steps();
     steps[std::size_t(row)].columns = columns;
+    // An order lists one column's categories; another column needs its own.
+    steps[std::size_t(row)].params.erase(kOrder);
     m_shownSpec = steps[std::size_t(row)];
     const prep::StepInfo* info = infoOf(m_shownSpec.kind);
     if (info)
@@ -858,6 +861,10 @@ void PipelineEditor::writeParams()
                 break;
             }
     spec.params = after;
+    // An order belongs to an ordinal encoding; kept for another method it would be an error.
+    if (hasParam(infoOf(spec.kind), kOrder) && hasParam(infoOf(spec.kind), "method") &&
+        paramValue(spec, "method") != "ordinal")
+        spec.params.erase(kOrder);
     m_shownSpec = spec;
     updateSpecialEditors();
     const QString stageKey = m_stage == prep::StepStage::Prep ? QStringLiteral("prep") : QStringLiteral("features");

@@ -1,0 +1,249 @@
+// The Features page driven through its widgets on builtin:titanic: the feature steps of a
+// new recipe are listed; reordering, switching off and parameters edit the recipe and undo
+// restores each recipe exactly; a pipeline that leaves a column unencoded blocks Next
+// here (and only informs on the Prep page); the preview shows what a step added and
+// removed; the order editor writes an ordinal encoding's order; the input columns stay.
+#include <QtTest>
+
+#include <QAction>
+#include <QComboBox>
+#include <QLabel>
+#include <QListView>
+#include <QListWidget>
+#include <QMenu>
+#include <QPushButton>
+#include <QUndoStack>
+
+#include "models/step_list_model.hpp"
+#include "models/step_rows_model.hpp"
+#include "pages/features_page.hpp"
+#include "pages/prep_page.hpp"
+#include "pages/stage_pipeline.hpp"
+#include "session/live_preview.hpp"
+#include "session/session.hpp"
+#include "stepwise/data/data_source.hpp"
+#include "tasks/pipeline_check.hpp"
+#include "widgets/param_form.hpp"
+#include "widgets/pipeline_editor.hpp"
+#include "widgets/status_banner.hpp"
+#include "widgets/step_preview_view.hpp"
+
+using namespace stepwise;
+
+namespace {
+
+constexpr int kWaitMs = 20000;
+
+bool loadTitanic(ui::Session& session)
+{
+    data::DataSource source;
+    source.kind = data::DataSourceKind::Builtin;
+    source.location = "titanic";
+    QSignalSpy loaded(&session, &ui::Session::dataChanged);
+    session.loadData(source);
+    return loaded.wait(30000) && session.table() && session.table()->rowCount() == 891;
+}
+
+std::string json(const workflow::Recipe& recipe) { return workflow::recipeToJson(recipe); }
+
+bool previewIsCurrent(ui::StagePipeline* pipeline, ui::Session& session)
+{
+    ui::LivePreview* live = pipeline->livePreview();
+    return live->result() && !live->isPending() && json(live->result()->recipe) == json(session.recipe());
+}
+
+std::vector<std::string> kinds(const std::vector<prep::StepSpec>& steps)
+{
+    std::vector<std::string> names;
+    for (const auto& step : steps)
+        names.push_back(step.kind);
+    return names;
+}
+
+} // namespace
+
+class TestFeaturesPage : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<ui::Session> m_session;
+    std::unique_ptr<ui::FeaturesPage> m_page;
+
+    bool current() { return previewIsCurrent(m_page->pipeline(), *m_session); }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_session = std::make_unique<ui::Session>();
+        m_page = std::make_unique<ui::FeaturesPage>(m_session.get());
+        m_page->resize(1100, 720);
+        m_page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+        QVERIFY(loadTitanic(*m_session));
+        QTRY_VERIFY_WITH_TIMEOUT(current(), kWaitMs);
+    }
+
+    void cleanup()
+    {
+        m_page.reset();
+        m_session.reset();
+    }
+
+    void listsTheFeatureStepsOfTheRecipe()
+    {
+        ui::PipelineEditor* editor = m_page->editor();
+        QCOMPARE(editor->steps(), workflow::defaultFeatureSteps());
+        QCOMPARE(editor->model()->rowCount(), 2);
+        // Only feature kinds can be added here.
+        QVERIFY(editor->addMenu()->findChild<QAction*>(QStringLiteral("add_scale")));
+        QVERIFY(!editor->addMenu()->findChild<QAction*>(QStringLiteral("add_impute")));
+        // Once the preview ran them, each row says what was fitted.
+        QVERIFY(m_session->recipe().prep.steps.size() == 1);
+        const auto& outcome = m_page->pipeline()->check()->preview.steps[2];
+        QVERIFY(outcome.ran);
+        QCOMPARE(editor->model()->index(1).data(ui::StepListModel::DetailRole).toString(),
+                 QString::fromStdString(outcome.description));
+        QVERIFY(m_page->isComplete());
+        QVERIFY(m_page->inputsSummary().contains(QStringLiteral("numeric inputs")));
+    }
+
+    void editsAreUndoneToTheExactRecipe()
+    {
+        ui::PipelineEditor* editor = m_page->editor();
+        QUndoStack* undo = m_session->undoStack();
+        std::vector<std::string> seen{json(m_session->recipe())};
+        editor->setCurrentStep(1);
+        editor->moveCurrentStep(-1);
+        QCOMPARE(kinds(m_session->recipe().features.steps), (std::vector<std::string>{"encode", "scale"}));
+        seen.push_back(json(m_session->recipe()));
+        editor->setCurrentStep(1);
+        auto* method = qobject_cast<QComboBox*>(editor->paramForm()->editor("method"));
+        QVERIFY(method);
+        method->setCurrentText(QStringLiteral("robust"));
+        QCOMPARE(m_session->recipe().features.steps[1].params.at("method"), std::string("robust"));
+        seen.push_back(json(m_session->recipe()));
+        editor->addStep("math");
+        QCOMPARE(kinds(m_session->recipe().features.steps), (std::vector<std::string>{"encode", "scale", "math"}));
+        seen.push_back(json(m_session->recipe()));
+        // Leaving out a column is an edit of the same history.
+        m_page->setChecked(QStringLiteral("fare"), false);
+        QVERIFY(!m_session->isFeatureUsed("fare"));
+        seen.push_back(json(m_session->recipe()));
+        QCOMPARE(undo->index(), 4);
+
+        for (int i = 3; i >= 0; --i) {
+            undo->undo();
+            QCOMPARE(json(m_session->recipe()), seen[std::size_t(i)]);
+            QCOMPARE(editor->steps(), m_session->recipe().features.steps);
+        }
+        QVERIFY(m_page->isChecked(QStringLiteral("fare")));
+        for (std::size_t i = 1; i < seen.size(); ++i) {
+            undo->redo();
+            QCOMPARE(json(m_session->recipe()), seen[i]);
+        }
+        QVERIFY(!m_page->isChecked(QStringLiteral("fare")));
+    }
+
+    void anUnencodedColumnBlocksNextHereButNotOnThePrepPage()
+    {
+        ui::PrepPage prep(m_session.get());
+        prep.resize(1100, 720);
+        prep.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&prep));
+        ui::PipelineEditor* editor = m_page->editor();
+        // Switch the encoding off: categories reach the model as text.
+        editor->model()->setData(editor->model()->index(1), Qt::Unchecked, Qt::CheckStateRole);
+        QTRY_VERIFY_WITH_TIMEOUT(current() && m_page->banner()->hasError(), kWaitMs);
+        QVERIFY(!m_page->isComplete());
+        QVERIFY(m_page->banner()->text().contains(QStringLiteral("categor"), Qt::CaseInsensitive));
+        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(prep.pipeline(), *m_session), kWaitMs);
+        QVERIFY(!prep.banner()->hasError());
+        QVERIFY(prep.banner()->text().contains(QStringLiteral("Features step")));
+        QVERIFY(prep.isComplete());
+        // Ctrl+Z (the session's undo) switches it back on.
+        m_session->undoStack()->undo();
+        QTRY_VERIFY_WITH_TIMEOUT(current() && !m_page->banner()->hasError(), kWaitMs);
+        QVERIFY(m_page->isComplete());
+    }
+
+    void thePreviewShowsWhatAStepAddedAndRemoved()
+    {
+        ui::PipelineEditor* editor = m_page->editor();
+        editor->setCurrentStep(1);
+        QTRY_VERIFY_WITH_TIMEOUT(current() && m_page->pipeline()->check()->selectedStep == std::size_t(2), kWaitMs);
+        ui::StepPreviewView* view = m_page->pipeline()->previewView();
+        QVERIFY(!view->isShowingPlaceholder());
+        const ui::StepRowsModel* before = view->beforeModel();
+        const ui::StepRowsModel* after = view->afterModel();
+        QVERIFY(before->isOnlyHere(int(*before->table()->indexOf("sex"))));
+        QVERIFY(after->table()->hasColumn("sex=male"));
+        QVERIFY(after->isOnlyHere(int(*after->table()->indexOf("sex=male"))));
+        QVERIFY(!after->isOnlyHere(int(*after->table()->indexOf("age"))));
+        // Same rows on both sides, and the encoding changes no number.
+        QCOMPARE(before->rowCount(), after->rowCount());
+        QCOMPARE(after->changedCount(), 0);
+        // The columns offered to the step are the categorical ones reaching it.
+        QListWidget* columns = editor->columnList();
+        QStringList offered;
+        for (int i = 0; i < columns->count(); ++i)
+            offered << columns->item(i)->text();
+        QVERIFY(offered.contains(QStringLiteral("sex")));
+        QVERIFY(!offered.contains(QStringLiteral("age")));
+    }
+
+    void theOrderEditorWritesAnOrdinalOrder()
+    {
+        ui::PipelineEditor* editor = m_page->editor();
+        editor->setCurrentStep(1);
+        auto* method = qobject_cast<QComboBox*>(editor->paramForm()->editor("method"));
+        method->setCurrentText(QStringLiteral("ordinal"));
+        QCOMPARE(m_session->recipe().features.steps[1].params.at("method"), std::string("ordinal"));
+        // One column: its categories, sorted, ready to be dragged into order.
+        editor->setCurrentColumns({"class"});
+        QTRY_VERIFY_WITH_TIMEOUT(current(), kWaitMs);
+        QListWidget* order = editor->orderList();
+        QVERIFY(order->isVisibleTo(m_page.get()));
+        QStringList shown;
+        for (int i = 0; i < order->count(); ++i)
+            shown << order->item(i)->text();
+        QCOMPARE(shown, (QStringList{QStringLiteral("First"), QStringLiteral("Second"), QStringLiteral("Third")}));
+        // Third class lowest: a drag of the last row to the top.
+        QVERIFY(order->model()->moveRow({}, 2, {}, 0));
+        QCOMPARE(m_session->recipe().features.steps[1].params.at("order"), std::string("Third,First,Second"));
+        QTRY_VERIFY_WITH_TIMEOUT(current(), kWaitMs);
+        // The step runs with that order; the other categorical columns are left for another step.
+        const auto& outcome = m_page->pipeline()->check()->preview.steps[2];
+        QVERIFY2(outcome.ran && outcome.error.empty(), outcome.error.c_str());
+        const auto& after = *m_page->pipeline()->previewView()->afterModel()->table();
+        QVERIFY(after.column("class").isNumeric());
+        const auto& classBefore = m_page->pipeline()->previewView()->beforeModel()->table()->column("class");
+        for (std::size_t row = 0; row < after.rowCount(); ++row) {
+            const std::string name = classBefore.textAt(row);
+            const double code = name == "Third" ? 0.0 : name == "First" ? 1.0 : 2.0;
+            QCOMPARE(after.column("class").values()[row], code);
+        }
+        // Back to one-hot: the order goes, since only ordinal encoding takes one.
+        method = qobject_cast<QComboBox*>(editor->paramForm()->editor("method"));
+        method->setCurrentText(QStringLiteral("onehot"));
+        QCOMPARE(m_session->recipe().features.steps[1].params.count("order"), std::size_t(0));
+        QVERIFY(!order->isVisibleTo(m_page.get()));
+    }
+
+    void inputColumnsStayEditable()
+    {
+        QCOMPARE(m_page->columnCount(), 14);
+        QVERIFY(!m_page->isChecked(QStringLiteral("alive")));
+        m_page->findChild<QPushButton*>(QStringLiteral("useNoneButton"))->click();
+        QVERIFY(!m_page->isComplete());
+        QCOMPARE(m_session->undoStack()->count(), 1);
+        m_session->undoStack()->undo();
+        QVERIFY(m_page->isComplete());
+        QVERIFY(!m_page->isChecked(QStringLiteral("alive")));
+        QVERIFY(m_page->isChecked(QStringLiteral("age")));
+    }
+};
+
+QTEST_MAIN(TestFeaturesPage)
+#include "tst_features_page.moc"
