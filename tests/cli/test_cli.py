@@ -256,6 +256,32 @@ class CliContract(unittest.TestCase):
                                       ("--rename", "age=", "empty")]:
             self.assertError(run("train", "builtin:titanic", "--target", "survived", flag, value), 2, fragment)
 
+    def test_class_balance_resampling_and_class_weight(self):
+        report = self.path("smote.json")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive",
+                     "--model", "logistic_regression", "--resample", "smote", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        r = load_json(report)
+        # 712 training rows, 439 of them class 0: SMOTE tops class 1 up to 439; test rows stay real.
+        self.assertEqual(r["rows"], {"train": 878, "test": 179})
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive",
+                     "--resample", "under", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(load_json(report)["rows"], {"train": 546, "test": 179})
+        for model in ["logistic_regression", "random_forest"]:
+            result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive", "--model", model,
+                         "--param", "class_weight=balanced", "--report", report, "--quiet")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            r = load_json(report)
+            self.assertEqual(r["params"]["class_weight"], "balanced")
+            self.assertEqual(r["rows"], {"train": 712, "test": 179})
+        self.assertError(run("train", "builtin:tips", "--target", "tip", "--task", "regression",
+                             "--resample", "smote"), 3, "regression")
+        self.assertError(run("train", "builtin:tips", "--target", "tip", "--task", "regression",
+                             "--param", "class_weight=balanced"), 2, "class_weight")
+        self.assertError(run("train", "builtin:iris", "--target", "species", "--resample", "smote:0"), 2,
+                         "k_neighbors")
+
     def test_regression_and_separate_test_data(self):
         full, train, test, report = (self.path(n) for n in ["all.csv", "train.csv", "test.csv", "r.json"])
         run("generate", "regression", "--rows", 500, "--features", 5, "--noise", 1, "--seed", 1, "--out", full)
