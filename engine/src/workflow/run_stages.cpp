@@ -256,6 +256,8 @@ FittedSteps fitSteps(const std::vector<prep::StepSpec>& steps, prep::LabelledRow
     std::vector<std::pair<std::size_t, std::unique_ptr<prep::Sampler>>> lastSamplers;
     const auto runSampler = [&](std::size_t index, const prep::Sampler& sampler, core::TaskControl& stepControl) {
         prep::LabelledRows next = sampler.apply(train, seed + index, stepControl);
+        fitted.trainingOnly.push_back(sampler.describe() + " (" + std::to_string(train.table.rowCount()) + " → " +
+                                      std::to_string(next.table.rowCount()) + " training rows)");
         if (observe)
             observe({index, sampler.describe(), &train.table, &next.table});
         train = std::move(next);
