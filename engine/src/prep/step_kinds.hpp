@@ -12,5 +12,7 @@ namespace stepwise::prep {
 std::vector<StepInfo> cleaningStepKinds();
 /// Scaling and encoding: scale, encode, … (features/encoding_steps.cpp).
 std::vector<StepInfo> encodingStepKinds();
+/// Derived and selected features: formula, select_features (features/derived_steps.cpp).
+std::vector<StepInfo> derivedStepKinds();
 
 } // namespace stepwise::prep

@@ -1,5 +1,7 @@
 #include "stepwise/prep/transformers.hpp"
 
+#include "features/feature_selector.hpp"
+#include "features/formula_column.hpp"
 #include "features/min_max_scaler.hpp"
 #include "features/one_hot_encoder.hpp"
 #include "features/ordinal_encoder.hpp"
@@ -21,10 +23,14 @@ std::unique_ptr<Transformer> makeTransformerForLoading(const std::string& kind)
         return std::make_unique<features::OneHotEncoder>();
     if (kind == "ordinal_encoder")
         return std::make_unique<features::OrdinalEncoder>();
+    if (kind == "formula_column")
+        return std::make_unique<features::FormulaColumn>();
+    if (kind == "feature_selector")
+        return std::make_unique<features::FeatureSelector>();
     std::string message = "unknown transformer kind '";
     message.append(kind);
     message.append("' in the archive (known: simple_imputer, standard_scaler, min_max_scaler, one_hot_encoder, "
-                   "ordinal_encoder) — the file is damaged or comes from a newer Stepwise");
+                   "ordinal_encoder, formula_column, feature_selector) — the file is damaged or comes from a newer Stepwise");
     throw core::ArchiveError(message);
 }
 
