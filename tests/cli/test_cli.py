@@ -327,6 +327,31 @@ class CliContract(unittest.TestCase):
         result = run("train", "builtin:iris", "--target", "colour")
         self.assertError(result, 3, "colour", "species")
 
+    def test_formula_and_feature_selection_steps(self):
+        report, model, predictions = self.path("f.json"), self.path("f.stepwise"), self.path("p.csv")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive",
+                     "--formula", "family=sibsp+parch+1", "--formula", "log_fare=log1p(`fare`)",
+                     "--select", "kbest:5", "--report", report, "--out", model, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        pipeline = load_json(report)["pipeline"]
+        self.assertIn("new column 'family' = sibsp+parch+1", pipeline)
+        self.assertIn("new column 'log_fare' = log1p(`fare`)", pipeline)
+        selection = [p for p in pipeline if p.startswith("feature selection")]
+        self.assertEqual(len(selection), 1, pipeline)
+        self.assertIn("keep the 5 numeric columns with the highest F statistic", selection[0])
+        # The saved model recomputes the formulas from raw rows.
+        predicted = run("predict", model, "builtin:titanic", "--out", predictions, "--quiet")
+        self.assertEqual(predicted.returncode, 0, predicted.stderr)
+        self.assertEqual(len(read_csv(predictions)), 891)
+
+        self.assertError(run("train", "builtin:titanic", "--target", "survived", "--formula", "family=sibsp+"), 2,
+                         "position 6", "expected a number")
+        self.assertError(run("train", "builtin:titanic", "--target", "survived", "--formula", "f=fare*sex"), 3,
+                         "'sex'", "categorical")
+        self.assertError(run("train", "builtin:titanic", "--target", "survived", "--select", "kbest:0"), 2, "k")
+        self.assertError(run("train", "builtin:titanic", "--target", "survived", "--impute", "none",
+                             "--select", "variance:0"), 3, "Fill missing values")
+
     def test_bad_parameters_exit_2_naming_the_range(self):
         result = run("train", "builtin:iris", "--target", "species", "--model", "random_forest",
                      "--param", "n_estimators=0")

@@ -14,5 +14,7 @@ std::vector<StepInfo> cleaningStepKinds();
 std::vector<StepInfo> encodingStepKinds();
 /// Class balancing of the training rows: resample (prep/sampling_steps.cpp).
 std::vector<StepInfo> samplingStepKinds();
+/// Derived and selected features: formula, select_features (features/derived_steps.cpp).
+std::vector<StepInfo> derivedStepKinds();
 
 } // namespace stepwise::prep

@@ -296,9 +296,11 @@ FittedSteps fitSteps(const std::vector<prep::StepSpec>& steps, prep::LabelledRow
             }
         });
     }
-    for (auto& [index, sampler] : lastSamplers) {
-        const std::size_t position = index;
-        runStep(position, steps[position], [&] { runSampler(position, *sampler, control); });
+    // Not a structured binding: clang 14 (the fuzz preset) cannot capture one in a lambda.
+    for (auto& last : lastSamplers) {
+        const std::size_t position = last.first;
+        const prep::Sampler& sampler = *last.second;
+        runStep(position, steps[position], [&] { runSampler(position, sampler, control); });
     }
     fitted.train = std::move(train);
     control.progress(1.0);
