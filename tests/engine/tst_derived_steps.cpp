@@ -21,13 +21,13 @@
 #include "stepwise/features/expression_check.hpp"
 #include "stepwise/prep/step.hpp"
 #include "stepwise/prep/transformers.hpp"
+#include "step_test_support.hpp"
 
 using namespace stepwise;
+using namespace step_test;
 using nlohmann::json;
 
 namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Formulas: the same IEEE operations as NumPy, but NumPy's log/exp/power may take other
 // code paths (SIMD loops, power(x, 0.5) as sqrt) that differ in the last bit or two;
@@ -75,26 +75,9 @@ const data::Table& diabetes()
 
 std::vector<std::size_t> titanicTrainRows() { return reference()["titanic_train_rows"].get<std::vector<std::size_t>>(); }
 
-const prep::TrainingTarget kNoTarget{};
-
-std::unique_ptr<prep::Transformer> step(const std::string& kind, std::map<std::string, std::string> params = {},
-                                        std::vector<std::string> columns = {})
-{
-    const prep::StepSpec spec{kind, true, columns, std::move(params)};
-    return prep::findStep(kind).makeTransformer(columns, prep::resolveStepParams(spec));
-}
-
 std::unique_ptr<prep::Transformer> formula(const std::string& name, const std::string& expression)
 {
     return step("formula", {{"name", name}, {"expression", expression}});
-}
-
-std::unique_ptr<prep::Transformer> fitted(std::unique_ptr<prep::Transformer> transformer, const data::Table& train,
-                                          const prep::TrainingTarget& target = kNoTarget)
-{
-    core::TaskControl control;
-    transformer->fit(train, target, control);
-    return transformer;
 }
 
 const features::FeatureSelector& selector(const prep::Transformer& transformer)
@@ -104,56 +87,6 @@ const features::FeatureSelector& selector(const prep::Transformer& transformer)
         qFatal("not a feature selector");
     return *selector;
 }
-
-std::string saved(const prep::Transformer& transformer)
-{
-    std::ostringstream out;
-    {
-        core::OutputArchive archive(out);
-        transformer.save(archive);
-    }
-    return out.str();
-}
-
-std::unique_ptr<prep::Transformer> loaded(const std::string& kind, const std::string& bytes)
-{
-    auto transformer = prep::makeTransformerForLoading(kind);
-    std::istringstream in(bytes);
-    core::InputArchive archive(in);
-    transformer->load(archive);
-    return transformer;
-}
-
-void compareTables(const data::Table& a, const data::Table& b)
-{
-    QCOMPARE(a.columnNames(), b.columnNames());
-    for (std::size_t c = 0; c < a.columnCount(); ++c) {
-        const data::Column& x = a.column(c);
-        const data::Column& y = b.column(c);
-        QCOMPARE(x.type(), y.type());
-        QCOMPARE(x.size(), y.size());
-        for (std::size_t row = 0; row < x.size(); ++row) {
-            if (x.isNumeric()) {
-                const double u = x.values()[row], v = y.values()[row];
-                QVERIFY(std::memcmp(&u, &v, sizeof u) == 0 || (std::isnan(u) && std::isnan(v)));
-            } else {
-                QCOMPARE(x.textAt(row), y.textAt(row));
-            }
-        }
-    }
-}
-
-std::string messageOf(const std::function<void()>& call)
-{
-    try {
-        call();
-    } catch (const std::exception& error) {
-        return error.what();
-    }
-    return {};
-}
-
-bool contains(const std::string& text, const std::string& fragment) { return text.find(fragment) != std::string::npos; }
 
 /// Titanic's numeric feature columns (booleans as 0/1), the constant column 'one' and the
 /// categorical 'sex' (which must pass through), mean-imputed by the impute step fitted
