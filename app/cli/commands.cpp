@@ -384,6 +384,8 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
         std::printf("Pipeline (fitted on the training rows):\n");
         for (std::size_t i = 0; i < result.pipeline->steps().size(); ++i)
             std::printf("  %zu. %s\n", i + 1, result.pipeline->steps()[i]->describe().c_str());
+        for (const std::string& step : result.trainingOnlySteps)
+            std::printf("  training rows only: %s\n", step.c_str());
         std::printf("\n");
         if (const auto& cv = result.crossValidation) {
             std::printf("Cross-validation on the training rows (%s, %s): %s ± %s —", cv->strategy.c_str(),

@@ -264,7 +264,15 @@ void applyStepFlags(const StepFlags& flags, workflow::Recipe& recipe)
     for (const auto* list : {&prepSteps, &featureSteps})
         for (const StepSpec& step : *list)
             try {
-                prep::resolveStepParams(step);
+                // Building the step also checks what its table cannot (a formula, bin edges).
+                const prep::StepInfo& info = prep::findStep(step.kind);
+                const core::ParamValues params = prep::resolveStepParams(step);
+                if (info.makeTransformer)
+                    info.makeTransformer(step.columns, params);
+                else if (info.makeRowFilter)
+                    info.makeRowFilter(step.columns, params);
+                else
+                    info.makeSampler(step.columns, params);
             } catch (const core::InvalidParameter& error) {
                 throw core::InvalidParameter(flagOf(step) + ": " + error.what());
             }

@@ -256,6 +256,32 @@ class CliContract(unittest.TestCase):
                                       ("--rename", "age=", "empty")]:
             self.assertError(run("train", "builtin:titanic", "--target", "survived", flag, value), 2, fragment)
 
+    def test_class_balance_resampling_and_class_weight(self):
+        report = self.path("smote.json")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive",
+                     "--model", "logistic_regression", "--resample", "smote", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        r = load_json(report)
+        # 712 training rows, 439 of them class 0: SMOTE tops class 1 up to 439; test rows stay real.
+        self.assertEqual(r["rows"], {"train": 878, "test": 179})
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive",
+                     "--resample", "under", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(load_json(report)["rows"], {"train": 546, "test": 179})
+        for model in ["logistic_regression", "random_forest"]:
+            result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive", "--model", model,
+                         "--param", "class_weight=balanced", "--report", report, "--quiet")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            r = load_json(report)
+            self.assertEqual(r["params"]["class_weight"], "balanced")
+            self.assertEqual(r["rows"], {"train": 712, "test": 179})
+        self.assertError(run("train", "builtin:tips", "--target", "tip", "--task", "regression",
+                             "--resample", "smote"), 3, "regression")
+        self.assertError(run("train", "builtin:tips", "--target", "tip", "--task", "regression",
+                             "--param", "class_weight=balanced"), 2, "class_weight")
+        self.assertError(run("train", "builtin:iris", "--target", "species", "--resample", "smote:0"), 2,
+                         "k_neighbors")
+
     def test_regression_and_separate_test_data(self):
         full, train, test, report = (self.path(n) for n in ["all.csv", "train.csv", "test.csv", "r.json"])
         run("generate", "regression", "--rows", 500, "--features", 5, "--noise", 1, "--seed", 1, "--out", full)
@@ -300,6 +326,31 @@ class CliContract(unittest.TestCase):
         self.assertError(result, 3, "regression")
         result = run("train", "builtin:iris", "--target", "colour")
         self.assertError(result, 3, "colour", "species")
+
+    def test_formula_and_feature_selection_steps(self):
+        report, model, predictions = self.path("f.json"), self.path("f.stepwise"), self.path("p.csv")
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive",
+                     "--formula", "family=sibsp+parch+1", "--formula", "log_fare=log1p(`fare`)",
+                     "--select", "kbest:5", "--report", report, "--out", model, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        pipeline = load_json(report)["pipeline"]
+        self.assertIn("new column 'family' = sibsp+parch+1", pipeline)
+        self.assertIn("new column 'log_fare' = log1p(`fare`)", pipeline)
+        selection = [p for p in pipeline if p.startswith("feature selection")]
+        self.assertEqual(len(selection), 1, pipeline)
+        self.assertIn("keep the 5 numeric columns with the highest F statistic", selection[0])
+        # The saved model recomputes the formulas from raw rows.
+        predicted = run("predict", model, "builtin:titanic", "--out", predictions, "--quiet")
+        self.assertEqual(predicted.returncode, 0, predicted.stderr)
+        self.assertEqual(len(read_csv(predictions)), 891)
+
+        self.assertError(run("train", "builtin:titanic", "--target", "survived", "--formula", "family=sibsp+"), 2,
+                         "position 6", "expected a number")
+        self.assertError(run("train", "builtin:titanic", "--target", "survived", "--formula", "f=fare*sex"), 3,
+                         "'sex'", "categorical")
+        self.assertError(run("train", "builtin:titanic", "--target", "survived", "--select", "kbest:0"), 2, "k")
+        self.assertError(run("train", "builtin:titanic", "--target", "survived", "--impute", "none",
+                             "--select", "variance:0"), 3, "Fill missing values")
 
     def test_bad_parameters_exit_2_naming_the_range(self):
         result = run("train", "builtin:iris", "--target", "species", "--model", "random_forest",

@@ -23,13 +23,13 @@
 #include "stepwise/prep/step.hpp"
 #include "stepwise/prep/transformers.hpp"
 #include "stepwise/workflow/runner.hpp"
+#include "step_test_support.hpp"
 
 using namespace stepwise;
+using namespace step_test;
 using nlohmann::json;
 
 namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // pandas/NumPy sum in another order (pairwise) than the engine's plain loops, so means
 // and standard deviations differ in the last bits; 1e-12 relative to the magnitude (at
@@ -89,29 +89,6 @@ data::Column texts(const std::string& name, const json& values)
     return data::Column::categoricalFromText(name, result, missing);
 }
 
-const prep::TrainingTarget kNoTarget{};
-
-prep::StepSpec spec(const std::string& kind, std::map<std::string, std::string> params = {},
-                    std::vector<std::string> columns = {})
-{
-    return {kind, true, std::move(columns), std::move(params)};
-}
-
-/// An unfitted transformer of a registered step kind, as the runner makes it.
-std::unique_ptr<prep::Transformer> step(const std::string& kind, std::map<std::string, std::string> params = {},
-                                        std::vector<std::string> columns = {})
-{
-    const prep::StepSpec s = spec(kind, std::move(params), columns);
-    return prep::findStep(kind).makeTransformer(columns, prep::resolveStepParams(s));
-}
-
-std::unique_ptr<prep::Transformer> fitted(std::unique_ptr<prep::Transformer> transformer, const data::Table& train)
-{
-    core::TaskControl control;
-    transformer->fit(train, kNoTarget, control);
-    return transformer;
-}
-
 std::unique_ptr<prep::RowFilter> filter(const std::string& kind, std::map<std::string, std::string> params,
                                         std::vector<std::string> columns)
 {
@@ -124,16 +101,6 @@ std::unique_ptr<prep::Sampler> sampler(const std::string& kind, std::map<std::st
 {
     const prep::StepSpec s = spec(kind, std::move(params), columns);
     return prep::findStep(kind).makeSampler(columns, prep::resolveStepParams(s));
-}
-
-std::string messageOf(const std::function<void()>& call)
-{
-    try {
-        call();
-    } catch (const std::exception& error) {
-        return error.what();
-    }
-    return {};
 }
 
 /// Compares every column of `expected` (name → values) with `table`.
@@ -159,56 +126,6 @@ void compareOutput(const data::Table& table, const json& expected, const std::st
             }
         }
     }
-}
-
-std::string saved(const prep::Transformer& transformer)
-{
-    std::ostringstream out;
-    {
-        core::OutputArchive archive(out);
-        transformer.save(archive);
-    }
-    return out.str();
-}
-
-std::unique_ptr<prep::Transformer> loaded(const std::string& kind, const std::string& bytes)
-{
-    auto transformer = prep::makeTransformerForLoading(kind);
-    std::istringstream in(bytes);
-    core::InputArchive archive(in);
-    transformer->load(archive);
-    return transformer;
-}
-
-/// Bitwise equality of two tables (NaN equal to NaN), kinds included.
-void compareTables(const data::Table& a, const data::Table& b)
-{
-    QCOMPARE(a.columnNames(), b.columnNames());
-    for (std::size_t c = 0; c < a.columnCount(); ++c) {
-        const data::Column& x = a.column(c);
-        const data::Column& y = b.column(c);
-        QCOMPARE(x.kind(), y.kind());
-        QCOMPARE(x.size(), y.size());
-        for (std::size_t row = 0; row < x.size(); ++row) {
-            if (x.isNumeric()) {
-                const double u = x.values()[row], v = y.values()[row];
-                QVERIFY(std::memcmp(&u, &v, sizeof u) == 0 || (std::isnan(u) && std::isnan(v)));
-            } else {
-                QCOMPARE(x.textAt(row), y.textAt(row));
-            }
-        }
-    }
-}
-
-data::Column text(const std::string& name, const std::vector<const char*>& values)
-{
-    std::vector<std::string> result;
-    std::vector<bool> missing;
-    for (const char* value : values) {
-        missing.push_back(value == nullptr);
-        result.emplace_back(value ? value : "");
-    }
-    return data::Column::categoricalFromText(name, result, missing);
 }
 
 prep::OutlierRule ruleOf(const std::string& method)

@@ -17,13 +17,14 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/prep/step.hpp"
 #include "stepwise/prep/transformers.hpp"
+#include "step_test_support.hpp"
 
 using namespace stepwise;
+using namespace step_test;
 using nlohmann::json;
 
 namespace {
 
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kInf = std::numeric_limits<double>::infinity();
 
 // The references sum and interpolate in NumPy's order, which the engine follows, but
@@ -62,17 +63,6 @@ data::Column numericColumn(const std::string& name, const json& values)
     for (const json& value : values)
         numbers.push_back(value.is_null() ? kNaN : value.get<double>());
     return data::Column::numeric(name, std::move(numbers));
-}
-
-data::Column text(const std::string& name, const std::vector<const char*>& values)
-{
-    std::vector<std::string> texts;
-    std::vector<bool> missing;
-    for (const char* value : values) {
-        missing.push_back(value == nullptr);
-        texts.emplace_back(value ? value : "");
-    }
-    return data::Column::categoricalFromText(name, texts, missing);
 }
 
 data::Column categoricalColumn(const std::string& name, const json& values)
@@ -122,23 +112,6 @@ data::Table dates(bool trainingOnly)
     return table;
 }
 
-const prep::TrainingTarget kNoTarget{};
-
-/// An unfitted transformer of a registered step kind, as the runner makes it.
-std::unique_ptr<prep::Transformer> step(const std::string& kind, std::map<std::string, std::string> params = {},
-                                        std::vector<std::string> columns = {})
-{
-    const prep::StepSpec spec{kind, true, columns, std::move(params)};
-    return prep::findStep(kind).makeTransformer(columns, prep::resolveStepParams(spec));
-}
-
-std::unique_ptr<prep::Transformer> fitted(std::unique_ptr<prep::Transformer> transformer, const data::Table& train)
-{
-    core::TaskControl control;
-    transformer->fit(train, kNoTarget, control);
-    return transformer;
-}
-
 /// Compares a numeric column with the reference values (null = missing).
 void compareNumbers(const data::Column& column, const json& expected, const std::string& what)
 {
@@ -166,57 +139,6 @@ void compareTexts(const data::Column& column, const json& expected, const std::s
             QCOMPARE(column.textAt(row), expected[row].get<std::string>());
     }
 }
-
-std::string saved(const prep::Transformer& transformer)
-{
-    std::ostringstream out;
-    {
-        core::OutputArchive archive(out);
-        transformer.save(archive);
-    }
-    return out.str();
-}
-
-std::unique_ptr<prep::Transformer> loaded(const std::string& kind, const std::string& bytes)
-{
-    auto transformer = prep::makeTransformerForLoading(kind);
-    std::istringstream in(bytes);
-    core::InputArchive archive(in);
-    transformer->load(archive);
-    return transformer;
-}
-
-/// Bitwise equality of two tables (NaN equal to NaN).
-void compareTables(const data::Table& a, const data::Table& b)
-{
-    QCOMPARE(a.columnNames(), b.columnNames());
-    for (std::size_t c = 0; c < a.columnCount(); ++c) {
-        const data::Column& x = a.column(c);
-        const data::Column& y = b.column(c);
-        QCOMPARE(x.type(), y.type());
-        QCOMPARE(x.size(), y.size());
-        for (std::size_t row = 0; row < x.size(); ++row) {
-            if (x.isNumeric()) {
-                const double u = x.values()[row], v = y.values()[row];
-                QVERIFY(std::memcmp(&u, &v, sizeof u) == 0 || (std::isnan(u) && std::isnan(v)));
-            } else {
-                QCOMPARE(x.textAt(row), y.textAt(row));
-            }
-        }
-    }
-}
-
-std::string messageOf(const std::function<void()>& call)
-{
-    try {
-        call();
-    } catch (const std::exception& error) {
-        return error.what();
-    }
-    return {};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 struct RecordingObserver : core::TaskObserver {
     std::vector<double> fractions;

@@ -14,13 +14,13 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/prep/step.hpp"
 #include "stepwise/prep/transformers.hpp"
+#include "step_test_support.hpp"
 
 using namespace stepwise;
+using namespace step_test;
 using nlohmann::json;
 
 namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // scikit-learn sums in a different order (NumPy reductions) than the engine's plain
 // loops, so statistics differ in the last bits; 1e-12 relative to the magnitude (at
@@ -84,24 +84,6 @@ data::Table titanic()
 data::Table trainRows() { return titanic().selectRows(reference()["train_rows"].get<std::vector<std::size_t>>()); }
 data::Table checkRows() { return titanic().selectRows(reference()["check_rows"].get<std::vector<std::size_t>>()); }
 
-// The transformers carry no target (no supervised step is tested here).
-const prep::TrainingTarget kNoTarget{};
-
-/// An unfitted transformer of a registered step kind, as the runner makes it.
-std::unique_ptr<prep::Transformer> step(const std::string& kind, std::map<std::string, std::string> params = {},
-                                        std::vector<std::string> columns = {})
-{
-    const prep::StepSpec spec{kind, true, columns, std::move(params)};
-    return prep::findStep(kind).makeTransformer(columns, prep::resolveStepParams(spec));
-}
-
-std::unique_ptr<prep::Transformer> fitted(std::unique_ptr<prep::Transformer> transformer, const data::Table& train)
-{
-    core::TaskControl control;
-    transformer->fit(train, kNoTarget, control);
-    return transformer;
-}
-
 /// Compares every column of `expected` (name → values) with `table`.
 void compareOutput(const data::Table& table, const json& expected)
 {
@@ -125,66 +107,6 @@ void compareOutput(const data::Table& table, const json& expected)
             }
         }
     }
-}
-
-std::string saved(const prep::Transformer& transformer)
-{
-    std::ostringstream out;
-    {
-        core::OutputArchive archive(out);
-        transformer.save(archive);
-    }
-    return out.str();
-}
-
-std::unique_ptr<prep::Transformer> loaded(const std::string& kind, const std::string& bytes)
-{
-    auto transformer = prep::makeTransformerForLoading(kind);
-    std::istringstream in(bytes);
-    core::InputArchive archive(in);
-    transformer->load(archive);
-    return transformer;
-}
-
-/// Bitwise equality of two tables (NaN equal to NaN).
-void compareTables(const data::Table& a, const data::Table& b)
-{
-    QCOMPARE(a.columnNames(), b.columnNames());
-    for (std::size_t c = 0; c < a.columnCount(); ++c) {
-        const data::Column& x = a.column(c);
-        const data::Column& y = b.column(c);
-        QCOMPARE(x.type(), y.type());
-        QCOMPARE(x.size(), y.size());
-        for (std::size_t row = 0; row < x.size(); ++row) {
-            if (x.isNumeric()) {
-                const double u = x.values()[row], v = y.values()[row];
-                QVERIFY(std::memcmp(&u, &v, sizeof u) == 0 || (std::isnan(u) && std::isnan(v)));
-            } else {
-                QCOMPARE(x.textAt(row), y.textAt(row));
-            }
-        }
-    }
-}
-
-std::string messageOf(const std::function<void()>& call)
-{
-    try {
-        call();
-    } catch (const std::exception& error) {
-        return error.what();
-    }
-    return {};
-}
-
-data::Column text(const std::string& name, const std::vector<const char*>& values)
-{
-    std::vector<std::string> texts;
-    std::vector<bool> missing;
-    for (const char* value : values) {
-        missing.push_back(value == nullptr);
-        texts.emplace_back(value ? value : "");
-    }
-    return data::Column::categoricalFromText(name, texts, missing);
 }
 
 struct RecordingObserver : core::TaskObserver {

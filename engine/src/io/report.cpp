@@ -70,6 +70,7 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
                    {"seed", recipe.seed},
                    {"rows", {{"train", result.trainRowCount}, {"test", result.testRows.size()}}},
                    {"pipeline", steps},
+                   {"training_only_steps", result.trainingOnlySteps},
                    {"fit",
                     {{"iterations", result.fit.iterations},
                      {"converged", result.fit.converged},

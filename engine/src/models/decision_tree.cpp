@@ -140,6 +140,17 @@ void TreeBuilder::gatherNode(std::size_t start, std::size_t end)
         m_nodeSquares = 0;
         for (const std::int64_t c : m_nodeCounts)
             m_nodeSquares += c * c;
+        m_weightedTotal = static_cast<double>(m_nodeWeight);
+        m_weightedSquares = static_cast<double>(m_nodeSquares);
+        if (m_data.classWeights) {
+            m_weightedTotal = 0.0;
+            m_weightedSquares = 0.0;
+            for (std::size_t k = 0; k < m_nodeCounts.size(); ++k) {
+                const double weighted = m_data.classWeights[k] * static_cast<double>(m_nodeCounts[k]);
+                m_weightedTotal += weighted;
+                m_weightedSquares += weighted * weighted;
+            }
+        }
     } else {
         m_nodeSum = 0.0;
         for (std::size_t i = 0; i < count; ++i) {
@@ -176,7 +187,38 @@ bool TreeBuilder::evaluateFeature(int feature, std::size_t start, std::size_t en
     const auto minLeaf = static_cast<std::size_t>(m_settings.minSamplesLeaf);
     const std::size_t lastLeft = count - std::min(count, minLeaf); // largest allowed left size
     float current = keyValue(keys[0]);
-    if (m_data.classCount > 0) {
+    if (m_data.classCount > 0 && m_data.classWeights) {
+        // Class-weighted gini, as scikit-learn's with sample_weight = count · class weight:
+        // the proxy Σ(w_k·c_Lk)²/W_L + Σ(w_k·c_Rk)²/W_R from the exact integer counts, one
+        // pass over the classes per candidate threshold.
+        const double* classWeight = m_data.classWeights;
+        const std::size_t classes = m_nodeCounts.size();
+        std::fill(m_leftCounts.begin(), m_leftCounts.end(), 0);
+        std::copy(m_nodeCounts.begin(), m_nodeCounts.end(), m_rightCounts.begin());
+        for (std::size_t j = 0; j + 1 < count; ++j) {
+            const std::uint32_t position = keyPosition(keys[j]);
+            const std::int64_t weight = m_localWeight[position];
+            const auto label = static_cast<std::size_t>(m_localLabel[position]);
+            m_leftCounts[label] += weight;
+            m_rightCounts[label] -= weight;
+            const float next = keyValue(keys[j + 1]);
+            if (next > current + kFeatureThreshold && j + 1 >= minLeaf && j + 1 <= lastLeft) {
+                double leftSquares = 0.0, rightSquares = 0.0, leftWeight = 0.0, rightWeight = 0.0;
+                for (std::size_t k = 0; k < classes; ++k) {
+                    const double left = classWeight[k] * static_cast<double>(m_leftCounts[k]);
+                    const double right = classWeight[k] * static_cast<double>(m_rightCounts[k]);
+                    leftSquares += left * left;
+                    rightSquares += right * right;
+                    leftWeight += left;
+                    rightWeight += right;
+                }
+                const double proxy = leftSquares / leftWeight + rightSquares / rightWeight;
+                if (proxy > best.proxy)
+                    best = Split{feature, j + 1, midpoint(current, next), proxy};
+            }
+            current = next;
+        }
+    } else if (m_data.classCount > 0) {
         std::fill(m_leftCounts.begin(), m_leftCounts.end(), 0);
         std::copy(m_nodeCounts.begin(), m_nodeCounts.end(), m_rightCounts.begin());
         std::int64_t leftSquares = 0;
@@ -313,10 +355,10 @@ DecisionTree TreeBuilder::build(const std::vector<std::uint32_t>& weights, core:
         pending.pop_back();
         const std::size_t count = node.end - node.start;
         gatherNode(node.start, node.end);
-        const auto weight = static_cast<double>(m_nodeWeight);
+        const double weight = m_data.classCount > 0 ? m_weightedTotal : static_cast<double>(m_nodeWeight);
         double impurity = 0.0;
         if (m_data.classCount > 0) {
-            impurity = 1.0 - static_cast<double>(m_nodeSquares) / (weight * weight);
+            impurity = 1.0 - m_weightedSquares / (weight * weight);
         } else {
             // Two-pass variance, so a node with one target value has exactly zero impurity.
             const double mean = m_nodeSum / weight;
@@ -346,8 +388,10 @@ DecisionTree TreeBuilder::build(const std::vector<std::uint32_t>& weights, core:
         if (leaf) {
             current.left = leafCount++;
             if (m_data.classCount > 0) {
-                for (const std::int64_t c : m_nodeCounts)
-                    tree.m_values.push_back(static_cast<double>(c) / weight);
+                for (std::size_t k = 0; k < m_nodeCounts.size(); ++k) {
+                    const double classWeight = m_data.classWeights ? m_data.classWeights[k] : 1.0;
+                    tree.m_values.push_back(classWeight * static_cast<double>(m_nodeCounts[k]) / weight);
+                }
             } else {
                 tree.m_values.push_back(m_nodeSum / weight);
             }

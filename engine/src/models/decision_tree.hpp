@@ -1,10 +1,10 @@
 #pragma once
 // CART trees for the random forest, grown as scikit-learn 1.2's DecisionTreeClassifier /
 // DecisionTreeRegressor with splitter="best": float32 features, sample weights (bootstrap
-// counts), gini or squared-error impurity, a random subset of max_features features per
-// node drawn without replacement (drawing on past features found constant), thresholds
-// at midpoints between neighbouring values, min_samples_split / min_samples_leaf /
-// max_depth, depth-first growth.
+// counts, times class weights when given), gini or squared-error impurity, a random
+// subset of max_features features per node drawn without replacement (drawing on past
+// features found constant), thresholds at midpoints between neighbouring values,
+// min_samples_split / min_samples_leaf / max_depth, depth-first growth.
 
 #include <cstdint>
 #include <functional>
@@ -84,6 +84,9 @@ struct TreeTrainingData {
     const std::int32_t* labels = nullptr; ///< class index per row (classification)
     const double* targets = nullptr;      ///< target per row (regression)
     int classCount = 0;                   ///< 0 for regression
+    /// Weight of each class (classification), multiplied into every row's bootstrap
+    /// count as scikit-learn's class_weight does; null means every class weighs 1.
+    const double* classWeights = nullptr;
 };
 
 /// Thrown out of `TreeBuilder::build` when `shouldStop` turns true.
@@ -128,8 +131,11 @@ private:
     std::vector<std::uint32_t> m_localWeight;
     std::vector<std::int32_t> m_localLabel;
     std::vector<double> m_localTarget;
-    // Node totals.
+    // Node totals. With class weights, m_weightedTotal / m_weightedSquares hold the
+    // weighted count and Σ_k (w_k·c_k)²; without, they equal m_nodeWeight / m_nodeSquares.
     std::int64_t m_nodeWeight = 0;
+    double m_weightedTotal = 0.0;
+    double m_weightedSquares = 0.0;
     std::vector<std::int64_t> m_nodeCounts;
     std::int64_t m_nodeSquares = 0;
     double m_nodeSum = 0.0;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
@@ -34,14 +35,18 @@ std::string formatNumber(double value)
     return text;
 }
 
-// scikit-learn's objective for the lbfgs solver: the summed (not averaged) log loss plus
-// ||W||² / (2C), the intercepts not penalised. Parameters are laid out as the weight
-// matrix (features × weight vectors, column-major) followed by the intercepts.
+// scikit-learn's objective for the lbfgs solver: the summed (not averaged) log loss, each
+// row's term times its sample weight (class_weight), plus ||W||² / (2C), the intercepts
+// not penalised. Parameters are laid out as the weight matrix (features × weight vectors,
+// column-major) followed by the intercepts.
 class LogisticObjective {
 public:
-    LogisticObjective(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, int classCount, double c, bool fitIntercept)
+    /// `weights` holds one weight per row, or nothing for weight 1 everywhere.
+    LogisticObjective(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, int classCount, double c, bool fitIntercept,
+                      Eigen::VectorXd weights)
         : m_x(x), m_y(y), m_vectors(classCount == 2 ? 1 : classCount), m_penalty(1.0 / c),
-          m_fitIntercept(fitIntercept)
+          m_fitIntercept(fitIntercept), m_weights(std::move(weights)),
+          m_weightSum(m_weights.size() > 0 ? m_weights.sum() : static_cast<double>(x.rows()))
     {
         if (m_vectors > 1) {
             m_onehot = Eigen::MatrixXd::Zero(x.rows(), m_vectors);
@@ -62,17 +67,31 @@ public:
         Eigen::MatrixXd pointwise; // d loss / d score, rows × vectors
         if (m_vectors == 1) {
             const auto score = m_scores.col(0).array();
-            m_dataLoss = score.unaryExpr([](double z) { return softplus(z); }).sum() - (score * m_y.array()).sum();
             pointwise = score.unaryExpr([](double z) { return sigmoid(z); }).matrix() - m_y;
+            if (m_weights.size() > 0) {
+                m_dataLoss = (m_weights.array() * (score.unaryExpr([](double z) { return softplus(z); }) -
+                                                   score * m_y.array()))
+                                 .sum();
+                pointwise.array() *= m_weights.array();
+            } else {
+                m_dataLoss =
+                    score.unaryExpr([](double z) { return softplus(z); }).sum() - (score * m_y.array()).sum();
+            }
         } else {
             // Numerically stable log-sum-exp: shift every row by its maximum.
             const Eigen::VectorXd rowMax = m_scores.rowwise().maxCoeff();
             Eigen::ArrayXXd shifted = (m_scores.colwise() - rowMax).array().exp();
             const Eigen::ArrayXd rowSum = shifted.rowwise().sum();
             const Eigen::ArrayXd logSumExp = rowMax.array() + rowSum.log();
-            m_dataLoss = logSumExp.sum() - m_scores.cwiseProduct(m_onehot).sum();
             shifted.colwise() /= rowSum;
             pointwise = shifted.matrix() - m_onehot;
+            if (m_weights.size() > 0) {
+                const Eigen::ArrayXd rowLoss = logSumExp - m_scores.cwiseProduct(m_onehot).rowwise().sum().array();
+                m_dataLoss = (m_weights.array() * rowLoss).sum();
+                pointwise.array().colwise() *= m_weights.array();
+            } else {
+                m_dataLoss = logSumExp.sum() - m_scores.cwiseProduct(m_onehot).sum();
+            }
         }
         weightGradient.noalias() = m_x.transpose() * pointwise;
         weightGradient += m_penalty * weights;
@@ -81,15 +100,15 @@ public:
         return m_dataLoss + 0.5 * m_penalty * weights.squaredNorm();
     }
 
-    /// Class probabilities (rows × classes) and the mean log loss at `theta`, reusing
-    /// the scores of the last evaluation when it was at the same point.
+    /// Class probabilities (rows × classes) and the (weighted) mean log loss at `theta`,
+    /// reusing the scores of the last evaluation when it was at the same point.
     Eigen::MatrixXd probabilities(const Eigen::VectorXd& theta, double& meanLogLoss)
     {
         if (theta.size() != m_scoresAt.size() || theta != m_scoresAt) {
             Eigen::VectorXd gradient(theta.size());
             (*this)(theta, gradient);
         }
-        meanLogLoss = m_dataLoss / static_cast<double>(m_x.rows());
+        meanLogLoss = m_dataLoss / m_weightSum;
         return probabilitiesFromScores(m_scores);
     }
 
@@ -124,6 +143,8 @@ private:
     int m_vectors;
     double m_penalty;
     bool m_fitIntercept;
+    Eigen::VectorXd m_weights;
+    double m_weightSum;
     Eigen::MatrixXd m_onehot;
     Eigen::MatrixXd m_scores;
     Eigen::VectorXd m_scoresAt;
@@ -146,6 +167,9 @@ const std::vector<core::ParamSpec>& LogisticRegression::paramTable()
         {"fit_intercept", core::ParamKind::Boolean, "true", 0.0, 0.0, false, {},
          "Learn a constant term besides the weights; turn it off only when the features are centred and the "
          "decision boundary must pass through the origin."},
+        {"class_weight", core::ParamKind::Choice, "none", 0.0, 0.0, false, {"none", "balanced"},
+         "balanced weighs each class by rows / (classes × rows of the class), so a rare class counts as much "
+         "as a common one in the loss and is predicted more often; none counts every row once."},
     };
     return table;
 }
@@ -158,13 +182,23 @@ void LogisticRegression::applyParams()
     m_maxIter = static_cast<int>(m_params.integer("max_iter"));
     m_tol = m_params.real("tol");
     m_fitIntercept = m_params.boolean("fit_intercept");
+    m_balanced = m_params.isWord("class_weight", "balanced");
 }
 
 FitReport LogisticRegression::fit(const Dataset& data, core::TaskControl& control)
 {
     validateTrainingData(data, core::TaskType::Classification, name());
 
-    LogisticObjective objective(data.x, data.y, data.classCount, m_c, m_fitIntercept);
+    // scikit-learn multiplies each row's loss by the weight of its class (for two classes
+    // computed on the 0/1 target, which gives the same weights).
+    Eigen::VectorXd rowWeights;
+    if (m_balanced) {
+        const std::vector<double> classWeights = balancedClassWeights(data.y, data.classCount);
+        rowWeights.resize(data.y.size());
+        for (Eigen::Index row = 0; row < data.y.size(); ++row)
+            rowWeights(row) = classWeights[static_cast<std::size_t>(data.y(row))];
+    }
+    LogisticObjective objective(data.x, data.y, data.classCount, m_c, m_fitIntercept, std::move(rowWeights));
     const Eigen::Index d = data.x.cols();
     const int vectors = objective.vectors();
     FitReport report;

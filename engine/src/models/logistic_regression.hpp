@@ -1,7 +1,8 @@
 #pragma once
 // Logistic regression as scikit-learn 1.2's LogisticRegression(solver="lbfgs",
 // penalty="l2", multi_class="auto"): one weight vector and a sigmoid for two classes, a
-// multinomial softmax with one weight vector per class for more.
+// multinomial softmax with one weight vector per class for more; class_weight="balanced"
+// weighs each row's loss by n / (classes · count(its class)).
 
 #include <map>
 #include <string>
@@ -56,6 +57,7 @@ private:
     int m_maxIter = 100;
     double m_tol = 1e-4;
     bool m_fitIntercept = true;
+    bool m_balanced = false;  ///< class_weight=balanced
 
     bool m_fitted = false;
     int m_classCount = 0;

@@ -107,6 +107,10 @@ const std::vector<core::ParamSpec>& RandomForest::paramTable()
         {"bootstrap", core::ParamKind::Boolean, "true", 0.0, 0.0, false, {},
          "Train each tree on a bootstrap resample of the rows, which also gives the out-of-bag estimate; false "
          "trains every tree on all rows."},
+        {"class_weight", core::ParamKind::Choice, "none", 0.0, 0.0, false, {"none", "balanced"},
+         "Classification only: balanced weighs each class by rows / (classes × rows of the class), so splits "
+         "and leaf probabilities count the smaller classes as much as the larger ones; none counts every row "
+         "once."},
     };
     return table;
 }
@@ -123,6 +127,10 @@ void RandomForest::applyParams()
     m_minSamplesSplit = m_params.integer("min_samples_split");
     m_minSamplesLeaf = m_params.integer("min_samples_leaf");
     m_bootstrap = m_params.boolean("bootstrap");
+    m_balanced = m_params.isWord("class_weight", "balanced");
+    if (m_balanced && m_task == core::TaskType::Regression)
+        throw core::InvalidParameter("random_forest: class_weight=balanced weighs classes, but this is regression "
+                                     "— use class_weight=none");
 }
 
 int RandomForest::resolvedMaxFeatures(int featureCount) const
@@ -179,6 +187,13 @@ FitReport RandomForest::fit(const Dataset& data, core::TaskControl& control)
         training.targets = targets.data();
     }
     const int width = classification ? data.classCount : 1;
+    // scikit-learn weighs on the whole training target, then multiplies each tree's
+    // bootstrap counts by the weights (class_weight="balanced", not "balanced_subsample").
+    std::vector<double> classWeights;
+    if (classification && m_balanced) {
+        classWeights = balancedClassWeights(data.y, data.classCount);
+        training.classWeights = classWeights.data();
+    }
 
     const int treeCount = m_estimators;
     std::vector<DecisionTree> trees(static_cast<std::size_t>(treeCount));

@@ -2,7 +2,8 @@
 // Random forest as scikit-learn 1.2's RandomForestClassifier / RandomForestRegressor:
 // bootstrap samples (drawn counts become sample weights), best splits over a random
 // feature subset per node, probabilities = mean of the trees' leaf class fractions,
-// regression = mean of the leaf means. Trees are grown in parallel with OpenMP; tree i
+// regression = mean of the leaf means; class_weight="balanced" multiplies the bootstrap
+// counts by n / (classes · count(class)). Trees are grown in parallel with OpenMP; tree i
 // draws from its own stream seeded by (Dataset::seed, i), so the forest is the same for
 // any thread count.
 
@@ -68,6 +69,7 @@ private:
     std::int64_t m_minSamplesSplit = 2;
     std::int64_t m_minSamplesLeaf = 1;
     bool m_bootstrap = true;
+    bool m_balanced = false;  ///< class_weight=balanced
 
     bool m_fitted = false;
     int m_classCount = 0;

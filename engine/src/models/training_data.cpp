@@ -1,5 +1,6 @@
 #include "models/training_data.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -166,6 +167,19 @@ double rSquared(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted,
     return evaluation::regressionMetrics(Eigen::Map<const Eigen::VectorXd>(usedActual.data(), count),
                                          Eigen::Map<const Eigen::VectorXd>(usedPredicted.data(), count))
         .r2;
+}
+
+std::vector<double> balancedClassWeights(const Eigen::VectorXd& y, int classCount)
+{
+    std::vector<double> counts(static_cast<std::size_t>(std::max(classCount, 0)), 0.0);
+    for (Eigen::Index row = 0; row < y.size(); ++row)
+        counts[static_cast<std::size_t>(y(row))] += 1.0;
+    const auto present = static_cast<double>(std::count_if(counts.begin(), counts.end(), [](double c) { return c > 0.0; }));
+    std::vector<double> weights(counts.size(), 0.0);
+    for (std::size_t k = 0; k < counts.size(); ++k)
+        if (counts[k] > 0.0)
+            weights[k] = static_cast<double>(y.size()) / (present * counts[k]);
+    return weights;
 }
 
 core::ParamValues restoreParams(const std::vector<core::ParamSpec>& table,

@@ -42,6 +42,11 @@ double accuracyOf(const std::vector<std::vector<std::int64_t>>& confusion);
 /// `use` is empty or true (evaluation::regressionMetrics' R²); 0 with fewer than 2 rows.
 double rSquared(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted, const std::vector<bool>& use = {});
 
+/// scikit-learn's compute_class_weight("balanced") per class index 0..classCount-1:
+/// rows / (classes present · rows of the class); 0 for a class without rows. `y` holds
+/// class indices (already validated).
+std::vector<double> balancedClassWeights(const Eigen::VectorXd& y, int classCount);
+
 /// Rebuilds validated parameters from the name → text pairs a model saved, turning a
 /// rejected value into `ArchiveError` (a tampered or foreign file).
 core::ParamValues restoreParams(const std::vector<core::ParamSpec>& table,

@@ -12,5 +12,9 @@ namespace stepwise::prep {
 std::vector<StepInfo> cleaningStepKinds();
 /// Scaling and encoding: scale, encode, … (features/encoding_steps.cpp).
 std::vector<StepInfo> encodingStepKinds();
+/// Class balancing of the training rows: resample (prep/sampling_steps.cpp).
+std::vector<StepInfo> samplingStepKinds();
+/// Derived and selected features: formula, select_features (features/derived_steps.cpp).
+std::vector<StepInfo> derivedStepKinds();
 
 } // namespace stepwise::prep

@@ -9,7 +9,7 @@ namespace {
 std::vector<StepInfo> allKinds()
 {
     std::vector<StepInfo> kinds;
-    for (auto&& part : {cleaningStepKinds(), encodingStepKinds()})
+    for (auto&& part : {cleaningStepKinds(), encodingStepKinds(), samplingStepKinds(), derivedStepKinds()})
         kinds.insert(kinds.end(), part.begin(), part.end());
     // Prep kinds first, keeping each part's own order.
     std::stable_sort(kinds.begin(), kinds.end(),

@@ -4,6 +4,8 @@
 
 #include "features/bin_discretizer.hpp"
 #include "features/date_part_extractor.hpp"
+#include "features/feature_selector.hpp"
+#include "features/formula_column.hpp"
 #include "features/math_transform.hpp"
 #include "features/min_max_scaler.hpp"
 #include "features/one_hot_encoder.hpp"
@@ -44,6 +46,8 @@ const std::map<std::string, Factory>& factories()
         {"bin_discretizer", make<features::BinDiscretizer>},
         {"date_part_extractor", make<features::DatePartExtractor>},
         {"math_transform", make<features::MathTransform>},
+        {"formula_column", make<features::FormulaColumn>},
+        {"feature_selector", make<features::FeatureSelector>},
     };
     return table;
 }

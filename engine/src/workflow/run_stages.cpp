@@ -256,6 +256,8 @@ FittedSteps fitSteps(const std::vector<prep::StepSpec>& steps, prep::LabelledRow
     std::vector<std::pair<std::size_t, std::unique_ptr<prep::Sampler>>> lastSamplers;
     const auto runSampler = [&](std::size_t index, const prep::Sampler& sampler, core::TaskControl& stepControl) {
         prep::LabelledRows next = sampler.apply(train, seed + index, stepControl);
+        fitted.trainingOnly.push_back(sampler.describe() + " (" + std::to_string(train.table.rowCount()) + " → " +
+                                      std::to_string(next.table.rowCount()) + " training rows)");
         if (observe)
             observe({index, sampler.describe(), &train.table, &next.table});
         train = std::move(next);
@@ -294,9 +296,11 @@ FittedSteps fitSteps(const std::vector<prep::StepSpec>& steps, prep::LabelledRow
             }
         });
     }
-    for (auto& [index, sampler] : lastSamplers) {
-        const std::size_t position = index;
-        runStep(position, steps[position], [&] { runSampler(position, *sampler, control); });
+    // Not a structured binding: clang 14 (the fuzz preset) cannot capture one in a lambda.
+    for (auto& last : lastSamplers) {
+        const std::size_t position = last.first;
+        const prep::Sampler& sampler = *last.second;
+        runStep(position, steps[position], [&] { runSampler(position, sampler, control); });
     }
     fitted.train = std::move(train);
     control.progress(1.0);

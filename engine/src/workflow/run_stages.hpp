@@ -55,6 +55,8 @@ prep::TrainingTarget trainingTarget(const Recipe& recipe, const data::Table& dat
 struct FittedSteps {
     std::vector<std::unique_ptr<prep::Transformer>> transformers;
     prep::LabelledRows train;
+    /// What each training-only step did, e.g. "SMOTE … (712 → 878 training rows)".
+    std::vector<std::string> trainingOnly;
 };
 
 /// The position of the step an error came from, mixed into the errors below so callers

@@ -249,6 +249,7 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
                              trainingTarget(recipe, data, prepared, prepared.train)};
     std::vector<InputColumn> inputs = inputSchema(train.table);
     FittedSteps fitted = fitSteps(pipelineSteps(recipe), std::move(train), recipe.seed, prepControl);
+    result.trainingOnlySteps = std::move(fitted.trainingOnly);
     models::Dataset dataset = toDataset(fitted.train, recipe.seed);
     dataset.classNames = prepared.classes.labels;
     result.trainRowCount = fitted.train.table.rowCount();

@@ -43,6 +43,9 @@ struct RunResult {
     /// \brief Rows the model trained on, after the training-only steps (outlier removal
     /// drops rows, resampling adds or removes them).
     std::size_t trainRowCount = 0;
+    /// \brief What the training-only steps (outlier removal, resampling) did; they are not
+    /// part of the fitted pipeline, so they are listed here.
+    std::vector<std::string> trainingOnlySteps;
     /// \brief Rows of the evaluated table (the data, or the separate test data) that were
     /// scored, ascending; the order of every per-row vector below.
     std::vector<std::size_t> testRows;

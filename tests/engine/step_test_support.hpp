@@ -1,0 +1,126 @@
+#pragma once
+// What the step tests share: building a registered step as the runner does, fitting it,
+// saving and reloading it, comparing tables bit for bit, and catching messages.
+
+#include <QtTest>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+
+#include "stepwise/core/archive.hpp"
+#include "stepwise/data/table.hpp"
+#include "stepwise/prep/step.hpp"
+#include "stepwise/prep/transformers.hpp"
+
+namespace step_test {
+
+using namespace stepwise;
+
+inline const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The target of unsupervised steps: they ignore it.
+inline const prep::TrainingTarget kNoTarget{};
+
+/// The spec of a step kind with parameters and columns.
+inline prep::StepSpec spec(const std::string& kind, std::map<std::string, std::string> params = {},
+                           std::vector<std::string> columns = {})
+{
+    return {kind, true, std::move(columns), std::move(params)};
+}
+
+/// An unfitted transformer of a registered step kind, as the runner makes it.
+inline std::unique_ptr<prep::Transformer> step(const std::string& kind, std::map<std::string, std::string> params = {},
+                                               std::vector<std::string> columns = {})
+{
+    const prep::StepSpec s = spec(kind, std::move(params), columns);
+    return prep::findStep(kind).makeTransformer(columns, prep::resolveStepParams(s));
+}
+
+/// `transformer` fitted on `train`.
+inline std::unique_ptr<prep::Transformer> fitted(std::unique_ptr<prep::Transformer> transformer,
+                                                 const data::Table& train,
+                                                 const prep::TrainingTarget& target = kNoTarget)
+{
+    core::TaskControl control;
+    transformer->fit(train, target, control);
+    return transformer;
+}
+
+/// The bytes `save` writes.
+inline std::string saved(const prep::Transformer& transformer)
+{
+    std::ostringstream out;
+    {
+        core::OutputArchive archive(out);
+        transformer.save(archive);
+    }
+    return out.str();
+}
+
+/// A transformer of `kind` loaded from `bytes`.
+inline std::unique_ptr<prep::Transformer> loaded(const std::string& kind, const std::string& bytes)
+{
+    auto transformer = prep::makeTransformerForLoading(kind);
+    std::istringstream in(bytes);
+    core::InputArchive archive(in);
+    transformer->load(archive);
+    return transformer;
+}
+
+/// Bitwise equality of two tables (NaN equal to NaN), column kinds included.
+inline void compareTables(const data::Table& a, const data::Table& b)
+{
+    QCOMPARE(a.columnNames(), b.columnNames());
+    for (std::size_t c = 0; c < a.columnCount(); ++c) {
+        const data::Column& x = a.column(c);
+        const data::Column& y = b.column(c);
+        // By name: QCOMPARE on the enum would pick up the engine's toString overload.
+        QCOMPARE(std::string(data::toString(x.kind())), std::string(data::toString(y.kind())));
+        QCOMPARE(x.size(), y.size());
+        for (std::size_t row = 0; row < x.size(); ++row) {
+            if (x.isNumeric()) {
+                const double u = x.values()[row], v = y.values()[row];
+                QVERIFY(std::memcmp(&u, &v, sizeof u) == 0 || (std::isnan(u) && std::isnan(v)));
+            } else {
+                QCOMPARE(x.textAt(row), y.textAt(row));
+            }
+        }
+    }
+}
+
+/// The message of what `call` throws; empty when it does not throw.
+inline std::string messageOf(const std::function<void()>& call)
+{
+    try {
+        call();
+    } catch (const std::exception& error) {
+        return error.what();
+    }
+    return {};
+}
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// A categorical column from texts, nullptr for missing.
+inline data::Column text(const std::string& name, const std::vector<const char*>& values)
+{
+    std::vector<std::string> texts;
+    std::vector<bool> missing;
+    for (const char* value : values) {
+        missing.push_back(value == nullptr);
+        texts.emplace_back(value ? value : "");
+    }
+    return data::Column::categoricalFromText(name, texts, missing);
+}
+
+} // namespace step_test
