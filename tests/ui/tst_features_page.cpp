@@ -8,6 +8,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
 #include <QMenu>
@@ -229,6 +230,43 @@ private slots:
         method->setCurrentText(QStringLiteral("onehot"));
         QCOMPARE(m_session->recipe().features.steps[1].params.count("order"), std::size_t(0));
         QVERIFY(!order->isVisibleTo(m_page.get()));
+    }
+
+    void aFormulaIsCheckedAsItIsTyped()
+    {
+        ui::PipelineEditor* editor = m_page->editor();
+        editor->setCurrentStep(-1);
+        editor->addStep("formula");
+        QCOMPARE(kinds(m_session->recipe().features.steps), (std::vector<std::string>{"scale", "encode", "formula"}));
+        QCOMPARE(editor->currentStep(), 2);
+        // The expression has its own field; the name stays in the generic form.
+        QVERIFY(!editor->paramForm()->editor("expression"));
+        auto* name = qobject_cast<QLineEdit*>(editor->paramForm()->editor("name"));
+        QVERIFY(name);
+        QTest::keyClicks(name, QStringLiteral("ratio"));
+        QLineEdit* expression = editor->expressionEdit();
+        QVERIFY(expression->isVisibleTo(m_page.get()));
+        auto* status = editor->findChild<QLabel*>(QStringLiteral("expressionStatus"));
+        QTRY_VERIFY_WITH_TIMEOUT(current(), kWaitMs);
+        // Unfinished: the parser says where.
+        QTest::keyClicks(expression, QStringLiteral("fare / (age +"));
+        QVERIFY2(status->text().startsWith(QStringLiteral("✗ At character")), qPrintable(status->text()));
+        QCOMPARE(m_session->recipe().features.steps[2].params.at("expression"), std::string("fare / (age +"));
+        // A column that does not reach the step (sex is one-hot encoded by now).
+        expression->clear();
+        QTest::keyClicks(expression, QStringLiteral("fare / sex"));
+        QVERIFY2(status->text().contains(QStringLiteral("sex")), qPrintable(status->text()));
+        QVERIFY(status->text().startsWith(QStringLiteral("✗")));
+        expression->selectAll();
+        QTest::keyClicks(expression, QStringLiteral("fare / (age + 1)"));
+        QVERIFY2(status->text().startsWith(QStringLiteral("✓")), qPrintable(status->text()));
+        QCOMPARE(m_session->recipe().features.steps[2].params.at("expression"), std::string("fare / (age + 1)"));
+        // Typing the expression was one edit per field.
+        QCOMPARE(m_session->undoStack()->count(), 3);
+        QTRY_VERIFY_WITH_TIMEOUT(current() && !m_page->banner()->hasError(), kWaitMs);
+        const auto* after = m_page->pipeline()->previewView()->afterModel();
+        QVERIFY(after->table()->hasColumn("ratio"));
+        QVERIFY(after->isOnlyHere(int(*after->table()->indexOf("ratio"))));
     }
 
     void inputColumnsStayEditable()

@@ -47,20 +47,22 @@ void StepListModel::setSteps(const std::vector<prep::StepSpec>& steps)
     }
     beginResetModel();
     m_steps = steps;
-    m_outcomes.clear();
     endResetModel();
 }
 
-void StepListModel::setOutcomes(std::vector<workflow::StepOutcome> outcomes)
+void StepListModel::setOutcomes(std::vector<workflow::StepOutcome> outcomes, std::vector<prep::StepSpec> steps)
 {
     m_outcomes = std::move(outcomes);
+    m_outcomeSteps = std::move(steps);
+    m_outcomeSteps.resize(m_outcomes.size());
     if (!m_steps.empty())
         emit dataChanged(index(0), index(int(m_steps.size()) - 1));
 }
 
 const workflow::StepOutcome* StepListModel::outcome(int row) const
 {
-    if (row < 0 || std::size_t(row) >= m_outcomes.size() || std::size_t(row) >= m_steps.size())
+    if (row < 0 || std::size_t(row) >= m_outcomes.size() || std::size_t(row) >= m_steps.size() ||
+        !(m_outcomeSteps[std::size_t(row)] == m_steps[std::size_t(row)]))
         return nullptr;
     return &m_outcomes[std::size_t(row)];
 }
@@ -215,6 +217,9 @@ bool StepListModel::moveRows(const QModelIndex& sourceParent, int sourceRow, int
         workflow::StepOutcome outcome = std::move(m_outcomes[std::size_t(sourceRow)]);
         m_outcomes.erase(m_outcomes.begin() + sourceRow);
         m_outcomes.insert(m_outcomes.begin() + to, std::move(outcome));
+        prep::StepSpec step = std::move(m_outcomeSteps[std::size_t(sourceRow)]);
+        m_outcomeSteps.erase(m_outcomeSteps.begin() + sourceRow);
+        m_outcomeSteps.insert(m_outcomeSteps.begin() + to, std::move(step));
     }
     endMoveRows();
     // The numbers in front of the names changed for every row in between.

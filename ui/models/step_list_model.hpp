@@ -39,9 +39,11 @@ public:
     /// selection stays); another length resets the model.
     void setSteps(const std::vector<prep::StepSpec>& steps);
     const std::vector<prep::StepSpec>& steps() const { return m_steps; }
-    /// \brief What the preview said about each row (index i = row i); empty = nothing known.
-    void setOutcomes(std::vector<workflow::StepOutcome> outcomes);
-    /// \brief The outcome of row `row`, if known.
+    /// \brief What the preview said about each of `steps` (the list it ran; index i =
+    /// row i). A row shows its outcome only while it still holds the step the outcome is
+    /// for, so a step being edited never shows the words or the error of its old settings.
+    void setOutcomes(std::vector<workflow::StepOutcome> outcomes, std::vector<prep::StepSpec> steps);
+    /// \brief The outcome of row `row`, if known for the step it holds now.
     const workflow::StepOutcome* outcome(int row) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -72,6 +74,7 @@ private:
 
     std::vector<prep::StepSpec> m_steps;
     std::vector<workflow::StepOutcome> m_outcomes;
+    std::vector<prep::StepSpec> m_outcomeSteps;  // the steps `m_outcomes` are for
 };
 
 /// \brief The display name of a step's kind, or the kind itself when it is not registered.

@@ -141,7 +141,7 @@ void StagePipeline::apply()
 {
     const auto check = m_live->result();
     if (!check) {
-        m_editor->setOutcomes({});
+        m_editor->setOutcomes({}, {});
         m_view->showPlaceholder(tr("Load data on the Data step to preview the steps."));
         m_audit->showPlaceholder(tr("The audit runs once data is loaded."));
         m_page->banner()->clearMessage(kProblemKey);
@@ -151,13 +151,13 @@ void StagePipeline::apply()
         emit checked();
         return;
     }
-    // Outcomes are per row; a check of a list of another length would label the wrong steps.
-    const std::size_t prepCount = check->recipe.prep.steps.size();
-    const std::size_t first = m_stage == prep::StepStage::Prep ? 0 : prepCount;
+    // Each outcome goes with the step it was for; the editor shows it only on that step.
+    const std::size_t first = m_stage == prep::StepStage::Prep ? 0 : check->recipe.prep.steps.size();
     const std::size_t count = stageSteps(check->recipe, m_stage).size();
-    if (count == m_editor->steps().size() && first + count <= check->preview.steps.size())
+    if (first + count <= check->preview.steps.size())
         m_editor->setOutcomes({check->preview.steps.begin() + std::ptrdiff_t(first),
-                               check->preview.steps.begin() + std::ptrdiff_t(first + count)});
+                               check->preview.steps.begin() + std::ptrdiff_t(first + count)},
+                              stageSteps(check->recipe, m_stage));
     applyColumns(*check);
     applyPreview(*check);
     m_audit->setFindings(check->findings);

@@ -23,6 +23,7 @@
 
 #include "models/step_list_model.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/features/expression_check.hpp"
 #include "widgets/param_form.hpp"
 #include "widgets/status_banner.hpp"
 
@@ -432,8 +433,8 @@ PipelineEditor::PipelineEditor(prep::StepStage stage, QWidget* parent)
     connect(m_columns, &QListWidget::itemChanged, this, &PipelineEditor::writeColumns);
     connect(m_form, &ParamForm::valuesChanged, this, &PipelineEditor::writeParams);
     connect(m_expression, &QLineEdit::textEdited, this, [this] {
-        m_expressionEdited = true;
         writeParams();
+        updateStepStatus();
     });
     connect(m_order->model(), &QAbstractItemModel::rowsMoved, this, &PipelineEditor::writeOrder);
     connect(m_orderReset, &QPushButton::clicked, this, [this] {
@@ -487,9 +488,9 @@ void PipelineEditor::setSteps(const std::vector<prep::StepSpec>& steps)
     updateButtons();
 }
 
-void PipelineEditor::setOutcomes(std::vector<workflow::StepOutcome> outcomes)
+void PipelineEditor::setOutcomes(std::vector<workflow::StepOutcome> outcomes, std::vector<prep::StepSpec> steps)
 {
-    m_model->setOutcomes(std::move(outcomes));
+    m_model->setOutcomes(std::move(outcomes), std::move(steps));
     updateStepStatus();
 }
 
@@ -623,7 +624,6 @@ void PipelineEditor::syncForm(bool force)
         // The "why" is on hover, as for every option of the workbench.
         m_title->setToolTip(info ? QString::fromStdString(info->description) : QString());
         m_title->setCursor(Qt::WhatsThisCursor);
-        m_expressionEdited = false;
     }
     if (otherStep || columnsChanged)
         rebuildColumns();
@@ -777,14 +777,34 @@ void PipelineEditor::updateStepStatus()
     m_error->setVisible(!error.isEmpty());
     if (!m_expressionBox->isVisibleTo(this))
         return;
-    if (!error.isEmpty())
+    // The expression is checked as it is typed, against the numeric columns reaching the
+    // step; what only the data can tell (a division by zero) comes from the preview.
+    const QString text = m_expression->text().trimmed();
+    std::vector<std::string> numeric;
+    for (const StepColumn& column : m_available)
+        if (column.type == data::ColumnType::Numeric)
+            numeric.push_back(column.name);
+    bool bad = false;
+    if (text.isEmpty()) {
+        m_expressionStatus->setText(tr("Write the new column's formula, e.g. fare / (age + 1)."));
+        bad = true;
+    } else if (const features::ExpressionCheck check = features::checkExpression(text.toStdString(), numeric);
+               !check.ok) {
+        m_expressionStatus->setText(tr("✗ At character %1: %2")
+                                        .arg(check.position + 1)
+                                        .arg(QString::fromStdString(check.message)));
+        bad = true;
+    } else if (!error.isEmpty()) {
         m_expressionStatus->setText(tr("✗ %1").arg(error));
-    else if (outcome && outcome->ran)
-        m_expressionStatus->setText(tr("✓ The expression works on the training rows."));
-    else
-        m_expressionStatus->setText(m_expressionEdited ? tr("Checking…") : QString());
-    m_expression->setStyleSheet(error.isEmpty() ? QString()
-                                                : QStringLiteral("border: 1.5px solid #c62828; border-radius: 3px;"));
+        bad = true;
+    } else {
+        QStringList used;
+        for (const std::string& name : check.columns)
+            used << QString::fromStdString(name);
+        m_expressionStatus->setText(used.isEmpty() ? tr("✓ A valid expression.")
+                                                   : tr("✓ A valid expression of %1.").arg(used.join(QStringLiteral(", "))));
+    }
+    m_expression->setStyleSheet(bad ? QStringLiteral("border: 1.5px solid #c62828; border-radius: 3px;") : QString());
 }
 
 void PipelineEditor::writeColumns()

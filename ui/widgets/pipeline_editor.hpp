@@ -48,7 +48,9 @@ std::vector<StepColumn> stepColumnsOf(const data::Table& table, const std::vecto
 /// the registry, Insert), Remove (Delete), Move up/down (Ctrl+Up/Down) and drag and drop;
 /// beside it the selected step's form: a checkable list of the columns that fit the
 /// kind's scope at that point of the pipeline (none checked = all), a `ParamForm` for its
-/// parameters, and the special editors. It edits a copy of the steps and reports each
+/// parameters, and the special editors: a formula's expression, checked as it is typed
+/// (`features::checkExpression` against the numeric columns reaching the step), and the
+/// category order of an ordinal encoding of one column (drag to reorder). It edits a copy of the steps and reports each
 /// edit with `stepsEdited`; the owner records it and passes the recipe's steps back with
 /// `setSteps`.
 class PipelineEditor : public QWidget {
@@ -61,8 +63,9 @@ public:
     void setSteps(const std::vector<prep::StepSpec>& steps);
     /// \brief The steps shown.
     const std::vector<prep::StepSpec>& steps() const;
-    /// \brief What the preview said about each step of this stage (empty = nothing known).
-    void setOutcomes(std::vector<workflow::StepOutcome> outcomes);
+    /// \brief What the preview said about each of `steps` (this stage's steps as the
+    /// preview ran them; empty = nothing known).
+    void setOutcomes(std::vector<workflow::StepOutcome> outcomes, std::vector<prep::StepSpec> steps);
     /// \brief The columns entering the selected step; `source` says where they come from
     /// ("columns entering this step").
     void setColumns(std::vector<StepColumn> columns, const QString& source);
@@ -150,7 +153,6 @@ private:
     int m_shownRow = -1;
     prep::StepSpec m_shownSpec;
     int m_pendingRow = -1;
-    bool m_expressionEdited = false;
 };
 
 } // namespace stepwise::ui
