@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QAction>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -147,6 +148,17 @@ private slots:
         QVERIFY(numeric);
         QCOMPARE(numeric->currentText(), QStringLiteral("mean"));
         wizard.redoAction()->trigger();
+        QCOMPARE(session->recipe().prep.steps.front().params.at("numeric"), std::string("median"));
+        // The same from the keyboard: Ctrl+Z, Ctrl+Shift+Z, and Ctrl+Y for redo.
+        wizard.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&wizard));
+        prepSteps->listView()->setFocus();
+        QTest::keyClick(prepSteps->listView(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(session->recipe().prep.steps.front().params.empty());
+        QTest::keyClick(prepSteps->listView(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(session->recipe().prep.steps.front().params.at("numeric"), std::string("median"));
+        QTest::keyClick(prepSteps->listView(), Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(prepSteps->listView(), Qt::Key_Y, Qt::ControlModifier);
         QCOMPARE(session->recipe().prep.steps.front().params.at("numeric"), std::string("median"));
         find<QDoubleSpinBox>(&wizard, "testSizeSpin")->setValue(0.25);
         find<QCheckBox>(&wizard, "stratifyCheck")->setChecked(true);
@@ -288,6 +300,74 @@ private slots:
         QVERIFY(rail->item(MainWizard::ExportId)->isEnabled());
         QVERIFY(wizard.goToStep(MainWizard::EvaluationId));
         QCOMPARE(wizard.currentId(), int(MainWizard::EvaluationId));
+    }
+
+    void theTrainCommandSpellsOutEveryStep()
+    {
+        // Single-quoted words as a POSIX shell reads them ('\'' is an escaped quote).
+        const auto words = [](const QString& command) {
+            QStringList result;
+            QString word;
+            bool quoted = false, any = false;
+            for (const QChar c : command) {
+                if (c == QLatin1Char('\'')) {
+                    quoted = !quoted;
+                    any = true;
+                } else if (c == QLatin1Char(' ') && !quoted) {
+                    if (any || !word.isEmpty())
+                        result << word;
+                    word.clear();
+                    any = false;
+                } else {
+                    word += c;
+                }
+            }
+            if (any || !word.isEmpty())
+                result << word;
+            return result;
+        };
+        workflow::Recipe recipe;
+        recipe.data.kind = data::DataSourceKind::Builtin;
+        recipe.data.location = "titanic";
+        recipe.problem.target = "survived";
+        // Defaults need no step flags.
+        QStringList args = words(ui::trainCommandFor(recipe, QStringLiteral("m.stepwise")));
+        QVERIFY(!args.contains(QStringLiteral("--step")));
+        QVERIFY(!args.contains(QStringLiteral("--impute")));
+        QVERIFY(!args.contains(QStringLiteral("--scale")));
+        // A recipe spelling out a default is still the default.
+        recipe.prep.steps = {{"impute", true, {}, {{"numeric", "mean"}}}};
+        QVERIFY(!words(ui::trainCommandFor(recipe, QStringLiteral("m.stepwise"))).contains(QStringLiteral("--impute")));
+
+        recipe.prep.steps = {{"drop_duplicates", true, {}, {}},
+                             {"impute", true, {}, {{"numeric", "median"}, {"indicator", "true"}}},
+                             {"clip_outliers", false, {"fare"}, {}}};
+        recipe.features.steps = {{"formula", true, {}, {{"name", "per head"}, {"expression", "fare / (sibsp + 1)"}}},
+                                 {"scale", true, {"age", "fare"}, {{"method", "robust"}}},
+                                 {"encode", true, {"class"}, {{"method", "ordinal"}, {"order", "Third,Second,First"}}},
+                                 {"encode", true, {}, {}}};
+        recipe.prep.validationSize = 0.1;
+        recipe.prep.timeColumn = "fare";
+        args = words(ui::trainCommandFor(recipe, QStringLiteral("m.stepwise")));
+        const auto after = [&](const char* flag) {
+            const int at = args.indexOf(QLatin1String(flag));
+            return at >= 0 && at + 1 < args.size() ? args[at + 1] : QString();
+        };
+        QCOMPARE(after("--impute"), QStringLiteral("none"));
+        QCOMPARE(after("--scale"), QStringLiteral("none"));
+        QCOMPARE(after("--encode"), QStringLiteral("none"));
+        QCOMPARE(after("--validation-size"), QStringLiteral("0.1"));
+        QCOMPARE(after("--time-column"), QStringLiteral("fare"));
+        std::vector<prep::StepSpec> steps;
+        for (int i = 0; i + 1 < args.size(); ++i)
+            if (args[i] == QLatin1String("--step"))
+                steps.push_back(prep::parseStepArgument(args[i + 1].toStdString()));
+        // Every step that is on, in order, exactly; the one that is off is left out.
+        std::vector<prep::StepSpec> expected = {recipe.prep.steps[0], recipe.prep.steps[1]};
+        expected.insert(expected.end(), recipe.features.steps.begin(), recipe.features.steps.end());
+        QCOMPARE(steps.size(), expected.size());
+        for (std::size_t i = 0; i < steps.size(); ++i)
+            QVERIFY2(steps[i] == expected[i], prep::formatStepArgument(steps[i]).c_str());
     }
 
     void droppingACsvFileOpensIt()

@@ -90,7 +90,6 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     auto* stepsLayout = new QVBoxLayout(stepsBox);
     stepsLayout->setSpacing(4);
     stepsLayout->addWidget(m_pipeline->editor(), 1);
-    stepsLayout->addWidget(new QLabel(tr("Audit:"), this));
     m_pipeline->auditList()->setFixedHeight(m_pipeline->auditList()->sizeHint().height());
     stepsLayout->addWidget(m_pipeline->auditList());
 

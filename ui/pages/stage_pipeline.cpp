@@ -15,6 +15,7 @@
 #include "pages/wizard_step_page.hpp"
 #include "session/live_preview.hpp"
 #include "session/session.hpp"
+#include "tasks/background_task.hpp"
 #include "widgets/audit_list.hpp"
 #include "widgets/pipeline_editor.hpp"
 #include "widgets/status_banner.hpp"
@@ -90,6 +91,15 @@ StagePipeline::StagePipeline(Session* session, prep::StepStage stage, WizardStep
     });
     connect(m_view, &StepPreviewView::focusColumnChanged, this,
             [this](const QString& column) { m_live->setFocusColumn(column.toStdString()); });
+    // A preview of many rows takes a moment; the title says so while it runs — after a
+    // short wait, so quick checks do not make it flicker.
+    m_slowCheck.setSingleShot(true);
+    m_slowCheck.setInterval(400);
+    connect(m_live->task(), &BackgroundTask::started, &m_slowCheck, qOverload<>(&QTimer::start));
+    connect(&m_slowCheck, &QTimer::timeout, this, [this] {
+        if (m_live->task()->isRunning())
+            emit checked();
+    });
     page->installEventFilter(this);
     refreshSteps();
 }
@@ -100,6 +110,12 @@ std::size_t StagePipeline::offset() const
 }
 
 QString StagePipeline::blockingProblem() const { return m_problem; }
+
+QString StagePipeline::previewTitle() const
+{
+    const bool slow = m_live->task()->isRunning() && !m_slowCheck.isActive();
+    return slow ? tr("%1 — updating…").arg(m_previewTitle) : m_previewTitle;
+}
 
 std::shared_ptr<const PipelineCheck> StagePipeline::check() const { return m_live->result(); }
 
@@ -171,7 +187,10 @@ void StagePipeline::applyColumns(const PipelineCheck& check)
     if (row < 0)
         return;
     const std::size_t global = offset() + std::size_t(row);
-    if (check.before && check.selectedStep == global) {
+    // A check for another selection is on its way out; the one for this step follows.
+    if (check.selectedStep != global)
+        return;
+    if (check.before) {
         m_editor->setColumns(stepColumnsOf(*check.before), check.selectedSwitchedOn
                                                                ? tr("the columns that would reach it")
                                                                : tr("the columns reaching this step"));

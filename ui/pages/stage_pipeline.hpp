@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <cstddef>
 #include <memory>
@@ -48,11 +49,12 @@ public:
     std::shared_ptr<const PipelineCheck> check() const;
 
     /// \brief What the preview shows, for its box's title ("Preview of Prep step 1 “Fill
-    /// missing values”").
-    QString previewTitle() const { return m_previewTitle; }
+    /// missing values”", with "— updating…" while a check runs).
+    QString previewTitle() const;
 
 signals:
-    /// \brief A new check was shown; the page updates its own parts from `check()`.
+    /// \brief A new check was shown (or one started); the page updates its own parts from
+    /// `check()` and `previewTitle()`.
     void checked();
     /// \brief The blocking problem may have changed.
     void problemChanged();
@@ -79,7 +81,8 @@ private:
     AuditList* m_audit;
     LivePreview* m_live;
     QString m_problem;          // blocking problem shown
-    QString m_previewTitle;
+    QString m_previewTitle = tr("Preview of the selected step");
+    QTimer m_slowCheck;
     std::optional<std::size_t> m_focusStep;  // the step the focus column was chosen for
 };
 

@@ -11,6 +11,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "models/step_rows_model.hpp"
 #include "widgets/charts/distribution_chart.hpp"
 
@@ -148,6 +150,12 @@ void StepPreviewView::setTables(std::shared_ptr<const data::Table> before, std::
     m_afterModel->setTables(after, before, rowsAligned);
     m_beforeCaption->setText(beforeCaption);
     m_afterCaption->setText(afterCaption);
+    // Wide enough for the names and the sample's values, never so wide one column fills the view.
+    for (QTableView* view : {m_beforeView, m_afterView}) {
+        view->resizeColumnsToContents();
+        for (int column = 0; column < view->model()->columnCount(); ++column)
+            view->setColumnWidth(column, std::clamp(view->columnWidth(column), 48, 150));
+    }
     m_stack->setCurrentWidget(m_tabs);
     emit tablesChanged();
 }
