@@ -5,6 +5,7 @@
 #include <QLocale>
 #include <QMimeData>
 #include <QPalette>
+#include <QRegularExpression>
 
 #include "stepwise/core/errors.hpp"
 #include "widgets/status_banner.hpp"
@@ -22,6 +23,14 @@ QString stepDisplayName(const std::string& kind)
         if (info.kind == kind)
             return QString::fromStdString(info.displayName);
     return QString::fromStdString(kind);
+}
+
+QString stepErrorText(const std::string& error)
+{
+    static const QRegularExpression enginePrefix(QStringLiteral("^step \\d+ '[^']*': "));
+    QString text = QString::fromStdString(error);
+    text.remove(enginePrefix);
+    return text;
 }
 
 QString stepDescription(const prep::StepSpec& spec)
@@ -98,7 +107,7 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
         return {};
     const prep::StepSpec& spec = m_steps[std::size_t(index.row())];
     const workflow::StepOutcome* known = outcome(index.row());
-    const QString error = known ? QString::fromStdString(known->error) : QString();
+    const QString error = known ? stepErrorText(known->error) : QString();
     switch (role) {
     case Qt::DisplayRole:
         return QStringLiteral("%1. %2 — %3").arg(index.row() + 1).arg(titleOf(index.row()), detailOf(index.row()));

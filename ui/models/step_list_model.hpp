@@ -79,6 +79,9 @@ private:
 
 /// \brief The display name of a step's kind, or the kind itself when it is not registered.
 QString stepDisplayName(const std::string& kind);
+/// \brief A step's error without the engine's "step N 'Name': " prefix (the engine numbers
+/// steps across both stages; the pages number each stage's own and name the step).
+QString stepErrorText(const std::string& error);
 /// \brief `prep::describeStep`, or the kind when the step cannot be described.
 QString stepDescription(const prep::StepSpec& spec);
 

@@ -6,7 +6,6 @@
 #include <QStyle>
 #include <QUndoStack>
 #include <QLocale>
-#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -222,10 +221,10 @@ void StagePipeline::applyPreview(const PipelineCheck& check)
     if (!check.before || !check.after) {
         if (!outcome.error.empty())
             m_view->showPlaceholder(tr("%1 cannot run, so there are no rows to show:\n%2")
-                                        .arg(label, QString::fromStdString(outcome.error)));
+                                        .arg(label, stepErrorText(outcome.error)));
         else if (!check.preview.problem.empty())
             m_view->showPlaceholder(tr("The pipeline stops before %1:\n%2")
-                                        .arg(label, QString::fromStdString(check.preview.problem)));
+                                        .arg(label, stepErrorText(check.preview.problem)));
         else
             m_view->showPlaceholder(tr("%1 did not run.").arg(label));
         return;
@@ -303,9 +302,7 @@ void StagePipeline::applyBanner(const PipelineCheck& check)
     QString text;
     if (origin != Origin::None) {
         // The engine numbers steps across both stages; each page numbers its own.
-        static const QRegularExpression enginePrefix(QStringLiteral("^step \\d+ '[^']*': "));
-        QString message = QString::fromStdString(preview.problem);
-        message.remove(enginePrefix);
+        const QString message = stepErrorText(preview.problem);
         switch (origin) {
         case Origin::PrepStep:
         case Origin::FeatureStep:

@@ -396,10 +396,10 @@ PipelineEditor::PipelineEditor(prep::StepStage stage, QWidget* parent)
     // Settings first: they are what most steps are about; the columns list can be long.
     formLayout->addWidget(m_form);
     formLayout->addWidget(m_expressionBox);
+    formLayout->addWidget(m_note);
     formLayout->addWidget(m_columnsCaption);
     formLayout->addWidget(m_columns);
     formLayout->addWidget(m_orderBox);
-    formLayout->addWidget(m_note);
     formLayout->addStretch(1);
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(formPage);
@@ -772,7 +772,7 @@ void PipelineEditor::updateStepStatus()
 {
     const int row = currentStep();
     const workflow::StepOutcome* outcome = row < 0 ? nullptr : m_model->outcome(row);
-    const QString error = outcome ? QString::fromStdString(outcome->error) : QString();
+    const QString error = outcome ? stepErrorText(outcome->error) : QString();
     m_error->setText(error);
     m_error->setVisible(!error.isEmpty());
     if (!m_expressionBox->isVisibleTo(this))
