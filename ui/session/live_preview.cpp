@@ -65,6 +65,12 @@ void LivePreview::setFocusColumn(const std::string& column)
 
 bool LivePreview::isPending() const { return m_debounce.isActive() || m_task->isRunning(); }
 
+bool LivePreview::isCurrent() const
+{
+    return m_result && !isPending() && m_result->selectedStep == m_selected &&
+           workflow::recipeToJson(m_result->recipe) == workflow::recipeToJson(m_session->recipe());
+}
+
 void LivePreview::schedule()
 {
     m_stale = true;

@@ -50,6 +50,9 @@ public:
     std::shared_ptr<const ColumnComparison> comparison() const { return m_comparison; }
     /// \brief True while a check is scheduled or running.
     bool isPending() const;
+    /// \brief True when the latest check is of the session's recipe as it is now and of
+    /// the selected step, with nothing newer on its way.
+    bool isCurrent() const;
     /// \brief The slot the checks run on.
     BackgroundTask* task() const { return m_task; }
 

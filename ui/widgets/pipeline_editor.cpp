@@ -270,6 +270,7 @@ PipelineEditor::PipelineEditor(prep::StepStage stage, QWidget* parent)
     m_columns->setObjectName(QStringLiteral("stepColumns"));
     m_expression->setObjectName(QStringLiteral("expressionEdit"));
     m_expressionStatus->setObjectName(QStringLiteral("expressionStatus"));
+    m_title->setObjectName(QStringLiteral("stepTitle"));
     m_order->setObjectName(QStringLiteral("categoryOrderList"));
     m_error->setObjectName(QStringLiteral("stepError"));
     m_note->setObjectName(QStringLiteral("stepNote"));
@@ -421,8 +422,10 @@ PipelineEditor::PipelineEditor(prep::StepStage stage, QWidget* parent)
 
     connect(m_model, &StepListModel::edited, this, [this](const QString& what) { emitEdit(m_model->steps(), what); });
     connect(m_model, &StepListModel::stepMoved, this, [this] {
-        // The selection moved with the row; the form and the preview follow it.
+        // The selection moved with the row; the form keeps its editors, its number changes,
+        // and the preview follows.
         m_shownRow = currentStep();
+        updateTitle();
         updateButtons();
         emit currentStepChanged(currentStep());
     });
@@ -508,6 +511,7 @@ void PipelineEditor::setColumns(std::vector<StepColumn> columns, const QString& 
     m_columnsSource = source;
     rebuildColumns();
     updateSpecialEditors();
+    updateStepStatus();  // a formula is checked against these columns
 }
 
 void PipelineEditor::addToolActions(const QList<QAction*>& actions)
@@ -618,19 +622,27 @@ void PipelineEditor::syncForm(bool force)
     const bool paramsChanged = withoutDefaults(spec) != withoutDefaults(m_shownSpec);
     m_shownRow = row;
     m_shownSpec = spec;
-    if (otherStep) {
-        const prep::StepInfo* info = infoOf(spec.kind);
-        m_title->setText(QStringLiteral("%1. %2").arg(row + 1).arg(stepDisplayName(spec.kind)));
-        // The "why" is on hover, as for every option of the workbench.
-        m_title->setToolTip(info ? QString::fromStdString(info->description) : QString());
-        m_title->setCursor(Qt::WhatsThisCursor);
-    }
+    if (otherStep)
+        updateTitle();
     if (otherStep || columnsChanged)
         rebuildColumns();
     if (otherStep || paramsChanged)
         rebuildParams();
     updateSpecialEditors();
     updateStepStatus();
+}
+
+void PipelineEditor::updateTitle()
+{
+    const int row = currentStep();
+    if (row < 0)
+        return;
+    const std::string& kind = m_model->steps()[std::size_t(row)].kind;
+    const prep::StepInfo* info = infoOf(kind);
+    m_title->setText(QStringLiteral("%1. %2").arg(row + 1).arg(stepDisplayName(kind)));
+    // The "why" is on hover, as for every option of the workbench.
+    m_title->setToolTip(info ? QString::fromStdString(info->description) : QString());
+    m_title->setCursor(Qt::WhatsThisCursor);
 }
 
 void PipelineEditor::rebuildColumns()

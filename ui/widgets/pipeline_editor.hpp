@@ -110,6 +110,7 @@ private:
     void emitEdit(std::vector<prep::StepSpec> steps, const QString& what, const QString& mergeKey = {});
     void onCurrentChanged();
     void syncForm(bool force);
+    void updateTitle();
     void rebuildColumns();
     void rebuildParams();
     void updateSpecialEditors();

@@ -71,6 +71,8 @@ StepPreviewView::StepPreviewView(QWidget* parent)
     m_beforeView->setObjectName(QStringLiteral("rowsBeforeView"));
     m_afterView->setObjectName(QStringLiteral("rowsAfterView"));
     m_column->setObjectName(QStringLiteral("previewColumnCombo"));
+    m_beforeChart->setCompact(true);
+    m_afterChart->setCompact(true);
     m_beforeChart->setObjectName(QStringLiteral("distributionBefore"));
     m_afterChart->setObjectName(QStringLiteral("distributionAfter"));
 

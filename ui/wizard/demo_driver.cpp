@@ -234,8 +234,21 @@ void DemoDriver::prepStep()
     numeric->setCurrentText(QStringLiteral("median"));
     if (auto* indicator = qobject_cast<QCheckBox*>(editor->paramForm()->editor("indicator")))
         indicator->setChecked(true);
+    // Duplicates would straddle the split (the audit says so): drop them first, with the
+    // page's own button; then cap the extreme fares at the IQR fences.
+    auto* dropDuplicates = control<QPushButton>("dropDuplicatesButton");
+    if (m_done)
+        return;
+    dropDuplicates->click();
+    editor->setCurrentStep(rowOfKind(editor, "impute"));
+    editor->addStep("clip_outliers");
+    editor->setCurrentColumns({"fare"});
     const auto& prep = m_wizard->session()->recipe().prep;
-    const auto& params = prep.steps.at(std::size_t(impute)).params;
+    if (rowOfKind(editor, "drop_duplicates") != 0 || rowOfKind(editor, "clip_outliers") < 0) {
+        fail(tr("the Prep page did not add the duplicate and outlier steps"));
+        return;
+    }
+    const auto& params = prep.steps.at(std::size_t(rowOfKind(editor, "impute"))).params;
     if (params.count("numeric") == 0 || params.at("numeric") != "median" || !prep.stratify ||
         prep.validationSize != 0.1) {
         fail(tr("the Prep controls did not update the recipe"));
@@ -284,6 +297,26 @@ void DemoDriver::featuresStep()
         return;
     }
     encoding->setCurrentText(QStringLiteral("onehot"));
+    // A derived feature, typed into the formula editor, placed first so it gets scaled.
+    editor->setCurrentStep(scale);
+    editor->addStep("formula");
+    while (editor->currentStep() > 0)
+        editor->moveCurrentStep(-1);
+    auto* name = qobject_cast<QLineEdit*>(editor->paramForm()->editor("name"));
+    auto* expression = editor->findChild<QLineEdit*>(QStringLiteral("expressionEdit"));
+    if (!name || !expression) {
+        fail(tr("the formula form has no name or expression field"));
+        return;
+    }
+    name->setText(QStringLiteral("family"));
+    expression->clear();
+    expression->insert(QStringLiteral("sibsp + parch + 1"));  // as typed: setText is not an edit
+    const auto& featureSteps = m_wizard->session()->recipe().features.steps;
+    if (featureSteps.empty() || featureSteps.front().kind != "formula" ||
+        featureSteps.front().params.count("expression") == 0) {
+        fail(tr("the formula did not reach the recipe"));
+        return;
+    }
     waitForPreview(page->pipeline(), tr("the Features preview"), [this, page] {
         capture(QStringLiteral("04-features"), [this, page] {
             showDistribution(page->pipeline(), QStringLiteral("04b-features-distribution"),
@@ -304,10 +337,7 @@ int DemoDriver::rowOfKind(PipelineEditor* editor, const std::string& kind) const
 void DemoDriver::waitForPreview(StagePipeline* pipeline, const QString& what, std::function<void()> next)
 {
     LivePreview* live = pipeline->livePreview();
-    const auto current = [this, live] {
-        return live->result() && !live->isPending() &&
-               workflow::recipeToJson(live->result()->recipe) == workflow::recipeToJson(m_wizard->session()->recipe());
-    };
+    const auto current = [live] { return live->isCurrent(); };
     if (current()) {
         next();
         return;

@@ -146,11 +146,13 @@ void DistributionChart::showHistogram(const QString& column, const data::Histogr
         axis->setLabelFormat(QStringLiteral("%.4g"));
         x = axis;
     }
-    x->setTitleText(column);
     auto* y = new QValueAxis;
     y->setRange(0, std::max<double>(1.0, double(highest) * 1.08));
     y->setLabelFormat(QStringLiteral("%.0f"));
-    y->setTitleText(tr("rows"));
+    if (!m_compact) {
+        x->setTitleText(column);
+        y->setTitleText(tr("rows"));
+    }
     y->applyNiceNumbers();
     for (QAbstractAxis* axis : {x, static_cast<QAbstractAxis*>(y)}) {
         styleAxis(axis, *this, 0.9);
@@ -247,10 +249,12 @@ void DistributionChart::showCounts(const QString& column, const data::CategoryCo
     auto* numbers = new QValueAxis;
     numbers->setRange(0, std::max<double>(1.0, double(highest) * 1.15));
     numbers->setLabelFormat(QStringLiteral("%.0f"));
-    numbers->setTitleText(tr("rows"));
     numbers->applyNiceNumbers();
-    if (byValue)
-        categories->setTitleText(column);
+    if (!m_compact) {
+        numbers->setTitleText(tr("rows"));
+        if (byValue)
+            categories->setTitleText(column);
+    }
     for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(categories), static_cast<QAbstractAxis*>(numbers)}) {
         styleAxis(axis, *this, 0.9);
     }

@@ -29,6 +29,9 @@ public:
     /// \brief Shows the distribution of `column`; `datetime` labels a histogram's axis
     /// with dates (values are seconds since 1970).
     void setDistribution(const QString& column, const data::ColumnDistribution& distribution, bool datetime);
+    /// \brief Without axis titles (the chart's title names the column), for small charts
+    /// such as the step preview, where the room they take would squeeze the tick labels.
+    void setCompact(bool compact) { m_compact = compact; }
     /// \brief Clears the chart and shows `placeholder`.
     void clear(const QString& placeholder);
 
@@ -50,6 +53,7 @@ private:
     QChartView* m_view;
     QChart* m_chart;
     Shape m_shape = Shape::Empty;
+    bool m_compact = false;
     int m_bars = 0;
     QStringList m_labels;
 };
