@@ -109,6 +109,7 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
                              {"value", optionalNumber(result.verdict->value)},
                              {"passed", result.verdict->passed}};
     report["timings"] = {{"load_s", result.timings.loadSeconds},
+                         {"audit_s", result.timings.auditSeconds},
                          {"prep_s", result.timings.prepSeconds},
                          {"fit_s", result.timings.fitSeconds},
                          {"predict_s", result.timings.predictSeconds}};

@@ -228,14 +228,16 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     result.separateTestData = testData != nullptr;
     const bool classification = recipe.problem.task == core::TaskType::Classification;
     control.progress(0.0, "preparing data");
-    const auto prepStart = Clock::now();
 
     // Fail on a bad model name or parameter before any work is done.
     std::unique_ptr<models::Model> model =
         models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
 
+    const auto auditStart = Clock::now();
     core::TaskControl auditControl = control.subRange(0.0, 0.02);
     result.audit = auditRecipe(recipe, data, auditControl);
+    result.timings.auditSeconds = secondsSince(auditStart);
+    const auto prepStart = Clock::now();
     core::TaskControl prepControl = control.subRange(0.02, 0.05);
     PreparedData prepared = prepareData(recipe, data, testData, prepControl);
     result.warnings = std::move(prepared.warnings);

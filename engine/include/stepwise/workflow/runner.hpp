@@ -23,7 +23,8 @@ namespace stepwise::workflow {
 /// \brief Wall-clock seconds per phase.
 struct RunTimings {
     double loadSeconds = 0.0;  ///< filled by whoever loaded the data
-    double prepSeconds = 0.0;
+    double auditSeconds = 0.0;  ///< the leakage and data-health audit
+    double prepSeconds = 0.0;   ///< row filters, split, fitting and applying the steps
     double fitSeconds = 0.0;
     double predictSeconds = 0.0;
 };
