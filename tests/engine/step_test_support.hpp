@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -16,6 +17,7 @@
 
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
+#include <nlohmann/json.hpp>
 
 #include "stepwise/core/archive.hpp"
 #include "stepwise/data/table.hpp"
@@ -27,6 +29,54 @@ namespace step_test {
 using namespace stepwise;
 
 inline const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The references sum in NumPy's or pandas' order, not the engine's, so sums differ in the
+/// last bits; 1e-12 relative to the magnitude (at least 1) is far above that and far below
+/// any real mistake. Counts, quantiles, fills and kept rows must match exactly but share
+/// the comparison.
+constexpr double kTolerance = 1e-12;
+
+/// `actual` within `tolerance` of `expected`, relative to a magnitude of at least 1; NaN
+/// matches only NaN and an infinity only the same infinity.
+inline bool close(double actual, double expected, double tolerance = kTolerance)
+{
+    if (std::isnan(expected) || std::isnan(actual))
+        return std::isnan(expected) && std::isnan(actual);
+    if (std::isinf(expected) || std::isinf(actual))
+        return actual == expected;
+    return std::abs(actual - expected) <= tolerance * std::max(1.0, std::abs(expected));
+}
+
+/// A reference file of tests/data, written by the script of the same name in
+/// tests/reference (`cleaning_reference.json` ← `cleaning_reference.py`).
+inline nlohmann::json loadReference(const std::string& file)
+{
+    std::ifstream in(std::string(STEPWISE_TEST_DATA_DIR "/") + file);
+    if (!in)
+        qFatal("cannot open %s — run tests/reference/%s.py", file.c_str(), file.substr(0, file.rfind('.')).c_str());
+    return nlohmann::json::parse(in);
+}
+
+/// A numeric column from reference values (null = missing).
+inline data::Column numericColumn(const std::string& name, const nlohmann::json& values)
+{
+    std::vector<double> numbers;
+    for (const nlohmann::json& value : values)
+        numbers.push_back(value.is_null() ? kNaN : value.get<double>());
+    return data::Column::numeric(name, std::move(numbers));
+}
+
+/// A categorical column from reference texts (null = missing).
+inline data::Column categoricalColumn(const std::string& name, const nlohmann::json& values)
+{
+    std::vector<std::string> texts;
+    std::vector<bool> missing;
+    for (const nlohmann::json& value : values) {
+        missing.push_back(value.is_null());
+        texts.push_back(value.is_null() ? std::string() : value.get<std::string>());
+    }
+    return data::Column::categoricalFromText(name, texts, missing);
+}
 
 /// The target of unsupervised steps: they ignore it.
 inline const prep::TrainingTarget kNoTarget{};

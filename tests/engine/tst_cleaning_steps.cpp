@@ -31,31 +31,9 @@ using nlohmann::json;
 
 namespace {
 
-// pandas/NumPy sum in another order (pairwise) than the engine's plain loops, so means
-// and standard deviations differ in the last bits; 1e-12 relative to the magnitude (at
-// least 1) is far above that and far below any real mistake. Quantiles, clipping,
-// medians, modes, fills and kept rows involve no such sums and must match exactly, but
-// share the comparison.
-constexpr double kTolerance = 1e-12;
-
-bool close(double actual, double expected)
-{
-    if (std::isnan(expected) || std::isnan(actual))
-        return std::isnan(expected) && std::isnan(actual);
-    return std::abs(actual - expected) <= kTolerance * std::max(1.0, std::abs(expected));
-}
-
-json loadReference()
-{
-    std::ifstream in(STEPWISE_TEST_DATA_DIR "/cleaning_reference.json");
-    if (!in)
-        qFatal("cannot open cleaning_reference.json — run tests/reference/cleaning_reference.py");
-    return json::parse(in);
-}
-
 const json& reference()
 {
-    static const json data = loadReference();
+    static const json data = loadReference("cleaning_reference.json");
     return data;
 }
 

@@ -40,24 +40,9 @@ constexpr double kStatisticTolerance = 1e-12;
 // of scores in the cases here by orders of magnitude.
 constexpr double kFTolerance = 1e-9;
 
-bool close(double actual, double expected, double tolerance)
-{
-    if (std::isnan(expected) || std::isnan(actual))
-        return std::isnan(expected) && std::isnan(actual);
-    return std::abs(actual - expected) <= tolerance * std::max(1.0, std::abs(expected));
-}
-
-json loadReference()
-{
-    std::ifstream in(STEPWISE_TEST_DATA_DIR "/derived_reference.json");
-    if (!in)
-        qFatal("cannot open derived_reference.json — run tests/reference/derived_reference.py");
-    return json::parse(in);
-}
-
 const json& reference()
 {
-    static const json data = loadReference();
+    static const json data = loadReference("derived_reference.json");
     return data;
 }
 

@@ -27,54 +27,13 @@ namespace {
 
 const double kInf = std::numeric_limits<double>::infinity();
 
-// The references sum and interpolate in NumPy's order, which the engine follows, but
-// libm calls may differ in the last bit; 1e-12 relative to the magnitude (at least 1) is
-// far above that and far below any real mistake.
-constexpr double kTolerance = 1e-12;
-
-bool close(double actual, double expected)
-{
-    if (std::isnan(expected) || std::isnan(actual))
-        return std::isnan(expected) && std::isnan(actual);
-    if (std::isinf(expected) || std::isinf(actual))
-        return actual == expected;
-    return std::abs(actual - expected) <= kTolerance * std::max(1.0, std::abs(expected));
-}
-
-json loadReference()
-{
-    std::ifstream in(STEPWISE_TEST_DATA_DIR "/encoding_reference.json");
-    if (!in)
-        qFatal("cannot open encoding_reference.json — run tests/reference/encoding_reference.py");
-    return json::parse(in);
-}
-
 const json& reference()
 {
-    static const json data = loadReference();
+    static const json data = loadReference("encoding_reference.json");
     return data;
 }
 
 const json& cases() { return reference()["cases"]; }
-
-data::Column numericColumn(const std::string& name, const json& values)
-{
-    std::vector<double> numbers;
-    for (const json& value : values)
-        numbers.push_back(value.is_null() ? kNaN : value.get<double>());
-    return data::Column::numeric(name, std::move(numbers));
-}
-
-data::Column categoricalColumn(const std::string& name, const json& values)
-{
-    std::vector<std::string> texts;
-    std::vector<bool> missing;
-    for (const json& value : values) {
-        missing.push_back(value.is_null());
-        texts.push_back(value.is_null() ? std::string() : value.get<std::string>());
-    }
-    return data::Column::categoricalFromText(name, texts, missing);
-}
 
 /// The titanic columns of the reference, in its column order.
 data::Table titanic()
