@@ -28,34 +28,12 @@
 #include "widgets/pipeline_editor.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/step_preview_view.hpp"
+#include "pipeline_page_support.hpp"
 
 using namespace stepwise;
+using namespace pipeline_page_test;
 
 namespace {
-
-constexpr int kWaitMs = 20000;
-
-bool loadTitanic(ui::Session& session)
-{
-    data::DataSource source;
-    source.kind = data::DataSourceKind::Builtin;
-    source.location = "titanic";
-    QSignalSpy loaded(&session, &ui::Session::dataChanged);
-    session.loadData(source);
-    return loaded.wait(30000) && session.table() && session.table()->rowCount() == 891;
-}
-
-std::string json(const workflow::Recipe& recipe) { return workflow::recipeToJson(recipe); }
-
-bool previewIsCurrent(ui::StagePipeline* pipeline) { return pipeline->livePreview()->isCurrent(); }
-
-std::vector<std::string> kinds(const std::vector<prep::StepSpec>& steps)
-{
-    std::vector<std::string> names;
-    for (const auto& step : steps)
-        names.push_back(step.kind);
-    return names;
-}
 
 } // namespace
 

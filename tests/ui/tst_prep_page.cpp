@@ -38,35 +38,12 @@
 #include "widgets/split_bar.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/step_preview_view.hpp"
+#include "pipeline_page_support.hpp"
 
 using namespace stepwise;
+using namespace pipeline_page_test;
 
 namespace {
-
-constexpr int kWaitMs = 20000;
-
-bool loadTitanic(ui::Session& session)
-{
-    data::DataSource source;
-    source.kind = data::DataSourceKind::Builtin;
-    source.location = "titanic";
-    QSignalSpy loaded(&session, &ui::Session::dataChanged);
-    session.loadData(source);
-    return loaded.wait(30000) && session.table() && session.table()->rowCount() == 891;
-}
-
-std::string json(const workflow::Recipe& recipe) { return workflow::recipeToJson(recipe); }
-
-/// True once the page's preview is the check of the recipe as it is now.
-bool previewIsCurrent(ui::PrepPage& page) { return page.pipeline()->livePreview()->isCurrent(); }
-
-std::vector<std::string> kinds(const std::vector<prep::StepSpec>& steps)
-{
-    std::vector<std::string> names;
-    for (const auto& step : steps)
-        names.push_back(step.kind);
-    return names;
-}
 
 QAction* addAction(ui::PipelineEditor* editor, const char* kind)
 {
@@ -93,7 +70,7 @@ private slots:
         m_page->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
         QVERIFY(loadTitanic(*m_session));
-        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(*m_page), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(m_page->pipeline()), kWaitMs);
     }
 
     void cleanup()
@@ -238,7 +215,7 @@ private slots:
         auto* to = qobject_cast<QLineEdit*>(editor->paramForm()->editor("to"));
         QVERIFY(to);
         QTest::keyClicks(to, QStringLiteral("port"));
-        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(*m_page) && !m_page->banner()->hasError(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(m_page->pipeline()) && !m_page->banner()->hasError(), kWaitMs);
         QVERIFY(m_page->isComplete());
         // The step's preview shows the new name added and the old one removed.
         const ui::StepRowsModel* after = m_page->pipeline()->previewView()->afterModel();
@@ -273,7 +250,7 @@ private slots:
         auto* fill = qobject_cast<QLineEdit*>(editor->paramForm()->editor("numeric_fill"));
         fill->clear();
         QTest::keyClicks(fill, QStringLiteral("-7"));
-        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(*m_page), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(m_page->pipeline()), kWaitMs);
         QVERIFY(tables.count() > 0);
         int sevens = 0;
         for (int row = 0; row < 50; ++row)
@@ -306,7 +283,7 @@ private slots:
         QCOMPARE(params.at("categorical"), std::string("constant"));
         QCOMPARE(params.at("categorical_fill"), std::string("unknown port"));
         // The indicator columns appear after the step.
-        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(*m_page), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(m_page->pipeline()), kWaitMs);
         const auto* after = m_page->pipeline()->previewView()->afterModel();
         int added = 0;
         for (int column = 0; column < after->columnCount(); ++column)
@@ -317,7 +294,7 @@ private slots:
     void theSplitBarShowsTrainValidationAndTest()
     {
         m_page->findChild<QDoubleSpinBox*>(QStringLiteral("validationSizeSpin"))->setValue(0.1);
-        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(*m_page), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(m_page->pipeline()), kWaitMs);
         const auto& preview = m_page->pipeline()->check()->preview;
         ui::SplitBar* bar = m_page->splitBar();
         QCOMPARE(bar->trainCount(), preview.trainRows);
@@ -372,7 +349,7 @@ private slots:
         addAction(editor, "remove_outliers")->trigger();
         // Off: nothing is removed yet, but the counts say what each rule would do.
         editor->model()->setData(editor->model()->index(1), Qt::Unchecked, Qt::CheckStateRole);
-        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(*m_page), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(previewIsCurrent(m_page->pipeline()), kWaitMs);
         const auto check = m_page->pipeline()->check();
         QVERIFY(check->selectedSwitchedOn);
         QVERIFY(check->before);

@@ -86,12 +86,8 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     columnsPanelLayout->addWidget(columnsBox);
     columnsPanel->setFixedWidth(340);
 
-    auto* stepsBox = new QGroupBox(tr("Feature steps — run after the prep steps, fitted on the training rows only"), this);
-    auto* stepsLayout = new QVBoxLayout(stepsBox);
-    stepsLayout->setSpacing(4);
-    stepsLayout->addWidget(m_pipeline->editor(), 1);
-    m_pipeline->auditList()->setFixedHeight(m_pipeline->auditList()->sizeHint().height());
-    stepsLayout->addWidget(m_pipeline->auditList());
+    QGroupBox* stepsBox = m_pipeline->makeStepsBox(
+        tr("Feature steps — run after the prep steps, fitted on the training rows only"), this);
 
     auto* top = new QWidget(this);
     auto* topLayout = new QHBoxLayout(top);

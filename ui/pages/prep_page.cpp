@@ -171,12 +171,8 @@ PrepPage::PrepPage(Session* session, QWidget* parent)
     checksBox->setFixedWidth(330);
 
     // --- the steps, with the audit under them -------------------------------------
-    auto* stepsBox = new QGroupBox(tr("Prep steps — run top to bottom, fitted on the training rows only"), this);
-    auto* stepsLayout = new QVBoxLayout(stepsBox);
-    stepsLayout->setSpacing(4);
-    stepsLayout->addWidget(m_pipeline->editor(), 1);
-    m_pipeline->auditList()->setFixedHeight(m_pipeline->auditList()->sizeHint().height());
-    stepsLayout->addWidget(m_pipeline->auditList());
+    QGroupBox* stepsBox =
+        m_pipeline->makeStepsBox(tr("Prep steps — run top to bottom, fitted on the training rows only"), this);
 
     auto* middle = new QWidget(this);
     auto* middleLayout = new QHBoxLayout(middle);

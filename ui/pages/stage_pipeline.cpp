@@ -2,9 +2,11 @@
 
 #include <QAction>
 #include <QEvent>
+#include <QGroupBox>
 #include <QIcon>
 #include <QStyle>
 #include <QUndoStack>
+#include <QVBoxLayout>
 #include <QLocale>
 
 #include <algorithm>
@@ -109,6 +111,17 @@ std::size_t StagePipeline::offset() const
 }
 
 QString StagePipeline::blockingProblem() const { return m_problem; }
+
+QGroupBox* StagePipeline::makeStepsBox(const QString& title, QWidget* parent) const
+{
+    auto* box = new QGroupBox(title, parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->setSpacing(4);
+    layout->addWidget(m_editor, 1);
+    m_audit->setFixedHeight(m_audit->sizeHint().height());
+    layout->addWidget(m_audit);
+    return box;
+}
 
 QString StagePipeline::previewTitle() const
 {

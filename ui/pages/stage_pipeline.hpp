@@ -14,6 +14,8 @@
 
 #include "stepwise/prep/step.hpp"
 
+class QGroupBox;
+
 namespace stepwise::ui {
 
 class AuditList;
@@ -38,6 +40,9 @@ public:
     PipelineEditor* editor() const { return m_editor; }
     StepPreviewView* previewView() const { return m_view; }
     AuditList* auditList() const { return m_audit; }
+    /// \brief A group box titled `title` with the editor and the audit list under it, as
+    /// both pages place them.
+    QGroupBox* makeStepsBox(const QString& title, QWidget* parent) const;
     LivePreview* livePreview() const { return m_live; }
 
     /// \brief Index of this stage's first step in `workflow::pipelineSteps`.
