@@ -141,24 +141,22 @@ void addStepOptions(CLI::App* train, StepFlags& flags)
              },
              "Drop repeated rows before the split; optionally only comparing COLS (comma-separated)")
         ->expected(0, 1);
-    CLI::Option* dropMissing =
-        train
-            ->add_option_function<std::string>(
-                "--drop-missing",
-                [&flags](const std::string& value) {
-                    flags.dropMissing = value;
-                    flags.dropMissingGiven = true;
-                },
-                "Drop rows with a missing value (optionally only in COLS) instead of filling them")
-            ->expected(0, 1);
+    train
+        ->add_option_function<std::string>(
+            "--drop-missing",
+            [&flags](const std::string& value) {
+                flags.dropMissing = value;
+                flags.dropMissingGiven = true;
+            },
+            "Drop rows with a missing value before the split; with COLS only gaps in those columns count, and the "
+            "others are still filled (--impute)")
+        ->expected(0, 1);
     train->add_option("--drop-sparse", flags.dropSparse,
                       "Drop columns whose share of missing training values is above this, e.g. 0.5");
-    CLI::Option* impute = train->add_option(
-        "--impute", flags.impute,
-        "Fill rules: numeric=mean|median|most_frequent|constant:V|ffill|bfill, "
-        "categorical=most_frequent|constant:V|ffill|bfill, COL=RULE for one column (comma-separated); none: no "
-        "filling");
-    dropMissing->excludes(impute);
+    train->add_option("--impute", flags.impute,
+                      "Fill rules: numeric=mean|median|most_frequent|constant:V|ffill|bfill, "
+                      "categorical=most_frequent|constant:V|ffill|bfill, COL=RULE for one column (comma-separated); "
+                      "none: no filling (the default with --drop-missing on all columns)");
     train->add_flag("--missing-indicator", flags.missingIndicator,
                     "Add a 0/1 'COL_was_missing' column for every filled column");
     train->add_option("--outliers", flags.outliers,
@@ -197,7 +195,10 @@ void applyStepFlags(const StepFlags& flags, workflow::Recipe& recipe)
     }
     if (!flags.outliers.empty())
         prepSteps.push_back(outlierStep(flags.outliers));
-    if (!flags.dropMissingGiven && flags.impute != "none")
+    // Dropping every row with a gap leaves nothing to fill, unless filling is asked for.
+    const bool dropsEveryGap = flags.dropMissingGiven && columnsOf(flags.dropMissing).empty();
+    const bool fillAsked = !flags.impute.empty() || flags.missingIndicator;
+    if (flags.impute != "none" && (!dropsEveryGap || fillAsked))
         addImputeSteps(flags, prepSteps);
     if (!flags.resample.empty()) {
         const auto parts = splitOn(flags.resample, ':');

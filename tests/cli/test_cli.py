@@ -220,6 +220,21 @@ class CliContract(unittest.TestCase):
                          "log needs values above 0")
         self.assertError(run(*titanic, "--date-parts", "age"), 3, "'age' is numeric", "datetime")
 
+    def test_drop_missing_in_some_columns_still_fills_the_others(self):
+        report = self.path("dm.json")
+        # Rows without a port go (2 of 891); the gaps in age and deck are still filled.
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive",
+                     "--drop-missing", "embarked", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        r = load_json(report)
+        self.assertEqual(r["rows"]["train"] + r["rows"]["test"], 889)
+        self.assertTrue(any(step.startswith("imputation") for step in r["pipeline"]), r["pipeline"])
+        # Dropping every row with a gap fills nothing, as before.
+        result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive,deck",
+                     "--drop-missing", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertFalse(any(step.startswith("imputation") for step in load_json(report)["pipeline"]))
+
     def test_cleaning_step_flags_on_titanic(self):
         report, model, out = self.path("c.json"), self.path("c.stepwise"), self.path("p.csv")
         result = run("train", "builtin:titanic", "--target", "survived", "--drop", "alive", "--drop-duplicates",
