@@ -148,6 +148,19 @@ inline void compareTables(const data::Table& a, const data::Table& b)
     }
 }
 
+/// Fits `transformer` on `train`, saves and reloads it, and checks the copy transforms
+/// `check` exactly as the original does.
+inline void checkRoundTrip(prep::Transformer& transformer, const data::Table& train, const data::Table& check)
+{
+    core::TaskControl control;
+    transformer.fit(train, kNoTarget, control);
+    const auto copy = loaded(transformer.kind(), saved(transformer));
+    QVERIFY(copy->isFitted());
+    QCOMPARE(copy->kind(), transformer.kind());
+    QCOMPARE(copy->describe(), transformer.describe());
+    compareTables(copy->transform(check), transformer.transform(check));
+}
+
 /// The message of what `call` throws; empty when it does not throw.
 inline std::string messageOf(const std::function<void()>& call)
 {

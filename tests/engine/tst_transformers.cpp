@@ -277,15 +277,8 @@ private slots:
     {
         const data::Table train = trainRows();
         const data::Table check = checkRows();
-        for (auto& transformer : everyTransformer()) {
-            core::TaskControl control;
-            transformer->fit(train, kNoTarget, control);
-            const auto copy = loaded(transformer->kind(), saved(*transformer));
-            QVERIFY(copy->isFitted());
-            QCOMPARE(copy->kind(), transformer->kind());
-            QCOMPARE(copy->describe(), transformer->describe());
-            compareTables(copy->transform(check), transformer->transform(check));
-        }
+        for (auto& transformer : everyTransformer())
+            checkRoundTrip(*transformer, train, check);
     }
 
     void truncatedArchiveFails()
