@@ -56,12 +56,27 @@ void TaskControl::snapshot(const TrainingSnapshot& snapshot)
     if (!m_shared->observer)
         return;
     std::lock_guard lock(m_shared->mutex);
-    m_shared->observer->onSnapshot(snapshot);
+    if (m_source.empty() || !snapshot.source.empty()) {
+        m_shared->observer->onSnapshot(snapshot);
+        return;
+    }
+    TrainingSnapshot labelled = snapshot;
+    labelled.source = m_source;
+    m_shared->observer->onSnapshot(labelled);
+}
+
+TaskControl TaskControl::labelled(std::string source) const
+{
+    TaskControl copy = *this;
+    copy.m_source = std::move(source);
+    return copy;
 }
 
 TaskControl TaskControl::subRange(double begin, double end) const
 {
-    return TaskControl(m_shared, m_offset + m_scale * begin, m_scale * (end - begin));
+    TaskControl range(m_shared, m_offset + m_scale * begin, m_scale * (end - begin));
+    range.m_source = m_source;
+    return range;
 }
 
 } // namespace stepwise::core

@@ -137,7 +137,7 @@ void writePredictionsCsv(std::ostream& out, const workflow::FittedPipeline& pipe
                          const std::vector<std::size_t>& rows, const std::vector<std::string>& actual,
                          const workflow::Predictions& predictions, bool withProba)
 {
-    const bool probabilities = withProba && predictions.task == core::TaskType::Classification;
+    const bool probabilities = withProba && predictions.task == core::TaskType::Classification && predictions.proba.size() > 0;
     out << "row";
     if (!actual.empty())
         out << ",actual";

@@ -47,7 +47,7 @@ public:
 
     /// Mean decrease in impurity per feature, normalised to sum 1 (scikit-learn's
     /// `feature_importances_`).
-    const Eigen::VectorXd& featureImportances() const { return m_importances; }
+    Eigen::VectorXd featureImportances() const override { return m_importances; }
     /// The fitted trees.
     const std::vector<DecisionTree>& trees() const { return m_trees; }
     /// Features tried per split for `featureCount` features under the current parameters.

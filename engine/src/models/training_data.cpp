@@ -193,4 +193,23 @@ core::ParamValues restoreParams(const std::vector<core::ParamSpec>& table,
     }
 }
 
+core::TrainingSnapshot monitorSnapshot(const Dataset& data, const Eigen::MatrixXd& monitorOutput, int step,
+                                       int totalSteps, const std::string& stepName)
+{
+    core::TrainingSnapshot snapshot;
+    snapshot.step = step;
+    snapshot.totalSteps = totalSteps;
+    snapshot.stepName = stepName;
+    snapshot.measuredOn = "validation rows";
+    if (data.classCount > 0) {
+        snapshot.metricName = "validation accuracy";
+        snapshot.confusion = confusionMatrix(data.monitorY, rowArgmax(monitorOutput), data.classCount);
+        snapshot.value = accuracyOf(snapshot.confusion);
+    } else {
+        snapshot.metricName = "validation R²";
+        snapshot.value = rSquared(data.monitorY, monitorOutput.col(0));
+    }
+    return snapshot;
+}
+
 } // namespace stepwise::models

@@ -13,6 +13,7 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/params.hpp"
 #include "stepwise/core/task_type.hpp"
+#include "stepwise/core/training_snapshot.hpp"
 #include "stepwise/models/dataset.hpp"
 
 namespace stepwise::models {
@@ -41,6 +42,13 @@ double accuracyOf(const std::vector<std::vector<std::int64_t>>& confusion);
 /// Coefficient of determination of `predicted` against `actual` over the rows where
 /// `use` is empty or true (evaluation::regressionMetrics' R²); 0 with fewer than 2 rows.
 double rSquared(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted, const std::vector<bool>& use = {});
+
+/// A live snapshot measured on the monitor rows of `data` (`Dataset::monitorX`, which must
+/// not be empty) from the model's current output for them: class scores (rows × classes,
+/// argmax = predicted class; accuracy and confusion matrix) or predicted values (rows × 1;
+/// R²). `measuredOn` is "validation rows".
+core::TrainingSnapshot monitorSnapshot(const Dataset& data, const Eigen::MatrixXd& monitorOutput, int step,
+                                       int totalSteps, const std::string& stepName);
 
 /// scikit-learn's compute_class_weight("balanced") per class index 0..classCount-1:
 /// rows / (classes present · rows of the class); 0 for a class without rows. `y` holds

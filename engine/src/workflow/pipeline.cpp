@@ -120,7 +120,12 @@ Predictions FittedPipeline::predict(const data::Table& table) const
     const Eigen::MatrixXd x = transform(table);
     Predictions predictions;
     predictions.task = m_task;
-    if (m_task == core::TaskType::Classification) {
+    if (m_task == core::TaskType::Classification && !m_model->hasProbabilities()) {
+        // Decision scores only (linear SVM): the model's own predict, no probabilities.
+        const Eigen::VectorXd predicted = m_model->predict(x);
+        for (Eigen::Index r = 0; r < predicted.size(); ++r)
+            predictions.classIndex.push_back(static_cast<int>(predicted(r)));
+    } else if (m_task == core::TaskType::Classification) {
         predictions.proba = m_model->predictProba(x);
         predictions.classIndex.resize(static_cast<std::size_t>(x.rows()));
         for (Eigen::Index r = 0; r < predictions.proba.rows(); ++r) {

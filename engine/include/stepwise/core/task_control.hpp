@@ -48,6 +48,9 @@ public:
 
     /// \brief A control whose progress 0..1 maps to [begin, end] of this one's range.
     TaskControl subRange(double begin, double end) const;
+    /// \brief A copy whose snapshots carry `source` (unless they name one themselves), so
+    /// an observer can tell concurrent training runs apart. Sub-ranges keep the label.
+    TaskControl labelled(std::string source) const;
 
 private:
     struct Shared;
@@ -56,6 +59,7 @@ private:
     std::shared_ptr<Shared> m_shared;
     double m_offset = 0.0;
     double m_scale = 1.0;
+    std::string m_source;
 };
 
 } // namespace stepwise::core

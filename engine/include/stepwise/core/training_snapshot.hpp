@@ -17,7 +17,11 @@ struct TrainingSnapshot {
     std::string stepName;     ///< "trees" or "iteration"
     std::string metricName;   ///< e.g. "out-of-bag accuracy", "training loss"
     double value = 0.0;       ///< the metric at this step
-    std::string measuredOn;   ///< "out-of-bag rows" or "training rows"
+    std::string measuredOn;   ///< "validation rows", "out-of-bag rows" or "training rows"
+    /// \brief Which training run the point belongs to when several run in one task (a
+    /// leaderboard model or a search candidate, e.g. "knn" or "random_forest #3"); set
+    /// by `TaskControl::labelled`, empty otherwise.
+    std::string source;
     /// \brief Rows = actual class, columns = predicted class; empty for regression.
     std::vector<std::vector<std::int64_t>> confusion;
 };

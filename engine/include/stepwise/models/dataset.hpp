@@ -23,6 +23,11 @@ struct Dataset {
     /// \brief The recipe's seed, for models that draw random numbers (bootstrap samples,
     /// feature subsets). Same seed ⇒ same model, whatever the thread count.
     std::uint64_t seed = 0;
+    /// \brief Rows the live snapshots are measured on while the model trains (the
+    /// validation rows, transformed like `x`; `monitorY` as `y`). Never used to fit or to
+    /// stop early. Empty: models measure on their own rows (out-of-bag or training rows).
+    Eigen::MatrixXd monitorX;
+    Eigen::VectorXd monitorY;  ///< targets of the monitor rows
 };
 
 } // namespace stepwise::models

@@ -52,6 +52,19 @@ public:
 
     /// \brief Number of classes seen in fit (0 for regression).
     virtual int classCount() const = 0;
+
+    /// \brief False for classifiers that give decision scores but no probabilities
+    /// (linear SVM): their `predictProba` throws `InvalidParameter`, and log loss and
+    /// ROC-AUC are not reported for them. Regression models: false.
+    virtual bool hasProbabilities() const { return task() == core::TaskType::Classification; }
+    /// \brief scikit-learn's `decision_function` where the model has one (linear models,
+    /// SVM, boosting): rows × 1 for two classes (the score of class 1), rows × classes for
+    /// more. Models without one throw `InvalidParameter`. Throws `NotFitted` before `fit`.
+    virtual Eigen::MatrixXd decisionScores(const Eigen::MatrixXd& x) const;
+    /// \brief One importance per feature (scikit-learn's `feature_importances_`, or the
+    /// absolute coefficients for linear models, summed over classes), or empty when the
+    /// model has none (kNN, naive Bayes). Empty before `fit`.
+    virtual Eigen::VectorXd featureImportances() const { return {}; }
     /// \brief True after a successful `fit` or `load`.
     virtual bool isFitted() const = 0;
 

@@ -39,7 +39,7 @@ struct PipelineMetadata {
 struct Predictions {
     core::TaskType task = core::TaskType::Classification;
     std::vector<int> classIndex;  ///< classification: index into classes()
-    Eigen::MatrixXd proba;        ///< classification: rows × classes
+    Eigen::MatrixXd proba;        ///< classification: rows × classes; empty when the model has none
     Eigen::VectorXd values;       ///< regression: predicted values
     /// \brief Number of predicted rows.
     std::size_t size() const;

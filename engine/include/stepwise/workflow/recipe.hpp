@@ -15,6 +15,7 @@
 #include "stepwise/evaluation/cross_validation.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/prep/step.hpp"
+#include "stepwise/workflow/search_spec.hpp"
 
 namespace stepwise::workflow {
 
@@ -56,6 +57,7 @@ struct FeatureSpec {
 struct ModelChoice {
     std::string name = "random_forest";
     std::map<std::string, std::string> params;
+    bool operator==(const ModelChoice&) const = default;
 };
 
 /// \brief The whole session as one value.
@@ -64,7 +66,13 @@ struct Recipe {
     data::DataSource data;
     PrepSpec prep;
     FeatureSpec features;
-    ModelChoice model;
+    ModelChoice model;  ///< the model that is kept: saved, evaluated, exported
+    /// \brief More models trained on the same split, steps and cross-validation, for the
+    /// leaderboard (RunResult::leaderboard); none by default.
+    std::vector<ModelChoice> compareWith;
+    /// \brief Tunes `model`'s hyper-parameters by cross-validation on the training rows
+    /// before it is trained with the best ones (GridSearchCV's refit); none by default.
+    std::optional<SearchSpec> search;
     /// \brief Cross-validation on the training rows (every step refitted in each fold),
     /// reported beside the test score; none by default.
     std::optional<evaluation::CvSpec> crossValidation;

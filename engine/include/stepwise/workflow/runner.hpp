@@ -4,6 +4,7 @@
 /// model, evaluate on the validation and test rows, judge the success criterion.
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,41 @@ struct CrossValidationResult {
     std::vector<double> scores;   ///< one per fold, in fold order
     double mean = 0.0;
     double std = 0.0;             ///< population standard deviation (numpy's default)
+};
+
+/// \brief One candidate of a hyper-parameter search (a row of scikit-learn's `cv_results_`).
+struct SearchCandidate {
+    std::map<std::string, std::string> params;  ///< the searched parameters only
+    std::vector<double> foldScores;             ///< one per fold, in fold order
+    double mean = 0.0;
+    double std = 0.0;        ///< population standard deviation
+    int rank = 0;            ///< 1 = best; ties share the lower rank (scipy's "min")
+    double fitSeconds = 0.0; ///< total over its folds
+};
+
+/// \brief What a search found; the kept model is then trained with `bestParams` on all
+/// training rows.
+struct SearchResult {
+    std::string kind;      ///< "grid" or "random:20"
+    std::string strategy;  ///< the cross-validation, e.g. "stratified:5"
+    std::string metric;    ///< what candidates are ranked by
+    std::vector<SearchCandidate> candidates;  ///< in the order they were generated
+    std::size_t best = 0;                     ///< index of the rank-1 candidate (first on ties)
+    std::map<std::string, std::string> bestParams;  ///< the model's full parameters used for the refit
+};
+
+/// \brief One model of the leaderboard, trained on the same split, steps and folds as
+/// the others.
+struct LeaderboardEntry {
+    ModelChoice model;
+    bool kept = false;  ///< true for the recipe's own model (the saved pipeline)
+    std::shared_ptr<const FittedPipeline> pipeline;
+    std::optional<evaluation::ClassificationMetrics> classification;  ///< on the test rows
+    std::optional<evaluation::RegressionMetrics> regression;          ///< on the test rows
+    std::optional<double> validationScore;           ///< the ranking metric on the validation rows
+    std::optional<CrossValidationResult> crossValidation;
+    double fitSeconds = 0.0;
+    models::FitReport fit;
 };
 
 /// \brief Everything a run produced.
@@ -71,6 +107,15 @@ struct RunResult {
     std::optional<CrossValidationResult> crossValidation;
     /// \brief The leakage and data-health audit of the recipe on this data.
     std::vector<AuditFinding> audit;
+    /// \brief With `recipe.search`: every candidate and the best one.
+    std::optional<SearchResult> search;
+    /// \brief With `recipe.compareWith`: every model, best first by `leaderboardMetric`
+    /// measured on `leaderboardRankedOn` — cross-validation when the recipe has it, else
+    /// the validation rows, else the test rows (then the kept model is still the recipe's
+    /// own, never the test winner).
+    std::vector<LeaderboardEntry> leaderboard;
+    std::string leaderboardMetric;
+    std::string leaderboardRankedOn;  ///< "cross-validation", "validation rows" or "test rows"
 };
 
 /// \brief Runs `recipe` on `data`. With `testData` the model trains on all of `data` and
