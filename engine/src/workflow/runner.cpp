@@ -116,15 +116,21 @@ void rankCandidates(SearchResult& search, bool higherIsBetter)
         }
 }
 
-// The search's cross-validation: the recipe's, else scikit-learn's cv=5 default.
+// The search's cross-validation: the recipe's, else scikit-learn's cv=5 default — or,
+// when the split is by time, five time-series folds, so no candidate is scored on rows
+// older than the ones it trained on.
 evaluation::CvSpec searchCv(const Recipe& recipe)
 {
     if (recipe.crossValidation)
         return *recipe.crossValidation;
     evaluation::CvSpec spec;
-    spec.strategy = recipe.problem.task == core::TaskType::Classification ? evaluation::CvStrategy::StratifiedKFold
-                                                                          : evaluation::CvStrategy::KFold;
     spec.folds = 5;
+    if (!recipe.prep.timeColumn.empty())
+        spec.strategy = evaluation::CvStrategy::TimeSeries;
+    else if (recipe.problem.task == core::TaskType::Classification)
+        spec.strategy = evaluation::CvStrategy::StratifiedKFold;
+    else
+        spec.strategy = evaluation::CvStrategy::KFold;
     return spec;
 }
 
