@@ -11,7 +11,9 @@ pipeline (StandardScaler, then the forest) and the same folds (StratifiedKFold(5
 shuffling), with n_jobs=2 (the two cores; each forest single-threaded inside).
 
 Times compared: Stepwise's search plus refit (the report's search_s + fit_s) against
-GridSearchCV.fit. Prints both times, the ratio (issue 5 asks for at most 1/5), both best
+GridSearchCV.fit, wall clock; and the CPU seconds of each (Stepwise's whole process,
+scikit-learn's main process and joblib workers), which other work on the machine
+disturbs less. Prints both times, the ratio (issue 5 asks for at most 1/5), both best
 parameters and scores, both refitted models' test accuracy, and peak resident memory
 (Stepwise's process; scikit-learn's main process, its joblib workers not included).
 Forests draw different random numbers in each library, so the fold scores and the best
@@ -31,6 +33,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from joblib.externals.loky import get_reusable_executor
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -39,6 +42,11 @@ from sklearn.preprocessing import StandardScaler
 
 GRID = {"n_estimators": ["50", "100"], "max_depth": ["5", "10", "none"], "min_samples_leaf": ["1", "5"]}
 TARGET_RATIO = 0.2
+
+
+def cpu_seconds(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def sklearn_value(text):
@@ -65,9 +73,11 @@ def main():
             command += ["--grid", f"{name}={','.join(values)}"]
         command += ["--cv", "stratified:5", "--threads", str(args.threads), "--seed", str(args.seed),
                     "--report", report_path, "--predictions", predictions_path, "--quiet"]
+        children = cpu_seconds(resource.RUSAGE_CHILDREN)
         wall = time.perf_counter()
         subprocess.run(command, check=True)
         wall = time.perf_counter() - wall
+        ours_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - children
         ours_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         report = json.load(open(report_path))
         ours_time = report["timings"]["search_s"] + report["timings"]["fit_s"]
@@ -81,9 +91,13 @@ def main():
         grid = {f"randomforestclassifier__{k}": [sklearn_value(v) for v in values] for k, values in GRID.items()}
         reference = GridSearchCV(make_pipeline(StandardScaler(), RandomForestClassifier(random_state=args.seed)),
                                  grid, cv=StratifiedKFold(5), scoring="accuracy", n_jobs=args.threads)
+        own, children = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         reference.fit(x[train_rows], y[train_rows])
         theirs_time = time.perf_counter() - start
+        # The joblib workers' CPU time is counted once they have exited.
+        get_reusable_executor().shutdown(wait=True)
+        theirs_cpu = (cpu_seconds(resource.RUSAGE_SELF) - own) + (cpu_seconds(resource.RUSAGE_CHILDREN) - children)
         theirs_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         theirs_accuracy = accuracy_score(y[test_rows], reference.predict(x[test_rows]))
 
@@ -96,6 +110,8 @@ def main():
     print(f"  scikit-learn  {theirs_time:8.2f} s  (GridSearchCV.fit, n_jobs={args.threads})  "
           f"peak RSS {theirs_rss:.0f} MB (main process)")
     print(f"  ratio         {ratio:8.3f}  (target ≤ {TARGET_RATIO}: {'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+    print(f"  CPU seconds   stepwise {ours_cpu:.1f} (whole CLI run), scikit-learn {theirs_cpu:.1f} (fit, workers "
+          f"included): ratio {ours_cpu / theirs_cpu:.3f} — the fairer figure when other work shares the cores")
     print(f"  best stepwise      {search['best_params']}  cv accuracy {search['best_score']:.4f}  "
           f"test accuracy {report['metrics']['accuracy']:.4f}")
     print(f"  best scikit-learn  {theirs_best}  cv accuracy {reference.best_score_:.4f}  "

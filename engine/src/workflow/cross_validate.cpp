@@ -445,6 +445,9 @@ std::vector<CvScores> crossValidateModels(const Recipe& recipe, const data::Tabl
                 const Predictions predictions = modelPredictions(*model, recipe.problem.task, fold.testX);
                 const std::optional<double> score =
                     predictionScore(predictions, fold.testClasses, fold.testValues, classCount, metric);
+                if (!score && classification && predictions.proba.size() == 0)
+                    throw core::InvalidParameter(metric + " needs class probabilities, which " + candidate.name +
+                                                 " does not give — choose another metric");
                 if (!score)
                     throw core::DataError(metric + " cannot be computed on cross-validation fold " +
                                           std::to_string(f + 1) + " (" + std::to_string(fold.testX.rows()) +
