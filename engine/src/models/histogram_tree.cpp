@@ -193,10 +193,10 @@ void HistogramTreeBuilder::startScan()
     std::fill(m_leftCounts.begin(), m_leftCounts.end(), 0);
 }
 
-// Moves bin `bin` to the left side and scores the threshold after it; the caller never
-// passes the last occupied bin, so the right side is never empty.
-inline void HistogramTreeBuilder::considerBin(int feature, int bin, const std::uint32_t* counts, const double* sums,
-                                              std::size_t rows, Split& best)
+// Moves bin `bin` to the left side and scores the threshold after it; `nextBin` is the
+// next occupied bin, so the right side is never empty.
+inline void HistogramTreeBuilder::considerBin(int feature, int bin, int nextBin, const std::uint32_t* counts,
+                                              const double* sums, std::size_t rows, Split& best)
 {
     const std::uint32_t* entry = counts + static_cast<std::size_t>(bin) * m_binStride;
     m_leftRows += entry[0];
@@ -239,7 +239,7 @@ inline void HistogramTreeBuilder::considerBin(int feature, int bin, const std::u
                 rightSum * rightSum / static_cast<double>(m_nodeWeight - m_leftWeight);
     }
     if (proxy > best.proxy)
-        best = Split{feature, bin, proxy};
+        best = Split{feature, bin, nextBin, proxy};
 }
 
 bool HistogramTreeBuilder::evaluateFeature(int feature, std::size_t start, std::size_t end, Split& best)
@@ -272,22 +272,18 @@ bool HistogramTreeBuilder::evaluateFeature(int feature, std::size_t start, std::
     }
     chargeWork(count);
 
-    int last = -1;
     int distinct = 0;
-    for (int word = 0; word < 4; ++word) {
-        const std::uint64_t bits = occupied[static_cast<std::size_t>(word)];
+    for (const std::uint64_t bits : occupied)
         distinct += std::popcount(bits);
-        if (bits)
-            last = word * 64 + 63 - std::countl_zero(bits);
-    }
     if (distinct > 1) {
         startScan();
+        int previous = -1;
         for (int word = 0; word < 4; ++word) {
             for (std::uint64_t bits = occupied[static_cast<std::size_t>(word)]; bits; bits &= bits - 1) {
                 const int bin = word * 64 + std::countr_zero(bits);
-                if (bin == last)
-                    break;
-                considerBin(feature, bin, counts, sums, count, best);
+                if (previous >= 0)
+                    considerBin(feature, previous, bin, counts, sums, count, best);
+                previous = bin;
             }
         }
     }
@@ -318,10 +314,32 @@ bool HistogramTreeBuilder::evaluateFromHistogram(int feature, const std::uint32_
         return false;
     // A threshold after bin b sends bins ≤ b left; empty bins add no new partition.
     startScan();
-    for (int bin = low; bin < high; ++bin)
-        if (counts[static_cast<std::size_t>(bin) * m_binStride] != 0)
-            considerBin(feature, bin, counts, sums, rows, best);
+    int previous = low;
+    for (int bin = low + 1; bin <= high; ++bin) {
+        if (counts[static_cast<std::size_t>(bin) * m_binStride] == 0)
+            continue;
+        considerBin(feature, previous, bin, counts, sums, rows, best);
+        previous = bin;
+    }
     return true;
+}
+
+int HistogramTreeBuilder::thresholdBin(const Split& split) const
+{
+    // Every edge from the last occupied bin on the left to the one before the first on
+    // the right splits the node's rows alike. The exact splitter would cut halfway between
+    // the neighbouring values; the edge nearest to halfway across the empty bins comes
+    // closest, which matters for rows the tree has not seen.
+    const std::vector<double>& edges = m_bins.thresholds[static_cast<std::size_t>(split.feature)];
+    const auto first = edges.begin() + split.bin;
+    const auto last = edges.begin() + (split.nextBin - 1);
+    if (first == last)
+        return split.bin;
+    const double halfway = 0.5 * *first + 0.5 * *last;
+    auto above = std::lower_bound(first, last + 1, halfway);
+    if (above != first && halfway - *(above - 1) <= *above - halfway)
+        --above;
+    return static_cast<int>(above - edges.begin());
 }
 
 std::size_t HistogramTreeBuilder::takeHistogram()
@@ -495,11 +513,12 @@ DecisionTree HistogramTreeBuilder::build(const std::vector<std::uint32_t>& weigh
             continue;
         }
         current.feature = split.feature;
-        current.threshold = m_bins.thresholds[static_cast<std::size_t>(split.feature)][static_cast<std::size_t>(split.bin)];
-        m_splitBins.back() = static_cast<std::uint8_t>(split.bin);
+        const int bin = thresholdBin(split);
+        current.threshold = m_bins.thresholds[static_cast<std::size_t>(split.feature)][static_cast<std::size_t>(bin)];
+        m_splitBins.back() = static_cast<std::uint8_t>(bin);
         importances[static_cast<std::size_t>(split.feature)] += weight * impurity;
 
-        const std::size_t middle = partition(node.start, node.end, split.feature, split.bin);
+        const std::size_t middle = partition(node.start, node.end, split.feature, bin);
 
         std::size_t leftHistogram = kNoHistogram;
         std::size_t rightHistogram = kNoHistogram;

@@ -70,7 +70,8 @@ public:
 private:
     struct Split {
         int feature = -1;
-        int bin = 0;
+        int bin = 0;     ///< last occupied bin on the left
+        int nextBin = 0; ///< first occupied bin on the right
         double proxy = 0.0;
     };
 
@@ -80,8 +81,9 @@ private:
                                Split& best);
     std::size_t partition(std::size_t start, std::size_t end, int feature, int bin);
     void startScan();
-    void considerBin(int feature, int bin, const std::uint32_t* counts, const double* sums, std::size_t rows,
-                     Split& best);
+    void considerBin(int feature, int bin, int nextBin, const std::uint32_t* counts, const double* sums,
+                     std::size_t rows, Split& best);
+    int thresholdBin(const Split& split) const;
     void buildFullHistogram(std::size_t start, std::size_t end, std::size_t histogram);
     std::size_t takeHistogram();
     void chargeWork(std::size_t samples);
