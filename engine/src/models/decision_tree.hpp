@@ -49,6 +49,31 @@ public:
         return m_nodes[static_cast<std::size_t>(index)].left;
     }
 
+    /// The leaves of rows 0..count-1, where `goesLeft(row, nodeIndex, node)` says whether a
+    /// row goes left at a split node. Eight rows walk at once, so the memory latency of one walk
+    /// hides behind the others'.
+    template <class GoesLeft>
+    void findLeaves(std::size_t count, GoesLeft&& goesLeft, std::int32_t* leaves) const
+    {
+        constexpr std::size_t kLanes = 8;
+        for (std::size_t base = 0; base < count; base += kLanes) {
+            const std::size_t lanes = std::min(kLanes, count - base);
+            std::int32_t at[kLanes] = {};
+            for (bool moving = true; moving;) {
+                moving = false;
+                for (std::size_t lane = 0; lane < lanes; ++lane) {
+                    const Node& node = m_nodes[static_cast<std::size_t>(at[lane])];
+                    if (node.feature < 0)
+                        continue;
+                    at[lane] = goesLeft(base + lane, at[lane], node) ? node.left : node.right;
+                    moving = true;
+                }
+            }
+            for (std::size_t lane = 0; lane < lanes; ++lane)
+                leaves[base + lane] = m_nodes[static_cast<std::size_t>(at[lane])].left;
+        }
+    }
+
     /// The `valueWidth()` numbers of leaf `leaf`.
     const double* leafValues(std::int32_t leaf) const
     {

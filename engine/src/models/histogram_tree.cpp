@@ -33,6 +33,25 @@ inline void copyRecord(std::uint8_t* target, const std::uint8_t* source, std::si
     }
 }
 
+// Zeroes one histogram entry; the usual two- and three-count entries without a call to
+// memset, which a per-bin std::fill becomes.
+inline void clearEntry(std::uint32_t* entry, std::size_t stride)
+{
+    switch (stride) {
+    case 2:
+        entry[0] = entry[1] = 0;
+        return;
+    case 3:
+        entry[0] = entry[1] = entry[2] = 0;
+        return;
+    case 4:
+        entry[0] = entry[1] = entry[2] = entry[3] = 0;
+        return;
+    default:
+        std::fill_n(entry, stride, 0u);
+    }
+}
+
 } // namespace
 
 void binFeaturesForTrees(const Eigen::MatrixXf& x, int maxBins, std::uint64_t seed,
@@ -187,64 +206,114 @@ std::size_t HistogramTreeBuilder::partition(std::size_t start, std::size_t end, 
 
 void HistogramTreeBuilder::startScan()
 {
-    m_leftRows = 0;
-    m_leftWeight = 0;
-    m_leftSum = 0.0;
-    std::fill(m_leftCounts.begin(), m_leftCounts.end(), 0);
+    if (m_classification)
+        std::fill(m_leftCounts.begin(), m_leftCounts.end(), 0);
 }
 
-// Moves bin `bin` to the left side and scores the threshold after it; `nextBin` is the
-// next occupied bin, so the right side is never empty.
-inline void HistogramTreeBuilder::considerBin(int feature, int bin, int nextBin, const std::uint32_t* counts,
-                                              const double* sums, std::size_t rows, Split& best)
+template <bool Classification>
+inline void HistogramTreeBuilder::addBin(int bin, const std::uint32_t* counts, const double* sums, LeftSide& left)
 {
     const std::uint32_t* entry = counts + static_cast<std::size_t>(bin) * m_binStride;
-    m_leftRows += entry[0];
-    const auto minLeaf = static_cast<std::size_t>(m_settings.minSamplesLeaf);
-    double proxy = 0.0;
-    if (m_classification) {
+    left.rows += entry[0];
+    if constexpr (Classification) {
         for (int k = 0; k < m_classes; ++k)
             m_leftCounts[static_cast<std::size_t>(k)] += entry[1 + k];
-        if (m_leftRows < minLeaf || rows - m_leftRows < minLeaf)
-            return;
-        if (m_plainGini) {
-            // Σc_L²/w_L + Σc_R²/w_R from exact integer counts.
-            std::int64_t leftWeight = 0;
-            std::int64_t leftSquares = 0;
-            std::int64_t rightSquares = 0;
-            for (int k = 0; k < m_classes; ++k) {
-                const std::int64_t left = m_leftCounts[static_cast<std::size_t>(k)];
-                const std::int64_t right = m_nodeCounts[static_cast<std::size_t>(k)] - left;
-                leftWeight += left;
-                leftSquares += left * left;
-                rightSquares += right * right;
-            }
-            proxy = static_cast<double>(leftSquares) / static_cast<double>(leftWeight) +
-                    static_cast<double>(rightSquares) / static_cast<double>(m_nodeWeight - leftWeight);
-        } else {
-            for (int k = 0; k < m_classes; ++k)
-                m_rightCounts[static_cast<std::size_t>(k)] =
-                    m_nodeCounts[static_cast<std::size_t>(k)] - m_leftCounts[static_cast<std::size_t>(k)];
-            proxy = classSplitProxy(m_settings.criterion, m_leftCounts.data(), m_rightCounts.data(), m_classes,
-                                    m_data.classWeights);
-        }
     } else {
-        m_leftWeight += entry[1];
-        m_leftSum += sums[bin];
-        if (m_leftRows < minLeaf || rows - m_leftRows < minLeaf)
-            return;
-        // Squared error proxy: Σ_L² / w_L + Σ_R² / w_R.
-        const double rightSum = m_nodeSum - m_leftSum;
-        proxy = m_leftSum * m_leftSum / static_cast<double>(m_leftWeight) +
-                rightSum * rightSum / static_cast<double>(m_nodeWeight - m_leftWeight);
+        left.weight += entry[1];
+        left.sum += sums[bin];
     }
-    if (proxy > best.proxy)
-        best = Split{feature, bin, nextBin, proxy};
 }
 
+// Scores the split that sends bins ≤ `bin` (the rows in `left`) left; `nextBin` is the
+// next occupied bin, so the right side is never empty.
+template <bool Classification>
+inline void HistogramTreeBuilder::scoreSplit(int feature, int bin, int nextBin, const LeftSide& left,
+                                             std::size_t rows, Split& best)
+{
+    const auto minLeaf = static_cast<std::size_t>(m_settings.minSamplesLeaf);
+    if (left.rows < minLeaf || rows - left.rows < minLeaf)
+        return;
+    // Gini and squared error score a/w_L + b/w_R; compared as a·w_R + b·w_L against
+    // best·w_L·w_R, a candidate costs no division unless it wins (most do not).
+    double numerator = 0.0;
+    double denominator = 1.0;
+    if (Classification && m_plainGini) {
+        // Σc_L²/w_L + Σc_R²/w_R from exact integer counts.
+        std::int64_t leftWeight = 0;
+        std::int64_t leftSquares = 0;
+        std::int64_t rightSquares = 0;
+        for (int k = 0; k < m_classes; ++k) {
+            const std::int64_t l = m_leftCounts[static_cast<std::size_t>(k)];
+            const std::int64_t r = m_nodeCounts[static_cast<std::size_t>(k)] - l;
+            leftWeight += l;
+            leftSquares += l * l;
+            rightSquares += r * r;
+        }
+        const auto leftTotal = static_cast<double>(leftWeight);
+        const auto rightTotal = static_cast<double>(m_nodeWeight - leftWeight);
+        numerator = static_cast<double>(leftSquares) * rightTotal + static_cast<double>(rightSquares) * leftTotal;
+        denominator = leftTotal * rightTotal;
+    } else if constexpr (Classification) {
+        for (int k = 0; k < m_classes; ++k)
+            m_rightCounts[static_cast<std::size_t>(k)] =
+                m_nodeCounts[static_cast<std::size_t>(k)] - m_leftCounts[static_cast<std::size_t>(k)];
+        numerator = classSplitProxy(m_settings.criterion, m_leftCounts.data(), m_rightCounts.data(), m_classes,
+                                    m_data.classWeights);
+    } else {
+        // Squared error proxy: Σ_L² / w_L + Σ_R² / w_R.
+        const double rightSum = m_nodeSum - left.sum;
+        const auto leftTotal = static_cast<double>(left.weight);
+        const auto rightTotal = static_cast<double>(m_nodeWeight - left.weight);
+        numerator = left.sum * left.sum * rightTotal + rightSum * rightSum * leftTotal;
+        denominator = leftTotal * rightTotal;
+    }
+    if (numerator > best.proxy * denominator)
+        best = Split{feature, bin, nextBin, numerator / denominator};
+}
+
+template <bool Classification>
+bool HistogramTreeBuilder::evaluateTinyNode(int feature, std::size_t start, std::size_t end, Split& best)
+{
+    // A handful of rows: sort their codes (insertion sort of code·256 + position) and
+    // sweep, cheaper than touching a histogram.
+    const std::size_t count = end - start;
+    const std::uint8_t* codes = m_codes.data() + start * m_recordBytes + static_cast<std::size_t>(feature);
+    std::array<std::uint16_t, kTinyNodeRows> keys;
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto key = static_cast<std::uint16_t>((codes[i * m_recordBytes] << 8) | i);
+        std::size_t j = i;
+        for (; j > 0 && keys[j - 1] > key; --j)
+            keys[j] = keys[j - 1];
+        keys[j] = key;
+    }
+    chargeWork(count);
+    if ((keys[0] >> 8) == (keys[count - 1] >> 8))
+        return false;
+    startScan();
+    LeftSide left;
+    for (std::size_t j = 0; j + 1 < count; ++j) {
+        const std::size_t i = start + (keys[j] & 0xffu);
+        ++left.rows;
+        if constexpr (Classification) {
+            m_leftCounts[static_cast<std::size_t>(m_label[i])] += m_weight[i];
+        } else {
+            left.weight += m_weight[i];
+            left.sum += m_weight[i] * m_target[i];
+        }
+        const int code = keys[j] >> 8;
+        const int next = keys[j + 1] >> 8;
+        if (next > code)
+            scoreSplit<Classification>(feature, code, next, left, count, best);
+    }
+    return true;
+}
+
+template <bool Classification>
 bool HistogramTreeBuilder::evaluateFeature(int feature, std::size_t start, std::size_t end, Split& best)
 {
     const std::size_t count = end - start;
+    if (count <= kTinyNodeRows)
+        return evaluateTinyNode<Classification>(feature, start, end, best);
     const std::size_t bytes = m_recordBytes;
     const std::uint8_t* codes = m_codes.data() + start * bytes + static_cast<std::size_t>(feature);
     std::uint32_t* counts = m_featureCounts.data();
@@ -252,7 +321,7 @@ bool HistogramTreeBuilder::evaluateFeature(int feature, std::size_t start, std::
     const std::size_t stride = m_binStride;
     // The bins the node's rows occupy, so the scan and the clean-up visit only those.
     std::array<std::uint64_t, 4> occupied{};
-    if (m_classification) {
+    if constexpr (Classification) {
         for (std::size_t i = 0; i < count; ++i) {
             const std::uint8_t code = codes[i * bytes];
             occupied[code >> 6] |= std::uint64_t(1) << (code & 63);
@@ -272,17 +341,25 @@ bool HistogramTreeBuilder::evaluateFeature(int feature, std::size_t start, std::
     }
     chargeWork(count);
 
-    int distinct = 0;
-    for (const std::uint64_t bits : occupied)
-        distinct += std::popcount(bits);
-    if (distinct > 1) {
+    // More than one occupied bin: two words with bits, or a word with two.
+    int usedWords = 0;
+    bool several = false;
+    for (const std::uint64_t bits : occupied) {
+        usedWords += bits != 0 ? 1 : 0;
+        several = several || (bits & (bits - 1)) != 0;
+    }
+    several = several || usedWords > 1;
+    if (several) {
         startScan();
+        LeftSide left;
         int previous = -1;
         for (int word = 0; word < 4; ++word) {
             for (std::uint64_t bits = occupied[static_cast<std::size_t>(word)]; bits; bits &= bits - 1) {
                 const int bin = word * 64 + std::countr_zero(bits);
-                if (previous >= 0)
-                    considerBin(feature, previous, bin, counts, sums, count, best);
+                if (previous >= 0) {
+                    addBin<Classification>(previous, counts, sums, left);
+                    scoreSplit<Classification>(feature, previous, bin, left, count, best);
+                }
                 previous = bin;
             }
         }
@@ -290,15 +367,15 @@ bool HistogramTreeBuilder::evaluateFeature(int feature, std::size_t start, std::
     for (int word = 0; word < 4; ++word) {
         for (std::uint64_t bits = occupied[static_cast<std::size_t>(word)]; bits; bits &= bits - 1) {
             const auto bin = static_cast<std::size_t>(word * 64 + std::countr_zero(bits));
-            std::fill_n(counts + bin * stride, stride, 0u);
-            if (!m_classification)
+            clearEntry(counts + bin * stride, stride);
+            if constexpr (!Classification)
                 sums[bin] = 0.0;
         }
     }
-    chargeWork(static_cast<std::size_t>(distinct));
-    return distinct > 1;
+    return several;
 }
 
+template <bool Classification>
 bool HistogramTreeBuilder::evaluateFromHistogram(int feature, const std::uint32_t* counts, const double* sums,
                                                  std::size_t rows, Split& best)
 {
@@ -314,11 +391,13 @@ bool HistogramTreeBuilder::evaluateFromHistogram(int feature, const std::uint32_
         return false;
     // A threshold after bin b sends bins ≤ b left; empty bins add no new partition.
     startScan();
+    LeftSide left;
     int previous = low;
     for (int bin = low + 1; bin <= high; ++bin) {
         if (counts[static_cast<std::size_t>(bin) * m_binStride] == 0)
             continue;
-        considerBin(feature, previous, bin, counts, sums, rows, best);
+        addBin<Classification>(previous, counts, sums, left);
+        scoreSplit<Classification>(feature, previous, bin, left, rows, best);
         previous = bin;
     }
     return true;
@@ -488,11 +567,15 @@ DecisionTree HistogramTreeBuilder::build(const std::vector<std::uint32_t>& weigh
             split.proxy = -std::numeric_limits<double>::infinity();
             m_sampler.visit(constants, m_settings.maxFeatures, random, [&](int feature) {
                 if (node.histogram == kNoHistogram)
-                    return evaluateFeature(feature, node.start, node.end, split);
+                    return m_classification ? evaluateFeature<true>(feature, node.start, node.end, split)
+                                            : evaluateFeature<false>(feature, node.start, node.end, split);
                 const Histogram& histogram = m_histograms[node.histogram];
                 const std::size_t offset = m_offset[static_cast<std::size_t>(feature)];
-                return evaluateFromHistogram(feature, histogram.counts.data() + offset * m_binStride,
-                                             m_classification ? nullptr : histogram.sums.data() + offset, count, split);
+                if (m_classification)
+                    return evaluateFromHistogram<true>(feature, histogram.counts.data() + offset * m_binStride, nullptr,
+                                                       count, split);
+                return evaluateFromHistogram<false>(feature, histogram.counts.data() + offset * m_binStride,
+                                                    histogram.sums.data() + offset, count, split);
             });
             leaf = split.feature < 0;
         }

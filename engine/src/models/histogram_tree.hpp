@@ -76,13 +76,28 @@ private:
     };
 
     void gatherNode(std::size_t start, std::size_t end);
+    template <bool Classification>
     bool evaluateFeature(int feature, std::size_t start, std::size_t end, Split& best);
+    template <bool Classification>
     bool evaluateFromHistogram(int feature, const std::uint32_t* counts, const double* sums, std::size_t rows,
                                Split& best);
     std::size_t partition(std::size_t start, std::size_t end, int feature, int bin);
+    /// The left side of a scan in progress (class counts are in m_leftCounts).
+    struct LeftSide {
+        std::size_t rows = 0;
+        std::int64_t weight = 0;
+        double sum = 0.0;
+    };
+    /// Nodes with at most this many rows sort their codes instead of building histograms.
+    static constexpr std::size_t kTinyNodeRows = 16;
+
+    template <bool Classification>
+    bool evaluateTinyNode(int feature, std::size_t start, std::size_t end, Split& best);
     void startScan();
-    void considerBin(int feature, int bin, int nextBin, const std::uint32_t* counts, const double* sums,
-                     std::size_t rows, Split& best);
+    template <bool Classification>
+    void addBin(int bin, const std::uint32_t* counts, const double* sums, LeftSide& left);
+    template <bool Classification>
+    void scoreSplit(int feature, int bin, int nextBin, const LeftSide& left, std::size_t rows, Split& best);
     int thresholdBin(const Split& split) const;
     void buildFullHistogram(std::size_t start, std::size_t end, std::size_t histogram);
     std::size_t takeHistogram();
@@ -119,10 +134,7 @@ private:
     std::int64_t m_nodeWeight = 0;
     double m_nodeSum = 0.0;
     std::vector<std::int64_t> m_nodeCounts;
-    // The left side of the scan in progress.
-    std::size_t m_leftRows = 0;
-    std::int64_t m_leftWeight = 0;
-    double m_leftSum = 0.0;
+    // The class counts of the left side of the scan in progress.
     std::vector<std::int64_t> m_leftCounts;
     std::vector<std::int64_t> m_rightCounts;
 

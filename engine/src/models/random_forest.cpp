@@ -318,33 +318,42 @@ FitReport RandomForest::fit(const Dataset& data, core::TaskControl& control)
                 // The leaves the voting rows reach, found outside the lock.
                 TreeVotes treeVotes;
                 if (tallyVotes) {
-                    const std::vector<DecisionTree::Node>& nodes = tree.nodes();
-                    for (std::size_t row = 0; row < rows; ++row) {
-                        if (m_bootstrap && weights[row] > 0)
-                            continue;
-                        treeVotes.rows.push_back(static_cast<std::uint32_t>(row));
-                        if (binned) {
-                            // Training rows walk on their codes (row-major: one row's codes share
-                            // a cache line), which take the same path as their values.
-                            const std::vector<std::uint8_t>& splitBins = histogramBuilder->splitBins();
-                            const std::uint8_t* codes = rowCodes.codes.data() + row * rowCodes.stride;
-                            std::size_t node = 0;
-                            while (nodes[node].feature >= 0)
-                                node = static_cast<std::size_t>(codes[nodes[node].feature] <= splitBins[node]
-                                                                    ? nodes[node].left
-                                                                    : nodes[node].right);
-                            treeVotes.leaves.push_back(nodes[node].left);
-                        } else {
-                            treeVotes.leaves.push_back(tree.findLeaf(
-                                [&](std::int32_t f) { return x(static_cast<Eigen::Index>(row), f); }));
-                        }
+                    for (std::size_t row = 0; row < rows; ++row)
+                        if (!m_bootstrap || weights[row] == 0)
+                            treeVotes.rows.push_back(static_cast<std::uint32_t>(row));
+                    const std::uint32_t* voting = treeVotes.rows.data();
+                    treeVotes.leaves.resize(treeVotes.rows.size());
+                    if (binned) {
+                        // Training rows walk on their codes (row-major: one row's codes share a
+                        // cache line), which take the same path as their values.
+                        const std::uint8_t* splitBins = histogramBuilder->splitBins().data();
+                        const std::uint8_t* codes = rowCodes.codes.data();
+                        const std::size_t stride = rowCodes.stride;
+                        tree.findLeaves(
+                            treeVotes.rows.size(),
+                            [&](std::size_t i, std::int32_t index, const DecisionTree::Node& node) {
+                                return codes[voting[i] * stride + static_cast<std::size_t>(node.feature)] <=
+                                       splitBins[index];
+                            },
+                            treeVotes.leaves.data());
+                    } else {
+                        tree.findLeaves(
+                            treeVotes.rows.size(),
+                            [&](std::size_t i, std::int32_t, const DecisionTree::Node& node) {
+                                return static_cast<double>(x(static_cast<Eigen::Index>(voting[i]), node.feature)) <=
+                                       node.threshold;
+                            },
+                            treeVotes.leaves.data());
                     }
                 }
                 treeVotes.monitorLeaves.resize(monitorRows);
-                for (std::size_t r = 0; r < monitorRows; ++r) {
-                    const float* values = monitorX.data() + r * static_cast<std::size_t>(featureCount);
-                    treeVotes.monitorLeaves[r] = tree.findLeaf([values](std::int32_t f) { return values[f]; });
-                }
+                tree.findLeaves(
+                    monitorRows,
+                    [&](std::size_t r, std::int32_t, const DecisionTree::Node& node) {
+                        return static_cast<double>(monitorX(static_cast<Eigen::Index>(r), node.feature)) <=
+                               node.threshold;
+                    },
+                    treeVotes.monitorLeaves.data());
                 treeVotes.ready = true;
                 trees[static_cast<std::size_t>(treeIndex)] = std::move(tree);
 
@@ -420,6 +429,7 @@ std::vector<double> RandomForest::sumLeafValues(const Eigen::MatrixXd& x) const
 #pragma omp parallel
     {
         std::vector<float> block(static_cast<std::size_t>(kBlock) * features);
+        std::vector<std::int32_t> leaves(static_cast<std::size_t>(kBlock));
 #pragma omp for schedule(dynamic)
         for (Eigen::Index b = 0; b < blocks; ++b) {
             const Eigen::Index first = b * kBlock;
@@ -429,10 +439,15 @@ std::vector<double> RandomForest::sumLeafValues(const Eigen::MatrixXd& x) const
                     block[static_cast<std::size_t>(r) * features + f] =
                         static_cast<float>(x(first + r, static_cast<Eigen::Index>(f)));
             for (const DecisionTree& tree : m_trees) {
+                tree.findLeaves(
+                    static_cast<std::size_t>(count),
+                    [&](std::size_t r, std::int32_t, const DecisionTree::Node& node) {
+                        return static_cast<double>(block[r * features + static_cast<std::size_t>(node.feature)]) <=
+                               node.threshold;
+                    },
+                    leaves.data());
                 for (Eigen::Index r = 0; r < count; ++r) {
-                    const float* values = block.data() + static_cast<std::size_t>(r) * features;
-                    const double* leaf =
-                        tree.leafValues(tree.findLeaf([values](std::int32_t f) { return values[f]; }));
+                    const double* leaf = tree.leafValues(leaves[static_cast<std::size_t>(r)]);
                     double* sum = sums.data() + static_cast<std::size_t>(first + r) * static_cast<std::size_t>(width);
                     for (int k = 0; k < width; ++k)
                         sum[k] += leaf[k];
