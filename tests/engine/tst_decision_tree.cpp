@@ -262,6 +262,11 @@ private slots:
         models::Dataset mismatched = data;
         mismatched.monitorX = data.monitorX.leftCols(2);
         QVERIFY_THROWS_EXCEPTION(core::DataError, tree->fit(mismatched, control));
+        models::Dataset unknownClass = data;
+        unknownClass.monitorY(2) = 3.0;
+        QVERIFY_THROWS_EXCEPTION(core::DataError, tree->fit(unknownClass, control));
+        auto forest = models::createModel("random_forest", TaskType::Classification, {{"n_estimators", "2"}});
+        QVERIFY_THROWS_EXCEPTION(core::DataError, forest->fit(unknownClass, control));
     }
 
     void importancesOfASingleLeafAreZero()

@@ -164,6 +164,27 @@ Eigen::MatrixXf singlePrecisionFeatures(const Dataset& data, const std::string& 
     return data.x.cast<float>();
 }
 
+void checkMonitorRows(const Dataset& data, bool classification, const std::string& model)
+{
+    if (data.monitorX.rows() == 0)
+        return;
+    if (data.monitorX.cols() != data.x.cols() || data.monitorY.size() != data.monitorX.rows())
+        throw core::DataError("the validation rows to watch " + model +
+                              " train on do not match the training rows (columns or target length differ) — "
+                              "transform them with the same pipeline");
+    const bool finite = data.monitorX.allFinite() && data.monitorY.allFinite();
+    bool classes = true;
+    if (classification)
+        for (Eigen::Index r = 0; r < data.monitorY.size() && classes; ++r) {
+            const double value = data.monitorY(r);
+            classes = value >= 0.0 && value < data.classCount && std::floor(value) == value;
+        }
+    if (!finite || !classes)
+        throw core::DataError("the validation rows to watch " + model +
+                              " train on have missing values or unknown classes — prepare them like the "
+                              "training rows");
+}
+
 int DecisionTree::depth() const
 {
     // Children come after their parent, so one forward pass settles every depth.

@@ -201,6 +201,11 @@ SplitCriterion criterionFromName(const std::string& name, bool classification, c
 /// float range; `model` names the model in the message.
 Eigen::MatrixXf singlePrecisionFeatures(const Dataset& data, const std::string& model);
 
+/// Throws `DataError` unless the monitor rows of `data` (if any) can be scored: the
+/// training rows' columns, finite values, one target per row, and for classification
+/// class indices in [0, classCount). `model` names the model in messages.
+void checkMonitorRows(const Dataset& data, bool classification, const std::string& model);
+
 /// Read-only training data shared by all trees: float32 features, column-major.
 struct TreeTrainingData {
     const float* x = nullptr;

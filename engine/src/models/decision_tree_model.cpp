@@ -114,9 +114,7 @@ FitReport DecisionTreeModel::fit(const Dataset& data, core::TaskControl& control
     if (rows > 0xffffffffu)
         throw core::DataError("decision_tree takes at most 4294967295 training rows — sample the data down");
     const bool monitored = data.monitorX.rows() > 0;
-    if (monitored && (data.monitorX.cols() != data.x.cols() || data.monitorY.size() != data.monitorX.rows()))
-        throw core::DataError("the validation rows to watch training on do not match the training rows (columns or "
-                              "target length differ) — transform them with the same pipeline");
+    checkMonitorRows(data, m_task == core::TaskType::Classification, name());
 
     TreeSettings settings;
     settings.criterion = m_criterion;

@@ -170,9 +170,7 @@ FitReport RandomForest::fit(const Dataset& data, core::TaskControl& control)
     if (rows > 0xffffffffu)
         throw core::DataError("random_forest takes at most 4294967295 training rows — sample the data down");
     const bool monitored = data.monitorX.rows() > 0;
-    if (monitored && (data.monitorX.cols() != data.x.cols() || data.monitorY.size() != data.monitorX.rows()))
-        throw core::DataError("the validation rows to watch training on do not match the training rows (columns or "
-                              "target length differ) — transform them with the same pipeline");
+    checkMonitorRows(data, m_task == core::TaskType::Classification, name());
 
     TreeSettings settings;
     settings.criterion = m_criterion;
@@ -184,7 +182,7 @@ FitReport RandomForest::fit(const Dataset& data, core::TaskControl& control)
     std::atomic<bool> stop{false};
     const auto shouldStop = [&stop, &control] { return stop.load(std::memory_order_relaxed) || control.isCancelled(); };
     control.progress(0.0, "preparing the features");
-    const Eigen::MatrixXf x = singlePrecisionFeatures(data, name());
+    Eigen::MatrixXf x = singlePrecisionFeatures(data, name());
     const bool binned = m_maxBins > 0;
     BinnedFeatures bins;
     RowMajorCodes rowCodes;
@@ -194,6 +192,7 @@ FitReport RandomForest::fit(const Dataset& data, core::TaskControl& control)
         } catch (const TreeBuildStopped&) {
             throw core::Cancelled(); // nothing else stops the binning
         }
+        x.resize(0, 0); // binned trees and their out-of-bag walks read only the codes
     }
     control.progress(0.0, {});
     std::vector<std::int32_t> labels;
