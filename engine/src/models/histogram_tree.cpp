@@ -166,40 +166,32 @@ void HistogramTreeBuilder::gatherNode(std::size_t start, std::size_t end)
 
 std::size_t HistogramTreeBuilder::partition(std::size_t start, std::size_t end, int feature, int bin)
 {
-    // Stable: the left rows move down in place, the right rows go through the spare
-    // arrays and come back after them.
+    // In place from both ends, swapping the rows that are on the wrong side: about one
+    // record copy per misplaced row. The order inside a child does not matter.
     const std::size_t bytes = m_recordBytes;
     const auto splitBin = static_cast<std::uint8_t>(bin);
+    const auto goesLeft = [&](std::size_t i) { return m_codes[i * bytes + static_cast<std::size_t>(feature)] <= splitBin; };
+    std::uint8_t* scratch = m_swapRecord.data();
     std::size_t left = start;
-    std::size_t right = 0;
-    for (std::size_t i = start; i < end; ++i) {
-        const std::uint8_t* record = m_codes.data() + i * bytes;
-        if (record[feature] <= splitBin) {
-            if (left != i) {
-                copyRecord(m_codes.data() + left * bytes, record, bytes);
-                m_weight[left] = m_weight[i];
-                if (m_classification)
-                    m_label[left] = m_label[i];
-                else
-                    m_target[left] = m_target[i];
-            }
+    std::size_t right = end;
+    for (;;) {
+        while (left < right && goesLeft(left))
             ++left;
-        } else {
-            copyRecord(m_spareCodes.data() + right * bytes, record, bytes);
-            m_spareWeight[right] = m_weight[i];
-            if (m_classification)
-                m_spareLabel[right] = m_label[i];
-            else
-                m_spareTarget[right] = m_target[i];
-            ++right;
-        }
+        while (left < right && !goesLeft(right - 1))
+            --right;
+        if (left + 1 >= right)
+            break;
+        --right;
+        copyRecord(scratch, m_codes.data() + left * bytes, bytes);
+        copyRecord(m_codes.data() + left * bytes, m_codes.data() + right * bytes, bytes);
+        copyRecord(m_codes.data() + right * bytes, scratch, bytes);
+        std::swap(m_weight[left], m_weight[right]);
+        if (m_classification)
+            std::swap(m_label[left], m_label[right]);
+        else
+            std::swap(m_target[left], m_target[right]);
+        ++left;
     }
-    std::copy_n(m_spareCodes.begin(), right * bytes, m_codes.begin() + static_cast<std::ptrdiff_t>(left * bytes));
-    std::copy_n(m_spareWeight.begin(), right, m_weight.begin() + static_cast<std::ptrdiff_t>(left));
-    if (m_classification)
-        std::copy_n(m_spareLabel.begin(), right, m_label.begin() + static_cast<std::ptrdiff_t>(left));
-    else
-        std::copy_n(m_spareTarget.begin(), right, m_target.begin() + static_cast<std::ptrdiff_t>(left));
     chargeWork(end - start);
     return left;
 }
@@ -478,16 +470,12 @@ DecisionTree HistogramTreeBuilder::build(const std::vector<std::uint32_t>& weigh
         sampleCount += weights[row] > 0 ? 1 : 0;
     const std::size_t bytes = m_recordBytes;
     m_codes.resize(sampleCount * bytes);
-    m_spareCodes.resize(sampleCount * bytes);
+    m_swapRecord.resize(bytes);
     m_weight.resize(sampleCount);
-    m_spareWeight.resize(sampleCount);
-    if (m_classification) {
+    if (m_classification)
         m_label.resize(sampleCount);
-        m_spareLabel.resize(sampleCount);
-    } else {
+    else
         m_target.resize(sampleCount);
-        m_spareTarget.resize(sampleCount);
-    }
     const std::uint8_t* rowCodes = m_data.rowCodes->codes.data();
     for (std::size_t row = 0, i = 0; row < m_bins.rows; ++row) {
         if (weights[row] == 0)

@@ -7,10 +7,10 @@
 // node (the regression forest's default), a node keeps the histograms of all features and
 // its larger child gets them by subtraction from its sibling's. A histogram built for one
 // node remembers which bins its rows touched, so scanning and clearing it costs the
-// distinct codes present, not 256 bins: small nodes stay cheap without a sort. Each tree
-// keeps its in-bag rows' codes (row-major records), weights and labels in node order,
-// partitioned along with the splits, so a node reads its rows sequentially instead of
-// gathering them from the whole data set.
+// distinct codes present, not 256 bins, and nodes of a few rows sort their codes instead.
+// Each tree keeps its in-bag rows' codes (row-major records), weights and labels in node
+// order, partitioned along with the splits, so a node reads its rows sequentially instead
+// of gathering them from the whole data set.
 
 #include <cstdint>
 #include <functional>
@@ -116,17 +116,13 @@ private:
     std::vector<std::size_t> m_offset; ///< first bin of each feature in a full histogram
     std::size_t m_totalBins = 0;
 
-    // The in-bag rows in node order (each node a contiguous range), and the right-hand
-    // side of a partition in progress.
+    // The in-bag rows in node order (each node a contiguous range).
     std::size_t m_recordBytes = 0; ///< bytes per row of codes (RowMajorCodes::stride)
     std::vector<std::uint8_t> m_codes;
     std::vector<std::uint32_t> m_weight;
     std::vector<std::int32_t> m_label;
     std::vector<double> m_target;
-    std::vector<std::uint8_t> m_spareCodes;
-    std::vector<std::uint32_t> m_spareWeight;
-    std::vector<std::int32_t> m_spareLabel;
-    std::vector<double> m_spareTarget;
+    std::vector<std::uint8_t> m_swapRecord;
     FeatureSampler m_sampler;
     std::vector<std::uint8_t> m_splitBins;
 
