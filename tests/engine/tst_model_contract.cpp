@@ -142,10 +142,11 @@ private slots:
     void registryListsModelsInDisplayOrder()
     {
         const auto& registry = models::modelRegistry();
-        QCOMPARE(registry.size(), std::size_t(3));
+        QCOMPARE(registry.size(), std::size_t(4));
         QCOMPARE(registry[0].name, std::string("logistic_regression"));
         QCOMPARE(registry[1].name, std::string("random_forest"));
         QCOMPARE(registry[2].name, std::string("linear_regression"));
+        QCOMPARE(registry[3].name, std::string("decision_tree"));
         for (const auto& info : registry) {
             QVERIFY(!info.displayName.empty() && !info.description.empty() && !info.tasks.empty());
             std::set<std::string> names;
@@ -277,20 +278,25 @@ private slots:
         QTest::addColumn<TaskType>("task");
         QTest::addColumn<QString>("trees");
         QTest::addColumn<QString>("maxFeatures");
-        QTest::newRow("forest classification") << TaskType::Classification << "100" << "auto";
-        QTest::newRow("forest regression") << TaskType::Regression << "100" << "auto";
+        QTest::addColumn<QString>("maxBins");
+        QTest::newRow("forest classification") << TaskType::Classification << "100" << "auto" << "255";
+        QTest::newRow("forest regression") << TaskType::Regression << "100" << "auto" << "255";
         // One slow tree: cancel must be noticed inside the tree, not only between trees.
-        QTest::newRow("one slow tree") << TaskType::Classification << "1" << "all";
+        QTest::newRow("one slow tree") << TaskType::Classification << "1" << "all" << "none";
+        // Binned trees: in the binning or inside a tree, whichever runs at the time.
+        QTest::newRow("few binned trees") << TaskType::Classification << "4" << "all" << "255";
     }
     void cancelFromAnotherThreadWithinASecond()
     {
         QFETCH(TaskType, task);
         QFETCH(QString, trees);
         QFETCH(QString, maxFeatures);
+        QFETCH(QString, maxBins);
         const models::Dataset data = syntheticData(task, 200000, 20, 2, 4);
         auto forest = models::createModel("random_forest", task,
                                           {{"n_estimators", trees.toStdString()},
-                                           {"max_features", maxFeatures.toStdString()}});
+                                           {"max_features", maxFeatures.toStdString()},
+                                           {"max_bins", maxBins.toStdString()}});
         core::TaskControl control;
         std::atomic<bool> cancelled{false};
         std::atomic<bool> finished{false};
@@ -324,7 +330,7 @@ private slots:
         QFETCH(TaskType, task);
         QFETCH(int, classes);
         std::map<std::string, std::string> params = quickParams(model.toStdString());
-        if (model == "random_forest")
+        if (model == "random_forest" || model == "decision_tree")
             params["max_depth"] = "8";
         else if (model == "logistic_regression")
             params["C"] = "0.5";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/decision_tree_model.hpp"
 #include "models/linear_regression.hpp"
 #include "models/logistic_regression.hpp"
 #include "models/random_forest.hpp"
@@ -47,6 +48,13 @@ const std::vector<ModelInfo>& modelRegistry()
          {TaskType::Regression}, LinearRegression::paramTable(),
          [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
              return std::make_unique<LinearRegression>(params);
+         }},
+        {"decision_tree", "Decision tree",
+         "One tree of if-then splits on the features: easy to read and explain, captures non-linear effects, "
+         "but overfits unless its depth or leaf size is limited.",
+         {TaskType::Classification, TaskType::Regression}, DecisionTreeModel::paramTable(),
+         [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<DecisionTreeModel>(task, params);
          }},
     };
     return registry;
