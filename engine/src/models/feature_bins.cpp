@@ -6,15 +6,26 @@
 namespace stepwise::models {
 namespace {
 
-// np.percentile(sorted, percent, method="midpoint"): the mean of the two neighbours of
-// the virtual index (n − 1)·q, or the value itself when the index is whole.
+// np.percentile(sorted, percent, method="midpoint") step by step as numpy 1.24 computes
+// it, so the edges are bit-identical: q = percent / 100, the virtual index is the mean of
+// floor and ceil of (n − 1)·q, a whole index takes that value, otherwise numpy's _lerp
+// with weight 0.5, which is b − (b − a)·0.5 (not (a + b) / 2: they differ in the last bit).
 double midpointPercentile(const std::vector<double>& sorted, double percent)
 {
-    const double index = static_cast<double>(sorted.size() - 1) * (percent / 100.0);
+    const double position = static_cast<double>(sorted.size() - 1) * (percent / 100.0);
+    const double index = 0.5 * (std::floor(position) + std::ceil(position));
+    if (index >= static_cast<double>(sorted.size() - 1))
+        return sorted.back();
     const auto below = static_cast<std::size_t>(std::floor(index));
-    const auto above = std::min(static_cast<std::size_t>(std::ceil(index)), sorted.size() - 1);
-    return (sorted[below] + sorted[above]) / 2.0;
+    if (index == std::floor(index))
+        return sorted[below];
+    const double a = sorted[below];
+    const double b = sorted[below + 1];
+    return b - (b - a) * 0.5;
 }
+
+// scikit-learn keeps +inf for its "split on missing values" and clips real edges here.
+constexpr double kAlmostInf = 1e300;
 
 } // namespace
 
@@ -40,9 +51,13 @@ std::vector<std::vector<double>> findBinThresholds(const Eigen::MatrixXd& x, int
             for (std::size_t i = 0; i + 1 < distinct.size(); ++i)
                 edges.push_back((distinct[i] + distinct[i + 1]) * 0.5);
         } else {
+            // np.linspace(0, 100, maxBins + 1)[1:-1]: i · (100 / maxBins), not 100 · i / maxBins.
+            const double step = 100.0 / maxBins;
             for (int i = 1; i < maxBins; ++i)
-                edges.push_back(midpointPercentile(values, 100.0 * static_cast<double>(i) / maxBins));
+                edges.push_back(midpointPercentile(values, static_cast<double>(i) * step));
         }
+        for (double& edge : edges)
+            edge = std::min(edge, kAlmostInf);
     }
     return thresholds;
 }
