@@ -222,7 +222,7 @@ private slots:
         }
         // A value goes to the number of edges below it; equal goes left.
         const models::BinnedFeatures binned = models::binFeatures(x, edges);
-        for (Eigen::Index r = 0; r < x.rows(); r += 37)
+        for (Eigen::Index r = 0; r < x.rows(); ++r)
             for (int f = 0; f < binned.features; ++f) {
                 const int code = binned.code(f, static_cast<std::size_t>(r));
                 const auto& e = edges[static_cast<std::size_t>(f)];

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <utility>
 
 #include <omp.h>
 
@@ -16,6 +17,15 @@ constexpr double kMinHessianToSplit = 1e-3;
 constexpr std::size_t kParallelWork = 16384;
 // Partitioning rows is memory-bound; two threads pay off only on large nodes.
 constexpr std::uint32_t kParallelPartition = 65536;
+
+// The features this thread builds and scans: one contiguous share per thread, so each
+// (feature, bin) is summed by one thread in row order, whatever the thread count.
+std::pair<int, int> featureRange(int features)
+{
+    const int thread = omp_get_thread_num();
+    const int threads = omp_get_num_threads();
+    return {features * thread / threads, features * (thread + 1) / threads};
+}
 
 // compute_node_value in splitting.pyx (no monotonic bounds).
 double nodeValue(double sumGradient, double sumHessian, double l2)
@@ -58,9 +68,13 @@ BoostingTreeGrower::BoostingTreeGrower(const BinnedFeatures& binned, const Boost
     }
     m_partition.resize(binned.rows);
     m_buffer.resize(2 * binned.rows);
-    m_orderedGradients.resize(binned.rows);
-    if (!settings.constantHessian)
-        m_orderedHessians.resize(binned.rows);
+    m_rowCodes.resize(binned.rows * static_cast<std::size_t>(binned.features));
+    const auto features = static_cast<std::size_t>(binned.features);
+    const auto rowCount = static_cast<std::ptrdiff_t>(binned.rows);
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t r = 0; r < rowCount; ++r)
+        for (std::size_t f = 0; f < features; ++f)
+            m_rowCodes[static_cast<std::size_t>(r) * features + f] = binned.codes[f * binned.rows + static_cast<std::size_t>(r)];
     m_leftSplits.resize(static_cast<std::size_t>(binned.features));
     m_rightSplits.resize(static_cast<std::size_t>(binned.features));
 }
@@ -84,48 +98,70 @@ void BoostingTreeGrower::releaseHistogram(GrowNode& node)
     }
 }
 
-void BoostingTreeGrower::buildHistogram(const GrowNode& node, bool root, int feature, HistogramBin* histogram) const
+namespace {
+
+// The histograms of features [firstFeature, endFeature) over a node's rows. Each
+// (feature, bin) sum still adds the rows in ascending row order (the partition is
+// stable), as scikit-learn's per-feature loops do, so the sums are bit-identical.
+template <bool Root, bool ConstantHessian, class Bin>
+void accumulateRows(const std::uint8_t* rowCodes, std::size_t features, const std::uint32_t* index,
+                    std::uint32_t rows, const float* gradients, const float* hessians, const std::size_t* offsets,
+                    int firstFeature, int endFeature, Bin* histogram)
 {
-    const int bins = m_binned.binCount(feature);
-    HistogramBin* bin = histogram + m_binOffsets[static_cast<std::size_t>(feature)];
-    std::fill(bin, bin + bins, HistogramBin{});
-    const std::uint8_t* codes = m_binned.codes.data() + static_cast<std::size_t>(feature) * m_binned.rows;
-    const std::uint32_t rows = count(node);
-    // Rows are summed in partition order, which is ascending row order (the partition is
-    // stable), as scikit-learn sums them.
-    if (root) {
-        if (m_settings.constantHessian) {
-            for (std::uint32_t i = 0; i < rows; ++i) {
-                HistogramBin& b = bin[codes[i]];
-                b.gradient += static_cast<double>(m_gradients[i]);
-                ++b.count;
-            }
-        } else {
-            for (std::uint32_t i = 0; i < rows; ++i) {
-                HistogramBin& b = bin[codes[i]];
-                b.gradient += static_cast<double>(m_gradients[i]);
-                b.hessian += static_cast<double>(m_hessians[i]);
-                ++b.count;
+    constexpr std::uint32_t kPrefetch = 16;
+    for (std::uint32_t i = 0; i < rows; ++i) {
+        const std::uint32_t row = Root ? i : index[i];
+        if constexpr (!Root) {
+            if (i + kPrefetch < rows) {
+                const std::uint32_t ahead = index[i + kPrefetch];
+                __builtin_prefetch(rowCodes + static_cast<std::size_t>(ahead) * features + firstFeature);
+                __builtin_prefetch(gradients + ahead);
+                if constexpr (!ConstantHessian)
+                    __builtin_prefetch(hessians + ahead);
             }
         }
-        return;
+        const std::uint8_t* codes = rowCodes + static_cast<std::size_t>(row) * features;
+        const auto gradient = static_cast<double>(gradients[row]);
+        const double hessian = ConstantHessian ? 0.0 : static_cast<double>(hessians[row]);
+        for (int f = firstFeature; f < endFeature; ++f) {
+            Bin& bin = histogram[offsets[f] + codes[f]];
+            bin.gradient += gradient;
+            if constexpr (!ConstantHessian)
+                bin.hessian += hessian;
+            ++bin.count;
+        }
     }
+}
+
+} // namespace
+
+void BoostingTreeGrower::buildHistograms(const GrowNode& node, bool root, int firstFeature, int endFeature,
+                                         HistogramBin* histogram) const
+{
+    if (firstFeature >= endFeature)
+        return;
+    const std::size_t begin = m_binOffsets[static_cast<std::size_t>(firstFeature)];
+    const std::size_t end = endFeature < m_binned.features ? m_binOffsets[static_cast<std::size_t>(endFeature)] : m_totalBins;
+    std::fill(histogram + begin, histogram + end, HistogramBin{});
+    const auto features = static_cast<std::size_t>(m_binned.features);
     const std::uint32_t* index = m_partition.data() + node.start;
-    const float* gradients = m_orderedGradients.data();
-    if (m_settings.constantHessian) {
-        for (std::uint32_t i = 0; i < rows; ++i) {
-            HistogramBin& b = bin[codes[index[i]]];
-            b.gradient += static_cast<double>(gradients[i]);
-            ++b.count;
-        }
+    const std::uint32_t rows = count(node);
+    const std::size_t* offsets = m_binOffsets.data();
+    const std::uint8_t* codes = m_rowCodes.data();
+    if (root) {
+        if (m_settings.constantHessian)
+            accumulateRows<true, true>(codes, features, index, rows, m_gradients, m_hessians, offsets, firstFeature,
+                                       endFeature, histogram);
+        else
+            accumulateRows<true, false>(codes, features, index, rows, m_gradients, m_hessians, offsets, firstFeature,
+                                        endFeature, histogram);
     } else {
-        const float* hessians = m_orderedHessians.data();
-        for (std::uint32_t i = 0; i < rows; ++i) {
-            HistogramBin& b = bin[codes[index[i]]];
-            b.gradient += static_cast<double>(gradients[i]);
-            b.hessian += static_cast<double>(hessians[i]);
-            ++b.count;
-        }
+        if (m_settings.constantHessian)
+            accumulateRows<false, true>(codes, features, index, rows, m_gradients, m_hessians, offsets, firstFeature,
+                                        endFeature, histogram);
+        else
+            accumulateRows<false, false>(codes, features, index, rows, m_gradients, m_hessians, offsets, firstFeature,
+                                         endFeature, histogram);
     }
 }
 
@@ -151,6 +187,10 @@ void BoostingTreeGrower::scanFeature(const GrowNode& node, const HistogramBin* h
     double bestHessianLeft = 0.0;
     std::uint32_t bestCountLeft = 0;
     for (int b = 0; b < end; ++b) {
+        // An empty bin whose sums are exact zeros repeats the previous position, whose
+        // gain it cannot beat: skipping it changes nothing.
+        if (bin[b].count == 0 && bin[b].gradient == 0.0 && bin[b].hessian == 0.0)
+            continue;
         countLeft += bin[b].count;
         const std::uint32_t countRight = rows - countLeft;
         if (m_settings.constantHessian)
@@ -221,11 +261,13 @@ void BoostingTreeGrower::splitRows(const GrowNode& node)
         std::uint32_t right = 0;
         std::uint32_t* rightRows = m_buffer.data();
         for (std::uint32_t i = 0; i < size; ++i) {
+            // Branch-free: the comparison is a coin flip the predictor cannot learn.
             const std::uint32_t row = rows[i];
-            if (codes[row] <= bin)
-                rows[left++] = row;
-            else
-                rightRows[right++] = row;
+            const std::uint32_t goesLeft = codes[row] <= bin ? 1u : 0u;
+            rows[left] = row;
+            rightRows[right] = row;
+            left += goesLeft;
+            right += 1u - goesLeft;
         }
         std::memcpy(rows + left, rightRows, sizeof(std::uint32_t) * right);
         return;
@@ -250,10 +292,11 @@ void BoostingTreeGrower::splitRows(const GrowNode& node)
         std::uint32_t right = 0;
         for (std::uint32_t i = begin; i < end; ++i) {
             const std::uint32_t row = rows[i];
-            if (codes[row] <= bin)
-                leftBuffer[begin + left++] = row;
-            else
-                rightBuffer[begin + right++] = row;
+            const std::uint32_t goesLeft = codes[row] <= bin ? 1u : 0u;
+            leftBuffer[begin + left] = row;
+            rightBuffer[begin + right] = row;
+            left += goesLeft;
+            right += 1u - goesLeft;
         }
         leftCounts[static_cast<std::size_t>(t)] = left;
         rightCounts[static_cast<std::size_t>(t)] = right;
@@ -387,10 +430,12 @@ BoostingTree BoostingTreeGrower::grow(const float* gradients, const float* hessi
         HistogramBin* histogram = m_histograms[static_cast<std::size_t>(m_nodes[0].histogram)].data();
         const GrowNode& node = m_nodes[0];
         const int features = m_binned.features;
-#pragma omp parallel for schedule(dynamic) if (static_cast<std::size_t>(rows) * static_cast<std::size_t>(features) >= kParallelWork)
-        for (int f = 0; f < features; ++f) {
-            buildHistogram(node, true, f, histogram);
-            scanFeature(node, histogram, f, m_leftSplits[static_cast<std::size_t>(f)]);
+#pragma omp parallel if (static_cast<std::size_t>(rows) * static_cast<std::size_t>(features) >= kParallelWork)
+        {
+            const auto [first, end] = featureRange(features);
+            buildHistograms(node, true, first, end, histogram);
+            for (int f = first; f < end; ++f)
+                scanFeature(node, histogram, f, m_leftSplits[static_cast<std::size_t>(f)]);
         }
         pushOrFinalize(0, bestOf(m_leftSplits));
     }
@@ -487,22 +532,12 @@ void BoostingTreeGrower::splitNext(std::vector<double>& gains)
     const HistogramBin* leftHistogram = leftSmaller ? smallHistogram : largeHistogram;
     const HistogramBin* rightHistogram = leftSmaller ? largeHistogram : smallHistogram;
     const std::uint32_t smallRows = count(small);
-    const std::uint32_t* index = m_partition.data() + small.start;
     const int features = m_binned.features;
-    const bool constantHessian = m_settings.constantHessian;
 #pragma omp parallel if (static_cast<std::size_t>(smallRows) * static_cast<std::size_t>(features) >= kParallelWork)
     {
-        // Ordered gradients: the small child's gradients gathered in its row order, so
-        // the per-feature passes read them sequentially.
-#pragma omp for schedule(static)
-        for (std::uint32_t i = 0; i < smallRows; ++i) {
-            m_orderedGradients[i] = m_gradients[index[i]];
-            if (!constantHessian)
-                m_orderedHessians[i] = m_hessians[index[i]];
-        }
-#pragma omp for schedule(dynamic)
-        for (int f = 0; f < features; ++f) {
-            buildHistogram(small, false, f, smallHistogram);
+        const auto [first, end] = featureRange(features);
+        buildHistograms(small, false, first, end, smallHistogram);
+        for (int f = first; f < end; ++f) {
             const std::size_t offset = m_binOffsets[static_cast<std::size_t>(f)];
             const int bins = m_binned.binCount(f);
             for (int b = 0; b < bins; ++b) {

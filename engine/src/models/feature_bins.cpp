@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace stepwise::models {
 namespace {
@@ -27,6 +28,69 @@ double midpointPercentile(const std::vector<double>& sorted, double percent)
 // scikit-learn keeps +inf for its "split on missing values" and clips real edges here.
 constexpr double kAlmostInf = 1e300;
 
+// Ascending sort of finite doubles: an LSD radix sort on the order-preserving 64-bit
+// keys (flip all bits of negatives, the sign bit of the rest), six 11-bit digits,
+// passes whose digit is the same for every value skipped. Several times faster than
+// std::sort on the 10^5–10^6 values of a column.
+void sortValues(std::vector<double>& values)
+{
+    if (values.size() < 1024) {
+        std::sort(values.begin(), values.end());
+        return;
+    }
+    constexpr int kDigitBits = 11;
+    constexpr std::size_t kBuckets = std::size_t(1) << kDigitBits;
+    constexpr int kPasses = 6;
+    const std::size_t n = values.size();
+    std::vector<std::uint64_t> keys(n);
+    std::vector<std::uint64_t> scratch(n);
+    std::vector<std::uint32_t> counts(kPasses * kBuckets, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t bits;
+        std::memcpy(&bits, &values[i], sizeof bits);
+        bits = (bits >> 63) ? ~bits : (bits | (std::uint64_t(1) << 63));
+        keys[i] = bits;
+        for (int pass = 0; pass < kPasses; ++pass)
+            ++counts[static_cast<std::size_t>(pass) * kBuckets + ((bits >> (pass * kDigitBits)) & (kBuckets - 1))];
+    }
+    for (int pass = 0; pass < kPasses; ++pass) {
+        std::uint32_t* count = counts.data() + static_cast<std::size_t>(pass) * kBuckets;
+        const int shift = pass * kDigitBits;
+        if (count[(keys[0] >> shift) & (kBuckets - 1)] == n)
+            continue;
+        std::uint32_t offset = 0;
+        for (std::size_t b = 0; b < kBuckets; ++b) {
+            const std::uint32_t c = count[b];
+            count[b] = offset;
+            offset += c;
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            scratch[count[(keys[i] >> shift) & (kBuckets - 1)]++] = keys[i];
+        keys.swap(scratch);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t bits = keys[i];
+        bits = (bits >> 63) ? (bits & ~(std::uint64_t(1) << 63)) : ~bits;
+        std::memcpy(&values[i], &bits, sizeof bits);
+    }
+}
+
+// Number of edges below `value` (std::lower_bound), without branches: the comparisons
+// of one column's values against its edges are unpredictable.
+std::uint8_t binOf(const double* edges, std::size_t count, double value)
+{
+    if (count == 0)
+        return 0;
+    const double* base = edges;
+    std::size_t length = count;
+    while (length > 1) {
+        const std::size_t half = length / 2;
+        base = base[half - 1] < value ? base + half : base;
+        length -= half;
+    }
+    return static_cast<std::uint8_t>(static_cast<std::size_t>(base - edges) + (*base < value ? 1 : 0));
+}
+
 } // namespace
 
 std::vector<std::vector<double>> findBinThresholds(const Eigen::MatrixXd& x, int maxBins,
@@ -43,11 +107,14 @@ std::vector<std::vector<double>> findBinThresholds(const Eigen::MatrixXd& x, int
             for (std::size_t row : rowsForEdges)
                 values.push_back(x(static_cast<Eigen::Index>(row), c));
         }
-        std::sort(values.begin(), values.end());
-        std::vector<double> distinct = values;
-        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+        sortValues(values);
+        std::size_t distinctCount = values.empty() ? 0 : 1;
+        for (std::size_t i = 1; i < values.size() && distinctCount <= static_cast<std::size_t>(maxBins); ++i)
+            distinctCount += values[i] != values[i - 1] ? 1 : 0;
         std::vector<double>& edges = thresholds[static_cast<std::size_t>(c)];
-        if (distinct.size() <= static_cast<std::size_t>(maxBins)) {
+        if (distinctCount <= static_cast<std::size_t>(maxBins)) {
+            std::vector<double> distinct = values;
+            distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
             for (std::size_t i = 0; i + 1 < distinct.size(); ++i)
                 edges.push_back((distinct[i] + distinct[i + 1]) * 0.5);
         } else {
@@ -73,8 +140,9 @@ BinnedFeatures binFeatures(const Eigen::MatrixXd& x, std::vector<std::vector<dou
     for (Eigen::Index c = 0; c < x.cols(); ++c) {
         const std::vector<double>& edges = binned.thresholds[static_cast<std::size_t>(c)];
         std::uint8_t* out = binned.codes.data() + static_cast<std::size_t>(c) * binned.rows;
+        const double* column = x.col(c).data();
         for (Eigen::Index r = 0; r < x.rows(); ++r)
-            out[r] = static_cast<std::uint8_t>(std::lower_bound(edges.begin(), edges.end(), x(r, c)) - edges.begin());
+            out[r] = binOf(edges.data(), edges.size(), column[r]);
     }
     return binned;
 }

@@ -71,13 +71,24 @@ double numpyMean(const std::vector<double>& values)
     return sum / static_cast<double>(values.size());
 }
 
-// log(1 + exp(x)) as scikit-learn's _loss.pyx computes it.
+// log1p through log, which is several times faster in glibc: log(w) · u / (w − 1) with
+// w = 1 + u is accurate to a few units in the last place (Goldberg's correction).
+double log1pFast(double u)
+{
+    const double w = 1.0 + u;
+    if (w == 1.0)
+        return u;
+    return std::log(w) * (u / (w - 1.0));
+}
+
+// log(1 + exp(x)) with the branches of scikit-learn's _loss.pyx (its log1p becomes
+// log1pFast: the mean loss moves by about 1e-16, far below any tol).
 double log1pExp(double x)
 {
     if (x <= -37.0)
         return std::exp(x);
     if (x <= 18.0)
-        return std::log1p(std::exp(x));
+        return log1pFast(std::exp(x));
     if (x <= 33.3)
         return x + std::exp(-x);
     return x;
@@ -253,6 +264,27 @@ Eigen::MatrixXd classScores(const std::vector<double>& raw, std::size_t rows, in
         return scores;
     }
     return Eigen::Map<const Eigen::MatrixXd>(raw.data(), static_cast<Eigen::Index>(rows), outputs);
+}
+
+// The confusion matrix of the training rows from their raw predictions, without the
+// temporaries of the generic helpers (it runs every iteration on every training row).
+std::vector<std::vector<std::int64_t>> trainingConfusion(const RawState& state, int classCount)
+{
+    std::vector<std::vector<std::int64_t>> confusion(static_cast<std::size_t>(classCount),
+                                                     std::vector<std::int64_t>(static_cast<std::size_t>(classCount), 0));
+    const std::size_t n = state.rows;
+    for (std::size_t i = 0; i < n; ++i) {
+        int predicted = 0;
+        if (state.outputs == 1) {
+            predicted = state.raw[i] > 0.0 ? 1 : 0;
+        } else {
+            for (int k = 1; k < state.outputs; ++k)
+                if (state.raw[static_cast<std::size_t>(k) * n + i] > state.raw[static_cast<std::size_t>(predicted) * n + i])
+                    predicted = k;
+        }
+        ++confusion[static_cast<std::size_t>(state.y[i])][static_cast<std::size_t>(predicted)];
+    }
+    return confusion;
 }
 
 std::string formatNumber(double value)
@@ -486,11 +518,8 @@ FitReport GradientBoosting::fit(const Dataset& data, core::TaskControl& control)
         snapshot.metricName = "training loss";
         snapshot.measuredOn = "training rows";
         snapshot.value = meanLoss(train);
-        if (classification) {
-            const Eigen::MatrixXd scores = classScores(train.raw, rows, outputs);
-            snapshot.confusion = confusionMatrix(Eigen::Map<const Eigen::VectorXd>(train.y.data(), static_cast<Eigen::Index>(rows)),
-                                                 rowArgmax(scores), data.classCount);
-        }
+        if (classification)
+            snapshot.confusion = trainingConfusion(train, data.classCount);
         report.curve.push_back(snapshot);
         control.snapshot(snapshot);
         if (monitored) {
