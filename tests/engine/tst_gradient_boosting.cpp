@@ -478,6 +478,13 @@ private slots:
                                          {{"early_stopping", "true"}, {"validation_fraction", "none"}});
         withoutSplit->fit(data, control);
         QVERIFY(withoutSplit->isFitted());
+        // Validation rows whose target is not a class of the training target.
+        models::Dataset monitored = synthetic("binary", 200, 12);
+        monitored.monitorX = monitored.x.topRows(10);
+        monitored.monitorY = Eigen::VectorXd::Constant(10, 2.0);
+        QVERIFY_THROWS_EXCEPTION(core::DataError, makeBoosting(TaskType::Classification, {})->fit(monitored, control));
+        monitored.monitorY = Eigen::VectorXd::Zero(9);
+        QVERIFY_THROWS_EXCEPTION(core::DataError, makeBoosting(TaskType::Classification, {})->fit(monitored, control));
     }
 };
 

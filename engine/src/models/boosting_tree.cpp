@@ -14,7 +14,7 @@ namespace {
 constexpr double kMinHessianToSplit = 1e-3;
 // Below this many row × feature updates a node's histograms are cheaper on one thread
 // than the fork and join of a parallel region.
-constexpr std::size_t kParallelWork = 16384;
+constexpr std::size_t kParallelWork = 32768;
 // Partitioning rows is memory-bound; two threads pay off only on large nodes.
 constexpr std::uint32_t kParallelPartition = 65536;
 

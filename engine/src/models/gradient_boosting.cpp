@@ -366,6 +366,20 @@ FitReport GradientBoosting::fit(const Dataset& data, core::TaskControl& control)
             throw core::DataError("the validation rows have " + std::to_string(data.monitorX.rows()) +
                                   " feature rows but " + std::to_string(data.monitorY.size()) +
                                   " targets — give one target per validation row");
+        for (Eigen::Index r = 0; r < data.monitorY.size(); ++r) {
+            const double value = data.monitorY(r);
+            const bool ok = m_task == core::TaskType::Regression
+                                ? std::isfinite(value)
+                                : (value >= 0.0 && value < data.classCount && std::floor(value) == value);
+            if (!ok) {
+                std::string message = "the target of validation row ";
+                message.append(std::to_string(r + 1)).append(" is ");
+                message.append(m_task == core::TaskType::Regression ? "missing or infinite"
+                                                                    : "not a class index of the training target");
+                message.append(" — transform the validation rows like the training rows");
+                throw core::DataError(message);
+            }
+        }
     }
     const bool classification = m_task == core::TaskType::Classification;
     const Loss loss = !classification ? Loss::SquaredError

@@ -51,7 +51,8 @@ const std::vector<ModelInfo>& modelRegistry()
          }},
         {"gradient_boosting", "Gradient boosting",
          "Many small trees, each correcting the errors of the ones before (scikit-learn's histogram gradient "
-         "boosting): often the most accurate model on tables, with early stopping on held-out rows.",
+         "boosting): often the most accurate model on tables, with early stopping on held-out rows. Feature "
+         "importance is each feature's share of the total split gain (scikit-learn's version has none).",
          {TaskType::Classification, TaskType::Regression}, GradientBoosting::paramTable(),
          [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
              return std::make_unique<GradientBoosting>(task, params);
