@@ -274,53 +274,45 @@ void BoostingTreeGrower::splitRows(const GrowNode& node)
     }
     // Each thread partitions one contiguous chunk into the two buffers; the chunks are
     // then copied back in order, so the result is the same stable partition.
-    const int threads = std::max(1, omp_get_max_threads());
-    std::vector<std::uint32_t> chunkStart(static_cast<std::size_t>(threads) + 1);
-    for (int t = 0; t <= threads; ++t)
-        chunkStart[static_cast<std::size_t>(t)] =
-            static_cast<std::uint32_t>(static_cast<std::uint64_t>(size) * static_cast<std::uint64_t>(t) /
-                                       static_cast<std::uint64_t>(threads));
-    std::vector<std::uint32_t> leftCounts(static_cast<std::size_t>(threads));
-    std::vector<std::uint32_t> rightCounts(static_cast<std::size_t>(threads));
+    m_chunks.resize(static_cast<std::size_t>(std::max(1, omp_get_max_threads())));
     std::uint32_t* leftBuffer = m_buffer.data();
     std::uint32_t* rightBuffer = m_buffer.data() + m_binned.rows;
-#pragma omp parallel for schedule(static, 1) num_threads(threads)
-    for (int t = 0; t < threads; ++t) {
-        const std::uint32_t begin = chunkStart[static_cast<std::size_t>(t)];
-        const std::uint32_t end = chunkStart[static_cast<std::size_t>(t) + 1];
+#pragma omp parallel num_threads(static_cast<int>(m_chunks.size()))
+    {
+        const auto team = static_cast<std::uint64_t>(omp_get_num_threads());
+        const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+        Chunk& chunk = m_chunks[thread];
+        chunk.begin = static_cast<std::uint32_t>(static_cast<std::uint64_t>(size) * thread / team);
+        const auto end = static_cast<std::uint32_t>(static_cast<std::uint64_t>(size) * (thread + 1) / team);
         std::uint32_t left = 0;
         std::uint32_t right = 0;
-        for (std::uint32_t i = begin; i < end; ++i) {
+        for (std::uint32_t i = chunk.begin; i < end; ++i) {
             const std::uint32_t row = rows[i];
             const std::uint32_t goesLeft = codes[row] <= bin ? 1u : 0u;
-            leftBuffer[begin + left] = row;
-            rightBuffer[begin + right] = row;
+            leftBuffer[chunk.begin + left] = row;
+            rightBuffer[chunk.begin + right] = row;
             left += goesLeft;
             right += 1u - goesLeft;
         }
-        leftCounts[static_cast<std::size_t>(t)] = left;
-        rightCounts[static_cast<std::size_t>(t)] = right;
-    }
-    std::vector<std::uint32_t> leftOffsets(static_cast<std::size_t>(threads));
-    std::vector<std::uint32_t> rightOffsets(static_cast<std::size_t>(threads));
-    std::uint32_t leftTotal = 0;
-    for (int t = 0; t < threads; ++t)
-        leftTotal += leftCounts[static_cast<std::size_t>(t)];
-    std::uint32_t leftOffset = 0;
-    std::uint32_t rightOffset = leftTotal;
-    for (int t = 0; t < threads; ++t) {
-        leftOffsets[static_cast<std::size_t>(t)] = leftOffset;
-        rightOffsets[static_cast<std::size_t>(t)] = rightOffset;
-        leftOffset += leftCounts[static_cast<std::size_t>(t)];
-        rightOffset += rightCounts[static_cast<std::size_t>(t)];
-    }
-#pragma omp parallel for schedule(static, 1) num_threads(threads)
-    for (int t = 0; t < threads; ++t) {
-        const std::uint32_t begin = chunkStart[static_cast<std::size_t>(t)];
-        std::memcpy(rows + leftOffsets[static_cast<std::size_t>(t)], leftBuffer + begin,
-                    sizeof(std::uint32_t) * leftCounts[static_cast<std::size_t>(t)]);
-        std::memcpy(rows + rightOffsets[static_cast<std::size_t>(t)], rightBuffer + begin,
-                    sizeof(std::uint32_t) * rightCounts[static_cast<std::size_t>(t)]);
+        chunk.left = left;
+        chunk.right = right;
+#pragma omp barrier
+#pragma omp single
+        {
+            std::uint32_t leftOffset = 0;
+            for (std::size_t t = 0; t < team; ++t)
+                leftOffset += m_chunks[t].left;
+            std::uint32_t rightOffset = leftOffset;
+            leftOffset = 0;
+            for (std::size_t t = 0; t < team; ++t) {
+                m_chunks[t].leftOffset = leftOffset;
+                m_chunks[t].rightOffset = rightOffset;
+                leftOffset += m_chunks[t].left;
+                rightOffset += m_chunks[t].right;
+            }
+        }
+        std::memcpy(rows + chunk.leftOffset, leftBuffer + chunk.begin, sizeof(std::uint32_t) * chunk.left);
+        std::memcpy(rows + chunk.rightOffset, rightBuffer + chunk.begin, sizeof(std::uint32_t) * chunk.right);
     }
 }
 

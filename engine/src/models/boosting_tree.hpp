@@ -133,6 +133,15 @@ private:
         bool leaf = false;
     };
 
+    /// One thread's share of a parallel row partition.
+    struct Chunk {
+        std::uint32_t begin = 0;
+        std::uint32_t left = 0;
+        std::uint32_t right = 0;
+        std::uint32_t leftOffset = 0;
+        std::uint32_t rightOffset = 0;
+    };
+
     std::uint32_t count(const GrowNode& node) const { return node.stop - node.start; }
     int acquireHistogram();
     void releaseHistogram(GrowNode& node);
@@ -162,6 +171,7 @@ private:
     std::vector<std::uint8_t> m_rowCodes;
     std::vector<std::vector<HistogramBin>> m_histograms;
     std::vector<int> m_freeHistograms;
+    std::vector<Chunk> m_chunks;
     std::vector<SplitInfo> m_leftSplits;
     std::vector<SplitInfo> m_rightSplits;
 
