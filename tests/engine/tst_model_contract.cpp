@@ -147,6 +147,7 @@ private slots:
         QCOMPARE(registry[1].name, std::string("random_forest"));
         QCOMPARE(registry[2].name, std::string("linear_regression"));
         QCOMPARE(registry[3].name, std::string("decision_tree"));
+        QCOMPARE(registry[4].name, std::string("gradient_boosting"));
         for (const auto& info : registry) {
             QVERIFY(!info.displayName.empty() && !info.description.empty() && !info.tasks.empty());
             std::set<std::string> names;
@@ -163,7 +164,7 @@ private slots:
     void registryRejectsBadRequests()
     {
         const std::string unknown =
-            messageOf<core::InvalidParameter>([] { models::findModel("gradient_boosting"); });
+            messageOf<core::InvalidParameter>([] { models::findModel("gradient_descent"); });
         QVERIFY2(unknown.find("logistic_regression, random_forest, linear_regression") != std::string::npos,
                  unknown.c_str());
         const std::string wrongTask = messageOf<core::InvalidParameter>(
@@ -334,6 +335,8 @@ private slots:
             params["max_depth"] = "8";
         else if (model == "logistic_regression")
             params["C"] = "0.5";
+        else if (model == "gradient_boosting")
+            params["max_depth"] = "3";
         else
             params["fit_intercept"] = "false";
         auto fitted = models::createModel(model.toStdString(), task, params);
