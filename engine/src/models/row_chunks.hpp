@@ -18,6 +18,8 @@ public:
     /// The most chunks a partition has: enough for load balance on many cores, few
     /// enough that one partial result per chunk stays small.
     static constexpr Eigen::Index kMaxChunks = 64;
+    /// Matrices with fewer values are processed on the calling thread.
+    static constexpr Eigen::Index kMinParallelValues = Eigen::Index(1) << 17;
 
     /// `maxChunks` lowers the chunk count when each chunk's partial result is large.
     RowChunks(Eigen::Index rows, Eigen::Index columns, Eigen::Index maxChunks = kMaxChunks)
@@ -25,7 +27,8 @@ public:
           // About 256 KiB of doubles per block (within L2 beside the block's scores).
           m_blockRows(std::clamp<Eigen::Index>(32768 / std::max<Eigen::Index>(columns, 1), 64, 4096)),
           m_count(std::clamp<Eigen::Index>((rows + m_blockRows - 1) / m_blockRows, 1,
-                                           std::clamp<Eigen::Index>(maxChunks, 1, kMaxChunks)))
+                                           std::clamp<Eigen::Index>(maxChunks, 1, kMaxChunks))),
+          m_parallel(m_count > 1 && rows * columns >= kMinParallelValues)
     {
     }
 
@@ -35,12 +38,14 @@ public:
     Eigen::Index begin(Eigen::Index chunk) const { return chunk * m_rows / m_count; }
     Eigen::Index end(Eigen::Index chunk) const { return (chunk + 1) * m_rows / m_count; }
 
-    /// Calls `work(chunk)` for every chunk on the OpenMP threads. `work` must not throw
-    /// and must write only to its own chunk's slot.
+    /// Calls `work(chunk)` for every chunk, on the OpenMP threads when the matrix is big
+    /// enough to pay for waking them (an iterative solver calls this hundreds of times; on
+    /// small data the wake-ups would cost more than the work, worse on a busy machine).
+    /// `work` must not throw and must write only to its own chunk's slot.
     template <class Work>
     void run(Work&& work) const
     {
-#pragma omp parallel for schedule(dynamic)
+#pragma omp parallel for schedule(dynamic) if (m_parallel)
         for (Eigen::Index chunk = 0; chunk < m_count; ++chunk)
             work(chunk);
     }
@@ -58,6 +63,7 @@ private:
     Eigen::Index m_rows;
     Eigen::Index m_blockRows;
     Eigen::Index m_count;
+    bool m_parallel;
 };
 
 /// x · coefficientsᵀ + intercepts (rows × coefficient rows), in parallel row chunks; each
