@@ -4,9 +4,12 @@
 
 #include "models/decision_tree_model.hpp"
 #include "models/gradient_boosting.hpp"
+#include "models/lasso.hpp"
 #include "models/linear_regression.hpp"
+#include "models/linear_svm.hpp"
 #include "models/logistic_regression.hpp"
 #include "models/random_forest.hpp"
+#include "models/ridge.hpp"
 #include "stepwise/core/errors.hpp"
 
 namespace stepwise::models {
@@ -64,6 +67,27 @@ const std::vector<ModelInfo>& modelRegistry()
          {TaskType::Classification, TaskType::Regression}, GradientBoosting::paramTable(),
          [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
              return std::make_unique<GradientBoosting>(task, params);
+         }},
+        {"ridge", "Ridge regression",
+         "Least squares with a penalty on the squared weights: steadier than plain linear regression when "
+         "features are many or correlated.",
+         {TaskType::Regression}, Ridge::paramTable(),
+         [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<Ridge>(params);
+         }},
+        {"lasso", "Lasso",
+         "Least squares with a penalty on the absolute weights: sets the weights of unhelpful features to "
+         "exactly zero, so it also selects features.",
+         {TaskType::Regression}, Lasso::paramTable(),
+         [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<Lasso>(params);
+         }},
+        {"linear_svm", "Linear SVM",
+         "A linear support vector machine: the widest-margin linear boundary (or, for regression, a linear "
+         "fit that ignores small errors); decision scores instead of probabilities.",
+         {TaskType::Classification, TaskType::Regression}, LinearSvm::paramTable(),
+         [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<LinearSvm>(task, params);
          }},
     };
     return registry;
