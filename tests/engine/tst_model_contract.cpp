@@ -142,10 +142,12 @@ private slots:
     void registryListsModelsInDisplayOrder()
     {
         const auto& registry = models::modelRegistry();
-        QCOMPARE(registry.size(), std::size_t(3));
+        QCOMPARE(registry.size(), std::size_t(5));
         QCOMPARE(registry[0].name, std::string("logistic_regression"));
         QCOMPARE(registry[1].name, std::string("random_forest"));
         QCOMPARE(registry[2].name, std::string("linear_regression"));
+        QCOMPARE(registry[3].name, std::string("knn"));
+        QCOMPARE(registry[4].name, std::string("naive_bayes"));
         for (const auto& info : registry) {
             QVERIFY(!info.displayName.empty() && !info.description.empty() && !info.tasks.empty());
             std::set<std::string> names;
@@ -328,6 +330,10 @@ private slots:
             params["max_depth"] = "8";
         else if (model == "logistic_regression")
             params["C"] = "0.5";
+        else if (model == "knn")
+            params["weights"] = "distance";
+        else if (model == "naive_bayes")
+            params["var_smoothing"] = "1e-6";
         else
             params["fit_intercept"] = "false";
         auto fitted = models::createModel(model.toStdString(), task, params);

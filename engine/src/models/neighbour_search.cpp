@@ -1,0 +1,810 @@
+#include "models/neighbour_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <immintrin.h>
+
+namespace stepwise::models {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// ---------------------------------------------------------------------------------------
+// scikit-learn's sorting and heap, step for step (sklearn/utils/_sorting.pyx, _heap.pyx).
+
+void dualSwap(double* values, std::int64_t* indices, Eigen::Index a, Eigen::Index b)
+{
+    std::swap(values[a], values[b]);
+    std::swap(indices[a], indices[b]);
+}
+
+// simultaneous_sort: a quicksort with a median-of-three pivot. It is not stable; copying
+// it keeps equal distances in the order scikit-learn returns them.
+void simultaneousSort(double* values, std::int64_t* indices, Eigen::Index size)
+{
+    if (size <= 1)
+        return;
+    if (size == 2) {
+        if (values[0] > values[1])
+            dualSwap(values, indices, 0, 1);
+        return;
+    }
+    if (size == 3) {
+        if (values[0] > values[1])
+            dualSwap(values, indices, 0, 1);
+        if (values[1] > values[2]) {
+            dualSwap(values, indices, 1, 2);
+            if (values[0] > values[1])
+                dualSwap(values, indices, 0, 1);
+        }
+        return;
+    }
+    Eigen::Index pivot = size / 2;
+    if (values[0] > values[size - 1])
+        dualSwap(values, indices, 0, size - 1);
+    if (values[size - 1] > values[pivot]) {
+        dualSwap(values, indices, size - 1, pivot);
+        if (values[0] > values[size - 1])
+            dualSwap(values, indices, 0, size - 1);
+    }
+    const double pivotValue = values[size - 1];
+    Eigen::Index store = 0;
+    for (Eigen::Index i = 0; i < size - 1; ++i) {
+        if (values[i] < pivotValue) {
+            dualSwap(values, indices, i, store);
+            ++store;
+        }
+    }
+    dualSwap(values, indices, store, size - 1);
+    pivot = store;
+    if (pivot > 1)
+        simultaneousSort(values, indices, pivot);
+    if (pivot + 2 < size)
+        simultaneousSort(values + pivot + 1, indices + pivot + 1, size - pivot - 1);
+}
+
+// heap_push: a max-heap of fixed size whose root is the current k-th distance; a value not
+// below the root is rejected, so among equal distances the one found first stays.
+void heapPush(double* values, std::int64_t* indices, Eigen::Index size, double value, std::int64_t index)
+{
+    if (value >= values[0])
+        return;
+    Eigen::Index current = 0;
+    for (;;) {
+        const Eigen::Index left = 2 * current + 1;
+        const Eigen::Index right = left + 1;
+        Eigen::Index swap = 0;
+        if (left >= size)
+            break;
+        if (right >= size) {
+            if (values[left] > value)
+                swap = left;
+            else
+                break;
+        } else if (values[left] >= values[right]) {
+            if (value < values[left])
+                swap = left;
+            else
+                break;
+        } else {
+            if (value < values[right])
+                swap = right;
+            else
+                break;
+        }
+        values[current] = values[swap];
+        indices[current] = indices[swap];
+        current = swap;
+    }
+    values[current] = value;
+    indices[current] = index;
+}
+
+// scikit-learn's IndexComparator for the kd-tree partition: by the split feature, then by
+// row index, so the two halves are the same sets whatever the algorithm's path.
+struct IndexComparator {
+    const double* data;
+    Eigen::Index splitFeature;
+    Eigen::Index features;
+    bool operator()(const std::int64_t& a, const std::int64_t& b) const
+    {
+        const double aValue = data[a * features + splitFeature];
+        const double bValue = data[b * features + splitFeature];
+        return aValue == bValue ? a < b : aValue < bValue;
+    }
+};
+
+// ---------------------------------------------------------------------------------------
+// The brute force's bounding pass.
+//
+// Each training row gets a lower bound of its distance to the query in single precision,
+// as one multiply-add per feature (Euclidean: |x|² - 2q·x through the norm, Manhattan: the
+// sum of |q - x| directly); only rows whose bound falls below the query's threshold (the
+// current k-th exact distance plus the error margin) get their exact distance. The bound
+// is computed as a "gap" that already has the threshold subtracted, so the test is one
+// sign bit:
+//     Euclidean: gap = offset(x) - threshold + Σ (-2q)·x,   offset = |x|²·(1 - c)
+//     Manhattan: gap = offset(x) - threshold + Σ |q - x|,   offset = -c·Σ|x|
+// with threshold = limit + c·(norm(q) + |limit|) + tiny rounded up (limit = s²·kth - |q|²,
+// or s·kth), c = (4d + 32)·2⁻²⁴. Every float operation on the way is off by at most
+// 2⁻²⁴ of its operands, so a sum over d + 1 terms is off by at most (d + 2)·2⁻²⁴ of their
+// magnitudes, which are bounded by the norms and |limit|; the converted training and
+// query values are off by 2⁻²⁴ relatively. c covers twice the sum of these, so a row whose
+// exact distance does not exceed the k-th always has a negative gap.
+
+constexpr int kLanes = 16;      // training rows side by side in one panel
+constexpr int kWideTile = 12;   // queries sharing each panel load with 32 vector registers
+constexpr int kNarrowTile = 6;  // ... with 16
+constexpr Eigen::Index kBlockQueries = 96; // a multiple of both tiles
+constexpr Eigen::Index kPanelsPerChunk = 160; // 2,560 rows: a chunk stays in the L2 cache
+// Beyond these (in units of the scaled training data) single precision or the exact
+// double-precision sums could overflow or lose the margin; such data is scanned exactly.
+constexpr double kMaxScaledQuery = 0x1p40;
+constexpr double kMinCentredSpread = 0x1p-450;
+constexpr double kMaxCentredSpread = 0x1p450;
+constexpr double kTinyMargin = 0x1p-100;
+
+typedef float FloatLanes __attribute__((vector_size(kLanes * sizeof(float))));
+typedef std::int32_t BitLanes __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+
+constexpr BitLanes kSignBits = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN,
+                                INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
+
+// The next float above `value` (finite or -inf; +inf stays).
+float nextUp(float value)
+{
+    if (value == std::numeric_limits<float>::infinity())
+        return value;
+    if (value == 0.0f)
+        return std::numeric_limits<float>::denorm_min();
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    bits = value > 0.0f ? bits + 1 : bits - 1;
+    std::memcpy(&value, &bits, sizeof bits);
+    return value;
+}
+
+float roundedDown(double value)
+{
+    float result = static_cast<float>(value);
+    if (static_cast<double>(result) > value)
+        result = -nextUp(-result);
+    return result;
+}
+
+float roundedUp(double value)
+{
+    float result = static_cast<float>(value);
+    if (static_cast<double>(result) < value)
+        result = nextUp(result);
+    return result;
+}
+
+double marginFactor(Eigen::Index features) { return static_cast<double>(4 * features + 32) * 0x1p-24; }
+
+// One tile of queries scanning a range of panels. Calls back (out of line, in the default
+// target) with the lanes whose gap is negative.
+struct TileScan {
+    const float* panels = nullptr;
+    const float* offsets = nullptr;
+    Eigen::Index features = 0;
+    const float* queries = nullptr; // tile × features (Euclidean: times -2)
+    float* thresholds = nullptr;    // one per query of the tile; -inf for padding
+    void (*onCandidates)(void* context, int tileQuery, Eigen::Index panel, std::uint32_t lanes) = nullptr;
+    void* context = nullptr;
+};
+
+// Vectors travel by reference: passing them by value changes the ABI between targets.
+[[gnu::always_inline]] inline void loadLanes(FloatLanes& lanes, const float* source)
+{
+    std::memcpy(&lanes, source, sizeof lanes);
+}
+
+[[gnu::always_inline]] inline void addBits(BitLanes& bits, const FloatLanes& lanes)
+{
+    BitLanes more;
+    std::memcpy(&more, &lanes, sizeof more);
+    bits |= more;
+}
+
+[[gnu::always_inline]] inline bool anySignBit(const BitLanes& any)
+{
+    BitLanes bits = any & kSignBits;
+    bits |= __builtin_shuffle(bits, BitLanes{8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7});
+    bits |= __builtin_shuffle(bits, BitLanes{4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3});
+    bits |= __builtin_shuffle(bits, BitLanes{2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1});
+    bits |= __builtin_shuffle(bits, BitLanes{1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0});
+    return bits[0] != 0;
+}
+
+std::uint32_t signBits(const FloatLanes& lanes)
+{
+    // movmskps is in every x86-64 processor.
+    const auto* values = reinterpret_cast<const float*>(&lanes);
+    std::uint32_t result = 0;
+    for (int quarter = 0; quarter < kLanes / 4; ++quarter)
+        result |= static_cast<std::uint32_t>(_mm_movemask_ps(_mm_loadu_ps(values + 4 * quarter))) << (4 * quarter);
+    return result;
+}
+
+// The gaps of one panel for `Queries` queries of the tile.
+template <NeighbourMetric Metric, int Queries>
+[[gnu::always_inline]] inline void panelGaps(const TileScan& scan, const float* const* q, const float* limit,
+                                             Eigen::Index panel, FloatLanes (&gap)[Queries])
+{
+    const Eigen::Index features = scan.features;
+    FloatLanes offset;
+    loadLanes(offset, scan.offsets + panel * kLanes);
+#pragma GCC unroll 12
+    for (int i = 0; i < Queries; ++i)
+        gap[i] = offset - limit[i];
+    const float* values = scan.panels + panel * features * kLanes;
+    for (Eigen::Index f = 0; f < features; ++f) {
+        FloatLanes x;
+        loadLanes(x, values + f * kLanes);
+#pragma GCC unroll 12
+        for (int i = 0; i < Queries; ++i) {
+            if constexpr (Metric == NeighbourMetric::Euclidean) {
+                gap[i] += q[i][f] * x;
+            } else {
+                const FloatLanes difference = q[i][f] - x;
+                BitLanes magnitude;
+                std::memcpy(&magnitude, &difference, sizeof magnitude);
+                magnitude &= ~kSignBits;
+                FloatLanes absolute;
+                std::memcpy(&absolute, &magnitude, sizeof absolute);
+                gap[i] += absolute;
+            }
+        }
+    }
+}
+
+// A panel where some lane passed: hands each query's passing lanes (the sign bits of its
+// gaps) to the exact check. Out of line, so the fast loop keeps its gaps in registers.
+[[gnu::noinline]] void collectCandidates(const TileScan& scan, const FloatLanes* gaps, int queries, Eigen::Index panel)
+{
+    for (int i = 0; i < queries; ++i) {
+        const std::uint32_t lanes = signBits(gaps[i]);
+        if (lanes != 0)
+            scan.onCandidates(scan.context, i, panel, lanes);
+    }
+}
+
+// `Queries` queries share each panel load; their accumulators must fit in the registers
+// (12 of the 32 on AVX-512, 6 elsewhere).
+template <NeighbourMetric Metric, int Queries>
+[[gnu::always_inline]] inline void scanTile(const TileScan& scan, Eigen::Index panelBegin, Eigen::Index panelEnd)
+{
+    const float* q[Queries];
+    for (int i = 0; i < Queries; ++i)
+        q[i] = scan.queries + i * scan.features;
+    float limit[Queries];
+    for (int i = 0; i < Queries; ++i)
+        limit[i] = scan.thresholds[i];
+    for (Eigen::Index panel = panelBegin; panel < panelEnd; ++panel) {
+        FloatLanes gap[Queries];
+        panelGaps<Metric, Queries>(scan, q, limit, panel, gap);
+        BitLanes any{};
+#pragma GCC unroll 12
+        for (int i = 0; i < Queries; ++i)
+            addBits(any, gap[i]);
+        if (!anySignBit(any)) [[likely]]
+            continue;
+        FloatLanes passed[Queries];
+        for (int i = 0; i < Queries; ++i)
+            passed[i] = gap[i];
+        collectCandidates(scan, passed, Queries, panel);
+        for (int i = 0; i < Queries; ++i)
+            limit[i] = scan.thresholds[i];
+    }
+}
+
+// A scan of one tile over a range of panels, and how many queries its tile has.
+struct TileKernel {
+    void (*scan)(const TileScan&, Eigen::Index, Eigen::Index) = nullptr;
+    int queries = 0;
+};
+
+__attribute__((target("arch=x86-64-v4"))) void scanEuclideanAvx512(const TileScan& scan, Eigen::Index begin,
+                                                                   Eigen::Index end)
+{
+    scanTile<NeighbourMetric::Euclidean, kWideTile>(scan, begin, end);
+}
+
+__attribute__((target("arch=x86-64-v4"))) void scanManhattanAvx512(const TileScan& scan, Eigen::Index begin,
+                                                                   Eigen::Index end)
+{
+    scanTile<NeighbourMetric::Manhattan, kWideTile>(scan, begin, end);
+}
+
+__attribute__((target("arch=x86-64-v3"))) void scanEuclideanAvx2(const TileScan& scan, Eigen::Index begin,
+                                                                 Eigen::Index end)
+{
+    scanTile<NeighbourMetric::Euclidean, kNarrowTile>(scan, begin, end);
+}
+
+__attribute__((target("arch=x86-64-v3"))) void scanManhattanAvx2(const TileScan& scan, Eigen::Index begin,
+                                                                 Eigen::Index end)
+{
+    scanTile<NeighbourMetric::Manhattan, kNarrowTile>(scan, begin, end);
+}
+
+void scanEuclideanBaseline(const TileScan& scan, Eigen::Index begin, Eigen::Index end)
+{
+    scanTile<NeighbourMetric::Euclidean, kNarrowTile>(scan, begin, end);
+}
+
+void scanManhattanBaseline(const TileScan& scan, Eigen::Index begin, Eigen::Index end)
+{
+    scanTile<NeighbourMetric::Manhattan, kNarrowTile>(scan, begin, end);
+}
+
+// The widest instruction set this processor has.
+TileKernel tileKernel(NeighbourMetric metric)
+{
+    const bool euclidean = metric == NeighbourMetric::Euclidean;
+    if (__builtin_cpu_supports("x86-64-v4"))
+        return {euclidean ? scanEuclideanAvx512 : scanManhattanAvx512, kWideTile};
+    if (__builtin_cpu_supports("x86-64-v3"))
+        return {euclidean ? scanEuclideanAvx2 : scanManhattanAvx2, kNarrowTile};
+    return {euclidean ? scanEuclideanBaseline : scanManhattanBaseline, kNarrowTile};
+}
+
+// The exact k nearest so far of one query, sorted by (distance, row).
+inline bool precedes(double distance, std::int64_t row, double otherDistance, std::int64_t otherRow)
+{
+    return distance < otherDistance || (distance == otherDistance && row < otherRow);
+}
+
+void insertNeighbour(double* distances, std::int64_t* rows, Eigen::Index& found, Eigen::Index k, double distance,
+                     std::int64_t row)
+{
+    Eigen::Index position = 0;
+    if (found == k) {
+        if (!precedes(distance, row, distances[k - 1], rows[k - 1]))
+            return;
+        position = k - 1;
+    } else {
+        position = found++;
+    }
+    while (position > 0 && precedes(distance, row, distances[position - 1], rows[position - 1])) {
+        distances[position] = distances[position - 1];
+        rows[position] = rows[position - 1];
+        --position;
+    }
+    distances[position] = distance;
+    rows[position] = row;
+}
+
+} // namespace
+
+double reducedDistance(const double* a, const double* b, Eigen::Index features, NeighbourMetric metric)
+{
+    double sum = 0.0;
+    if (metric == NeighbourMetric::Euclidean) {
+        for (Eigen::Index f = 0; f < features; ++f) {
+            const double difference = a[f] - b[f];
+            sum += difference * difference;
+        }
+    } else {
+        for (Eigen::Index f = 0; f < features; ++f)
+            sum += std::fabs(a[f] - b[f]);
+    }
+    return sum;
+}
+
+double distanceFromReduced(double reduced, NeighbourMetric metric)
+{
+    return metric == NeighbourMetric::Euclidean ? std::sqrt(reduced) : reduced;
+}
+
+// ---------------------------------------------------------------------------------------
+// KdTree
+
+class KdTree::Heap {
+public:
+    explicit Heap(Eigen::Index k) : m_values(static_cast<std::size_t>(k), kInfinity), m_rows(static_cast<std::size_t>(k), 0) {}
+    void reset()
+    {
+        std::fill(m_values.begin(), m_values.end(), kInfinity);
+        std::fill(m_rows.begin(), m_rows.end(), 0);
+    }
+    double largest() const { return m_values[0]; }
+    void push(double value, std::int64_t row)
+    {
+        heapPush(m_values.data(), m_rows.data(), static_cast<Eigen::Index>(m_values.size()), value, row);
+    }
+    void sort() { simultaneousSort(m_values.data(), m_rows.data(), static_cast<Eigen::Index>(m_values.size())); }
+    const std::vector<double>& values() const { return m_values; }
+    const std::vector<std::int64_t>& rows() const { return m_rows; }
+
+private:
+    std::vector<double> m_values;
+    std::vector<std::int64_t> m_rows;
+};
+
+KdTree::KdTree(const RowMatrix& rows, Eigen::Index leafSize, NeighbourMetric metric) : m_metric(metric)
+{
+    const Eigen::Index count = rows.rows();
+    const Eigen::Index features = rows.cols();
+    // BinaryTree.__init__: leaves hold between leaf_size and 2·leaf_size rows.
+    const double ratio = std::fmax(1.0, static_cast<double>(count - 1) / static_cast<double>(leafSize));
+    const auto levels = static_cast<int>(std::log2(ratio) + 1.0);
+    const Eigen::Index nodes = (Eigen::Index(1) << levels) - 1;
+    m_nodes.assign(static_cast<std::size_t>(nodes), Node{});
+    m_lower.assign(static_cast<std::size_t>(nodes * features), 0.0);
+    m_upper.assign(static_cast<std::size_t>(nodes * features), 0.0);
+    std::vector<std::int64_t> order(static_cast<std::size_t>(count));
+    for (Eigen::Index i = 0; i < count; ++i)
+        order[static_cast<std::size_t>(i)] = i;
+    build(0, 0, count, order, rows);
+    m_rows.resize(count, features);
+    for (Eigen::Index i = 0; i < count; ++i)
+        m_rows.row(i) = rows.row(order[static_cast<std::size_t>(i)]);
+    m_order = std::move(order);
+}
+
+void KdTree::build(Eigen::Index node, Eigen::Index begin, Eigen::Index end, std::vector<std::int64_t>& order,
+                   const RowMatrix& rows)
+{
+    const Eigen::Index features = rows.cols();
+    double* lower = m_lower.data() + node * features;
+    double* upper = m_upper.data() + node * features;
+    std::fill(lower, lower + features, kInfinity);
+    std::fill(upper, upper + features, -kInfinity);
+    for (Eigen::Index i = begin; i < end; ++i) {
+        const double* row = rows.data() + order[static_cast<std::size_t>(i)] * features;
+        for (Eigen::Index f = 0; f < features; ++f) {
+            lower[f] = row[f] < lower[f] ? row[f] : lower[f];
+            upper[f] = row[f] > upper[f] ? row[f] : upper[f];
+        }
+    }
+    Node& data = m_nodes[static_cast<std::size_t>(node)];
+    data.begin = begin;
+    data.end = end;
+    const auto nodeCount = static_cast<Eigen::Index>(m_nodes.size());
+    if (2 * node + 1 >= nodeCount || end - begin < 2) {
+        data.leaf = true;
+        return;
+    }
+    data.leaf = false;
+    // find_node_split_dim: the feature with the largest spread, the first on ties.
+    const Eigen::Index count = end - begin;
+    Eigen::Index split = 0;
+    double widest = 0.0;
+    for (Eigen::Index f = 0; f < features; ++f) {
+        double high = rows(order[static_cast<std::size_t>(begin)], f);
+        double low = high;
+        for (Eigen::Index i = 1; i < count; ++i) {
+            const double value = rows(order[static_cast<std::size_t>(begin + i)], f);
+            high = value > high ? value : high;
+            low = value < low ? value : low;
+        }
+        if (high - low > widest) {
+            widest = high - low;
+            split = f;
+        }
+    }
+    const Eigen::Index middle = count / 2;
+    std::int64_t* indices = order.data() + begin;
+    std::nth_element(indices, indices + middle, indices + count, IndexComparator{rows.data(), split, features});
+    build(2 * node + 1, begin, begin + middle, order, rows);
+    build(2 * node + 2, begin + middle, end, order, rows);
+}
+
+double KdTree::nodeLowerBound(Eigen::Index node, const double* point) const
+{
+    // kd_tree.pyx min_rdist, using x + |x| = 2·max(x, 0).
+    const Eigen::Index features = m_rows.cols();
+    const double* lower = m_lower.data() + node * features;
+    const double* upper = m_upper.data() + node * features;
+    double bound = 0.0;
+    for (Eigen::Index f = 0; f < features; ++f) {
+        const double below = lower[f] - point[f];
+        const double above = point[f] - upper[f];
+        const double gap = 0.5 * ((below + std::fabs(below)) + (above + std::fabs(above)));
+        bound += m_metric == NeighbourMetric::Euclidean ? gap * gap : gap;
+    }
+    return bound;
+}
+
+void KdTree::search(Eigen::Index node, const double* point, double lowerBound, Heap& heap) const
+{
+    // _query_single_depthfirst.
+    if (lowerBound > heap.largest())
+        return;
+    const Node& data = m_nodes[static_cast<std::size_t>(node)];
+    const Eigen::Index features = m_rows.cols();
+    if (data.leaf) {
+        for (Eigen::Index i = data.begin; i < data.end; ++i)
+            heap.push(reducedDistance(point, m_rows.data() + i * features, features, m_metric),
+                      m_order[static_cast<std::size_t>(i)]);
+        return;
+    }
+    const Eigen::Index first = 2 * node + 1;
+    const Eigen::Index second = first + 1;
+    const double firstBound = nodeLowerBound(first, point);
+    const double secondBound = nodeLowerBound(second, point);
+    if (firstBound <= secondBound) {
+        search(first, point, firstBound, heap);
+        search(second, point, secondBound, heap);
+    } else {
+        search(second, point, secondBound, heap);
+        search(first, point, firstBound, heap);
+    }
+}
+
+NeighbourLists KdTree::query(const RowMatrix& queries, Eigen::Index k) const
+{
+    const Eigen::Index count = queries.rows();
+    NeighbourLists lists;
+    lists.k = k;
+    lists.rows.resize(static_cast<std::size_t>(count * k));
+    lists.distances.resize(static_cast<std::size_t>(count * k));
+#pragma omp parallel
+    {
+        Heap heap(k);
+#pragma omp for schedule(dynamic, 16)
+        for (Eigen::Index q = 0; q < count; ++q) {
+            heap.reset();
+            const double* point = queries.data() + q * queries.cols();
+            search(0, point, nodeLowerBound(0, point), heap);
+            heap.sort();
+            for (Eigen::Index j = 0; j < k; ++j) {
+                const auto slot = static_cast<std::size_t>(q * k + j);
+                lists.rows[slot] = heap.rows()[static_cast<std::size_t>(j)];
+                lists.distances[slot] = distanceFromReduced(heap.values()[static_cast<std::size_t>(j)], m_metric);
+            }
+        }
+    }
+    return lists;
+}
+
+RowMatrix KdTree::originalRows() const
+{
+    RowMatrix rows(m_rows.rows(), m_rows.cols());
+    for (Eigen::Index i = 0; i < m_rows.rows(); ++i)
+        rows.row(m_order[static_cast<std::size_t>(i)]) = m_rows.row(i);
+    return rows;
+}
+
+// ---------------------------------------------------------------------------------------
+// BruteForceSearch
+
+BruteForceSearch::BruteForceSearch(const RowMatrix& rows, NeighbourMetric metric) : m_metric(metric), m_rows(rows)
+{
+    const Eigen::Index count = rows.rows();
+    const Eigen::Index features = rows.cols();
+    m_centre = Eigen::RowVectorXd::Zero(features);
+    for (Eigen::Index i = 0; i < count; ++i)
+        m_centre += rows.row(i);
+    m_centre /= static_cast<double>(count);
+    double spread = 0.0;
+    for (Eigen::Index i = 0; i < count; ++i)
+        for (Eigen::Index f = 0; f < features; ++f)
+            spread = std::max(spread, std::fabs(rows(i, f) - m_centre(f)));
+    if (spread < kMinCentredSpread || spread > kMaxCentredSpread) {
+        // All rows (nearly) equal, or values whose squares leave double range: no bounding
+        // pass, every query is scanned exactly.
+        m_panelCount = 0;
+        return;
+    }
+    // A power of two keeps the scaling exact: the largest centred value lands in [64, 128).
+    m_scale = std::ldexp(1.0, 6 - std::ilogb(spread));
+    m_panelCount = (count + kLanes - 1) / kLanes;
+    m_panels.assign(static_cast<std::size_t>(m_panelCount * features * kLanes), 0.0f);
+    m_offsets.assign(static_cast<std::size_t>(m_panelCount * kLanes), std::numeric_limits<float>::quiet_NaN());
+    const double margin = marginFactor(features);
+    for (Eigen::Index i = 0; i < count; ++i) {
+        const Eigen::Index panel = i / kLanes;
+        const Eigen::Index lane = i % kLanes;
+        double norm = 0.0;
+        for (Eigen::Index f = 0; f < features; ++f) {
+            const auto value = static_cast<float>((rows(i, f) - m_centre(f)) * m_scale);
+            m_panels[static_cast<std::size_t>((panel * features + f) * kLanes + lane)] = value;
+            norm += m_metric == NeighbourMetric::Euclidean ? static_cast<double>(value) * value
+                                                          : std::fabs(static_cast<double>(value));
+        }
+        // The per-row part of the bound (see scanBlock).
+        m_offsets[static_cast<std::size_t>(panel * kLanes + lane)] =
+            m_metric == NeighbourMetric::Euclidean ? roundedDown(norm - margin * norm) : roundedDown(-margin * norm);
+    }
+}
+
+// The state of one block of queries while it scans the training rows.
+struct BruteForceSearch::QueryBlock {
+    const BruteForceSearch* search = nullptr;
+    const RowMatrix* queries = nullptr;
+    Eigen::Index first = 0;
+    Eigen::Index count = 0;
+    Eigen::Index k = 0;
+    std::vector<float> scaled;       // padded queries × features, single precision
+    std::vector<double> norm;        // per query: squared (or absolute) norm, scaled units
+    std::vector<float> thresholds;   // padded queries
+    std::vector<double> distances;   // queries × k, reduced
+    std::vector<std::int64_t> rows;  // queries × k
+    std::vector<Eigen::Index> found; // per query
+    std::vector<bool> exact;         // per query: scanned exactly, outside the bounding pass
+
+    void updateThreshold(Eigen::Index query)
+    {
+        float& threshold = thresholds[static_cast<std::size_t>(query)];
+        if (found[static_cast<std::size_t>(query)] < k) {
+            threshold = std::numeric_limits<float>::infinity();
+            return;
+        }
+        const double kth = distances[static_cast<std::size_t>(query * k + k - 1)];
+        const double scale = search->m_scale;
+        // The bound leaves the query's own squared norm out (see the scan).
+        const double limit = search->m_metric == NeighbourMetric::Euclidean
+                                 ? (kth * scale) * scale - norm[static_cast<std::size_t>(query)]
+                                 : kth * scale;
+        const double margin = marginFactor(search->m_rows.cols());
+        // One step up turns "bound <= threshold" into the strict test the scan makes.
+        threshold =
+            nextUp(roundedUp(limit + margin * (norm[static_cast<std::size_t>(query)] + std::fabs(limit)) + kTinyMargin));
+    }
+};
+
+namespace {
+
+struct CandidateContext {
+    const RowMatrix* rows = nullptr;
+    const RowMatrix* queries = nullptr;
+    NeighbourMetric metric = NeighbourMetric::Euclidean;
+    Eigen::Index tileFirst = 0; // block-relative index of the tile's first query
+    Eigen::Index blockFirst = 0;
+    Eigen::Index k = 0;
+    double* distances = nullptr;
+    std::int64_t* rowsFound = nullptr;
+    Eigen::Index* found = nullptr;
+    void* block = nullptr;
+    void (*update)(void* block, Eigen::Index query) = nullptr;
+};
+
+// Out of line and compiled for the default target: exact distances must be summed the
+// way scikit-learn's compiled code does, without fused multiply-adds.
+[[gnu::noinline]] void takeCandidates(void* context, int tileQuery, Eigen::Index panel, std::uint32_t lanes)
+{
+    auto& c = *static_cast<CandidateContext*>(context);
+    const Eigen::Index query = c.tileFirst + tileQuery;
+    const Eigen::Index features = c.rows->cols();
+    const double* point = c.queries->data() + (c.blockFirst + query) * features;
+    double* distances = c.distances + query * c.k;
+    std::int64_t* rows = c.rowsFound + query * c.k;
+    Eigen::Index& found = c.found[query];
+    const Eigen::Index rowCount = c.rows->rows();
+    while (lanes != 0) {
+        const int lane = __builtin_ctz(lanes);
+        lanes &= lanes - 1;
+        const Eigen::Index row = panel * kLanes + lane;
+        if (row >= rowCount)
+            continue;
+        const double distance = reducedDistance(point, c.rows->data() + row * features, features, c.metric);
+        insertNeighbour(distances, rows, found, c.k, distance, row);
+    }
+    c.update(c.block, query);
+}
+
+} // namespace
+
+void BruteForceSearch::exactScan(QueryBlock& block, Eigen::Index query) const
+{
+    const Eigen::Index features = m_rows.cols();
+    const double* point = block.queries->data() + (block.first + query) * features;
+    double* distances = block.distances.data() + query * block.k;
+    std::int64_t* rows = block.rows.data() + query * block.k;
+    Eigen::Index& found = block.found[static_cast<std::size_t>(query)];
+    for (Eigen::Index row = 0; row < m_rows.rows(); ++row)
+        insertNeighbour(distances, rows, found, block.k,
+                        reducedDistance(point, m_rows.data() + row * features, features, m_metric), row);
+}
+
+void BruteForceSearch::scanBlock(QueryBlock& block) const
+{
+    const Eigen::Index features = m_rows.cols();
+    const TileKernel kernel = tileKernel(m_metric);
+    const Eigen::Index padded = ((block.count + kernel.queries - 1) / kernel.queries) * kernel.queries;
+    block.scaled.assign(static_cast<std::size_t>(padded * features), 0.0f);
+    block.norm.assign(static_cast<std::size_t>(block.count), 0.0);
+    block.thresholds.assign(static_cast<std::size_t>(padded), -std::numeric_limits<float>::infinity());
+    block.distances.assign(static_cast<std::size_t>(block.count * block.k), kInfinity);
+    block.rows.assign(static_cast<std::size_t>(block.count * block.k), 0);
+    block.found.assign(static_cast<std::size_t>(block.count), 0);
+    block.exact.assign(static_cast<std::size_t>(block.count), m_panelCount == 0);
+
+    for (Eigen::Index q = 0; q < block.count; ++q) {
+        if (block.exact[static_cast<std::size_t>(q)])
+            continue;
+        const double* point = block.queries->data() + (block.first + q) * features;
+        double norm = 0.0;
+        bool inRange = true;
+        for (Eigen::Index f = 0; f < features; ++f) {
+            const double value = (point[f] - m_centre(f)) * m_scale;
+            inRange = inRange && std::fabs(value) <= kMaxScaledQuery;
+            const auto single = static_cast<float>(value);
+            // Euclidean bounds take -2q (exact in binary floating point).
+            block.scaled[static_cast<std::size_t>(q * features + f)] =
+                m_metric == NeighbourMetric::Euclidean ? -2.0f * single : single;
+            norm += m_metric == NeighbourMetric::Euclidean ? static_cast<double>(single) * single
+                                                          : std::fabs(static_cast<double>(single));
+        }
+        if (!inRange) {
+            // Far outside the training rows: its bound would lose all precision.
+            block.exact[static_cast<std::size_t>(q)] = true;
+            continue;
+        }
+        block.norm[static_cast<std::size_t>(q)] = norm;
+        block.updateThreshold(q);
+    }
+    for (Eigen::Index q = 0; q < block.count; ++q)
+        if (block.exact[static_cast<std::size_t>(q)]) {
+            exactScan(block, q);
+            block.thresholds[static_cast<std::size_t>(q)] = -std::numeric_limits<float>::infinity();
+        }
+
+    if (m_panelCount > 0) {
+        CandidateContext context;
+        context.rows = &m_rows;
+        context.queries = block.queries;
+        context.metric = m_metric;
+        context.blockFirst = block.first;
+        context.k = block.k;
+        context.distances = block.distances.data();
+        context.rowsFound = block.rows.data();
+        context.found = block.found.data();
+        context.block = &block;
+        context.update = [](void* owner, Eigen::Index query) { static_cast<QueryBlock*>(owner)->updateThreshold(query); };
+        TileScan scan;
+        scan.panels = m_panels.data();
+        scan.offsets = m_offsets.data();
+        scan.features = features;
+        scan.onCandidates = takeCandidates;
+        scan.context = &context;
+        for (Eigen::Index chunk = 0; chunk < m_panelCount; chunk += kPanelsPerChunk) {
+            const Eigen::Index chunkEnd = std::min(m_panelCount, chunk + kPanelsPerChunk);
+            for (Eigen::Index tile = 0; tile < padded; tile += kernel.queries) {
+                context.tileFirst = tile;
+                scan.queries = block.scaled.data() + tile * features;
+                scan.thresholds = block.thresholds.data() + tile;
+                kernel.scan(scan, chunk, chunkEnd);
+            }
+        }
+    }
+}
+
+NeighbourLists BruteForceSearch::query(const RowMatrix& queries, Eigen::Index k) const
+{
+    const Eigen::Index count = queries.rows();
+    NeighbourLists lists;
+    lists.k = k;
+    lists.rows.resize(static_cast<std::size_t>(count * k));
+    lists.distances.resize(static_cast<std::size_t>(count * k));
+    const Eigen::Index blocks = (count + kBlockQueries - 1) / kBlockQueries;
+#pragma omp parallel
+    {
+        QueryBlock block;
+        block.search = this;
+        block.queries = &queries;
+        block.k = k;
+#pragma omp for schedule(dynamic)
+        for (Eigen::Index b = 0; b < blocks; ++b) {
+            block.first = b * kBlockQueries;
+            block.count = std::min(kBlockQueries, count - block.first);
+            scanBlock(block);
+            for (Eigen::Index q = 0; q < block.count; ++q)
+                for (Eigen::Index j = 0; j < k; ++j) {
+                    const auto from = static_cast<std::size_t>(q * k + j);
+                    const auto to = static_cast<std::size_t>((block.first + q) * k + j);
+                    lists.rows[to] = block.rows[from];
+                    lists.distances[to] = distanceFromReduced(block.distances[from], m_metric);
+                }
+        }
+    }
+    return lists;
+}
+
+} // namespace stepwise::models
