@@ -183,7 +183,9 @@ Eigen::MatrixXd GaussianNaiveBayes::predictLogProba(const Eigen::MatrixXd& x) co
 
 Eigen::MatrixXd GaussianNaiveBayes::predictProba(const Eigen::MatrixXd& x) const
 {
-    return predictLogProba(x).array().exp();
+    // std::exp, not Eigen's vectorised exp, which turns -inf (a class without rows) into a
+    // tiny positive number instead of 0.
+    return predictLogProba(x).unaryExpr([](double value) { return std::exp(value); });
 }
 
 Eigen::VectorXd GaussianNaiveBayes::predict(const Eigen::MatrixXd& x) const
