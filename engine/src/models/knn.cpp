@@ -16,7 +16,7 @@
 namespace stepwise::models {
 namespace {
 
-constexpr Eigen::Index kSnapshotTrainingRows = 5000;
+constexpr Eigen::Index kSnapshotTrainingRows = 1000;
 constexpr Eigen::Index kSnapshotChunk = 2048;
 
 // scikit-learn's _get_weights("distance"): 1/distance, unless that is infinite for some

@@ -18,7 +18,7 @@
 // - Prediction runs the queries in parallel (OpenMP); each query is answered on its own, so
 //   any thread count gives the same result.
 // - The live snapshot of fit is measured on the monitor (validation) rows when there are
-//   any, otherwise on at most 5,000 evenly spaced training rows (each its own neighbour).
+//   any, otherwise on at most 1,000 evenly spaced training rows (each its own neighbour).
 // - save writes the training rows and targets; load rebuilds the index from them.
 
 #include <map>

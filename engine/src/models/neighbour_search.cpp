@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include <Eigen/Eigenvalues>
+
 #include <immintrin.h>
 
 namespace stepwise::models {
@@ -140,12 +142,24 @@ constexpr int kWideTile = 12;   // queries sharing each panel load with 32 vecto
 constexpr int kNarrowTile = 6;  // ... with 16
 constexpr Eigen::Index kBlockQueries = 96; // a multiple of both tiles
 constexpr Eigen::Index kPanelsPerChunk = 160; // 2,560 rows: a chunk stays in the L2 cache
+// A panel record holds, lane by lane, the row values of each bound dimension, then the
+// offsets (the per-row term of the bound), then the per-row part of the bound's error:
+// everything a scan and its candidates touch, in consecutive cache lines.
+constexpr Eigen::Index kPanelExtra = 2;
 // Beyond these (in units of the scaled training data) single precision or the exact
 // double-precision sums could overflow or lose the margin; such data is scanned exactly.
 constexpr double kMaxScaledQuery = 0x1p40;
 constexpr double kMinCentredSpread = 0x1p-450;
 constexpr double kMaxCentredSpread = 0x1p450;
 constexpr double kTinyMargin = 0x1p-100;
+// Candidates a query keeps before settling them exactly.
+constexpr std::size_t kCandidateLimit = 4096;
+// Principal components whose variance is below this share of the total are left out of the
+// bound (they hold rounding noise of linearly dependent features).
+constexpr double kNegligibleVariance = 1e-10;
+// Relative error of rotating a row onto the principal components in double precision (an
+// orthogonal matrix up to rounding), far above the actual 1e-15.
+constexpr double kRotationSlack = 0x1p-36;
 
 typedef float FloatLanes __attribute__((vector_size(kLanes * sizeof(float))));
 typedef std::int32_t BitLanes __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
@@ -188,12 +202,12 @@ double marginFactor(Eigen::Index features) { return static_cast<double>(4 * feat
 // One tile of queries scanning a range of panels. Calls back (out of line, in the default
 // target) with the lanes whose gap is negative.
 struct TileScan {
-    const float* panels = nullptr;
-    const float* offsets = nullptr;
+    const float* panels = nullptr;  // panel records, see kPanelExtra
     Eigen::Index features = 0;
     const float* queries = nullptr; // tile × features (Euclidean: times -2)
     float* thresholds = nullptr;    // one per query of the tile; -inf for padding
-    void (*onCandidates)(void* context, int tileQuery, Eigen::Index panel, std::uint32_t lanes) = nullptr;
+    void (*onCandidates)(void* context, int tileQuery, Eigen::Index panel, std::uint32_t lanes,
+                         const float* gaps) = nullptr;
     void* context = nullptr;
 };
 
@@ -237,11 +251,11 @@ template <NeighbourMetric Metric, int Queries>
 {
     const Eigen::Index features = scan.features;
     FloatLanes offset;
-    loadLanes(offset, scan.offsets + panel * kLanes);
+    loadLanes(offset, scan.panels + (panel * (features + kPanelExtra) + features) * kLanes);
 #pragma GCC unroll 12
     for (int i = 0; i < Queries; ++i)
         gap[i] = offset - limit[i];
-    const float* values = scan.panels + panel * features * kLanes;
+    const float* values = scan.panels + panel * (features + kPanelExtra) * kLanes;
     for (Eigen::Index f = 0; f < features; ++f) {
         FloatLanes x;
         loadLanes(x, values + f * kLanes);
@@ -269,7 +283,7 @@ template <NeighbourMetric Metric, int Queries>
     for (int i = 0; i < queries; ++i) {
         const std::uint32_t lanes = signBits(gaps[i]);
         if (lanes != 0)
-            scan.onCandidates(scan.context, i, panel, lanes);
+            scan.onCandidates(scan.context, i, panel, lanes, reinterpret_cast<const float*>(&gaps[i]));
     }
 }
 
@@ -582,152 +596,262 @@ BruteForceSearch::BruteForceSearch(const RowMatrix& rows, NeighbourMetric metric
     for (Eigen::Index i = 0; i < count; ++i)
         m_centre += rows.row(i);
     m_centre /= static_cast<double>(count);
+    // Row by row (no copies of the data): the spread, and the scatter matrix for the
+    // principal components. Plain loops, not Eigen's (multi-threaded) matrix product.
     double spread = 0.0;
-    for (Eigen::Index i = 0; i < count; ++i)
-        for (Eigen::Index f = 0; f < features; ++f)
-            spread = std::max(spread, std::fabs(rows(i, f) - m_centre(f)));
+    Eigen::MatrixXd scatter = Eigen::MatrixXd::Zero(features, features);
+    Eigen::RowVectorXd centred(features);
+    for (Eigen::Index i = 0; i < count; ++i) {
+        centred = rows.row(i) - m_centre;
+        spread = std::max(spread, centred.cwiseAbs().maxCoeff());
+        if (m_metric == NeighbourMetric::Euclidean)
+            for (Eigen::Index a = 0; a < features; ++a)
+                for (Eigen::Index b = 0; b <= a; ++b)
+                    scatter(a, b) += centred(a) * centred(b);
+    }
     if (spread < kMinCentredSpread || spread > kMaxCentredSpread) {
         // All rows (nearly) equal, or values whose squares leave double range: no bounding
         // pass, every query is scanned exactly.
         m_panelCount = 0;
         return;
     }
+    if (m_metric == NeighbourMetric::Euclidean) {
+        // Directions in which the training rows do not vary (linearly dependent features)
+        // add nothing to their distances: the bound runs on the principal components that
+        // carry the variance. Leaving out components only lowers a Euclidean lower bound.
+        const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(scatter, Eigen::ComputeEigenvectors);
+        const Eigen::VectorXd variances = solver.eigenvalues().cwiseMax(0.0);
+        Eigen::Index kept = 0;
+        while (kept < features && variances(features - 1 - kept) > kNegligibleVariance * variances.sum())
+            ++kept;
+        if (kept < features)
+            m_rotation = solver.eigenvectors().rightCols(kept).rowwise().reverse();
+    }
+    const Eigen::Index dimensions = m_rotation.size() > 0 ? m_rotation.cols() : features;
     // A power of two keeps the scaling exact: the largest centred value lands in [64, 128).
     m_scale = std::ldexp(1.0, 6 - std::ilogb(spread));
+    m_dimensions = dimensions;
     m_panelCount = (count + kLanes - 1) / kLanes;
-    m_panels.assign(static_cast<std::size_t>(m_panelCount * features * kLanes), 0.0f);
-    m_offsets.assign(static_cast<std::size_t>(m_panelCount * kLanes), std::numeric_limits<float>::quiet_NaN());
-    const double margin = marginFactor(features);
+    const Eigen::Index record = (dimensions + kPanelExtra) * kLanes;
+    m_panels.assign(static_cast<std::size_t>(m_panelCount * record), 0.0f);
+    for (Eigen::Index panel = 0; panel < m_panelCount; ++panel)
+        for (Eigen::Index lane = 0; lane < kLanes; ++lane)
+            m_panels[static_cast<std::size_t>(panel * record + dimensions * kLanes + lane)] =
+                std::numeric_limits<float>::quiet_NaN();
+    const double margin = marginFactor(dimensions);
+    Eigen::RowVectorXd bounded(dimensions);
     for (Eigen::Index i = 0; i < count; ++i) {
+        centred = rows.row(i) - m_centre;
+        double rotation = 0.0;
+        if (m_rotation.size() > 0) {
+            bounded.noalias() = centred * m_rotation;
+            // A rotation is exact only up to rounding, relative to the full row's size.
+            rotation = kRotationSlack * centred.squaredNorm() * m_scale * m_scale;
+        } else {
+            bounded = centred;
+        }
         const Eigen::Index panel = i / kLanes;
         const Eigen::Index lane = i % kLanes;
         double norm = 0.0;
-        for (Eigen::Index f = 0; f < features; ++f) {
-            const auto value = static_cast<float>((rows(i, f) - m_centre(f)) * m_scale);
-            m_panels[static_cast<std::size_t>((panel * features + f) * kLanes + lane)] = value;
+        for (Eigen::Index f = 0; f < dimensions; ++f) {
+            const auto value = static_cast<float>(bounded(f) * m_scale);
+            m_panels[static_cast<std::size_t>(panel * record + f * kLanes + lane)] = value;
             norm += m_metric == NeighbourMetric::Euclidean ? static_cast<double>(value) * value
                                                           : std::fabs(static_cast<double>(value));
         }
-        // The per-row part of the bound (see scanBlock).
-        m_offsets[static_cast<std::size_t>(panel * kLanes + lane)] =
-            m_metric == NeighbourMetric::Euclidean ? roundedDown(norm - margin * norm) : roundedDown(-margin * norm);
+        // The per-row parts of the bound and of its error (see the scan and QueryBlock).
+        float* extra = m_panels.data() + panel * record + dimensions * kLanes + lane;
+        extra[0] = m_metric == NeighbourMetric::Euclidean ? roundedDown(norm - margin * norm - rotation)
+                                                         : roundedDown(-margin * norm);
+        extra[kLanes] = roundedUp(2.0 * margin * norm + rotation);
     }
 }
 
-// The state of one block of queries while it scans the training rows.
+// The state of one block of queries while it scans the training rows. Per query:
+// - the k smallest upper bounds of s²·distance - |q|² (s·distance for Manhattan) seen so
+//   far, which give the scan's threshold;
+// - the candidates: every row that passed the threshold when it was scanned, with a lower
+//   bound of the same quantity. At the end only candidates whose lower bound does not
+//   exceed the k-th upper bound can be among the k nearest; they get their exact distance.
+// Each bound is gap + threshold ± E, E = 2c·(norm(q) + norm(x) + |threshold|) + rotation
+// slack + tiny: the gap's error analysis (see the scan) bounds its distance from the exact
+// value by less than that on either side.
 struct BruteForceSearch::QueryBlock {
     const BruteForceSearch* search = nullptr;
     const RowMatrix* queries = nullptr;
     Eigen::Index first = 0;
     Eigen::Index count = 0;
     Eigen::Index k = 0;
-    std::vector<float> scaled;       // padded queries × features, single precision
+    std::vector<float> scaled;       // padded queries × dimensions, single precision
     std::vector<double> norm;        // per query: squared (or absolute) norm, scaled units
+    std::vector<double> slack;       // per query: its part of E (rotation and tiny)
     std::vector<float> thresholds;   // padded queries
-    std::vector<double> distances;   // queries × k, reduced
+    std::vector<double> upper;       // queries × k, ascending
+    std::vector<Eigen::Index> upperCount;
+    std::vector<std::vector<std::pair<double, std::int64_t>>> candidates; // (lower bound, row)
+    std::vector<double> distances;   // queries × k: exact reduced distances, ascending
     std::vector<std::int64_t> rows;  // queries × k
     std::vector<Eigen::Index> found; // per query
     std::vector<bool> exact;         // per query: scanned exactly, outside the bounding pass
 
+    double margin() const { return marginFactor(search->m_dimensions); }
+
     void updateThreshold(Eigen::Index query)
     {
-        float& threshold = thresholds[static_cast<std::size_t>(query)];
-        if (found[static_cast<std::size_t>(query)] < k) {
-            threshold = std::numeric_limits<float>::infinity();
-            return;
-        }
-        const double kth = distances[static_cast<std::size_t>(query * k + k - 1)];
-        const double scale = search->m_scale;
-        // The bound leaves the query's own squared norm out (see the scan).
-        const double limit = search->m_metric == NeighbourMetric::Euclidean
-                                 ? (kth * scale) * scale - norm[static_cast<std::size_t>(query)]
-                                 : kth * scale;
-        const double margin = marginFactor(search->m_rows.cols());
+        const auto q = static_cast<std::size_t>(query);
+        const double limit = upper[q * static_cast<std::size_t>(k) + static_cast<std::size_t>(k) - 1];
         // One step up turns "bound <= threshold" into the strict test the scan makes.
-        threshold =
-            nextUp(roundedUp(limit + margin * (norm[static_cast<std::size_t>(query)] + std::fabs(limit)) + kTinyMargin));
+        thresholds[q] = nextUp(roundedUp(limit + margin() * (norm[q] + std::fabs(limit)) + slack[q] + kTinyMargin));
+    }
+
+    void addUpperBound(Eigen::Index query, double bound)
+    {
+        double* values = upper.data() + query * k;
+        Eigen::Index& counted = upperCount[static_cast<std::size_t>(query)];
+        Eigen::Index position = counted < k ? counted++ : k - 1;
+        if (position == k - 1 && counted == k && bound >= values[k - 1])
+            return;
+        while (position > 0 && bound < values[position - 1]) {
+            values[position] = values[position - 1];
+            --position;
+        }
+        values[position] = bound;
+        if (counted == k)
+            updateThreshold(query);
+    }
+
+    // The exact distance of one row, kept if it is among the k nearest so far.
+    void addExact(Eigen::Index query, std::int64_t row)
+    {
+        const Eigen::Index features = search->m_rows.cols();
+        const double* point = queries->data() + (first + query) * features;
+        const double distance =
+            reducedDistance(point, search->m_rows.data() + row * features, features, search->m_metric);
+        insertNeighbour(distances.data() + query * k, rows.data() + query * k, found[static_cast<std::size_t>(query)],
+                        k, distance, row);
+    }
+
+    // Lanes of one panel that passed the threshold of `query` (their gaps in `gaps`).
+    void take(Eigen::Index query, Eigen::Index panel, std::uint32_t lanes, const float* gaps)
+    {
+        const auto q = static_cast<std::size_t>(query);
+        const double threshold = thresholds[q];
+        const double queryPart = 2.0 * margin() * (norm[q] + std::fabs(threshold)) + slack[q] + kTinyMargin;
+        auto& list = candidates[q];
+        const Eigen::Index rowCount = search->m_rows.rows();
+        const Eigen::Index dimensions = search->m_dimensions;
+        const float* rowSlack =
+            search->m_panels.data() + (panel * (dimensions + kPanelExtra) + dimensions + 1) * kLanes;
+        while (lanes != 0) {
+            const int lane = __builtin_ctz(lanes);
+            lanes &= lanes - 1;
+            const Eigen::Index row = panel * kLanes + lane;
+            // The first k rows seeded the bounds exactly (see scanBlock).
+            if (row < k || row >= rowCount)
+                continue;
+            const double centre = static_cast<double>(gaps[lane]) + threshold;
+            const double error = queryPart + rowSlack[lane];
+            list.emplace_back(centre - error, row);
+            addUpperBound(query, centre + error);
+        }
+        if (list.size() > kCandidateLimit)
+            pruneCandidates(query);
+    }
+
+    // Drops the candidates that can no longer be among the k nearest; if too many remain
+    // (bounds too loose to separate the rows), settles them exactly so the list stays small.
+    void pruneCandidates(Eigen::Index query)
+    {
+        const auto q = static_cast<std::size_t>(query);
+        const double kth = upper[q * static_cast<std::size_t>(k) + static_cast<std::size_t>(k) - 1];
+        auto& list = candidates[q];
+        list.erase(std::remove_if(list.begin(), list.end(), [kth](const auto& entry) { return entry.first > kth; }),
+                   list.end());
+        if (list.size() > kCandidateLimit / 2) {
+            for (const auto& entry : list)
+                addExact(query, entry.second);
+            list.clear();
+        }
+    }
+
+    void finish(Eigen::Index query)
+    {
+        const auto q = static_cast<std::size_t>(query);
+        const double kth = upper[q * static_cast<std::size_t>(k) + static_cast<std::size_t>(k) - 1];
+        for (const auto& entry : candidates[q])
+            if (entry.first <= kth)
+                addExact(query, entry.second);
     }
 };
 
 namespace {
 
-struct CandidateContext {
-    const RowMatrix* rows = nullptr;
-    const RowMatrix* queries = nullptr;
-    NeighbourMetric metric = NeighbourMetric::Euclidean;
-    Eigen::Index tileFirst = 0; // block-relative index of the tile's first query
-    Eigen::Index blockFirst = 0;
-    Eigen::Index k = 0;
-    double* distances = nullptr;
-    std::int64_t* rowsFound = nullptr;
-    Eigen::Index* found = nullptr;
-    void* block = nullptr;
-    void (*update)(void* block, Eigen::Index query) = nullptr;
-};
-
 // Out of line and compiled for the default target: exact distances must be summed the
 // way scikit-learn's compiled code does, without fused multiply-adds.
-[[gnu::noinline]] void takeCandidates(void* context, int tileQuery, Eigen::Index panel, std::uint32_t lanes)
+struct CandidateContext {
+    void* block = nullptr;
+    Eigen::Index tileFirst = 0; // block-relative index of the tile's first query
+    void (*take)(void* block, Eigen::Index query, Eigen::Index panel, std::uint32_t lanes, const float* gaps) = nullptr;
+};
+
+[[gnu::noinline]] void takeCandidates(void* context, int tileQuery, Eigen::Index panel, std::uint32_t lanes,
+                                      const float* gaps)
 {
     auto& c = *static_cast<CandidateContext*>(context);
-    const Eigen::Index query = c.tileFirst + tileQuery;
-    const Eigen::Index features = c.rows->cols();
-    const double* point = c.queries->data() + (c.blockFirst + query) * features;
-    double* distances = c.distances + query * c.k;
-    std::int64_t* rows = c.rowsFound + query * c.k;
-    Eigen::Index& found = c.found[query];
-    const Eigen::Index rowCount = c.rows->rows();
-    while (lanes != 0) {
-        const int lane = __builtin_ctz(lanes);
-        lanes &= lanes - 1;
-        const Eigen::Index row = panel * kLanes + lane;
-        if (row >= rowCount)
-            continue;
-        const double distance = reducedDistance(point, c.rows->data() + row * features, features, c.metric);
-        insertNeighbour(distances, rows, found, c.k, distance, row);
-    }
-    c.update(c.block, query);
+    c.take(c.block, c.tileFirst + tileQuery, panel, lanes, gaps);
 }
 
 } // namespace
 
 void BruteForceSearch::exactScan(QueryBlock& block, Eigen::Index query) const
 {
-    const Eigen::Index features = m_rows.cols();
-    const double* point = block.queries->data() + (block.first + query) * features;
-    double* distances = block.distances.data() + query * block.k;
-    std::int64_t* rows = block.rows.data() + query * block.k;
-    Eigen::Index& found = block.found[static_cast<std::size_t>(query)];
     for (Eigen::Index row = 0; row < m_rows.rows(); ++row)
-        insertNeighbour(distances, rows, found, block.k,
-                        reducedDistance(point, m_rows.data() + row * features, features, m_metric), row);
+        block.addExact(query, row);
 }
 
 void BruteForceSearch::scanBlock(QueryBlock& block) const
 {
     const Eigen::Index features = m_rows.cols();
+    const Eigen::Index dimensions = m_dimensions;
+    const Eigen::Index k = block.k;
     const TileKernel kernel = tileKernel(m_metric);
     const Eigen::Index padded = ((block.count + kernel.queries - 1) / kernel.queries) * kernel.queries;
-    block.scaled.assign(static_cast<std::size_t>(padded * features), 0.0f);
+    block.scaled.assign(static_cast<std::size_t>(padded * dimensions), 0.0f);
     block.norm.assign(static_cast<std::size_t>(block.count), 0.0);
+    block.slack.assign(static_cast<std::size_t>(block.count), 0.0);
     block.thresholds.assign(static_cast<std::size_t>(padded), -std::numeric_limits<float>::infinity());
-    block.distances.assign(static_cast<std::size_t>(block.count * block.k), kInfinity);
-    block.rows.assign(static_cast<std::size_t>(block.count * block.k), 0);
+    block.upper.assign(static_cast<std::size_t>(block.count * k), kInfinity);
+    block.upperCount.assign(static_cast<std::size_t>(block.count), 0);
+    block.candidates.resize(static_cast<std::size_t>(std::max(block.count, Eigen::Index(block.candidates.size()))));
+    for (auto& list : block.candidates)
+        list.clear();
+    block.distances.assign(static_cast<std::size_t>(block.count * k), kInfinity);
+    block.rows.assign(static_cast<std::size_t>(block.count * k), 0);
     block.found.assign(static_cast<std::size_t>(block.count), 0);
     block.exact.assign(static_cast<std::size_t>(block.count), m_panelCount == 0);
 
+    Eigen::RowVectorXd centred(features);
+    Eigen::RowVectorXd bounded(dimensions);
     for (Eigen::Index q = 0; q < block.count; ++q) {
-        if (block.exact[static_cast<std::size_t>(q)])
+        if (block.exact[static_cast<std::size_t>(q)]) {
+            exactScan(block, q);
             continue;
-        const double* point = block.queries->data() + (block.first + q) * features;
+        }
+        centred = block.queries->row(block.first + q) - m_centre;
+        if (m_rotation.size() > 0) {
+            bounded.noalias() = centred * m_rotation;
+            block.slack[static_cast<std::size_t>(q)] = kRotationSlack * centred.squaredNorm() * m_scale * m_scale;
+        } else {
+            bounded = centred;
+        }
         double norm = 0.0;
         bool inRange = true;
-        for (Eigen::Index f = 0; f < features; ++f) {
-            const double value = (point[f] - m_centre(f)) * m_scale;
+        for (Eigen::Index f = 0; f < dimensions; ++f) {
+            const double value = bounded(f) * m_scale;
             inRange = inRange && std::fabs(value) <= kMaxScaledQuery;
             const auto single = static_cast<float>(value);
             // Euclidean bounds take -2q (exact in binary floating point).
-            block.scaled[static_cast<std::size_t>(q * features + f)] =
+            block.scaled[static_cast<std::size_t>(q * dimensions + f)] =
                 m_metric == NeighbourMetric::Euclidean ? -2.0f * single : single;
             norm += m_metric == NeighbourMetric::Euclidean ? static_cast<double>(single) * single
                                                           : std::fabs(static_cast<double>(single));
@@ -735,45 +859,46 @@ void BruteForceSearch::scanBlock(QueryBlock& block) const
         if (!inRange) {
             // Far outside the training rows: its bound would lose all precision.
             block.exact[static_cast<std::size_t>(q)] = true;
+            exactScan(block, q);
             continue;
         }
         block.norm[static_cast<std::size_t>(q)] = norm;
-        block.updateThreshold(q);
-    }
-    for (Eigen::Index q = 0; q < block.count; ++q)
-        if (block.exact[static_cast<std::size_t>(q)]) {
-            exactScan(block, q);
-            block.thresholds[static_cast<std::size_t>(q)] = -std::numeric_limits<float>::infinity();
+        // The first k rows, exactly: their distances are upper bounds too, so the scan starts
+        // with a finite threshold.
+        for (Eigen::Index row = 0; row < k; ++row)
+            block.addExact(q, row);
+        for (Eigen::Index j = 0; j < k; ++j) {
+            const double reduced = block.distances[static_cast<std::size_t>(q * k + j)];
+            const double bound = m_metric == NeighbourMetric::Euclidean ? (reduced * m_scale) * m_scale - norm
+                                                                        : reduced * m_scale;
+            block.addUpperBound(q, bound + 0x1p-50 * (std::fabs(bound) + norm) + kTinyMargin);
         }
+    }
 
     if (m_panelCount > 0) {
         CandidateContext context;
-        context.rows = &m_rows;
-        context.queries = block.queries;
-        context.metric = m_metric;
-        context.blockFirst = block.first;
-        context.k = block.k;
-        context.distances = block.distances.data();
-        context.rowsFound = block.rows.data();
-        context.found = block.found.data();
         context.block = &block;
-        context.update = [](void* owner, Eigen::Index query) { static_cast<QueryBlock*>(owner)->updateThreshold(query); };
+        context.take = [](void* owner, Eigen::Index query, Eigen::Index panel, std::uint32_t lanes, const float* gaps) {
+            static_cast<QueryBlock*>(owner)->take(query, panel, lanes, gaps);
+        };
         TileScan scan;
         scan.panels = m_panels.data();
-        scan.offsets = m_offsets.data();
-        scan.features = features;
+        scan.features = dimensions;
         scan.onCandidates = takeCandidates;
         scan.context = &context;
         for (Eigen::Index chunk = 0; chunk < m_panelCount; chunk += kPanelsPerChunk) {
             const Eigen::Index chunkEnd = std::min(m_panelCount, chunk + kPanelsPerChunk);
             for (Eigen::Index tile = 0; tile < padded; tile += kernel.queries) {
                 context.tileFirst = tile;
-                scan.queries = block.scaled.data() + tile * features;
+                scan.queries = block.scaled.data() + tile * dimensions;
                 scan.thresholds = block.thresholds.data() + tile;
                 kernel.scan(scan, chunk, chunkEnd);
             }
         }
     }
+    for (Eigen::Index q = 0; q < block.count; ++q)
+        if (!block.exact[static_cast<std::size_t>(q)])
+            block.finish(q);
 }
 
 NeighbourLists BruteForceSearch::query(const RowMatrix& queries, Eigen::Index k) const

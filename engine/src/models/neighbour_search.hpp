@@ -117,10 +117,14 @@ private:
     NeighbourMetric m_metric = NeighbourMetric::Euclidean;
     RowMatrix m_rows;
     Eigen::RowVectorXd m_centre;  ///< training mean, subtracted before the bounding pass
+    Eigen::MatrixXd m_rotation;   ///< features × components kept, or empty: no rotation
     double m_scale = 1.0;         ///< power of two applied after centring
+    Eigen::Index m_dimensions = 0; ///< values per row in the bounding pass
     Eigen::Index m_panelCount = 0;
-    std::vector<float> m_panels;  ///< panels × features × lanes: 16 rows side by side
-    std::vector<float> m_offsets; ///< panels × lanes: per-row term of the bound (NaN pads)
+    /// Panels of 16 rows side by side, single precision: per panel the values (dimensions ×
+    /// lanes), the per-row term of the bound (NaN for padding) and the per-row part of its
+    /// error.
+    std::vector<float> m_panels;
 };
 
 } // namespace stepwise::models
