@@ -202,7 +202,7 @@ private slots:
         QVERIFY(a.distances == b.distances);
     }
 
-    void autoChoosesAsScikitLearn()
+    void autoChoosesWhatPays()
     {
         core::TaskControl control;
         auto iris = makeKnn(TaskType::Classification, {});
@@ -221,6 +221,18 @@ private slots:
         auto nine = makeKnn(TaskType::Classification, {{"n_neighbors", "9"}});
         nine->fit(few, control);
         QCOMPARE(nine->fittedAlgorithm(), std::string("kd_tree"));
+        // From 10,000 rows on, a probe decides: in 3 dimensions the tree examines a few
+        // dozen rows per query; in 12 (no structure) thousands, and brute force pays.
+        std::mt19937_64 random(5);
+        for (const Eigen::Index features : {3, 12}) {
+            models::Dataset large;
+            large.x = randomRows(random, 20000, features);
+            large.y = (large.x.col(0).array() > 0.0).cast<double>();
+            large.classCount = 2;
+            auto knn = makeKnn(TaskType::Classification, {});
+            knn->fit(large, control);
+            QCOMPARE(knn->fittedAlgorithm(), std::string(features == 3 ? "kd_tree" : "brute"));
+        }
     }
 
     // Rows at almost the same distance from the queries, far from the data's centre, where
@@ -231,8 +243,9 @@ private slots:
     {
         QTest::addColumn<QString>("shape");
         QTest::addColumn<int>("metric");
-        for (const char* shape : {"shell", "duplicates", "integers", "offset", "scales", "far queries", "constant",
-                                  "tiny values", "huge values", "few rows"})
+        for (const char* shape : {"shell", "shell in a subspace", "dependent features", "duplicates", "integers",
+                                  "offset", "scales", "far queries", "constant", "tiny values", "huge values",
+                                  "few rows"})
             for (int metric : {1, 2})
                 QTest::addRow("%s/p%d", shape, metric) << shape << metric;
     }
@@ -259,6 +272,25 @@ private slots:
             }
             queries = models::RowMatrix::Constant(4, dimensions, 300.0);
             k = 10;
+        } else if (shape == "shell in a subspace" || shape == "dependent features") {
+            // Rows in a 12-dimensional subspace of 30 dimensions: the Euclidean bound runs on
+            // the 12 principal components. Half the queries lie off the subspace.
+            const bool shell = shape == "shell in a subspace";
+            const models::RowMatrix mixing = randomRows(random, 12, 30);
+            rows = randomRows(random, 4000, 12) * mixing;
+            std::uniform_real_distribution<double> jitter(0.0, 1e-4);
+            for (Eigen::Index i = 0; shell && i < 2000; ++i) {
+                const double norm = metric == 1 ? rows.row(i).lpNorm<1>() : rows.row(i).norm();
+                rows.row(i) = (300.0 + (rows.row(i) / (norm * (1.0 + jitter(random)))).array()).matrix();
+            }
+            for (Eigen::Index i = shell ? 2000 : 4000; i < 4000; ++i)
+                rows.row(i).array() += 400.0;
+            queries.resize(200, 30);
+            queries.topRows(100) = randomRows(random, 100, 12) * mixing;
+            queries.bottomRows(100) = randomRows(random, 100, 30);
+            if (shell)
+                queries.array() = 300.0 + 1e-3 * queries.array();
+            k = shell ? 10 : 5;
         } else if (shape == "duplicates") {
             const models::RowMatrix distinct = randomRows(random, 200, 4);
             rows.resize(1000, 4);

@@ -3,11 +3,12 @@
 // (metric minkowski with p = 1 or 2).
 //
 // - fit stores the training rows in a search index: algorithm=kd_tree is scikit-learn's
-//   KDTree rebuilt step for step, brute an exact blocked brute force; auto picks as
-//   scikit-learn does (brute force above 15 features or when n_neighbors reaches half the
-//   rows, where a tree no longer prunes; the kd-tree otherwise). neighbour_search.hpp says
-//   how each orders equal distances: the kd-tree exactly as scikit-learn's, brute force by
-//   training-row index.
+//   KDTree rebuilt step for step, brute an exact blocked brute force. auto picks what pays:
+//   brute force where scikit-learn does (above 15 features, or when n_neighbors reaches
+//   half the rows), and also where a probe of the tree on 10,000 rows or more shows that it
+//   would examine too many rows (see treePays in knn.cpp); the kd-tree otherwise.
+//   neighbour_search.hpp says how each orders equal distances: the kd-tree exactly as
+//   scikit-learn's, brute force by training-row index.
 // - Votes: uniform weights count each neighbour once; distance weights are 1/distance, and
 //   when 1/distance is infinite for some neighbour (a zero distance) those neighbours share
 //   all the weight and the others get none. Class probabilities are the (weighted) votes in

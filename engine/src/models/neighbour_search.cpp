@@ -122,20 +122,20 @@ struct IndexComparator {
 // ---------------------------------------------------------------------------------------
 // The brute force's bounding pass.
 //
-// Each training row gets a lower bound of its distance to the query in single precision,
-// as one multiply-add per feature (Euclidean: |x|² - 2q·x through the norm, Manhattan: the
-// sum of |q - x| directly); only rows whose bound falls below the query's threshold (the
-// current k-th exact distance plus the error margin) get their exact distance. The bound
-// is computed as a "gap" that already has the threshold subtracted, so the test is one
-// sign bit:
+// Each training row gets bounds of its distance to the query in single precision, as one
+// multiply-add per dimension (Euclidean: |x|² - 2q·x through the norm, Manhattan: the sum
+// of |q - x| directly). The bound is computed as a "gap" that already has the query's
+// threshold subtracted, so the test is one sign bit:
 //     Euclidean: gap = offset(x) - threshold + Σ (-2q)·x,   offset = |x|²·(1 - c)
 //     Manhattan: gap = offset(x) - threshold + Σ |q - x|,   offset = -c·Σ|x|
-// with threshold = limit + c·(norm(q) + |limit|) + tiny rounded up (limit = s²·kth - |q|²,
-// or s·kth), c = (4d + 32)·2⁻²⁴. Every float operation on the way is off by at most
-// 2⁻²⁴ of its operands, so a sum over d + 1 terms is off by at most (d + 2)·2⁻²⁴ of their
-// magnitudes, which are bounded by the norms and |limit|; the converted training and
-// query values are off by 2⁻²⁴ relatively. c covers twice the sum of these, so a row whose
-// exact distance does not exceed the k-th always has a negative gap.
+// with threshold = limit + c·(norm(q) + |limit|) + tiny rounded up, limit = the k-th
+// smallest upper bound of s²·distance - |q|² (or s·distance) so far, c = (4d + 32)·2⁻²⁴.
+// Every float operation on the way is off by at most 2⁻²⁴ of its operands, so a sum over
+// d + 1 terms is off by at most (d + 2)·2⁻²⁴ of their magnitudes, which are bounded by the
+// norms and |limit|; the converted training and query values are off by 2⁻²⁴ relatively.
+// c covers twice the sum of these, so a row whose exact distance does not exceed the k-th
+// always has a negative gap, and gap + threshold ± 2c·(norms + |threshold|) bounds the
+// row's own value from both sides (QueryBlock).
 
 constexpr int kLanes = 16;      // training rows side by side in one panel
 constexpr int kWideTile = 12;   // queries sharing each panel load with 32 vector registers
@@ -423,10 +423,12 @@ public:
     explicit Heap(Eigen::Index k) : m_values(static_cast<std::size_t>(k), kInfinity), m_rows(static_cast<std::size_t>(k), 0) {}
     void reset()
     {
+        visited = 0;
         std::fill(m_values.begin(), m_values.end(), kInfinity);
         std::fill(m_rows.begin(), m_rows.end(), 0);
     }
     double largest() const { return m_values[0]; }
+    std::int64_t visited = 0; ///< leaf rows whose distance was computed
     void push(double value, std::int64_t row)
     {
         heapPush(m_values.data(), m_rows.data(), static_cast<Eigen::Index>(m_values.size()), value, row);
@@ -533,6 +535,7 @@ void KdTree::search(Eigen::Index node, const double* point, double lowerBound, H
     const Node& data = m_nodes[static_cast<std::size_t>(node)];
     const Eigen::Index features = m_rows.cols();
     if (data.leaf) {
+        heap.visited += data.end - data.begin;
         for (Eigen::Index i = data.begin; i < data.end; ++i)
             heap.push(reducedDistance(point, m_rows.data() + i * features, features, m_metric),
                       m_order[static_cast<std::size_t>(i)]);
@@ -575,6 +578,19 @@ NeighbourLists KdTree::query(const RowMatrix& queries, Eigen::Index k) const
         }
     }
     return lists;
+}
+
+double KdTree::meanVisitedRows(const RowMatrix& queries, Eigen::Index k) const
+{
+    Heap heap(k);
+    std::int64_t visited = 0;
+    for (Eigen::Index q = 0; q < queries.rows(); ++q) {
+        heap.reset();
+        const double* point = queries.data() + q * queries.cols();
+        search(0, point, nodeLowerBound(0, point), heap);
+        visited += heap.visited;
+    }
+    return queries.rows() == 0 ? 0.0 : static_cast<double>(visited) / static_cast<double>(queries.rows());
 }
 
 RowMatrix KdTree::originalRows() const
