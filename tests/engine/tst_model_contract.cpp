@@ -166,6 +166,12 @@ private slots:
         QCOMPARE(registry[3].name, std::string("ridge"));
         QCOMPARE(registry[4].name, std::string("lasso"));
         QCOMPARE(registry[5].name, std::string("linear_svm"));
+        QCOMPARE(registry.size(), std::size_t(5));
+        QCOMPARE(registry[0].name, std::string("logistic_regression"));
+        QCOMPARE(registry[1].name, std::string("random_forest"));
+        QCOMPARE(registry[2].name, std::string("linear_regression"));
+        QCOMPARE(registry[3].name, std::string("knn"));
+        QCOMPARE(registry[4].name, std::string("naive_bayes"));
         for (const auto& info : registry) {
             QVERIFY(!info.displayName.empty() && !info.description.empty() && !info.tasks.empty());
             std::set<std::string> names;
@@ -395,6 +401,10 @@ private slots:
             params["C"] = "0.5";
         else if (model == "gradient_boosting")
             params["max_depth"] = "3";
+        else if (model == "knn")
+            params["weights"] = "distance";
+        else if (model == "naive_bayes")
+            params["var_smoothing"] = "1e-6";
         else
             params["fit_intercept"] = "false";
         auto fitted = models::createModel(model.toStdString(), task, params);

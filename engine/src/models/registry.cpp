@@ -5,9 +5,11 @@
 #include "models/decision_tree_model.hpp"
 #include "models/gradient_boosting.hpp"
 #include "models/lasso.hpp"
+#include "models/knn.hpp"
 #include "models/linear_regression.hpp"
 #include "models/linear_svm.hpp"
 #include "models/logistic_regression.hpp"
+#include "models/naive_bayes.hpp"
 #include "models/random_forest.hpp"
 #include "models/ridge.hpp"
 #include "stepwise/core/errors.hpp"
@@ -88,6 +90,20 @@ const std::vector<ModelInfo>& modelRegistry()
          {TaskType::Classification, TaskType::Regression}, LinearSvm::paramTable(),
          [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
              return std::make_unique<LinearSvm>(task, params);
+         }},
+        {"knn", "k-nearest neighbours",
+         "Predicts from the most similar training rows: no training to speak of, follows any shape of data; "
+         "scale the features first.",
+         {TaskType::Classification, TaskType::Regression}, KNearestNeighbours::paramTable(),
+         [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<KNearestNeighbours>(task, params);
+         }},
+        {"naive_bayes", "Gaussian naive Bayes",
+         "Treats every feature as an independent bell curve per class: trains instantly, a quick baseline with "
+         "calibrated-looking but often overconfident probabilities.",
+         {TaskType::Classification}, GaussianNaiveBayes::paramTable(),
+         [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<GaussianNaiveBayes>(params);
          }},
     };
     return registry;
