@@ -338,7 +338,7 @@ private slots:
         // One slow tree: cancel must be noticed inside the tree, not only between trees.
         QTest::newRow("one slow tree") << TaskType::Classification << "1" << "all" << "none";
         // Binned trees: in the binning or inside a tree, whichever runs at the time.
-        QTest::newRow("few binned trees") << TaskType::Classification << "4" << "all" << "255";
+        QTest::newRow("ten binned trees") << TaskType::Classification << "10" << "all" << "255";
     }
     void cancelFromAnotherThreadWithinASecond()
     {

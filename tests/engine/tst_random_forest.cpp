@@ -1,7 +1,9 @@
 // Random forest against scikit-learn 1.2.1 (RandomForestClassifier/Regressor) and the
 // tree semantics on small cases we can work out by hand. Reference values:
-// tests/reference/models_reference.py. Our random streams differ from NumPy's, so the
-// comparison is of scores averaged over five seeds, not of individual trees.
+// tests/reference/models_reference.py and trees_reference.py (out-of-bag scores). Our
+// random streams differ from NumPy's, so the comparison is of scores averaged over five
+// seeds, not of individual trees; the default histogram splits (max_bins=255) and the
+// exact ones (max_bins=none) are both held to scikit-learn's exact forest.
 #include <QtTest>
 
 #include <algorithm>

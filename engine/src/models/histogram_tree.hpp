@@ -74,14 +74,6 @@ private:
         int nextBin = 0; ///< first occupied bin on the right
         double proxy = 0.0;
     };
-
-    void gatherNode(std::size_t start, std::size_t end);
-    template <bool Classification>
-    bool evaluateFeature(int feature, std::size_t start, std::size_t end, Split& best);
-    template <bool Classification>
-    bool evaluateFromHistogram(int feature, const std::uint32_t* counts, const double* sums, std::size_t rows,
-                               Split& best);
-    std::size_t partition(std::size_t start, std::size_t end, int feature, int bin);
     /// The left side of a scan in progress (class counts are in m_leftCounts).
     struct LeftSide {
         std::size_t rows = 0;
@@ -91,14 +83,21 @@ private:
     /// Nodes with at most this many rows sort their codes instead of building histograms.
     static constexpr std::size_t kTinyNodeRows = 16;
 
+    void gatherNode(std::size_t start, std::size_t end);
+    template <bool Classification>
+    bool evaluateFeature(int feature, std::size_t start, std::size_t end, Split& best);
     template <bool Classification>
     bool evaluateTinyNode(int feature, std::size_t start, std::size_t end, Split& best);
+    template <bool Classification>
+    bool evaluateFromHistogram(int feature, const std::uint32_t* counts, const double* sums, std::size_t rows,
+                               Split& best);
     void startScan();
     template <bool Classification>
     void addBin(int bin, const std::uint32_t* counts, const double* sums, LeftSide& left);
     template <bool Classification>
     void scoreSplit(int feature, int bin, int nextBin, const LeftSide& left, std::size_t rows, Split& best);
     int thresholdBin(const Split& split) const;
+    std::size_t partition(std::size_t start, std::size_t end, int feature, int bin);
     void buildFullHistogram(std::size_t start, std::size_t end, std::size_t histogram);
     std::size_t takeHistogram();
     void chargeWork(std::size_t samples);
