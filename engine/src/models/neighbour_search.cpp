@@ -640,8 +640,10 @@ BruteForceSearch::BruteForceSearch(const RowMatrix& rows, NeighbourMetric metric
         Eigen::Index kept = 0;
         while (kept < features && variances(features - 1 - kept) > kNegligibleVariance * variances.sum())
             ++kept;
-        if (kept < features)
+        if (kept < features) {
             m_rotation = solver.eigenvectors().rightCols(kept).rowwise().reverse();
+            m_dropped = solver.eigenvectors().leftCols(features - kept);
+        }
     }
     const Eigen::Index dimensions = m_rotation.size() > 0 ? m_rotation.cols() : features;
     // A power of two keeps the scaling exact: the largest centred value lands in [64, 128).
@@ -663,6 +665,7 @@ BruteForceSearch::BruteForceSearch(const RowMatrix& rows, NeighbourMetric metric
             bounded.noalias() = centred * m_rotation;
             // A rotation is exact only up to rounding, relative to the full row's size.
             rotation = kRotationSlack * centred.squaredNorm() * m_scale * m_scale;
+            m_droppedRadius = std::max(m_droppedRadius, (centred * m_dropped).norm());
         } else {
             bounded = centred;
         }
@@ -691,7 +694,9 @@ BruteForceSearch::BruteForceSearch(const RowMatrix& rows, NeighbourMetric metric
 //   exceed the k-th upper bound can be among the k nearest; they get their exact distance.
 // Each bound is gap + threshold ± E, E = 2c·(norm(q) + norm(x) + |threshold|) + rotation
 // slack + tiny: the gap's error analysis (see the scan) bounds its distance from the exact
-// value by less than that on either side.
+// value by less than that on either side. The value is over the principal components kept:
+// it is a lower bound of the full one as it is, an upper bound once the most the left-out
+// components can add is added.
 struct BruteForceSearch::QueryBlock {
     const BruteForceSearch* search = nullptr;
     const RowMatrix* queries = nullptr;
@@ -701,6 +706,7 @@ struct BruteForceSearch::QueryBlock {
     std::vector<float> scaled;       // padded queries × dimensions, single precision
     std::vector<double> norm;        // per query: squared (or absolute) norm, scaled units
     std::vector<double> slack;       // per query: its part of E (rotation and tiny)
+    std::vector<double> outside;     // per query: the most the left-out components can add
     std::vector<float> thresholds;   // padded queries
     std::vector<double> upper;       // queries × k, ascending
     std::vector<Eigen::Index> upperCount;
@@ -768,7 +774,7 @@ struct BruteForceSearch::QueryBlock {
             const double centre = static_cast<double>(gaps[lane]) + threshold;
             const double error = queryPart + rowSlack[lane];
             list.emplace_back(centre - error, row);
-            addUpperBound(query, centre + error);
+            addUpperBound(query, centre + error + outside[q]);
         }
         if (list.size() > kCandidateLimit)
             pruneCandidates(query);
@@ -835,6 +841,7 @@ void BruteForceSearch::scanBlock(QueryBlock& block) const
     block.scaled.assign(static_cast<std::size_t>(padded * dimensions), 0.0f);
     block.norm.assign(static_cast<std::size_t>(block.count), 0.0);
     block.slack.assign(static_cast<std::size_t>(block.count), 0.0);
+    block.outside.assign(static_cast<std::size_t>(block.count), 0.0);
     block.thresholds.assign(static_cast<std::size_t>(padded), -std::numeric_limits<float>::infinity());
     block.upper.assign(static_cast<std::size_t>(block.count * k), kInfinity);
     block.upperCount.assign(static_cast<std::size_t>(block.count), 0);
@@ -857,6 +864,9 @@ void BruteForceSearch::scanBlock(QueryBlock& block) const
         if (m_rotation.size() > 0) {
             bounded.noalias() = centred * m_rotation;
             block.slack[static_cast<std::size_t>(q)] = kRotationSlack * centred.squaredNorm() * m_scale * m_scale;
+            // The left-out components add at most (|q| + |x|)² there to a squared distance.
+            const double outside = ((centred * m_dropped).norm() + m_droppedRadius) * m_scale;
+            block.outside[static_cast<std::size_t>(q)] = outside * outside * (1.0 + 0x1p-40);
         } else {
             bounded = centred;
         }
