@@ -234,10 +234,9 @@ struct TileScan {
     return bits[0] != 0;
 }
 
-std::uint32_t signBits(const FloatLanes& lanes)
+std::uint32_t signBits(const float* values)
 {
     // movmskps is in every x86-64 processor.
-    const auto* values = reinterpret_cast<const float*>(&lanes);
     std::uint32_t result = 0;
     for (int quarter = 0; quarter < kLanes / 4; ++quarter)
         result |= static_cast<std::uint32_t>(_mm_movemask_ps(_mm_loadu_ps(values + 4 * quarter))) << (4 * quarter);
@@ -280,10 +279,12 @@ template <NeighbourMetric Metric, int Queries>
 // gaps) to the exact check. Out of line, so the fast loop keeps its gaps in registers.
 [[gnu::noinline]] void collectCandidates(const TileScan& scan, const FloatLanes* gaps, int queries, Eigen::Index panel)
 {
+    float values[kLanes];
     for (int i = 0; i < queries; ++i) {
-        const std::uint32_t lanes = signBits(gaps[i]);
+        std::memcpy(values, &gaps[i], sizeof values);
+        const std::uint32_t lanes = signBits(values);
         if (lanes != 0)
-            scan.onCandidates(scan.context, i, panel, lanes, reinterpret_cast<const float*>(&gaps[i]));
+            scan.onCandidates(scan.context, i, panel, lanes, values);
     }
 }
 
@@ -561,7 +562,8 @@ NeighbourLists KdTree::query(const RowMatrix& queries, Eigen::Index k) const
     lists.k = k;
     lists.rows.resize(static_cast<std::size_t>(count * k));
     lists.distances.resize(static_cast<std::size_t>(count * k));
-#pragma omp parallel
+    // Threads only pay for more than a few hundred thousand distances.
+#pragma omp parallel if (count * m_rows.rows() > 200000)
     {
         Heap heap(k);
 #pragma omp for schedule(dynamic, 16)
@@ -935,7 +937,7 @@ NeighbourLists BruteForceSearch::query(const RowMatrix& queries, Eigen::Index k)
     lists.rows.resize(static_cast<std::size_t>(count * k));
     lists.distances.resize(static_cast<std::size_t>(count * k));
     const Eigen::Index blocks = (count + kBlockQueries - 1) / kBlockQueries;
-#pragma omp parallel
+#pragma omp parallel if (blocks > 1)
     {
         QueryBlock block;
         block.search = this;
