@@ -243,9 +243,9 @@ private slots:
     {
         QTest::addColumn<QString>("shape");
         QTest::addColumn<int>("metric");
-        for (const char* shape : {"shell", "shell in a subspace", "dependent features", "duplicates", "integers",
-                                  "offset", "scales", "far queries", "constant", "tiny values", "huge values",
-                                  "few rows"})
+        for (const char* shape : {"shell", "shell in a subspace", "dependent features", "nearly dependent features",
+                                  "duplicates", "integers", "offset", "scales", "far queries", "constant",
+                                  "tiny values", "huge values", "few rows"})
             for (int metric : {1, 2})
                 QTest::addRow("%s/p%d", shape, metric) << shape << metric;
     }
@@ -291,6 +291,23 @@ private slots:
             if (shell)
                 queries.array() = 300.0 + 1e-3 * queries.array();
             k = shell ? 10 : 5;
+        } else if (shape == "nearly dependent features") {
+            // A shell (radius 1 ± 1e-7) in the first 12 of 30 coordinates plus noise of 1e-6
+            // in all 30, queried from 20-120 off the subspace: the noise directions are left
+            // out of the bound, yet decide the order of the rows.
+            std::uniform_real_distribution<double> jitter(0.0, 1e-7);
+            const Eigen::RowVectorXd centre = randomRows(random, 1, 30);
+            rows.resize(4000, 30);
+            for (Eigen::Index i = 0; i < 4000; ++i) {
+                Eigen::RowVectorXd direction = Eigen::RowVectorXd::Zero(30);
+                direction.head(12) = randomRows(random, 1, 12);
+                const double norm = metric == 1 ? direction.lpNorm<1>() : direction.norm();
+                rows.row(i) = centre + direction / (norm * (1.0 + jitter(random))) + 1e-6 * randomRows(random, 1, 30);
+            }
+            queries = centre.replicate(6, 1);
+            for (Eigen::Index i = 0; i < 6; ++i)
+                queries(i, 12 + i) += 20.0 * static_cast<double>(i + 1);
+            k = 10;
         } else if (shape == "duplicates") {
             const models::RowMatrix distinct = randomRows(random, 200, 4);
             rows.resize(1000, 4);

@@ -141,7 +141,7 @@ Eigen::MatrixXd neighbourOutputs(const NeighbourLists& lists, const Eigen::Vecto
     const Eigen::Index count = k == 0 ? 0 : static_cast<Eigen::Index>(lists.rows.size()) / k;
     const bool classification = task == core::TaskType::Classification;
     Eigen::MatrixXd output(count, classification ? classCount : 1);
-#pragma omp parallel
+#pragma omp parallel if (count > 4096)
     {
         std::vector<double> weights(static_cast<std::size_t>(k), 1.0);
         std::vector<double> terms(static_cast<std::size_t>(std::max<Eigen::Index>(k, classCount)));

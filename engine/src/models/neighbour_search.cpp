@@ -234,10 +234,9 @@ struct TileScan {
     return bits[0] != 0;
 }
 
-std::uint32_t signBits(const FloatLanes& lanes)
+std::uint32_t signBits(const float* values)
 {
     // movmskps is in every x86-64 processor.
-    const auto* values = reinterpret_cast<const float*>(&lanes);
     std::uint32_t result = 0;
     for (int quarter = 0; quarter < kLanes / 4; ++quarter)
         result |= static_cast<std::uint32_t>(_mm_movemask_ps(_mm_loadu_ps(values + 4 * quarter))) << (4 * quarter);
@@ -280,10 +279,12 @@ template <NeighbourMetric Metric, int Queries>
 // gaps) to the exact check. Out of line, so the fast loop keeps its gaps in registers.
 [[gnu::noinline]] void collectCandidates(const TileScan& scan, const FloatLanes* gaps, int queries, Eigen::Index panel)
 {
+    float values[kLanes];
     for (int i = 0; i < queries; ++i) {
-        const std::uint32_t lanes = signBits(gaps[i]);
+        std::memcpy(values, &gaps[i], sizeof values);
+        const std::uint32_t lanes = signBits(values);
         if (lanes != 0)
-            scan.onCandidates(scan.context, i, panel, lanes, reinterpret_cast<const float*>(&gaps[i]));
+            scan.onCandidates(scan.context, i, panel, lanes, values);
     }
 }
 
@@ -561,7 +562,8 @@ NeighbourLists KdTree::query(const RowMatrix& queries, Eigen::Index k) const
     lists.k = k;
     lists.rows.resize(static_cast<std::size_t>(count * k));
     lists.distances.resize(static_cast<std::size_t>(count * k));
-#pragma omp parallel
+    // Threads only pay for more than a few hundred thousand distances.
+#pragma omp parallel if (count * m_rows.rows() > 200000)
     {
         Heap heap(k);
 #pragma omp for schedule(dynamic, 16)
@@ -640,8 +642,10 @@ BruteForceSearch::BruteForceSearch(const RowMatrix& rows, NeighbourMetric metric
         Eigen::Index kept = 0;
         while (kept < features && variances(features - 1 - kept) > kNegligibleVariance * variances.sum())
             ++kept;
-        if (kept < features)
+        if (kept < features) {
             m_rotation = solver.eigenvectors().rightCols(kept).rowwise().reverse();
+            m_dropped = solver.eigenvectors().leftCols(features - kept);
+        }
     }
     const Eigen::Index dimensions = m_rotation.size() > 0 ? m_rotation.cols() : features;
     // A power of two keeps the scaling exact: the largest centred value lands in [64, 128).
@@ -663,6 +667,7 @@ BruteForceSearch::BruteForceSearch(const RowMatrix& rows, NeighbourMetric metric
             bounded.noalias() = centred * m_rotation;
             // A rotation is exact only up to rounding, relative to the full row's size.
             rotation = kRotationSlack * centred.squaredNorm() * m_scale * m_scale;
+            m_droppedRadius = std::max(m_droppedRadius, (centred * m_dropped).norm());
         } else {
             bounded = centred;
         }
@@ -691,7 +696,9 @@ BruteForceSearch::BruteForceSearch(const RowMatrix& rows, NeighbourMetric metric
 //   exceed the k-th upper bound can be among the k nearest; they get their exact distance.
 // Each bound is gap + threshold ± E, E = 2c·(norm(q) + norm(x) + |threshold|) + rotation
 // slack + tiny: the gap's error analysis (see the scan) bounds its distance from the exact
-// value by less than that on either side.
+// value by less than that on either side. The value is over the principal components kept:
+// it is a lower bound of the full one as it is, an upper bound once the most the left-out
+// components can add is added.
 struct BruteForceSearch::QueryBlock {
     const BruteForceSearch* search = nullptr;
     const RowMatrix* queries = nullptr;
@@ -701,6 +708,7 @@ struct BruteForceSearch::QueryBlock {
     std::vector<float> scaled;       // padded queries × dimensions, single precision
     std::vector<double> norm;        // per query: squared (or absolute) norm, scaled units
     std::vector<double> slack;       // per query: its part of E (rotation and tiny)
+    std::vector<double> outside;     // per query: the most the left-out components can add
     std::vector<float> thresholds;   // padded queries
     std::vector<double> upper;       // queries × k, ascending
     std::vector<Eigen::Index> upperCount;
@@ -768,7 +776,7 @@ struct BruteForceSearch::QueryBlock {
             const double centre = static_cast<double>(gaps[lane]) + threshold;
             const double error = queryPart + rowSlack[lane];
             list.emplace_back(centre - error, row);
-            addUpperBound(query, centre + error);
+            addUpperBound(query, centre + error + outside[q]);
         }
         if (list.size() > kCandidateLimit)
             pruneCandidates(query);
@@ -835,6 +843,7 @@ void BruteForceSearch::scanBlock(QueryBlock& block) const
     block.scaled.assign(static_cast<std::size_t>(padded * dimensions), 0.0f);
     block.norm.assign(static_cast<std::size_t>(block.count), 0.0);
     block.slack.assign(static_cast<std::size_t>(block.count), 0.0);
+    block.outside.assign(static_cast<std::size_t>(block.count), 0.0);
     block.thresholds.assign(static_cast<std::size_t>(padded), -std::numeric_limits<float>::infinity());
     block.upper.assign(static_cast<std::size_t>(block.count * k), kInfinity);
     block.upperCount.assign(static_cast<std::size_t>(block.count), 0);
@@ -857,6 +866,9 @@ void BruteForceSearch::scanBlock(QueryBlock& block) const
         if (m_rotation.size() > 0) {
             bounded.noalias() = centred * m_rotation;
             block.slack[static_cast<std::size_t>(q)] = kRotationSlack * centred.squaredNorm() * m_scale * m_scale;
+            // The left-out components add at most (|q| + |x|)² there to a squared distance.
+            const double outside = ((centred * m_dropped).norm() + m_droppedRadius) * m_scale;
+            block.outside[static_cast<std::size_t>(q)] = outside * outside * (1.0 + 0x1p-40);
         } else {
             bounded = centred;
         }
@@ -925,7 +937,7 @@ NeighbourLists BruteForceSearch::query(const RowMatrix& queries, Eigen::Index k)
     lists.rows.resize(static_cast<std::size_t>(count * k));
     lists.distances.resize(static_cast<std::size_t>(count * k));
     const Eigen::Index blocks = (count + kBlockQueries - 1) / kBlockQueries;
-#pragma omp parallel
+#pragma omp parallel if (blocks > 1)
     {
         QueryBlock block;
         block.search = this;

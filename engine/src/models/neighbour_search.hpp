@@ -122,6 +122,8 @@ private:
     RowMatrix m_rows;
     Eigen::RowVectorXd m_centre;  ///< training mean, subtracted before the bounding pass
     Eigen::MatrixXd m_rotation;   ///< features × components kept, or empty: no rotation
+    Eigen::MatrixXd m_dropped;    ///< features × components left out
+    double m_droppedRadius = 0.0; ///< largest length of a centred row in the left-out components
     double m_scale = 1.0;         ///< power of two applied after centring
     Eigen::Index m_dimensions = 0; ///< values per row in the bounding pass
     Eigen::Index m_panelCount = 0;
