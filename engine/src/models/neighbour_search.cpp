@@ -7,7 +7,9 @@
 
 #include <Eigen/Eigenvalues>
 
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 namespace stepwise::models {
 namespace {
@@ -152,7 +154,7 @@ constexpr double kMaxScaledQuery = 0x1p40;
 constexpr double kMinCentredSpread = 0x1p-450;
 constexpr double kMaxCentredSpread = 0x1p450;
 constexpr double kTinyMargin = 0x1p-100;
-// Candidates a query keeps before settling them exactly.
+// Candidates a query keeps (besides 8 per neighbour) before pruning them.
 constexpr std::size_t kCandidateLimit = 4096;
 // Principal components whose variance is below this share of the total are left out of the
 // bound (they hold rounding noise of linearly dependent features).
@@ -236,10 +238,16 @@ struct TileScan {
 
 std::uint32_t signBits(const float* values)
 {
-    // movmskps is in every x86-64 processor.
     std::uint32_t result = 0;
+#if defined(__x86_64__)
+    // movmskps is in every x86-64 processor.
     for (int quarter = 0; quarter < kLanes / 4; ++quarter)
         result |= static_cast<std::uint32_t>(_mm_movemask_ps(_mm_loadu_ps(values + 4 * quarter))) << (4 * quarter);
+#else
+    for (int lane = 0; lane < kLanes; ++lane)
+        if (std::signbit(values[lane]))
+            result |= 1u << lane;
+#endif
     return result;
 }
 
@@ -323,6 +331,7 @@ struct TileKernel {
     int queries = 0;
 };
 
+#if defined(__x86_64__)
 __attribute__((target("arch=x86-64-v4"))) void scanEuclideanAvx512(const TileScan& scan, Eigen::Index begin,
                                                                    Eigen::Index end)
 {
@@ -346,6 +355,7 @@ __attribute__((target("arch=x86-64-v3"))) void scanManhattanAvx2(const TileScan&
 {
     scanTile<NeighbourMetric::Manhattan, kNarrowTile>(scan, begin, end);
 }
+#endif
 
 void scanEuclideanBaseline(const TileScan& scan, Eigen::Index begin, Eigen::Index end)
 {
@@ -361,37 +371,13 @@ void scanManhattanBaseline(const TileScan& scan, Eigen::Index begin, Eigen::Inde
 TileKernel tileKernel(NeighbourMetric metric)
 {
     const bool euclidean = metric == NeighbourMetric::Euclidean;
+#if defined(__x86_64__)
     if (__builtin_cpu_supports("x86-64-v4"))
         return {euclidean ? scanEuclideanAvx512 : scanManhattanAvx512, kWideTile};
     if (__builtin_cpu_supports("x86-64-v3"))
         return {euclidean ? scanEuclideanAvx2 : scanManhattanAvx2, kNarrowTile};
+#endif
     return {euclidean ? scanEuclideanBaseline : scanManhattanBaseline, kNarrowTile};
-}
-
-// The exact k nearest so far of one query, sorted by (distance, row).
-inline bool precedes(double distance, std::int64_t row, double otherDistance, std::int64_t otherRow)
-{
-    return distance < otherDistance || (distance == otherDistance && row < otherRow);
-}
-
-void insertNeighbour(double* distances, std::int64_t* rows, Eigen::Index& found, Eigen::Index k, double distance,
-                     std::int64_t row)
-{
-    Eigen::Index position = 0;
-    if (found == k) {
-        if (!precedes(distance, row, distances[k - 1], rows[k - 1]))
-            return;
-        position = k - 1;
-    } else {
-        position = found++;
-    }
-    while (position > 0 && precedes(distance, row, distances[position - 1], rows[position - 1])) {
-        distances[position] = distances[position - 1];
-        rows[position] = rows[position - 1];
-        --position;
-    }
-    distances[position] = distance;
-    rows[position] = row;
 }
 
 } // namespace
@@ -710,20 +696,25 @@ struct BruteForceSearch::QueryBlock {
     std::vector<double> slack;       // per query: its part of E (rotation and tiny)
     std::vector<double> outside;     // per query: the most the left-out components can add
     std::vector<float> thresholds;   // padded queries
-    std::vector<double> upper;       // queries × k, ascending
+    std::vector<double> upper;       // queries × k: a max-heap of the k smallest upper bounds
     std::vector<Eigen::Index> upperCount;
     std::vector<std::vector<std::pair<double, std::int64_t>>> candidates; // (lower bound, row)
-    std::vector<double> distances;   // queries × k: exact reduced distances, ascending
-    std::vector<std::int64_t> rows;  // queries × k
-    std::vector<Eigen::Index> found; // per query
+    std::vector<std::vector<std::pair<double, std::int64_t>>> settled;    // (exact distance, row)
     std::vector<bool> exact;         // per query: scanned exactly, outside the bounding pass
 
     double margin() const { return marginFactor(search->m_dimensions); }
+    std::size_t candidateLimit() const { return kCandidateLimit + 8 * static_cast<std::size_t>(k); }
+
+    // The k-th smallest upper bound (the heap's top).
+    double kthUpper(Eigen::Index query) const
+    {
+        return upperCount[static_cast<std::size_t>(query)] < k ? kInfinity : upper[static_cast<std::size_t>(query * k)];
+    }
 
     void updateThreshold(Eigen::Index query)
     {
         const auto q = static_cast<std::size_t>(query);
-        const double limit = upper[q * static_cast<std::size_t>(k) + static_cast<std::size_t>(k) - 1];
+        const double limit = kthUpper(query);
         // One step up turns "bound <= threshold" into the strict test the scan makes.
         thresholds[q] = nextUp(roundedUp(limit + margin() * (norm[q] + std::fabs(limit)) + slack[q] + kTinyMargin));
     }
@@ -732,27 +723,44 @@ struct BruteForceSearch::QueryBlock {
     {
         double* values = upper.data() + query * k;
         Eigen::Index& counted = upperCount[static_cast<std::size_t>(query)];
-        Eigen::Index position = counted < k ? counted++ : k - 1;
-        if (position == k - 1 && counted == k && bound >= values[k - 1])
+        if (counted < k) {
+            values[counted++] = bound;
+            std::push_heap(values, values + counted);
+        } else if (bound < values[0]) {
+            std::pop_heap(values, values + k);
+            values[k - 1] = bound;
+            std::push_heap(values, values + k);
+        } else {
             return;
-        while (position > 0 && bound < values[position - 1]) {
-            values[position] = values[position - 1];
-            --position;
         }
-        values[position] = bound;
         if (counted == k)
             updateThreshold(query);
     }
 
-    // The exact distance of one row, kept if it is among the k nearest so far.
+    // The exact distance of one row; only the k nearest by (distance, row) are kept, the
+    // list is trimmed to them whenever it grows to four times k.
     void addExact(Eigen::Index query, std::int64_t row)
     {
         const Eigen::Index features = search->m_rows.cols();
         const double* point = queries->data() + (first + query) * features;
-        const double distance =
-            reducedDistance(point, search->m_rows.data() + row * features, features, search->m_metric);
-        insertNeighbour(distances.data() + query * k, rows.data() + query * k, found[static_cast<std::size_t>(query)],
-                        k, distance, row);
+        auto& list = settled[static_cast<std::size_t>(query)];
+        list.emplace_back(reducedDistance(point, search->m_rows.data() + row * features, features, search->m_metric),
+                          row);
+        if (static_cast<Eigen::Index>(list.size()) >= 4 * k + 64) {
+            std::nth_element(list.begin(), list.begin() + (k - 1), list.end());
+            list.resize(static_cast<std::size_t>(k));
+        }
+    }
+
+    // The k nearest settled rows of `query`, nearest first, ties by row.
+    void nearest(Eigen::Index query, std::int64_t* rows, double* distances) const
+    {
+        auto list = settled[static_cast<std::size_t>(query)];
+        std::partial_sort(list.begin(), list.begin() + k, list.end());
+        for (Eigen::Index j = 0; j < k; ++j) {
+            distances[j] = distanceFromReduced(list[static_cast<std::size_t>(j)].first, search->m_metric);
+            rows[j] = list[static_cast<std::size_t>(j)].second;
+        }
     }
 
     // Lanes of one panel that passed the threshold of `query` (their gaps in `gaps`).
@@ -778,7 +786,7 @@ struct BruteForceSearch::QueryBlock {
             list.emplace_back(centre - error, row);
             addUpperBound(query, centre + error + outside[q]);
         }
-        if (list.size() > kCandidateLimit)
+        if (list.size() > candidateLimit())
             pruneCandidates(query);
     }
 
@@ -787,11 +795,11 @@ struct BruteForceSearch::QueryBlock {
     void pruneCandidates(Eigen::Index query)
     {
         const auto q = static_cast<std::size_t>(query);
-        const double kth = upper[q * static_cast<std::size_t>(k) + static_cast<std::size_t>(k) - 1];
+        const double kth = kthUpper(query);
         auto& list = candidates[q];
         list.erase(std::remove_if(list.begin(), list.end(), [kth](const auto& entry) { return entry.first > kth; }),
                    list.end());
-        if (list.size() > kCandidateLimit / 2) {
+        if (list.size() > candidateLimit() / 2) {
             for (const auto& entry : list)
                 addExact(query, entry.second);
             list.clear();
@@ -801,7 +809,7 @@ struct BruteForceSearch::QueryBlock {
     void finish(Eigen::Index query)
     {
         const auto q = static_cast<std::size_t>(query);
-        const double kth = upper[q * static_cast<std::size_t>(k) + static_cast<std::size_t>(k) - 1];
+        const double kth = kthUpper(query);
         for (const auto& entry : candidates[q])
             if (entry.first <= kth)
                 addExact(query, entry.second);
@@ -848,11 +856,11 @@ void BruteForceSearch::scanBlock(QueryBlock& block) const
     block.upper.assign(static_cast<std::size_t>(block.count * k), kInfinity);
     block.upperCount.assign(static_cast<std::size_t>(block.count), 0);
     block.candidates.resize(static_cast<std::size_t>(std::max(block.count, Eigen::Index(block.candidates.size()))));
+    block.settled.resize(block.candidates.size());
     for (auto& list : block.candidates)
         list.clear();
-    block.distances.assign(static_cast<std::size_t>(block.count * k), kInfinity);
-    block.rows.assign(static_cast<std::size_t>(block.count * k), 0);
-    block.found.assign(static_cast<std::size_t>(block.count), 0);
+    for (auto& list : block.settled)
+        list.clear();
     block.exact.assign(static_cast<std::size_t>(block.count), m_panelCount == 0);
 
     Eigen::RowVectorXd centred(features);
@@ -895,8 +903,7 @@ void BruteForceSearch::scanBlock(QueryBlock& block) const
         // with a finite threshold.
         for (Eigen::Index row = 0; row < k; ++row)
             block.addExact(q, row);
-        for (Eigen::Index j = 0; j < k; ++j) {
-            const double reduced = block.distances[static_cast<std::size_t>(q * k + j)];
+        for (const auto& [reduced, row] : block.settled[static_cast<std::size_t>(q)]) {
             const double bound = m_metric == NeighbourMetric::Euclidean ? (reduced * m_scale) * m_scale - norm
                                                                         : reduced * m_scale;
             block.addUpperBound(q, bound + 0x1p-50 * (std::fabs(bound) + norm) + kTinyMargin);
@@ -948,13 +955,10 @@ NeighbourLists BruteForceSearch::query(const RowMatrix& queries, Eigen::Index k)
             block.first = b * kBlockQueries;
             block.count = std::min(kBlockQueries, count - block.first);
             scanBlock(block);
-            for (Eigen::Index q = 0; q < block.count; ++q)
-                for (Eigen::Index j = 0; j < k; ++j) {
-                    const auto from = static_cast<std::size_t>(q * k + j);
-                    const auto to = static_cast<std::size_t>((block.first + q) * k + j);
-                    lists.rows[to] = block.rows[from];
-                    lists.distances[to] = distanceFromReduced(block.distances[from], m_metric);
-                }
+            for (Eigen::Index q = 0; q < block.count; ++q) {
+                const auto slot = static_cast<std::size_t>((block.first + q) * k);
+                block.nearest(q, lists.rows.data() + slot, lists.distances.data() + slot);
+            }
         }
     }
     return lists;
