@@ -182,6 +182,27 @@ private slots:
         QVERIFY((penalised->predict(data.x) - linear->predict(data.x)).cwiseAbs().maxCoeff() < 1e-6);
     }
 
+    void ridgeDoesNotDependOnThreadCount()
+    {
+        // Enough rows for many chunks of the normal equations, each summed on its own
+        // and added in chunk order.
+        const models::Dataset data = largeData(200000, 10, false, 10, 0.5);
+        const int previous = omp_get_max_threads();
+        Eigen::VectorXd coefficients[2];
+        Eigen::VectorXd predictions[2];
+        for (int threads = 1; threads <= 2; ++threads) {
+            omp_set_num_threads(threads);
+            auto model = make<models::Ridge>("ridge", TaskType::Regression, {});
+            core::TaskControl control;
+            model->fit(data, control);
+            coefficients[threads - 1] = model->coefficients();
+            predictions[threads - 1] = model->predict(data.x);
+        }
+        omp_set_num_threads(previous);
+        QVERIFY(coefficients[0] == coefficients[1]);
+        QVERIFY(predictions[0] == predictions[1]);
+    }
+
     void lassoMatchesScikitLearn_data()
     {
         QTest::addColumn<QString>("reference");

@@ -333,6 +333,9 @@ FitReport LinearSvm::fit(const Dataset& data, core::TaskControl& control)
         lastSnapshot = step;
     };
 
+    const std::vector<double> classWeights =
+        classification && m_balanced ? balancedClassWeights(data.y, data.classCount)
+                                     : std::vector<double>(static_cast<std::size_t>(std::max(data.classCount, 0)), 1.0);
     int iterations = 0;
     bool converged = true;
     for (int k = 0; k < vectors; ++k) {
@@ -353,9 +356,6 @@ FitReport LinearSvm::fit(const Dataset& data, core::TaskControl& control)
         Eigen::VectorXd w;
         SolveResult result;
         if (classification) {
-            const std::vector<double> classWeights =
-                m_balanced ? balancedClassWeights(data.y, data.classCount)
-                           : std::vector<double>(static_cast<std::size_t>(data.classCount), 1.0);
             const int positive = vectors == 1 ? 1 : k;
             // liblinear weighs both sides for two classes, only the positive one for
             // one-vs-rest.
