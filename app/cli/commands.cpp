@@ -196,6 +196,78 @@ data::DataSource testSourceFrom(const std::string& location, const data::DataSou
     return source;
 }
 
+// Prefixes an engine message with the flag it came from.
+template <typename Work>
+auto forFlag(const std::string& flag, Work&& work)
+{
+    try {
+        return work();
+    } catch (const core::InvalidParameter& error) {
+        throw core::InvalidParameter(flag + ": " + error.what());
+    }
+}
+
+// `MODEL[:K=V;K=V...]` of --compare.
+workflow::ModelChoice parseCompare(const std::string& text)
+{
+    const auto colon = text.find(':');
+    workflow::ModelChoice choice;
+    choice.name = text.substr(0, colon);
+    if (choice.name.empty())
+        throw core::InvalidParameter("--compare '" + text +
+                                     "' names no model — write MODEL or MODEL:K=V;K=V, e.g. --compare knn:n_neighbors=7");
+    if (colon == std::string::npos)
+        return choice;
+    std::size_t start = colon + 1;
+    for (;;) {
+        const auto semicolon = text.find(';', start);
+        const std::string pair = text.substr(start, semicolon == std::string::npos ? std::string::npos : semicolon - start);
+        const auto equals = pair.find('=');
+        if (equals == std::string::npos || equals == 0)
+            throw core::InvalidParameter("--compare '" + text + "': '" + pair +
+                                         "' is not KEY=VALUE — write e.g. --compare knn:n_neighbors=7;weights=distance");
+        const std::string key = pair.substr(0, equals);
+        if (choice.params.count(key))
+            throw core::InvalidParameter("--compare '" + text + "' gives " + key + " twice — give each parameter once");
+        choice.params[key] = pair.substr(equals + 1);
+        if (semicolon == std::string::npos)
+            return choice;
+        start = semicolon + 1;
+    }
+}
+
+void applySearchFlags(const TrainOptions& options, workflow::Recipe& recipe)
+{
+    if (options.search.empty() && options.grid.empty()) {
+        if (!options.scoring.empty())
+            throw core::InvalidParameter("--scoring ranks the candidates of a search — add --search grid and "
+                                         "--grid KEY=V1,V2,...");
+        return;
+    }
+    // --grid alone means a grid search.
+    workflow::SearchSpec spec =
+        options.search.empty() ? workflow::SearchSpec{}
+                               : forFlag("--search", [&] { return workflow::parseSearchKind(options.search); });
+    for (const std::string& values : options.grid)
+        forFlag("--grid", [&] { workflow::addSearchValues(spec, values); });
+    if (spec.space.empty())
+        throw core::InvalidParameter("--search " + options.search +
+                                     " needs the values to try — add --grid KEY=V1,V2,... (repeatable), e.g. "
+                                     "--grid max_depth=5,10,none");
+    if (!options.scoring.empty()) {
+        const auto& known = evaluation::metricsFor(recipe.problem.task);
+        if (std::none_of(known.begin(), known.end(), [&](const auto& info) { return info.name == options.scoring; })) {
+            std::string names;
+            for (const auto& info : known)
+                names.append(names.empty() ? "" : ", ").append(info.name);
+            throw core::InvalidParameter("--scoring " + options.scoring + " is not a " +
+                                         core::toString(recipe.problem.task) + " metric — use one of: " + names);
+        }
+        spec.scoring = options.scoring;
+    }
+    recipe.search = std::move(spec);
+}
+
 workflow::Recipe recipeFromOptions(const TrainOptions& options)
 {
     workflow::Recipe recipe;
@@ -219,6 +291,9 @@ workflow::Recipe recipeFromOptions(const TrainOptions& options)
     recipe.model.name = options.model;
     recipe.model.params = parseParams(options.params);
     recipe.seed = options.seed;
+    applySearchFlags(options, recipe);
+    for (const std::string& text : options.compare)
+        recipe.compareWith.push_back(parseCompare(text));
     return recipe;
 }
 
@@ -243,6 +318,84 @@ void printRegressionSummary(const workflow::RunResult& result)
     std::printf("Test metrics\n");
     std::printf("  r2     %s\n  rmse   %s\n  mae    %s\n  mse    %s\n\n", fixed(m.r2).c_str(), fixed(m.rmse).c_str(),
                 fixed(m.mae).c_str(), fixed(m.mse).c_str());
+}
+
+std::string paramsText(const std::map<std::string, std::string>& params)
+{
+    std::string text;
+    for (const auto& [name, value] : params)
+        text.append(text.empty() ? "" : " ").append(name).append("=").append(value);
+    return text;
+}
+
+void printSearch(const workflow::SearchResult& search, double seconds)
+{
+    const workflow::SearchCandidate& best = search.candidates[search.best];
+    std::printf("Search (%s, %zu candidates, %s, %s, %.2f s): best %s ± %s with %s\n", search.kind.c_str(),
+                search.candidates.size(), search.strategy.c_str(), search.metric.c_str(), seconds,
+                fixed(best.mean).c_str(), fixed(best.std).c_str(), paramsText(best.params).c_str());
+    std::vector<std::size_t> order(search.candidates.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return search.candidates[a].rank < search.candidates[b].rank;
+    });
+    constexpr std::size_t kShown = 10;
+    std::printf("  rank  mean ± std         fit s  params\n");
+    for (std::size_t k = 0; k < std::min(order.size(), kShown); ++k) {
+        const workflow::SearchCandidate& c = search.candidates[order[k]];
+        const std::string score = fixed(c.mean) + " ± " + fixed(c.std);
+        std::printf("  %4d  %-17s  %6.2f  %s\n", c.rank, score.c_str(), c.fitSeconds, paramsText(c.params).c_str());
+    }
+    if (order.size() > kShown)
+        std::printf("  … %zu more in the report\n", order.size() - kShown);
+    std::printf("\n");
+}
+
+void printLeaderboard(const workflow::RunResult& result)
+{
+    const std::string& metric = result.leaderboardMetric;
+    std::printf("Leaderboard (%s on the %s, best first; * = the kept model)\n", metric.c_str(),
+                result.leaderboardRankedOn.c_str());
+    struct Row {
+        std::string model, score, test, seconds;
+    };
+    std::vector<Row> rows = {{"model", "score", "test " + metric, "fit s"}};
+    for (const workflow::LeaderboardEntry& entry : result.leaderboard) {
+        std::optional<double> test;
+        if (entry.classification)
+            test = evaluation::metricValue(*entry.classification, metric);
+        else if (entry.regression)
+            test = evaluation::metricValue(*entry.regression, metric);
+        std::string score = "n/a";
+        if (entry.crossValidation)
+            score = fixed(entry.crossValidation->mean) + " ± " + fixed(entry.crossValidation->std);
+        else if (result.leaderboardRankedOn == "validation rows" && entry.validationScore)
+            score = fixed(*entry.validationScore);
+        else if (result.leaderboardRankedOn == "test rows" && test)
+            score = fixed(*test);
+        std::string model = entry.model.name + (entry.kept ? " *" : "");
+        if (!entry.model.params.empty())
+            model.append(" (").append(paramsText(entry.model.params)).append(")");
+        rows.push_back({model, score, test ? fixed(*test) : "n/a", fixed(entry.fitSeconds, 2)});
+    }
+    // Column widths in characters, not bytes ("±" is two bytes).
+    const auto length = [](const std::string& text) {
+        return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+    };
+    std::size_t widths[3] = {0, 0, 0};
+    for (const Row& row : rows) {
+        widths[0] = std::max(widths[0], length(row.model));
+        widths[1] = std::max(widths[1], length(row.score));
+        widths[2] = std::max(widths[2], length(row.test));
+    }
+    const auto pad = [&](const std::string& text, std::size_t width) {
+        return text + std::string(width - length(text), ' ');
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        std::printf("  %2s  %s  %s  %s  %s\n", i == 0 ? "#" : std::to_string(i).c_str(), pad(rows[i].model, widths[0]).c_str(),
+                    pad(rows[i].score, widths[1]).c_str(), pad(rows[i].test, widths[2]).c_str(), rows[i].seconds.c_str());
+    std::printf("\n");
 }
 
 std::vector<std::string> actualTexts(const data::Table& table, const std::string& target,
@@ -334,6 +487,13 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
     const workflow::Recipe recipe = recipeFromOptions(options);
     // Bad model names and parameters are usage errors: report them before loading data.
     models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
+    for (const workflow::ModelChoice& other : recipe.compareWith)
+        forFlag("--compare " + other.name, [&] { models::createModel(other.name, recipe.problem.task, other.params); });
+    if (recipe.search)
+        forFlag("--grid", [&] {
+            workflow::searchCandidates(*recipe.search, models::findModel(recipe.model.name).params,
+                                       recipe.model.params, recipe.model.name, recipe.seed);
+        });
 
     ProgressBar bar(!common.quiet && stderrIsTerminal());
     core::TaskControl control(&bar);
@@ -394,6 +554,10 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
                 std::printf(" %s", fixed(score).c_str());
             std::printf("\n\n");
         }
+        if (result.search)
+            printSearch(*result.search, result.timings.searchSeconds);
+        if (!result.leaderboard.empty())
+            printLeaderboard(result);
         if (result.classification)
             printClassificationSummary(result);
         else

@@ -55,6 +55,10 @@ struct TrainOptions {
     unsigned long long seed = 42;
     double validationSize = 0.0;
     std::string cv;  // kfold:K | stratified:K | loo | timeseries:K[:GAP]
+    std::string search;                // grid | random:N
+    std::vector<std::string> grid;     // KEY=V1,V2,... or KEY=loguniform(A,B)
+    std::string scoring;               // metric the search ranks by
+    std::vector<std::string> compare;  // MODEL[:K=V;K=V]
     std::string timeColumn;
     std::vector<std::string> drop;
     StepFlags steps;

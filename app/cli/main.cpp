@@ -118,6 +118,18 @@ int main(int argc, char** argv)
     trainCmd->add_option("--cv", train.cv,
                          "Cross-validate on the training rows, every step refitted per fold: kfold:K | stratified:K "
                          "| loo | timeseries:K[:GAP]");
+    trainCmd->add_option("--search", train.search,
+                         "Tune the model's hyper-parameters by cross-validation on the training rows, then train "
+                         "it with the best: grid (every combination) | random:N (N draws); the folds are --cv's, "
+                         "else stratified:5 / kfold:5");
+    trainCmd->add_option("--grid", train.grid,
+                         "Values to search KEY=V1,V2,... (repeatable); random:N also takes KEY=uniform(A,B), "
+                         "KEY=loguniform(A,B) or KEY=randint(A,B) (B exclusive)");
+    trainCmd->add_option("--scoring", train.scoring,
+                         "Metric the search ranks candidates by (default: --success's metric, else accuracy / r2)");
+    trainCmd->add_option("--compare", train.compare,
+                         "Also train MODEL[:K=V;K=V...] on the same split, steps and --cv and rank every model in a "
+                         "leaderboard (repeatable); the --model one is the one kept");
     trainCmd->add_option("--time-column", train.timeColumn,
                          "Split by time on this column: oldest rows train, newest test (no shuffling)");
     trainCmd->add_option("--drop", train.drop, "Columns never used as features, comma-separated")->delimiter(',');

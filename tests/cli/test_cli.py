@@ -379,6 +379,80 @@ class CliContract(unittest.TestCase):
                          "--impute")
         self.assertEqual(run("train", "builtin:iris", "--target", "species", "--scale", "log").returncode, 2)
 
+    def test_search_and_leaderboard(self):
+        report = self.path("search.json")
+        result = run("train", "builtin:iris", "--target", "species", "--model", "logistic_regression",
+                     "--param", "max_iter=300", "--search", "grid", "--grid", "C=0.01,1,100",
+                     "--grid", "class_weight=none,balanced", "--scoring", "f1_macro", "--cv", "stratified:3",
+                     "--compare", "random_forest:n_estimators=10;max_depth=3", "--report", report)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("Search (grid, 6 candidates, stratified:3, f1_macro", result.stdout)
+        self.assertIn("Leaderboard (accuracy on the cross-validation", result.stdout)
+        r = load_json(report)
+        search = r["search"]
+        self.assertEqual(search["tried"], 6)
+        self.assertEqual((search["kind"], search["metric"], search["strategy"]), ("grid", "f1_macro", "stratified:3"))
+        self.assertEqual(set(search["best_params"]), {"C", "class_weight"})
+        candidates = search["candidates"]
+        self.assertEqual([c["params"] for c in candidates][:2],
+                         [{"C": 0.01, "class_weight": "none"}, {"C": 0.01, "class_weight": "balanced"}])
+        for c in candidates:
+            self.assertEqual(set(c), {"params", "scores", "mean", "std", "rank", "fit_s"})
+            self.assertEqual(len(c["scores"]), 3)
+            self.assertAlmostEqual(c["mean"], sum(c["scores"]) / 3, places=12)
+        best = min(range(6), key=lambda i: (candidates[i]["rank"], i))
+        self.assertEqual(candidates[best]["rank"], 1)
+        self.assertEqual(candidates[best]["params"], search["best_params"])
+        self.assertEqual(search["best_score"], max(c["mean"] for c in candidates))
+        # The kept model is refitted with the best parameters; the fixed ones stay.
+        for name, value in search["best_params"].items():
+            self.assertEqual(r["params"][name], value)
+        self.assertEqual(r["params"]["max_iter"], 300)
+
+        board = r["leaderboard"]
+        self.assertEqual(r["leaderboard_ranked_on"], "cross-validation")
+        self.assertEqual(r["leaderboard_metric"], "accuracy")
+        self.assertEqual(sorted(e["model"] for e in board), ["logistic_regression", "random_forest"])
+        self.assertEqual([e["model"] for e in board if e["kept"]], ["logistic_regression"])
+        for e in board:
+            self.assertEqual(set(e), {"model", "params", "kept", "metrics", "validation_score", "cv", "fit_s"})
+            self.assertEqual(len(e["cv"]["scores"]), 3)
+        self.assertGreaterEqual(board[0]["cv"]["mean"], board[1]["cv"]["mean"])
+        kept = next(e for e in board if e["kept"])
+        self.assertEqual(kept["metrics"], r["metrics"])
+        self.assertEqual(kept["cv"], r["cv"])
+        other = next(e for e in board if not e["kept"])
+        self.assertEqual((other["params"]["n_estimators"], other["params"]["max_depth"]), (10, 3))
+
+    def test_random_search_draws_from_distributions(self):
+        report = self.path("random.json")
+        result = run("train", "builtin:iris", "--target", "species", "--model", "logistic_regression",
+                     "--search", "random:5", "--grid", "C=loguniform(0.01, 100)", "--report", report, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        search = load_json(report)["search"]
+        self.assertEqual((search["tried"], search["kind"], search["strategy"]), (5, "random:5", "stratified:5"))
+        for c in search["candidates"]:
+            self.assertTrue(0.01 <= c["params"]["C"] <= 100)
+        again = self.path("again.json")
+        run("train", "builtin:iris", "--target", "species", "--model", "logistic_regression",
+            "--search", "random:5", "--grid", "C=loguniform(0.01, 100)", "--report", again, "--quiet")
+        self.assertEqual(load_json(again)["search"]["candidates"][0]["params"], search["candidates"][0]["params"])
+
+    def test_bad_search_and_compare_flags_exit_2_naming_the_flag(self):
+        iris = ["train", "builtin:iris", "--target", "species"]
+        self.assertError(run(*iris, "--search", "grids", "--grid", "max_depth=2,3"), 2, "--search", "random:N")
+        self.assertError(run(*iris, "--search", "grid"), 2, "--search", "--grid")
+        self.assertError(run(*iris, "--grid", "max_depth"), 2, "--grid", "KEY=V1,V2")
+        self.assertError(run(*iris, "--grid", "n_estimators=10,0"), 2, "--grid", "n_estimators", "[1, 10000]")
+        self.assertError(run(*iris, "--grid", "depth=1,2"), 2, "--grid", "depth")
+        self.assertError(run(*iris, "--grid", "max_depth=randint(1,5)"), 2, "--grid", "random search")
+        self.assertError(run(*iris, "--grid", "max_depth=2,3", "--scoring", "rmse"), 2, "--scoring", "accuracy")
+        self.assertError(run(*iris, "--scoring", "accuracy"), 2, "--scoring", "--search")
+        self.assertError(run(*iris, "--compare", "svm_deluxe"), 2, "--compare", "svm_deluxe")
+        self.assertError(run(*iris, "--compare", "random_forest:n_estimators"), 2, "--compare", "KEY=VALUE")
+        self.assertError(run(*iris, "--compare", "random_forest:n_estimators=0"), 2, "--compare", "n_estimators")
+        self.assertError(run(*iris, "--compare", "linear_regression"), 2, "--compare", "classification")
+
     def test_reads_xlsx_sqlite_and_json_with_their_flags(self):
         info = json.loads(run("inspect", os.path.join(READERS, "types.xlsx"), "--sheet", "gaps", "--json").stdout)
         self.assertEqual([c["name"] for c in info["columns"]], ["a", "column_2", "c", "column_4"])

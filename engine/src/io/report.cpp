@@ -48,14 +48,71 @@ json classificationJson(const evaluation::ClassificationMetrics& m)
             {"log_loss", optionalNumber(m.logLoss)}};
 }
 
+json regressionJson(const evaluation::RegressionMetrics& m)
+{
+    return {{"mse", m.mse}, {"rmse", m.rmse}, {"mae", m.mae}, {"r2", m.r2}};
+}
+
+json paramsJson(const std::map<std::string, std::string>& params)
+{
+    json out = json::object();
+    for (const auto& [name, value] : params)
+        out[name] = paramValue(value);
+    return out;
+}
+
+json crossValidationJson(const workflow::CrossValidationResult& cv)
+{
+    return {{"strategy", cv.strategy}, {"metric", cv.metric}, {"scores", cv.scores}, {"mean", cv.mean},
+            {"std", cv.std}};
+}
+
+json searchJson(const workflow::SearchResult& search)
+{
+    json candidates = json::array();
+    for (const workflow::SearchCandidate& c : search.candidates)
+        candidates.push_back({{"params", paramsJson(c.params)},
+                              {"scores", c.foldScores},
+                              {"mean", c.mean},
+                              {"std", c.std},
+                              {"rank", c.rank},
+                              {"fit_s", c.fitSeconds}});
+    const workflow::SearchCandidate& best = search.candidates.at(search.best);
+    return {{"best_params", paramsJson(best.params)},
+            {"best_score", best.mean},
+            {"tried", search.candidates.size()},
+            {"kind", search.kind},
+            {"metric", search.metric},
+            {"strategy", search.strategy},
+            {"candidates", candidates}};
+}
+
+json leaderboardJson(const std::vector<workflow::LeaderboardEntry>& entries)
+{
+    json board = json::array();
+    for (const workflow::LeaderboardEntry& entry : entries) {
+        json metrics = nullptr;
+        if (entry.classification)
+            metrics = classificationJson(*entry.classification);
+        else if (entry.regression)
+            metrics = regressionJson(*entry.regression);
+        board.push_back({{"model", entry.model.name},
+                         {"params", paramsJson(entry.pipeline->model().params().all())},
+                         {"kept", entry.kept},
+                         {"metrics", metrics},
+                         {"validation_score", optionalNumber(entry.validationScore)},
+                         {"cv", entry.crossValidation ? crossValidationJson(*entry.crossValidation) : json(nullptr)},
+                         {"fit_s", entry.fitSeconds}});
+    }
+    return board;
+}
+
 } // namespace
 
 std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult& result)
 {
     const workflow::FittedPipeline& pipeline = *result.pipeline;
-    json params = json::object();
-    for (const auto& [name, value] : pipeline.model().params().all())
-        params[name] = paramValue(value);
+    const json params = paramsJson(pipeline.model().params().all());
 
     json steps = json::array();
     for (const auto& step : pipeline.steps())
@@ -90,20 +147,23 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
         report["confusion_matrix"] = m.confusion;
     } else if (result.regression) {
         const auto& m = *result.regression;
-        report["metrics"] = {{"mse", m.mse}, {"rmse", m.rmse}, {"mae", m.mae}, {"r2", m.r2}};
+        report["metrics"] = regressionJson(m);
     }
     if (!result.validationRows.empty())
         report["rows"]["validation"] = result.validationRows.size();
     if (result.validationClassification)
         report["validation_metrics"] = classificationJson(*result.validationClassification);
     if (const auto& m = result.validationRegression)
-        report["validation_metrics"] = {{"mse", m->mse}, {"rmse", m->rmse}, {"mae", m->mae}, {"r2", m->r2}};
+        report["validation_metrics"] = regressionJson(*m);
     if (const auto& cv = result.crossValidation)
-        report["cv"] = {{"strategy", cv->strategy},
-                        {"metric", cv->metric},
-                        {"scores", cv->scores},
-                        {"mean", cv->mean},
-                        {"std", cv->std}};
+        report["cv"] = crossValidationJson(*cv);
+    if (const auto& search = result.search)
+        report["search"] = searchJson(*search);
+    if (!result.leaderboard.empty()) {
+        report["leaderboard"] = leaderboardJson(result.leaderboard);
+        report["leaderboard_metric"] = result.leaderboardMetric;
+        report["leaderboard_ranked_on"] = result.leaderboardRankedOn;
+    }
     if (result.verdict)
         report["success"] = {{"criterion", result.verdict->criterion.toString()},
                              {"value", optionalNumber(result.verdict->value)},
@@ -111,6 +171,7 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
     report["timings"] = {{"load_s", result.timings.loadSeconds},
                          {"audit_s", result.timings.auditSeconds},
                          {"prep_s", result.timings.prepSeconds},
+                         {"search_s", result.timings.searchSeconds},
                          {"fit_s", result.timings.fitSeconds},
                          {"predict_s", result.timings.predictSeconds}};
     report["warnings"] = result.warnings;

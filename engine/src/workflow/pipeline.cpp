@@ -13,6 +13,7 @@
 #include "stepwise/data/column_kinds.hpp"
 #include "stepwise/models/registry.hpp"
 #include "stepwise/prep/transformers.hpp"
+#include "workflow/cross_validate.hpp"
 
 namespace stepwise::workflow {
 namespace {
@@ -117,26 +118,7 @@ Eigen::MatrixXd FittedPipeline::transform(const data::Table& table) const
 
 Predictions FittedPipeline::predict(const data::Table& table) const
 {
-    const Eigen::MatrixXd x = transform(table);
-    Predictions predictions;
-    predictions.task = m_task;
-    if (m_task == core::TaskType::Classification && !m_model->hasProbabilities()) {
-        // Decision scores only (linear SVM): the model's own predict, no probabilities.
-        const Eigen::VectorXd predicted = m_model->predict(x);
-        for (Eigen::Index r = 0; r < predicted.size(); ++r)
-            predictions.classIndex.push_back(static_cast<int>(predicted(r)));
-    } else if (m_task == core::TaskType::Classification) {
-        predictions.proba = m_model->predictProba(x);
-        predictions.classIndex.resize(static_cast<std::size_t>(x.rows()));
-        for (Eigen::Index r = 0; r < predictions.proba.rows(); ++r) {
-            Eigen::Index best = 0;
-            predictions.proba.row(r).maxCoeff(&best); // first maximum on ties, like numpy.argmax
-            predictions.classIndex[static_cast<std::size_t>(r)] = static_cast<int>(best);
-        }
-    } else {
-        predictions.values = m_model->predict(x);
-    }
-    return predictions;
+    return modelPredictions(*m_model, m_task, transform(table));
 }
 
 void FittedPipeline::save(core::OutputArchive& archive) const

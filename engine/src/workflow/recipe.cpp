@@ -235,6 +235,13 @@ std::string recipeToJson(const Recipe& recipe)
                 {"cross_validation",
                  recipe.crossValidation ? json(evaluation::toString(*recipe.crossValidation)) : json(nullptr)},
                 {"seed", recipe.seed}};
+    json compare = json::array();
+    for (const ModelChoice& other : recipe.compareWith)
+        compare.push_back({{"name", other.name}, {"params", other.params}});
+    all["compare_with"] = std::move(compare);
+    all["search"] = nullptr;
+    if (const auto& search = recipe.search)
+        all["search"] = {{"kind", searchKindText(*search)}, {"space", search->space}, {"scoring", search->scoring}};
     return all.dump(2);
 }
 
@@ -289,6 +296,20 @@ Recipe recipeFromJson(const std::string& text)
                 recipe.crossValidation = evaluation::parseCvSpec(cv->get<std::string>());
             } catch (const core::InvalidParameter& error) {
                 throw core::ArchiveError(std::string("recipe field 'cross_validation': ") + error.what());
+            }
+        }
+        if (const auto compare = all.find("compare_with"); compare != all.end())
+            for (const json& other : *compare)
+                recipe.compareWith.push_back({other.at("name").get<std::string>(),
+                                              other.value("params", std::map<std::string, std::string>())});
+        if (const auto search = all.find("search"); search != all.end() && !search->is_null()) {
+            try {
+                SearchSpec spec = parseSearchKind(search->at("kind").get<std::string>());
+                spec.space = search->at("space").get<std::map<std::string, std::vector<std::string>>>();
+                spec.scoring = search->value("scoring", std::string());
+                recipe.search = std::move(spec);
+            } catch (const core::InvalidParameter& error) {
+                throw core::ArchiveError(std::string("recipe field 'search': ") + error.what());
             }
         }
         return recipe;

@@ -5,12 +5,19 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <sstream>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
 
 #include "features/category_codes.hpp"
-#include "workflow/run_stages.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/version.hpp"
+#include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
+#include "stepwise/prep/transformers.hpp"
+#include "workflow/cross_validate.hpp"
+#include "workflow/run_stages.hpp"
 
 namespace stepwise::workflow {
 namespace {
@@ -32,158 +39,140 @@ std::string utcNow()
     return buffer;
 }
 
-std::vector<InputColumn> inputSchema(const data::Table& train)
+// The metric's entry for the task; throws `InvalidParameter` naming the metrics there are.
+const evaluation::MetricInfo& metricInfo(core::TaskType task, const std::string& metric, const char* what)
 {
-    std::vector<InputColumn> inputs;
-    for (const data::Column& column : train.columns()) {
-        InputColumn input{column.name(), column.kind(), {}};
-        if (column.isCategorical())
-            input.levels = column.levels();
-        inputs.push_back(std::move(input));
-    }
-    return inputs;
+    const auto& known = evaluation::metricsFor(task);
+    const auto it = std::find_if(known.begin(), known.end(),
+                                 [&](const evaluation::MetricInfo& info) { return info.name == metric; });
+    if (it != known.end())
+        return *it;
+    std::string names;
+    for (const auto& info : known)
+        names.append(names.empty() ? "" : ", ").append(info.name);
+    throw core::InvalidParameter(std::string(what) + " '" + metric + "' is not a " + core::toString(task) +
+                                 " metric — use one of: " + names);
 }
 
-models::Dataset toDataset(const prep::LabelledRows& train, std::uint64_t seed)
+// True when `a` ranks before `b`.
+bool better(double a, double b, bool higherIsBetter) { return higherIsBetter ? a > b : a < b; }
+
+// Fits a cross-validation costs, counted in fits on all training rows: each of the k
+// folds trains on (k − 1)/k of them.
+double cvCost(const evaluation::CvSpec& spec, std::size_t trainRows)
 {
-    if (const auto problem = modelReadinessProblem(train.table))
-        throw core::DataError(*problem);
-    models::Dataset dataset;
-    const data::Table& table = train.table;
-    dataset.x.resize(static_cast<Eigen::Index>(table.rowCount()), static_cast<Eigen::Index>(table.columnCount()));
-    for (std::size_t c = 0; c < table.columnCount(); ++c) {
-        const data::Column& column = table.column(c);
-        for (std::size_t r = 0; r < column.size(); ++r)
-            dataset.x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = column.values()[r];
-        dataset.featureNames.push_back(column.name());
-    }
-    dataset.y = Eigen::Map<const Eigen::VectorXd>(train.target.values.data(),
-                                                  static_cast<Eigen::Index>(train.target.values.size()));
-    dataset.classCount = train.target.classCount;
-    dataset.seed = seed;
-    return dataset;
+    const double folds = spec.strategy == evaluation::CvStrategy::LeaveOneOut ? static_cast<double>(trainRows)
+                                                                             : static_cast<double>(spec.folds);
+    return std::max(1.0, folds - 1.0);
 }
 
-// False when the recipe drops rows with gaps and fills none, so the pipeline refuses
-// rows with a missing value up front, with a message that says why.
-bool pipelineImputes(const Recipe& recipe)
+// Copies of fitted steps, through their archives, so every leaderboard pipeline owns
+// steps that were fitted once.
+std::vector<std::unique_ptr<prep::Transformer>> cloneSteps(const std::vector<std::unique_ptr<prep::Transformer>>& steps)
 {
-    const auto steps = pipelineSteps(recipe);
-    const auto enabled = [&](const char* kind) {
-        return std::any_of(steps.begin(), steps.end(),
-                           [&](const prep::StepSpec& step) { return step.enabled && step.kind == kind; });
-    };
-    return enabled("impute") || !enabled("drop_missing_rows");
-}
-
-// Actual classes of `rows` of `table`: the data's own encoding, or for separate test
-// data, its labels mapped onto the training classes by their text.
-std::vector<int> actualClasses(const Recipe& recipe, const data::Table& table, bool separate,
-                               const TargetClasses& classes, const std::vector<std::size_t>& rows)
-{
-    std::vector<int> actual;
-    actual.reserve(rows.size());
-    const data::Column& target = table.column(recipe.problem.target);
-    for (std::size_t row : rows) {
-        if (!separate) {
-            actual.push_back(classes.rowClass[row]);
-            continue;
+    std::vector<std::unique_ptr<prep::Transformer>> copies;
+    for (const auto& step : steps) {
+        std::stringstream buffer;
+        {
+            core::OutputArchive out(buffer);
+            step->save(out);
         }
-        const std::string label = target.textAt(row);
-        const auto it = std::find(classes.labels.begin(), classes.labels.end(), label);
-        if (it == classes.labels.end())
-            throw core::DataError("the test data's target has the class '" + label + "' (row " + std::to_string(row) +
-                                  "), which the training data does not have");
-        actual.push_back(static_cast<int>(it - classes.labels.begin()));
+        core::InputArchive in(buffer);
+        auto copy = prep::makeTransformerForLoading(step->kind());
+        copy->load(in);
+        copies.push_back(std::move(copy));
     }
-    return actual;
+    return copies;
 }
 
-Eigen::VectorXd actualValues(const Recipe& recipe, const data::Table& table, const std::vector<std::size_t>& rows)
+// How snapshots and stages name each leaderboard model: its name, numbered when a name
+// occurs more than once ("random_forest (2)").
+std::vector<std::string> leaderboardLabels(const std::vector<ModelChoice>& models)
 {
-    Eigen::VectorXd values(static_cast<Eigen::Index>(rows.size()));
-    const data::Column& target = table.column(recipe.problem.target);
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        values(static_cast<Eigen::Index>(i)) = target.values()[rows[i]];
-    return values;
+    std::vector<std::string> labels;
+    for (std::size_t i = 0; i < models.size(); ++i) {
+        const auto same = [&](const ModelChoice& m) { return m.name == models[i].name; };
+        const auto total = std::count_if(models.begin(), models.end(), same);
+        const auto before = std::count_if(models.begin(), models.begin() + static_cast<std::ptrdiff_t>(i), same);
+        labels.push_back(total > 1 ? models[i].name + " (" + std::to_string(before + 1) + ")" : models[i].name);
+    }
+    return labels;
 }
 
-// Fits the steps and a fresh model on each fold's training rows and scores the fold's
-// test rows, so nothing of a fold's test rows reaches what is scored on them.
-CrossValidationResult crossValidate(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
-                                    core::TaskControl& control)
+// scikit-learn's rank_test_score: 1 + the number of candidates strictly better (ties
+// share the lower rank, scipy's "min"); the best is the first of rank 1.
+void rankCandidates(SearchResult& search, bool higherIsBetter)
 {
-    const bool classification = recipe.problem.task == core::TaskType::Classification;
-    std::vector<std::size_t> rows = prepared.train;
-    if (!recipe.prep.timeColumn.empty()) {
-        const std::vector<double>& time = data.column(recipe.prep.timeColumn).values();
-        std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
+    for (SearchCandidate& candidate : search.candidates) {
+        candidate.rank = 1;
+        for (const SearchCandidate& other : search.candidates)
+            if (better(other.mean, candidate.mean, higherIsBetter))
+                ++candidate.rank;
     }
-    std::vector<int> rowClasses;
+    for (std::size_t i = 0; i < search.candidates.size(); ++i)
+        if (search.candidates[i].rank == 1) {
+            search.best = i;
+            break;
+        }
+}
+
+// The search's cross-validation: the recipe's, else scikit-learn's cv=5 default.
+evaluation::CvSpec searchCv(const Recipe& recipe)
+{
+    if (recipe.crossValidation)
+        return *recipe.crossValidation;
+    evaluation::CvSpec spec;
+    spec.strategy = recipe.problem.task == core::TaskType::Classification ? evaluation::CvStrategy::StratifiedKFold
+                                                                          : evaluation::CvStrategy::KFold;
+    spec.folds = 5;
+    return spec;
+}
+
+// The test and validation metrics of one fitted model.
+struct Evaluated {
+    Predictions test;
+    Predictions validation;
+    std::optional<evaluation::ClassificationMetrics> classification, validationClassification;
+    std::optional<evaluation::RegressionMetrics> regression, validationRegression;
+};
+
+struct EvaluationRows {
+    const Eigen::MatrixXd* testX = nullptr;
+    const Eigen::MatrixXd* validationX = nullptr;  ///< null without validation rows
+    std::vector<int> testClasses, validationClasses;
+    Eigen::VectorXd testValues, validationValues;
+    int classCount = 0;
+};
+
+Evaluated evaluate(const models::Model& model, core::TaskType task, const EvaluationRows& rows)
+{
+    Evaluated out;
+    out.test = modelPredictions(model, task, *rows.testX);
+    if (rows.validationX)
+        out.validation = modelPredictions(model, task, *rows.validationX);
+    if (task == core::TaskType::Classification) {
+        out.classification = evaluation::classificationMetrics(rows.testClasses, out.test.classIndex, out.test.proba,
+                                                               rows.classCount);
+        if (rows.validationX)
+            out.validationClassification = evaluation::classificationMetrics(
+                rows.validationClasses, out.validation.classIndex, out.validation.proba, rows.classCount);
+    } else {
+        out.regression = evaluation::regressionMetrics(rows.testValues, out.test.values);
+        if (rows.validationX)
+            out.validationRegression = evaluation::regressionMetrics(rows.validationValues, out.validation.values);
+    }
+    return out;
+}
+
+std::optional<double> metricOf(const std::optional<evaluation::ClassificationMetrics>& classification,
+                               const std::optional<evaluation::RegressionMetrics>& regression,
+                               const std::string& metric)
+{
     if (classification)
-        for (std::size_t row : rows)
-            rowClasses.push_back(prepared.classes.rowClass[row]);
-    const evaluation::CvSpec& spec = *recipe.crossValidation;
-    const std::vector<evaluation::Fold> folds =
-        evaluation::makeFolds(spec, rows.size(), classification ? &rowClasses : nullptr);
-
-    CrossValidationResult result;
-    result.strategy = evaluation::toString(spec);
-    result.metric = recipe.problem.success ? recipe.problem.success->metric : classification ? "accuracy" : "r2";
-    const data::Table features = data.selectColumns(prepared.features);
-    const auto pick = [&](const std::vector<std::size_t>& positions) {
-        std::vector<std::size_t> picked;
-        picked.reserve(positions.size());
-        for (std::size_t i : positions)
-            picked.push_back(rows[i]);
-        return picked;
-    };
-    for (std::size_t f = 0; f < folds.size(); ++f) {
-        const double from = static_cast<double>(f) / static_cast<double>(folds.size());
-        core::TaskControl foldControl = control.subRange(from, from + 1.0 / static_cast<double>(folds.size()));
-        foldControl.progress(0.0, "cross-validation fold " + std::to_string(f + 1) + " of " +
-                                      std::to_string(folds.size()));
-        const std::vector<std::size_t> trainRows = pick(folds[f].train);
-        const std::vector<std::size_t> testRows = pick(folds[f].test);
-        prep::LabelledRows train{features.selectRows(trainRows), trainingTarget(recipe, data, prepared, trainRows)};
-        std::vector<InputColumn> inputs = inputSchema(train.table);
-        core::TaskControl stepControl = foldControl.subRange(0.0, 0.1);
-        FittedSteps fitted = fitSteps(pipelineSteps(recipe), std::move(train), recipe.seed, stepControl);
-        models::Dataset dataset = toDataset(fitted.train, recipe.seed);
-        dataset.classNames = prepared.classes.labels;
-        std::unique_ptr<models::Model> model =
-            models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
-        core::TaskControl fitControl = foldControl.subRange(0.1, 1.0);
-        model->fit(dataset, fitControl);
-        const FittedPipeline pipeline(recipe.problem.task, recipe.problem.target, std::move(inputs),
-                                      prepared.classes.labels, std::move(fitted.transformers), dataset.featureNames,
-                                      std::move(model), pipelineImputes(recipe), {});
-        const Predictions predictions = pipeline.predict(features.selectRows(testRows));
-        std::optional<double> score;
-        if (classification)
-            score = evaluation::metricValue(
-                evaluation::classificationMetrics(actualClasses(recipe, data, false, prepared.classes, testRows),
-                                                  predictions.classIndex, predictions.proba,
-                                                  static_cast<int>(prepared.classes.labels.size())),
-                result.metric);
-        else
-            score = evaluation::metricValue(
-                evaluation::regressionMetrics(actualValues(recipe, data, testRows), predictions.values), result.metric);
-        if (!score)
-            throw core::DataError(result.metric + " cannot be computed on cross-validation fold " +
-                                  std::to_string(f + 1) + " (" + std::to_string(testRows.size()) +
-                                  " rows, not every class present) — use fewer folds or another metric");
-        result.scores.push_back(*score);
-    }
-    double sum = 0.0;
-    for (double score : result.scores)
-        sum += score;
-    result.mean = sum / static_cast<double>(result.scores.size());
-    double squares = 0.0;
-    for (double score : result.scores)
-        squares += (score - result.mean) * (score - result.mean);
-    result.std = std::sqrt(squares / static_cast<double>(result.scores.size()));
-    return result;
+        return evaluation::metricValue(*classification, metric);
+    if (regression)
+        return evaluation::metricValue(*regression, metric);
+    return std::nullopt;
 }
 
 } // namespace
@@ -226,12 +215,24 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
 {
     RunResult result;
     result.separateTestData = testData != nullptr;
-    const bool classification = recipe.problem.task == core::TaskType::Classification;
+    const core::TaskType task = recipe.problem.task;
+    const bool classification = task == core::TaskType::Classification;
     control.progress(0.0, "preparing data");
 
-    // Fail on a bad model name or parameter before any work is done.
-    std::unique_ptr<models::Model> model =
-        models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
+    // Fail on a bad model name, parameter or search before any work is done.
+    models::createModel(recipe.model.name, task, recipe.model.params);
+    for (const ModelChoice& other : recipe.compareWith)
+        models::createModel(other.name, task, other.params);
+    std::vector<std::map<std::string, std::string>> candidates;
+    std::string searchMetric;
+    if (recipe.search) {
+        candidates = searchCandidates(*recipe.search, models::findModel(recipe.model.name).params, recipe.model.params,
+                                      recipe.model.name, recipe.seed);
+        searchMetric = recipe.search->scoring.empty() ? defaultMetric(recipe) : recipe.search->scoring;
+        metricInfo(task, searchMetric, "scoring");
+    }
+    const std::string metric = defaultMetric(recipe);
+    const bool higherIsBetter = metricInfo(task, metric, "metric").higherIsBetter;
 
     const auto auditStart = Clock::now();
     core::TaskControl auditControl = control.subRange(0.0, 0.02);
@@ -245,7 +246,8 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     result.validationRows = prepared.validation;
     result.trainRowCount = prepared.train.size();
 
-    // Every step is fitted on the training rows only, then applied to the others.
+    // Every step is fitted once on the training rows only, then applied to the others;
+    // every model of the run trains on what they produce.
     const data::Table featureTable = data.selectColumns(prepared.features);
     prep::LabelledRows train{featureTable.selectRows(prepared.train),
                              trainingTarget(recipe, data, prepared, prepared.train)};
@@ -254,63 +256,212 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     result.trainingOnlySteps = std::move(fitted.trainingOnly);
     models::Dataset dataset = toDataset(fitted.train, recipe.seed);
     dataset.classNames = prepared.classes.labels;
+    setMonitorRows(dataset, fitted.transformers, featureTable, recipe, data, prepared);
     result.trainRowCount = fitted.train.table.rowCount();
     result.timings.prepSeconds = secondsSince(prepStart);
 
-    double fitFrom = 0.05;
+    // The work ahead in fits on all training rows, to share the progress out fairly.
+    const std::size_t trainRows = prepared.train.size();
+    const double searchUnits =
+        recipe.search ? static_cast<double>(candidates.size()) * cvCost(searchCv(recipe), trainRows) : 0.0;
+    const double cvUnits = recipe.crossValidation ? static_cast<double>(1 + recipe.compareWith.size()) *
+                                                        cvCost(*recipe.crossValidation, trainRows)
+                                                  : 0.0;
+    const double fitUnits = static_cast<double>(1 + recipe.compareWith.size());
+    const double totalUnits = searchUnits + cvUnits + fitUnits;
+    double progressAt = 0.05;
+    const auto phase = [&](double units) {
+        const double from = progressAt;
+        progressAt += 0.9 * units / totalUnits;
+        return control.subRange(from, progressAt);
+    };
+
+    std::map<std::string, std::string> keptParams = recipe.model.params;
+    std::optional<CvScores> keptCv;
+    if (recipe.search) {
+        const auto searchStart = Clock::now();
+        const evaluation::CvSpec spec = searchCv(recipe);
+        std::vector<CvModel> cvModels;
+        for (std::size_t i = 0; i < candidates.size(); ++i)
+            cvModels.push_back({recipe.model.name, candidates[i], recipe.model.name + " #" + std::to_string(i + 1)});
+        core::TaskControl searchControl = phase(searchUnits);
+        const std::vector<CvScores> scores =
+            crossValidateModels(recipe, data, prepared, spec, searchMetric, cvModels, "search", searchControl);
+        SearchResult search;
+        search.kind = searchKindText(*recipe.search);
+        search.strategy = evaluation::toString(spec);
+        search.metric = searchMetric;
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            SearchCandidate candidate;
+            for (const auto& entry : recipe.search->space)
+                candidate.params[entry.first] = candidates[i].at(entry.first);
+            candidate.foldScores = scores[i].scores;
+            candidate.mean = scores[i].mean;
+            candidate.std = scores[i].std;
+            candidate.fitSeconds = scores[i].fitSeconds;
+            search.candidates.push_back(std::move(candidate));
+        }
+        rankCandidates(search, metricInfo(task, searchMetric, "scoring").higherIsBetter);
+        search.bestParams = candidates[search.best];
+        keptParams = search.bestParams;
+        if (recipe.crossValidation && searchMetric == metric)
+            keptCv = scores[search.best];  // the same folds, metric and parameters
+        if (recipe.search->kind == SearchKind::Random &&
+            candidates.size() < static_cast<std::size_t>(recipe.search->iterations))
+            result.warnings.push_back("the random search tried all " + std::to_string(candidates.size()) +
+                                      " combinations of the listed values, fewer than the " +
+                                      std::to_string(recipe.search->iterations) + " asked for");
+        result.search = std::move(search);
+        result.timings.searchSeconds = secondsSince(searchStart);
+    }
+
+    // The leaderboard: the kept model first, then the others in the recipe's order.
+    std::vector<ModelChoice> board = {ModelChoice{recipe.model.name, keptParams}};
+    board.insert(board.end(), recipe.compareWith.begin(), recipe.compareWith.end());
+    const bool leaderboard = !recipe.compareWith.empty();
+    const std::vector<std::string> labels = leaderboardLabels(board);
+
+    std::vector<std::optional<CvScores>> boardCv(board.size());
     if (recipe.crossValidation) {
-        core::TaskControl cvControl = control.subRange(0.05, 0.5);
-        result.crossValidation = crossValidate(recipe, data, prepared, cvControl);
-        fitFrom = 0.5;
+        boardCv[0] = keptCv;
+        std::vector<CvModel> cvModels;
+        std::vector<std::size_t> which;
+        for (std::size_t i = 0; i < board.size(); ++i)
+            if (!boardCv[i]) {
+                cvModels.push_back({board[i].name, board[i].params, leaderboard ? labels[i] : std::string()});
+                which.push_back(i);
+            }
+        core::TaskControl cvControl = phase(cvUnits);
+        const std::vector<CvScores> scores = crossValidateModels(recipe, data, prepared, *recipe.crossValidation,
+                                                                 metric, cvModels, "cross-validation", cvControl);
+        for (std::size_t k = 0; k < which.size(); ++k)
+            boardCv[which[k]] = scores[k];
+        result.crossValidation = crossValidationResult(*recipe.crossValidation, metric, *boardCv[0]);
     }
 
     const auto fitStart = Clock::now();
-    core::TaskControl fitControl = control.subRange(fitFrom, 0.95);
+    core::TaskControl fitControl = phase(1.0);
+    if (leaderboard)
+        fitControl = fitControl.labelled(labels[0]);
     fitControl.progress(0.0, "training " + recipe.model.name);
+    std::unique_ptr<models::Model> model = models::createModel(recipe.model.name, task, keptParams);
     result.fit = model->fit(dataset, fitControl);
     result.timings.fitSeconds = secondsSince(fitStart);
 
+    std::vector<std::unique_ptr<prep::Transformer>> boardSteps;
+    if (leaderboard)
+        boardSteps = cloneSteps(fitted.transformers);  // before the kept pipeline takes them
     PipelineMetadata metadata{core::kVersion, utcNow(), recipeToJson(recipe), result.trainRowCount};
-    auto pipeline = std::make_shared<FittedPipeline>(recipe.problem.task, recipe.problem.target, std::move(inputs),
-                                                     prepared.classes.labels, std::move(fitted.transformers),
-                                                     dataset.featureNames, std::move(model), pipelineImputes(recipe),
-                                                     std::move(metadata));
+    auto pipeline = std::make_shared<FittedPipeline>(task, recipe.problem.target, inputs, prepared.classes.labels,
+                                                     std::move(fitted.transformers), dataset.featureNames,
+                                                     std::move(model), pipelineImputes(recipe), metadata);
 
-    control.progress(0.95, "evaluating on the test rows");
+    control.progress(progressAt, "evaluating on the test rows");
     const auto predictStart = Clock::now();
     const data::Table* evaluated = testData ? testData : &data;
-    result.testPredictions = pipeline->predict(evaluated->selectColumns(prepared.features).selectRows(result.testRows));
-    result.timings.predictSeconds = secondsSince(predictStart);
+    const Eigen::MatrixXd testX =
+        pipeline->transform(evaluated->selectColumns(prepared.features).selectRows(result.testRows));
+    EvaluationRows rows;
+    rows.testX = &testX;
+    rows.classCount = static_cast<int>(prepared.classes.labels.size());
     if (!result.validationRows.empty())
-        result.validationPredictions = pipeline->predict(featureTable.selectRows(result.validationRows));
-
-    const int classCount = static_cast<int>(prepared.classes.labels.size());
+        rows.validationX = &dataset.monitorX;
     if (classification) {
-        result.testActualClass =
-            actualClasses(recipe, *evaluated, testData != nullptr, prepared.classes, result.testRows);
-        result.classification = evaluation::classificationMetrics(
-            result.testActualClass, result.testPredictions.classIndex, result.testPredictions.proba, classCount);
+        rows.testClasses = actualClasses(recipe, *evaluated, testData != nullptr, prepared.classes, result.testRows);
+        if (rows.validationX)
+            rows.validationClasses = actualClasses(recipe, data, false, prepared.classes, result.validationRows);
+    } else {
+        rows.testValues = actualValues(recipe, *evaluated, result.testRows);
+        if (rows.validationX)
+            rows.validationValues = actualValues(recipe, data, result.validationRows);
+    }
+    Evaluated kept = evaluate(pipeline->model(), task, rows);
+    result.timings.predictSeconds = secondsSince(predictStart);
+    result.testPredictions = std::move(kept.test);
+    result.validationPredictions = std::move(kept.validation);
+    result.classification = kept.classification;
+    result.validationClassification = kept.validationClassification;
+    result.regression = kept.regression;
+    result.validationRegression = kept.validationRegression;
+    if (classification) {
+        result.testActualClass = rows.testClasses;
         if (!result.classification->rocAuc)
             result.warnings.push_back("ROC-AUC is undefined: some class has no rows in the test set");
-        if (!result.validationRows.empty())
-            result.validationClassification = evaluation::classificationMetrics(
-                actualClasses(recipe, data, false, prepared.classes, result.validationRows),
-                result.validationPredictions.classIndex, result.validationPredictions.proba, classCount);
     } else {
-        result.testActualValue = actualValues(recipe, *evaluated, result.testRows);
-        result.regression = evaluation::regressionMetrics(result.testActualValue, result.testPredictions.values);
-        if (!result.validationRows.empty())
-            result.validationRegression = evaluation::regressionMetrics(
-                actualValues(recipe, data, result.validationRows), result.validationPredictions.values);
+        result.testActualValue = rows.testValues;
     }
 
     if (const auto& criterion = recipe.problem.success) {
-        const std::optional<double> value = classification ? evaluation::metricValue(*result.classification, criterion->metric)
-                                                           : evaluation::metricValue(*result.regression, criterion->metric);
+        const std::optional<double> value = metricOf(result.classification, result.regression, criterion->metric);
         result.verdict = evaluation::judge(*criterion, value);
     }
     if (!result.fit.converged)
         result.warnings.push_back(result.fit.message);
+
+    if (leaderboard) {
+        LeaderboardEntry first;
+        first.model = board[0];
+        first.kept = true;
+        first.pipeline = pipeline;
+        first.classification = result.classification;
+        first.regression = result.regression;
+        first.validationScore = metricOf(result.validationClassification, result.validationRegression, metric);
+        if (boardCv[0])
+            first.crossValidation = result.crossValidation;
+        first.fitSeconds = result.timings.fitSeconds;
+        first.fit = result.fit;
+        result.leaderboard.push_back(std::move(first));
+        for (std::size_t i = 1; i < board.size(); ++i) {
+            core::TaskControl otherControl = phase(1.0).labelled(labels[i]);
+            otherControl.progress(0.0, "training " + labels[i]);
+            LeaderboardEntry entry;
+            entry.model = board[i];
+            const auto start = Clock::now();
+            std::unique_ptr<models::Model> other = models::createModel(board[i].name, task, board[i].params);
+            entry.fit = other->fit(dataset, otherControl);
+            entry.fitSeconds = secondsSince(start);
+            if (!entry.fit.converged)
+                result.warnings.push_back(labels[i] + ": " + entry.fit.message);
+            const Evaluated scored = evaluate(*other, task, rows);
+            entry.classification = scored.classification;
+            entry.regression = scored.regression;
+            entry.validationScore = metricOf(scored.validationClassification, scored.validationRegression, metric);
+            if (boardCv[i])
+                entry.crossValidation = crossValidationResult(*recipe.crossValidation, metric, *boardCv[i]);
+            PipelineMetadata otherMetadata = metadata;
+            otherMetadata.recipeJson = recipeToJson([&] {
+                Recipe own = recipe;
+                own.model = board[i];
+                own.compareWith.clear();
+                own.search.reset();
+                return own;
+            }());
+            entry.pipeline = std::make_shared<FittedPipeline>(
+                task, recipe.problem.target, inputs, prepared.classes.labels,
+                i + 1 == board.size() ? std::move(boardSteps) : cloneSteps(boardSteps), dataset.featureNames,
+                std::move(other), pipelineImputes(recipe), std::move(otherMetadata));
+            result.leaderboard.push_back(std::move(entry));
+        }
+        result.leaderboardMetric = metric;
+        result.leaderboardRankedOn = recipe.crossValidation    ? "cross-validation"
+                                     : rows.validationX != nullptr ? "validation rows"
+                                                                  : "test rows";
+        const auto rankingValue = [&](const LeaderboardEntry& entry) -> std::optional<double> {
+            if (entry.crossValidation)
+                return entry.crossValidation->mean;
+            if (rows.validationX)
+                return entry.validationScore;
+            return metricOf(entry.classification, entry.regression, metric);
+        };
+        // Stable: on equal scores the recipe's order stands, the kept model first.
+        std::stable_sort(result.leaderboard.begin(), result.leaderboard.end(),
+                         [&](const LeaderboardEntry& a, const LeaderboardEntry& b) {
+                             const std::optional<double> x = rankingValue(a), y = rankingValue(b);
+                             if (!x || !y)
+                                 return x.has_value() && !y.has_value();
+                             return better(*x, *y, higherIsBetter);
+                         });
+    }
     result.pipeline = std::move(pipeline);
     control.progress(1.0, "done");
     return result;

@@ -26,7 +26,9 @@ struct RunTimings {
     double loadSeconds = 0.0;  ///< filled by whoever loaded the data
     double auditSeconds = 0.0;  ///< the leakage and data-health audit
     double prepSeconds = 0.0;   ///< row filters, split, fitting and applying the steps
-    double fitSeconds = 0.0;
+    /// \brief The hyper-parameter search (cross-validation of every candidate), wall clock.
+    double searchSeconds = 0.0;
+    double fitSeconds = 0.0;  ///< the kept model on all training rows
     double predictSeconds = 0.0;
 };
 

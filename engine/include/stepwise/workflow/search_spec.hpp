@@ -21,7 +21,8 @@ struct SearchSpec {
     SearchKind kind = SearchKind::Grid;
     /// \brief Parameter name → the values to try, as text, checked against the model's
     /// table. For a random search a parameter may instead hold a single distribution:
-    /// `uniform(A,B)`, `loguniform(A,B)` (scipy's) or `randint(A,B)` (B exclusive).
+    /// `uniform(A,B)` (between A and B — not scipy's uniform(loc, scale)), `loguniform(A,B)`
+    /// (scipy's, 0 < A < B) or `randint(A,B)` (scipy's: integers, B exclusive).
     std::map<std::string, std::vector<std::string>> space;
     int iterations = 10;  ///< Random: how many candidates are drawn
     /// \brief Report name of the metric candidates are ranked by ("f1_macro", "rmse", …);

@@ -1,0 +1,437 @@
+#include "workflow/cross_validate.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <mutex>
+
+#include "stepwise/core/errors.hpp"
+#include "stepwise/evaluation/success.hpp"
+#include "stepwise/models/registry.hpp"
+
+namespace stepwise::workflow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Folds held in memory at once; more folds than fit (leave-one-out on many rows) are
+// prepared and scored in waves.
+constexpr std::size_t kWaveBytes = std::size_t(768) << 20;
+// A fold's step fitting counts as this many model fits in the progress.
+constexpr double kPrepareWeight = 0.5;
+
+// One fold, ready for any model: the steps fitted on its training rows, its training
+// data and its test rows through those steps.
+struct PreparedFold {
+    models::Dataset train;
+    Eigen::MatrixXd testX;
+    std::vector<int> testClasses;
+    Eigen::VectorXd testValues;
+
+    std::size_t bytes() const
+    {
+        return sizeof(double) * static_cast<std::size_t>(train.x.size() + train.y.size() + testX.size() +
+                                                         testValues.size()) +
+               sizeof(int) * testClasses.size();
+    }
+};
+
+// Overall progress of many concurrent fits: the sum of their fractions over the total,
+// reported through the caller's control (whose cancel thereby reaches every fit).
+class ProgressBoard {
+public:
+    ProgressBoard(core::TaskControl control, double totalUnits)
+        : m_control(std::move(control)), m_total(std::max(totalUnits, 1.0))
+    {
+    }
+
+    void add(double units, const std::string& stage = {})
+    {
+        std::lock_guard lock(m_mutex);
+        m_done += units;
+        m_control.progress((m_done + m_running) / m_total, stage);
+    }
+
+    void set(std::size_t slot, double fraction)
+    {
+        std::lock_guard lock(m_mutex);
+        if (slot >= m_fractions.size())
+            m_fractions.resize(slot + 1, 0.0);
+        const double clamped = std::clamp(fraction, 0.0, 1.0);
+        m_running += clamped - m_fractions[slot];
+        m_fractions[slot] = clamped;
+        m_control.progress((m_done + m_running) / m_total);
+    }
+
+    void finish(std::size_t slot)
+    {
+        std::lock_guard lock(m_mutex);
+        if (slot < m_fractions.size()) {
+            m_running -= m_fractions[slot];
+            m_fractions[slot] = 0.0;
+        }
+        m_done += 1.0;
+        m_control.progress((m_done + m_running) / m_total);
+    }
+
+private:
+    core::TaskControl m_control;
+    std::mutex m_mutex;
+    double m_total;
+    double m_done = 0.0;
+    double m_running = 0.0;
+    std::vector<double> m_fractions;
+};
+
+// The control of one fit: its progress goes to the board, its own curve is not shown
+// (it is measured on a fold's rows), and it stops when the run is cancelled or another
+// fit has failed.
+class FitObserver : public core::TaskObserver {
+public:
+    FitObserver(ProgressBoard& board, std::size_t slot, const std::atomic<bool>& failed)
+        : m_board(board), m_slot(slot), m_failed(failed)
+    {
+    }
+
+    void onProgress(double fraction, const std::string&) override
+    {
+        if (m_failed.load(std::memory_order_relaxed))
+            throw core::Cancelled();
+        m_board.set(m_slot, fraction);  // throws Cancelled once the run is cancelled
+    }
+
+private:
+    ProgressBoard& m_board;
+    std::size_t m_slot;
+    const std::atomic<bool>& m_failed;
+};
+
+CvScores summarise(std::vector<double> scores, double fitSeconds)
+{
+    CvScores result;
+    result.scores = std::move(scores);
+    result.fitSeconds = fitSeconds;
+    double sum = 0.0;
+    for (double score : result.scores)
+        sum += score;
+    result.mean = sum / static_cast<double>(result.scores.size());
+    double squares = 0.0;
+    for (double score : result.scores)
+        squares += (score - result.mean) * (score - result.mean);
+    result.std = std::sqrt(squares / static_cast<double>(result.scores.size()));
+    return result;
+}
+
+bool isCancelled(const std::exception_ptr& error)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const core::Cancelled&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+} // namespace
+
+std::string defaultMetric(const Recipe& recipe)
+{
+    if (recipe.problem.success)
+        return recipe.problem.success->metric;
+    return recipe.problem.task == core::TaskType::Classification ? "accuracy" : "r2";
+}
+
+std::vector<InputColumn> inputSchema(const data::Table& train)
+{
+    std::vector<InputColumn> inputs;
+    for (const data::Column& column : train.columns()) {
+        InputColumn input{column.name(), column.kind(), {}};
+        if (column.isCategorical())
+            input.levels = column.levels();
+        inputs.push_back(std::move(input));
+    }
+    return inputs;
+}
+
+models::Dataset toDataset(const prep::LabelledRows& train, std::uint64_t seed)
+{
+    if (const auto problem = modelReadinessProblem(train.table))
+        throw core::DataError(*problem);
+    models::Dataset dataset;
+    const data::Table& table = train.table;
+    dataset.x.resize(static_cast<Eigen::Index>(table.rowCount()), static_cast<Eigen::Index>(table.columnCount()));
+    for (std::size_t c = 0; c < table.columnCount(); ++c) {
+        const data::Column& column = table.column(c);
+        for (std::size_t r = 0; r < column.size(); ++r)
+            dataset.x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = column.values()[r];
+        dataset.featureNames.push_back(column.name());
+    }
+    dataset.y = Eigen::Map<const Eigen::VectorXd>(train.target.values.data(),
+                                                  static_cast<Eigen::Index>(train.target.values.size()));
+    dataset.classCount = train.target.classCount;
+    dataset.seed = seed;
+    return dataset;
+}
+
+Eigen::MatrixXd transformedRows(const std::vector<std::unique_ptr<prep::Transformer>>& steps,
+                                const data::Table& table)
+{
+    data::Table current = table;
+    for (const auto& step : steps)
+        current = step->transform(current);
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(current.rowCount()), static_cast<Eigen::Index>(current.columnCount()));
+    for (std::size_t c = 0; c < current.columnCount(); ++c) {
+        const data::Column& column = current.column(c);
+        if (!column.isNumeric())
+            throw core::DataError("column '" + column.name() + "' is still categorical after the feature steps");
+        for (std::size_t r = 0; r < column.size(); ++r) {
+            const double value = column.values()[r];
+            if (!std::isfinite(value))
+                throw core::DataError("row " + std::to_string(r) + ", column '" + column.name() +
+                                      "' is not a finite number after the feature steps — check the input value");
+            x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = value;
+        }
+    }
+    return x;
+}
+
+void setMonitorRows(models::Dataset& dataset, const std::vector<std::unique_ptr<prep::Transformer>>& steps,
+                    const data::Table& features, const Recipe& recipe, const data::Table& data,
+                    const PreparedData& prepared)
+{
+    dataset.monitorX.resize(0, 0);
+    dataset.monitorY.resize(0);
+    if (prepared.validation.empty())
+        return;
+    dataset.monitorX = transformedRows(steps, features.selectRows(prepared.validation));
+    const prep::TrainingTarget target = trainingTarget(recipe, data, prepared, prepared.validation);
+    dataset.monitorY = Eigen::Map<const Eigen::VectorXd>(target.values.data(),
+                                                         static_cast<Eigen::Index>(target.values.size()));
+}
+
+Predictions modelPredictions(const models::Model& model, core::TaskType task, const Eigen::MatrixXd& x)
+{
+    Predictions predictions;
+    predictions.task = task;
+    if (task == core::TaskType::Classification && !model.hasProbabilities()) {
+        // Decision scores only (linear SVM): the model's own predict, no probabilities.
+        const Eigen::VectorXd predicted = model.predict(x);
+        for (Eigen::Index r = 0; r < predicted.size(); ++r)
+            predictions.classIndex.push_back(static_cast<int>(predicted(r)));
+    } else if (task == core::TaskType::Classification) {
+        predictions.proba = model.predictProba(x);
+        predictions.classIndex.resize(static_cast<std::size_t>(x.rows()));
+        for (Eigen::Index r = 0; r < predictions.proba.rows(); ++r) {
+            Eigen::Index best = 0;
+            predictions.proba.row(r).maxCoeff(&best); // first maximum on ties, like numpy.argmax
+            predictions.classIndex[static_cast<std::size_t>(r)] = static_cast<int>(best);
+        }
+    } else {
+        predictions.values = model.predict(x);
+    }
+    return predictions;
+}
+
+bool pipelineImputes(const Recipe& recipe)
+{
+    const auto steps = pipelineSteps(recipe);
+    const auto enabled = [&](const char* kind) {
+        return std::any_of(steps.begin(), steps.end(),
+                           [&](const prep::StepSpec& step) { return step.enabled && step.kind == kind; });
+    };
+    return enabled("impute") || !enabled("drop_missing_rows");
+}
+
+std::vector<int> actualClasses(const Recipe& recipe, const data::Table& table, bool separate,
+                               const TargetClasses& classes, const std::vector<std::size_t>& rows)
+{
+    std::vector<int> actual;
+    actual.reserve(rows.size());
+    const data::Column& target = table.column(recipe.problem.target);
+    for (std::size_t row : rows) {
+        if (!separate) {
+            actual.push_back(classes.rowClass[row]);
+            continue;
+        }
+        const std::string label = target.textAt(row);
+        const auto it = std::find(classes.labels.begin(), classes.labels.end(), label);
+        if (it == classes.labels.end())
+            throw core::DataError("the test data's target has the class '" + label + "' (row " + std::to_string(row) +
+                                  "), which the training data does not have");
+        actual.push_back(static_cast<int>(it - classes.labels.begin()));
+    }
+    return actual;
+}
+
+Eigen::VectorXd actualValues(const Recipe& recipe, const data::Table& table, const std::vector<std::size_t>& rows)
+{
+    Eigen::VectorXd values(static_cast<Eigen::Index>(rows.size()));
+    const data::Column& target = table.column(recipe.problem.target);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        values(static_cast<Eigen::Index>(i)) = target.values()[rows[i]];
+    return values;
+}
+
+std::optional<double> predictionScore(const Predictions& predictions, const std::vector<int>& actualClass,
+                                      const Eigen::VectorXd& actualValue, int classCount, const std::string& metric)
+{
+    if (predictions.task == core::TaskType::Classification)
+        return evaluation::metricValue(
+            evaluation::classificationMetrics(actualClass, predictions.classIndex, predictions.proba, classCount),
+            metric);
+    return evaluation::metricValue(evaluation::regressionMetrics(actualValue, predictions.values), metric);
+}
+
+CrossValidationResult crossValidationResult(const evaluation::CvSpec& spec, const std::string& metric,
+                                            const CvScores& scores)
+{
+    CrossValidationResult result;
+    result.strategy = evaluation::toString(spec);
+    result.metric = metric;
+    result.scores = scores.scores;
+    result.mean = scores.mean;
+    result.std = scores.std;
+    return result;
+}
+
+std::vector<CvScores> crossValidateModels(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
+                                          const evaluation::CvSpec& spec, const std::string& metric,
+                                          const std::vector<CvModel>& models, const std::string& stage,
+                                          core::TaskControl& control)
+{
+    const bool classification = recipe.problem.task == core::TaskType::Classification;
+    std::vector<std::size_t> rows = prepared.train;
+    if (!recipe.prep.timeColumn.empty()) {
+        const std::vector<double>& time = data.column(recipe.prep.timeColumn).values();
+        std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
+    }
+    std::vector<int> rowClasses;
+    if (classification)
+        for (std::size_t row : rows)
+            rowClasses.push_back(prepared.classes.rowClass[row]);
+    const std::vector<evaluation::Fold> folds =
+        evaluation::makeFolds(spec, rows.size(), classification ? &rowClasses : nullptr);
+    const std::size_t foldCount = folds.size();
+    const int classCount = static_cast<int>(prepared.classes.labels.size());
+    const data::Table features = data.selectColumns(prepared.features);
+    const std::vector<prep::StepSpec> steps = pipelineSteps(recipe);
+    const auto pick = [&](const std::vector<std::size_t>& positions) {
+        std::vector<std::size_t> picked;
+        picked.reserve(positions.size());
+        for (std::size_t i : positions)
+            picked.push_back(rows[i]);
+        return picked;
+    };
+
+    const double foldUnits = kPrepareWeight + static_cast<double>(models.size());
+    ProgressBoard board(control, foldUnits * static_cast<double>(foldCount));
+    const auto prepareFold = [&](std::size_t f) {
+        board.add(0.0, stage + " — fitting the steps on fold " + std::to_string(f + 1) + " of " +
+                           std::to_string(foldCount));
+        const std::vector<std::size_t> trainRows = pick(folds[f].train);
+        const std::vector<std::size_t> testRows = pick(folds[f].test);
+        prep::LabelledRows train{features.selectRows(trainRows), trainingTarget(recipe, data, prepared, trainRows)};
+        // Steps report no progress of their own here: the board counts the fold as a whole.
+        core::TaskControl stepControl = control.subRange(0.0, 0.0);
+        FittedSteps fitted = fitSteps(steps, std::move(train), recipe.seed, stepControl);
+        PreparedFold fold;
+        fold.train = toDataset(fitted.train, recipe.seed);
+        fold.train.classNames = prepared.classes.labels;
+        fold.testX = transformedRows(fitted.transformers, features.selectRows(testRows));
+        if (classification)
+            fold.testClasses = actualClasses(recipe, data, false, prepared.classes, testRows);
+        else
+            fold.testValues = actualValues(recipe, data, testRows);
+        board.add(kPrepareWeight);
+        return fold;
+    };
+
+    std::vector<std::vector<double>> scores(models.size(), std::vector<double>(foldCount, 0.0));
+    std::vector<std::vector<double>> seconds(models.size(), std::vector<double>(foldCount, 0.0));
+    std::size_t nextFold = 0;
+    while (nextFold < foldCount) {
+        std::vector<PreparedFold> wave;
+        std::size_t bytes = 0;
+        const std::size_t waveStart = nextFold;
+        do {
+            wave.push_back(prepareFold(nextFold++));
+            bytes += wave.back().bytes();
+        } while (nextFold < foldCount && bytes + bytes / wave.size() <= kWaveBytes);
+
+        const std::size_t waveFolds = wave.size();
+        const std::size_t taskCount = models.size() * waveFolds;
+        std::vector<std::exception_ptr> errors(taskCount);
+        std::atomic<bool> failed{false};
+        // Parallel over the fits; a model's own parallel loops then run single-threaded
+        // (nested OpenMP regions are inactive), so each fit is what it is on one thread.
+#pragma omp parallel for schedule(dynamic, 1) if (taskCount > 1)
+        for (std::size_t task = 0; task < taskCount; ++task) {
+            if (failed.load(std::memory_order_relaxed) || control.isCancelled())
+                continue;
+            const std::size_t m = task / waveFolds;
+            const std::size_t local = task % waveFolds;
+            const std::size_t f = waveStart + local;
+            try {
+                const CvModel& candidate = models[m];
+                std::string text = stage + " — ";
+                if (models.size() > 1)
+                    text.append(candidate.source.empty() ? "model " + std::to_string(m + 1) : candidate.source)
+                        .append(", ");
+                text.append("fold ").append(std::to_string(f + 1)).append(" of ").append(std::to_string(foldCount));
+                board.add(0.0, text);
+                FitObserver observer(board, task, failed);
+                core::TaskControl fitControl(&observer);
+                const PreparedFold& fold = wave[local];
+                std::unique_ptr<models::Model> model =
+                    models::createModel(candidate.name, recipe.problem.task, candidate.params);
+                const auto start = Clock::now();
+                model->fit(fold.train, fitControl);
+                seconds[m][f] = std::chrono::duration<double>(Clock::now() - start).count();
+                const Predictions predictions = modelPredictions(*model, recipe.problem.task, fold.testX);
+                const std::optional<double> score =
+                    predictionScore(predictions, fold.testClasses, fold.testValues, classCount, metric);
+                if (!score)
+                    throw core::DataError(metric + " cannot be computed on cross-validation fold " +
+                                          std::to_string(f + 1) + " (" + std::to_string(fold.testX.rows()) +
+                                          " rows, not every class present) — use fewer folds or another metric");
+                scores[m][f] = *score;
+                core::TrainingSnapshot snapshot;
+                snapshot.step = static_cast<int>(f + 1);
+                snapshot.totalSteps = static_cast<int>(foldCount);
+                snapshot.stepName = "fold";
+                snapshot.metricName = metric;
+                snapshot.value = *score;
+                snapshot.measuredOn = "cross-validation fold";
+                snapshot.source = candidate.source;
+                control.snapshot(snapshot);
+                board.finish(task);
+            } catch (...) {
+                errors[task] = std::current_exception();
+                if (!isCancelled(errors[task]))
+                    failed.store(true, std::memory_order_relaxed);
+            }
+        }
+        control.checkCancelled();
+        // The first real error in task order; the fits it stopped report Cancelled.
+        for (const std::exception_ptr& error : errors)
+            if (error && !isCancelled(error))
+                std::rethrow_exception(error);
+        for (const std::exception_ptr& error : errors)
+            if (error)
+                std::rethrow_exception(error);
+    }
+
+    std::vector<CvScores> results;
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        double total = 0.0;
+        for (double s : seconds[m])
+            total += s;
+        results.push_back(summarise(scores[m], total));
+    }
+    return results;
+}
+
+} // namespace stepwise::workflow
