@@ -186,8 +186,8 @@ private slots:
 
         // 5 Training: Next waits for a result; a bad parameter blocks Train with the
         // engine's own message.
-        auto* model = find<QComboBox>(&wizard, "modelCombo");
-        model->setCurrentIndex(model->findData(QStringLiteral("logistic_regression")));
+        QVERIFY(wizard.trainingPage()->selectModel("logistic_regression"));
+        QTest::mouseClick(wizard.trainingPage()->keepButton(), Qt::LeftButton);
         QCOMPARE(session->recipe().model.name, std::string("logistic_regression"));
         QVERIFY(!nextEnabled(wizard));
         QVERIFY(wizard.trainingPage()->hintText().contains(QStringLiteral("Train")));

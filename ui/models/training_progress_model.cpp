@@ -13,6 +13,12 @@ QString formatValue(double value)
     return QLocale().toString(value, 'g', 4);
 }
 
+/// "trees" stays, "iteration" and "fold" become "iterations" and "folds" after a count.
+QString plural(const QString& stepName)
+{
+    return stepName.isEmpty() || stepName.endsWith(QLatin1Char('s')) ? stepName : stepName + QLatin1Char('s');
+}
+
 } // namespace
 
 TrainingProgressModel::TrainingProgressModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -75,6 +81,22 @@ void TrainingProgressModel::apply(const TrainingUpdate& update)
             row.state = State::Running;
             row.fits = std::max(row.fits, 1);
         }
+        if (isIndexedCurve(curve.stepName)) {
+            // Fold scores: progress is how many folds are scored, the value their mean.
+            for (const QPointF& point : curve.points) {
+                ++row.foldsDone;
+                row.foldSum += point.y();
+            }
+            row.step = row.foldsDone;
+            row.totalSteps = curve.totalSteps;
+            row.stepName = curve.stepName;
+            row.latestHonesty = 0;
+            row.latestMetric = curve.metricName;
+            row.latestRows = curve.measuredOn;
+            row.latestValue = row.foldSum / row.foldsDone;
+            row.latestFolds = row.foldsDone;
+            continue;
+        }
         for (const QPointF& point : curve.points) {
             const auto last = row.lastStep.constFind(curve.metricName);
             if (last != row.lastStep.cend() && point.x() <= *last) {
@@ -94,6 +116,7 @@ void TrainingProgressModel::apply(const TrainingUpdate& update)
             row.latestMetric = curve.metricName;
             row.latestRows = curve.measuredOn;
             row.latestValue = curve.points.back().y();
+            row.latestFolds = 0;
         }
     }
     emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
@@ -150,9 +173,9 @@ QString TrainingProgressModel::progressText(const Row& row) const
     const QLocale locale;
     QString steps;
     if (row.totalSteps > 0)
-        steps = tr("%1 of %2 %3").arg(locale.toString(row.step), locale.toString(row.totalSteps), row.stepName);
+        steps = tr("%1 of %2 %3").arg(locale.toString(row.step), locale.toString(row.totalSteps), plural(row.stepName));
     else if (row.step > 0)
-        steps = tr("%1 %2").arg(locale.toString(row.step), row.stepName);
+        steps = tr("%1 %2").arg(locale.toString(row.step), plural(row.stepName));
     const QString fit = row.fits > 1 ? tr("fit %1 · ").arg(row.fits) : QString();
     switch (row.state) {
     case State::Waiting:
@@ -175,6 +198,8 @@ QString TrainingProgressModel::latestText(const Row& row) const
         return row.latestText;
     if (row.latestMetric.isEmpty())
         return {};
+    if (row.latestFolds > 0)
+        return tr("%1 %2 (mean of %n folds)", nullptr, row.latestFolds).arg(row.latestMetric, formatValue(row.latestValue));
     return tr("%1 %2").arg(row.latestMetric, formatValue(row.latestValue));
 }
 

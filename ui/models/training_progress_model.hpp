@@ -73,9 +73,12 @@ private:
         int totalSteps = 0;
         QString stepName;
         QHash<QString, double> lastStep;  // per metric: the step its last point was at
+        int foldsDone = 0;                // fold scores received
+        double foldSum = 0;
         QString latestMetric;
         QString latestRows;
         double latestValue = 0;
+        int latestFolds = 0;  // the value is the mean of this many fold scores
         int latestHonesty = 3;
         QString latestText;  // set for rows shown after the fact
     };

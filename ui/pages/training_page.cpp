@@ -33,6 +33,7 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
+#include "stepwise/workflow/search_spec.hpp"
 #include "widgets/charts/training_chart.hpp"
 #include "widgets/heatmap_widget.hpp"
 #include "widgets/param_form.hpp"
@@ -42,9 +43,6 @@
 
 namespace stepwise::ui {
 namespace {
-
-/// More candidates than this is a grid nobody meant (searchCandidates refuses it too).
-constexpr double kMaxCandidates = 10000;
 
 const models::ModelInfo* findInfo(const std::string& name)
 {
@@ -85,6 +83,27 @@ QStringList toQStringList(const std::vector<std::string>& values)
     for (const auto& value : values)
         list << QString::fromStdString(value);
     return list;
+}
+
+/// "stratified:5" → "5-fold stratified", as a person would say it.
+QString cvWords(const std::string& strategy)
+{
+    try {
+        const evaluation::CvSpec spec = evaluation::parseCvSpec(strategy);
+        switch (spec.strategy) {
+        case evaluation::CvStrategy::StratifiedKFold:
+            return QObject::tr("%1-fold stratified").arg(spec.folds);
+        case evaluation::CvStrategy::KFold:
+            return QObject::tr("%1-fold").arg(spec.folds);
+        case evaluation::CvStrategy::LeaveOneOut:
+            return QObject::tr("leave-one-out");
+        case evaluation::CvStrategy::TimeSeries:
+            return spec.gap > 0 ? QObject::tr("%1-fold time series, gap %2").arg(spec.folds).arg(spec.gap)
+                                : QObject::tr("%1-fold time series").arg(spec.folds);
+        }
+    } catch (const core::InvalidParameter&) {
+    }
+    return QString::fromStdString(strategy);
 }
 
 QString formatScore(double value) { return QLocale().toString(value, 'f', 3); }
@@ -182,6 +201,9 @@ QTableWidgetItem* readOnlyItem(const QString& text)
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
     return item;
 }
+
+/// The leaderboard's columns.
+enum LeaderboardColumn { RankColumn, ModelColumn, RankingColumn, CvColumn, TestColumn, FitColumn, Columns };
 
 void styleResultTable(QTableWidget* table)
 {
@@ -283,7 +305,6 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     m_modelList->setToolTip(tr("Tick a model to train it too and compare it on the same split and folds. Select a "
                                "model to edit its hyper-parameters; double-click it to keep it."));
     m_modelList->setUniformItemSizes(true);
-    m_modelList->setMaximumHeight(m_modelList->fontMetrics().height() * 7 + 12);
     m_keep->setToolTip(tr("Make the selected model the kept one: the model that is saved, evaluated and exported. "
                           "The others stay in the comparison."));
     modelsLayout->addWidget(m_modelList);
@@ -454,6 +475,7 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     boardLayout->setContentsMargins(4, 4, 4, 4);
     m_leaderboardNote->setTextFormat(Qt::RichText);
     styleResultTable(m_leaderboard);
+    m_leaderboard->setItemDelegateForColumn(RankingColumn, new ShareBarDelegate(QColor(0x16, 0xa3, 0x4a), this));
     m_keepEntry->setToolTip(tr("Make the selected model the kept one. Its pipeline is trained again as the kept "
                                "model when you press Train again, so Evaluation and Export show that model."));
     boardLayout->addWidget(m_leaderboardNote);
@@ -600,6 +622,12 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
                               .arg(displayName(choice.name)));
     });
 
+    connect(m_train, &QPushButton::clicked, this, [this] {
+        validateSetup();
+        if (m_setupValid)
+            this->session()->train();
+    });
+
     BackgroundTask* task = session->trainingTask();
     connect(task, &BackgroundTask::started, this, &TrainingPage::onTrainingStarted);
     connect(task, &BackgroundTask::trainingUpdated, this, &TrainingPage::onTrainingUpdate);
@@ -670,6 +698,10 @@ void TrainingPage::refreshModelList()
             item->setData(Qt::UserRole, QString::fromStdString(info.name));
         }
         m_modelList->setProperty("task", int(task));
+        // As tall as the list, up to eight rows: the form below gets the rest.
+        const int rows = std::clamp(m_modelList->count(), 2, 8);
+        const int rowHeight = m_modelList->count() > 0 ? m_modelList->sizeHintForRow(0) : fontMetrics().height() + 4;
+        m_modelList->setFixedHeight(rows * rowHeight + 2 * m_modelList->frameWidth() + 2);
     }
     std::set<std::string> compared;
     for (const auto& choice : recipe.compareWith)
@@ -852,34 +884,27 @@ void TrainingPage::refreshSearch()
         }
     }
 
-    // How much work the search is, in words.
-    if (!search) {
+}
+
+void TrainingPage::refreshSearchCount(int candidates)
+{
+    const auto& recipe = session()->recipe();
+    if (!recipe.search) {
         m_searchCount->setText(tr("Off: the kept model trains with the hyper-parameters on the Parameters tab."));
         return;
     }
-    double candidates = 1;
-    bool distributions = false;
-    for (const auto& [name, values] : search->space) {
-        candidates *= double(values.size());
-        distributions = distributions || (values.size() == 1 && isDistribution(QString::fromStdString(values[0])));
+    if (candidates < 0) {
+        m_searchCount->setText(tr("Type the values to try; the message above says what is missing."));
+        return;
     }
-    if (search->space.empty())
-        candidates = 0;
-    if (search->kind == workflow::SearchKind::Random)
-        candidates = distributions ? search->iterations : std::min<double>(search->iterations, candidates);
+    // The search's folds: the recipe's cross-validation, else 5 (scikit-learn's cv=5).
     const QLocale locale;
-    QString folds;
-    if (const auto& cv = recipe.crossValidation) {
-        if (cv->strategy == evaluation::CvStrategy::LeaveOneOut)
-            folds = tr(" × one fit per training row");
-        else
-            folds = tr(" × %1 folds = %2 fits").arg(cv->folds).arg(locale.toString(candidates * cv->folds, 'f', 0));
-    }
-    m_searchCount->setText(candidates > kMaxCandidates
-                               ? tr("More than %1 candidates — use fewer values or a random search.")
-                                     .arg(locale.toString(kMaxCandidates, 'f', 0))
-                               : tr("%1 candidates%2, then the best is trained on all training rows.")
-                                     .arg(locale.toString(candidates, 'f', 0), folds));
+    const evaluation::CvSpec folds = recipe.crossValidation.value_or(evaluation::CvSpec{});
+    const QString fits = folds.strategy == evaluation::CvStrategy::LeaveOneOut
+                             ? tr("one fit per training row")
+                             : tr("%1 folds = %2 fits").arg(folds.folds).arg(locale.toString(qlonglong(candidates) * folds.folds));
+    const QString count = candidates == 1 ? tr("1 candidate") : tr("%1 candidates").arg(locale.toString(candidates));
+    m_searchCount->setText(tr("%1 × %2, then the best is trained on all training rows.").arg(count, fits));
 }
 
 void TrainingPage::refreshTabTitles()
@@ -941,39 +966,19 @@ void TrainingPage::validateSetup()
         if (cv->strategy == evaluation::CvStrategy::StratifiedKFold && task != core::TaskType::Classification)
             errors << tr("Stratified folds keep class shares, and a regression has no classes — choose k-fold.");
     }
-    if (const auto& search = recipe.search; search && kept) {
-        if (search->space.empty())
-            errors << tr("The search has no values to try — type some for at least one parameter of %1, or turn the "
-                         "search off.")
-                          .arg(displayName(recipe.model.name));
-        double candidates = 1;
-        for (const auto& [name, values] : search->space) {
-            candidates *= double(values.size());
-            const auto spec = std::find_if(kept->params.begin(), kept->params.end(),
-                                           [&](const core::ParamSpec& s) { return s.name == name; });
-            if (spec == kept->params.end()) {
-                errors << tr("The search names %1, which %2 does not have.")
-                              .arg(QString::fromStdString(name), displayName(recipe.model.name));
-                continue;
-            }
-            for (const std::string& value : values) {
-                if (isDistribution(QString::fromStdString(value))) {
-                    if (search->kind == workflow::SearchKind::Grid)
-                        errors << tr("%1 = %2: a grid tries listed values; distributions are for a random search.")
-                                      .arg(QString::fromStdString(name), QString::fromStdString(value));
-                    continue;
-                }
-                try {
-                    core::resolveParams(kept->params, {{name, value}}, kept->name);
-                } catch (const core::InvalidParameter& error) {
-                    errors << tr("Search: %1").arg(QString::fromUtf8(error.what()));
-                }
-            }
+    // The engine's own check of the search, before any training: every value against
+    // the kept model's table, the grid's size, the distributions.
+    int candidates = -1;
+    if (const auto& search = recipe.search; search && kept && errors.isEmpty()) {
+        try {
+            candidates = int(workflow::searchCandidates(*search, kept->params, recipe.model.params, kept->name,
+                                                        recipe.seed)
+                                 .size());
+        } catch (const core::InvalidParameter& error) {
+            errors << tr("Search: %1").arg(QString::fromUtf8(error.what()));
         }
-        if (search->kind == workflow::SearchKind::Grid && candidates > kMaxCandidates)
-            errors << tr("The grid has %1 candidates, more than %2 — use fewer values or a random search.")
-                          .arg(QLocale().toString(candidates, 'f', 0), QLocale().toString(kMaxCandidates, 'f', 0));
     }
+    refreshSearchCount(candidates);
     m_setupValid = errors.isEmpty();
     banner()->clearMessage(QStringLiteral("params"));
     if (!errors.isEmpty())
@@ -1180,9 +1185,14 @@ void TrainingPage::onTrainingUpdate(const TrainingUpdate& update)
 {
     // A lone model's snapshots carry no label: they are the kept model's.
     TrainingUpdate labelled = update;
-    for (CurveUpdate& curve : labelled.curves)
+    const auto task = session()->recipe().problem.task;
+    for (CurveUpdate& curve : labelled.curves) {
         if (curve.source.isEmpty())
             curve.source = m_runKept;
+        // Fold scores carry the metric's report name ("f1_macro"); show its own name.
+        if (isIndexedCurve(curve.stepName))
+            curve.metricName = metricDisplayName(task, curve.metricName.toStdString());
+    }
     for (ConfusionUpdate& matrix : labelled.confusions)
         if (matrix.source.isEmpty())
             matrix.source = m_runKept;
@@ -1263,9 +1273,10 @@ void TrainingPage::showResultViews()
         TrainingUpdate folds;
         CurveUpdate curve;
         curve.source = source;
-        curve.metricName = tr("%1 per fold").arg(metricDisplayName(task, cv.metric));
-        curve.stepName = tr("fold");
-        curve.measuredOn = tr("cross-validation folds");
+        // As the live fold scores are named (onTrainingUpdate), so they share a chart.
+        curve.metricName = metricDisplayName(task, cv.metric);
+        curve.stepName = QStringLiteral("fold");
+        curve.measuredOn = QStringLiteral("cross-validation fold");
         curve.totalSteps = int(cv.scores.size());
         for (std::size_t i = 0; i < cv.scores.size(); ++i)
             curve.points.append(QPointF(double(i + 1), cv.scores[i]));
@@ -1343,7 +1354,6 @@ void TrainingPage::fillLeaderboard()
     const bool anyCv = std::any_of(result->leaderboard.begin(), result->leaderboard.end(),
                                    [](const auto& entry) { return entry.crossValidation.has_value(); });
 
-    enum { RankColumn, ModelColumn, RankingColumn, CvColumn, TestColumn, FitColumn, Columns };
     m_leaderboard->setColumnCount(Columns);
     m_leaderboard->setHorizontalHeaderLabels(
         {tr("#"), tr("Model"), tr("%1 · %2").arg(metricName, rankedOn), tr("Cross-validation (mean ± std)"),
@@ -1364,6 +1374,34 @@ void TrainingPage::fillLeaderboard()
         if (entry.regression)
             return evaluation::metricValue(*entry.regression, metric);
         return std::nullopt;
+    };
+    const auto& first = result->leaderboard.front();
+    // Bars behind the ranking scores: longer is better, whichever way the metric runs.
+    std::vector<double> rankingValues;
+    for (const auto& entry : result->leaderboard) {
+        if (rankedByCv && entry.crossValidation)
+            rankingValues.push_back(entry.crossValidation->mean);
+        else if (rankedByValidation && entry.validationScore)
+            rankingValues.push_back(*entry.validationScore);
+        else if (!rankedByCv && !rankedByValidation && testValue(entry))
+            rankingValues.push_back(*testValue(entry));
+        else
+            rankingValues.push_back(std::nan(""));
+    }
+    const double top = *std::max_element(rankingValues.begin(), rankingValues.end(), [](double a, double b) {
+        return std::isnan(a) || (!std::isnan(b) && a < b);
+    });
+    const double bottom = *std::min_element(rankingValues.begin(), rankingValues.end(), [](double a, double b) {
+        return !std::isnan(a) && (std::isnan(b) || a < b);
+    });
+    const bool unitScale = bottom >= 0 && top <= 1;
+    const auto barShare = [&](double value) -> QVariant {
+        if (std::isnan(value))
+            return {};
+        if (higherIsBetter)
+            return unitScale ? value : (top > 0 ? value / top : 0.0);
+        // Lower is better (an error): the best gets the full bar.
+        return value > 0 ? bottom / value : 1.0;
     };
     QString best;
     for (std::size_t i = 0; i < result->leaderboard.size(); ++i) {
@@ -1413,14 +1451,19 @@ void TrainingPage::fillLeaderboard()
             m_leaderboard->setItem(row, column, item);
         }
         m_leaderboard->item(row, RankColumn)->setData(Qt::UserRole, int(i));
+        m_leaderboard->item(row, RankingColumn)->setData(Qt::UserRole, barShare(rankingValues[i]));
     }
     m_leaderboard->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_leaderboard->horizontalHeader()->setSectionResizeMode(ModelColumn, QHeaderView::Stretch);
 
-    const auto& first = result->leaderboard.front();
-    QString note = tr("Ranked by <b>%1</b> on the %2 (%3 is better). The test column is for reference only.")
-                       .arg(metricName.toHtmlEscaped(), rankedOn.toHtmlEscaped(),
-                            higherIsBetter ? tr("higher") : tr("lower"));
+    QString where = tr("the %1").arg(rankedOn);
+    if (rankedByCv && first.crossValidation)
+        where = tr("the %1 cross-validation of the training rows").arg(cvWords(first.crossValidation->strategy));
+    else if (!rankedByCv && !rankedByValidation)
+        where = tr("the test rows — there are no validation rows or cross-validation to choose on, so the test "
+                   "score is not an unbiased estimate any more");
+    QString note = tr("Ranked by <b>%1</b> on %2 (%3 is better). The test column is for reference only.")
+                       .arg(metricName.toHtmlEscaped(), where.toHtmlEscaped(), higherIsBetter ? tr("higher") : tr("lower"));
     if (!first.kept)
         note += QLatin1Char(' ') + tr("<b>%1</b> ranks first: select it and press <i>Keep this model</i> to make it "
                                       "the kept one.")
@@ -1506,11 +1549,13 @@ void TrainingPage::fillSearchResults()
         for (const auto& [name, value] : search.candidates[search.best].params)
             bestParams << QStringLiteral("%1 = %2").arg(QString::fromStdString(name), QString::fromStdString(value));
     const auto& bestCandidate = search.candidates.at(std::min(search.best, search.candidates.size() - 1));
+    const QString kind = search.kind == "grid" ? tr("Grid search")
+                                               : tr("Random search (%1)").arg(QString::fromStdString(search.kind));
     m_searchNote->setText(
-        tr("%1 search, %2 candidates, cross-validated %3, ranked by %4. Best: <b>%5</b> — %6. The kept model was "
-           "trained with these on all training rows.")
-            .arg(QString::fromStdString(search.kind).toHtmlEscaped(), QString::number(search.candidates.size()),
-                 QString::fromStdString(search.strategy).toHtmlEscaped(), metricName.toHtmlEscaped(),
+        tr("%1 over %2 candidates, each cross-validated %3 and ranked by %4. Best: <b>%5</b> — %6. The kept model "
+           "was trained with these on all training rows.")
+            .arg(kind.toHtmlEscaped(), QString::number(search.candidates.size()),
+                 cvWords(search.strategy).toHtmlEscaped(), metricName.toHtmlEscaped(),
                  bestParams.join(QStringLiteral(", ")).toHtmlEscaped(),
                  meanStd(bestCandidate.mean, bestCandidate.std)));
 }

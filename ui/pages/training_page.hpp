@@ -100,6 +100,7 @@ private:
     void refreshForm();
     void refreshValidation();
     void refreshSearch();
+    void refreshSearchCount(int candidates);
     void refreshTabTitles();
     void validateSetup();
     void refreshButtons();

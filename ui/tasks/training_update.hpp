@@ -57,6 +57,11 @@ struct TrainingUpdate {
     }
 };
 
+/// \brief True for curves whose steps index results rather than count progress (the
+/// scores of cross-validation folds, stepName "fold"): their points may arrive in any
+/// order and a smaller step does not start a new fit.
+inline bool isIndexedCurve(const QString& stepName) { return stepName == QLatin1String("fold"); }
+
 /// \brief How honest a live metric is, lower is better: 0 for rows the model never
 /// learned from (validation rows, cross-validation folds), 1 for out-of-bag rows, 2 for
 /// the training rows — which always flatter the model.

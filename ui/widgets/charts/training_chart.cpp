@@ -4,6 +4,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QGraphicsLayout>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -219,6 +220,8 @@ TrainingChart::Group& TrainingChart::groupFor(const CurveUpdate& curve)
     group->chart->addAxis(group->x, Qt::AlignBottom);
     group->chart->addAxis(group->y, Qt::AlignLeft);
     installChart(group->view, group->chart);
+    // The chart fills its view: no band of the view's background around it.
+    group->chart->layout()->setContentsMargins(0, 0, 0, 0);
     m_stack->addWidget(group->view);
     m_groups.push_back(std::move(group));
     refreshChooser();
@@ -268,6 +271,28 @@ void TrainingChart::restyle(Group& group)
 
 void TrainingChart::addPoints(Group& group, Series& series, const QList<QPointF>& points)
 {
+    if (isIndexedCurve(group.stepName)) {
+        // Fold scores arrive in whatever order the parallel fits finish: each lands at
+        // its fold, and a fold that reports again replaces its point.
+        QList<QPointF> merged = series.line->points();
+        for (const QPointF& point : points) {
+            auto at = std::lower_bound(merged.begin(), merged.end(), point.x(),
+                                       [](const QPointF& p, double x) { return p.x() < x; });
+            if (at != merged.end() && at->x() == point.x())
+                *at = point;
+            else
+                merged.insert(at, point);
+            if (std::isfinite(point.y())) {
+                group.minY = std::min(group.minY, point.y());
+                group.maxY = std::max(group.maxY, point.y());
+            }
+            group.maxX = std::max(group.maxX, point.x());
+        }
+        series.line->replace(merged);
+        series.hasPoints = true;
+        series.line->setPointsVisible(true);
+        return;
+    }
     QList<QPointF> fresh;
     fresh.reserve(points.size());
     for (const QPointF& point : points) {
@@ -400,8 +425,23 @@ void TrainingChart::rescale(Group& group)
     }
     if (group.minY >= 0)
         low = std::max(low, 0.0);
+    // Round ticks (…, 0.72, 0.74, …) at about five intervals.
+    const double rough = (high - low) / 5.0;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
+    double step = magnitude;
+    for (double factor : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        step = factor * magnitude;
+        if (step >= rough)
+            break;
+    }
+    low = std::floor(low / step) * step;
+    high = std::ceil(high / step) * step;
+    const int decimals = std::max(0, int(std::ceil(-std::log10(step) - 1e-9)) + (step / magnitude == 2.5 ? 1 : 0));
+    group.y->setTickType(QValueAxis::TicksDynamic);
+    group.y->setTickAnchor(low);
+    group.y->setTickInterval(step);
+    group.y->setLabelFormat(QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f"));
     group.y->setRange(low, high);
-    group.y->applyNiceNumbers();
 }
 
 } // namespace stepwise::ui
