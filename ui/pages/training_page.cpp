@@ -567,10 +567,10 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
         this->session()->editRecipe(after, tr("Reset the parameters of %1").arg(displayName(m_selected)));
     });
 
-    connect(m_cvGroup, &QGroupBox::toggled, this, &TrainingPage::writeValidation);
-    connect(m_cvStrategy, &QComboBox::currentIndexChanged, this, &TrainingPage::writeValidation);
-    connect(m_cvFolds, &QSpinBox::valueChanged, this, &TrainingPage::writeValidation);
-    connect(m_cvGap, &QSpinBox::valueChanged, this, &TrainingPage::writeValidation);
+    connect(m_cvGroup, &QGroupBox::toggled, this, [this] { writeValidation({}); });
+    connect(m_cvStrategy, &QComboBox::currentIndexChanged, this, [this] { writeValidation({}); });
+    connect(m_cvFolds, &QSpinBox::valueChanged, this, [this] { writeValidation(QStringLiteral("cv:folds")); });
+    connect(m_cvGap, &QSpinBox::valueChanged, this, [this] { writeValidation(QStringLiteral("cv:gap")); });
 
     connect(m_searchGroup, &QGroupBox::toggled, this, [this](bool on) {
         writeSearch(on ? tr("Search the hyper-parameters") : tr("Stop searching the hyper-parameters"), {});
@@ -1015,6 +1015,9 @@ void TrainingPage::refreshButtons()
     }
     m_keepEntry->setEnabled(entryKeepable);
 
+    // "X is now the kept model, train again" holds until the recipe is the trained one.
+    if (session()->hasCurrentResult())
+        banner()->clearMessage(QStringLiteral("keep"));
     if (!training && session()->result() && !session()->hasCurrentResult())
         banner()->setMessage(QStringLiteral("train-stale"), StatusBanner::Level::Info,
                              tr("The settings changed since the last training — press Train again to update the "
@@ -1102,7 +1105,7 @@ void TrainingPage::writeParams()
                               .arg(QString::fromStdString(m_selected), QString::fromStdString(changed)));
 }
 
-void TrainingPage::writeValidation()
+void TrainingPage::writeValidation(const QString& mergeKey)
 {
     workflow::Recipe after = session()->recipe();
     if (m_cvGroup->isChecked()) {
@@ -1117,7 +1120,7 @@ void TrainingPage::writeValidation()
     const bool toggled = after.crossValidation.has_value() != session()->recipe().crossValidation.has_value();
     const QString what = toggled ? (after.crossValidation ? tr("Cross-validate") : tr("Stop cross-validating"))
                                  : tr("Change the cross-validation");
-    session()->editRecipe(after, what, toggled ? QString() : QStringLiteral("cv"));
+    session()->editRecipe(after, what, toggled ? QString() : mergeKey);
 }
 
 void TrainingPage::writeSearch(const QString& what, const QString& mergeKey)

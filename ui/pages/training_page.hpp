@@ -107,7 +107,7 @@ private:
     void onModelItemChanged(int row);
     void keepModel(const workflow::ModelChoice& choice, const QString& why);
     void writeParams();
-    void writeValidation();
+    void writeValidation(const QString& mergeKey);
     void writeSearch(const QString& what, const QString& mergeKey);
     void suggestSearchValues();
     void onTrainingStarted();

@@ -293,15 +293,15 @@ void TrainingChart::addPoints(Group& group, Series& series, const QList<QPointF>
         series.line->setPointsVisible(true);
         return;
     }
-    QList<QPointF> fresh;
-    fresh.reserve(points.size());
+    // One replace per batch: appending point by point redraws the series for each.
+    QList<QPointF> all = series.line->points();
+    all.reserve(all.size() + points.size());
     for (const QPointF& point : points) {
         if (series.hasPoints && point.x() <= series.lastX) {
             // A new fit of the same run (the next fold, the refit): start its curve again.
-            fresh.clear();
-            series.line->clear();
+            all.clear();
         }
-        fresh.append(point);
+        all.append(point);
         series.lastX = point.x();
         series.hasPoints = true;
         if (std::isfinite(point.y())) {
@@ -310,18 +310,17 @@ void TrainingChart::addPoints(Group& group, Series& series, const QList<QPointF>
         }
         group.maxX = std::max(group.maxX, point.x());
     }
-    series.line->append(fresh);
-    if (series.line->count() > kMaxPoints) {
-        const QList<QPointF> all = series.line->points();
+    while (all.size() > kMaxPoints) {
         QList<QPointF> thinned;
         thinned.reserve(all.size() / 2 + 1);
         for (qsizetype i = 0; i < all.size(); i += 2)
             thinned.append(all[i]);
         if (thinned.back() != all.back())
             thinned.append(all.back());
-        series.line->replace(thinned);
+        all = std::move(thinned);
     }
-    series.line->setPointsVisible(series.line->count() <= kDotsUpTo);
+    series.line->replace(all);
+    series.line->setPointsVisible(all.size() <= kDotsUpTo);
 }
 
 void TrainingChart::append(const TrainingUpdate& update)
