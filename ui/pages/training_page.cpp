@@ -675,6 +675,8 @@ bool TrainingPage::selectModel(const std::string& model)
 
 void TrainingPage::refresh()
 {
+    // A regression has no confusion matrix: the curves take the room.
+    m_matrixBox->setVisible(session()->recipe().problem.task == core::TaskType::Classification);
     refreshModelList();
     refreshForm();
     refreshValidation();
@@ -1172,6 +1174,7 @@ void TrainingPage::onTrainingStarted()
     m_progressModel->start(planned);
     m_chart->setEmphasisedSource(m_runKept);
     m_chart->reset(tr("Waiting for the first training step…"));
+    m_chart->setSourceOrder(planned);
     m_matrices.clear();
     m_matrixSource.clear();
     m_matrixFollows = true;
@@ -1271,21 +1274,16 @@ void TrainingPage::showResultViews()
     m_progressModel->setEmphasisedSource(kept);
     m_chart->reset(tr("These models report no training curve."));
 
-    // The fold scores as one more chart, beside the fits' own curves.
-    const auto appendFolds = [&](const QString& source, const workflow::CrossValidationResult& cv) {
-        TrainingUpdate folds;
-        CurveUpdate curve;
-        curve.source = source;
-        // As the live fold scores are named (onTrainingUpdate), so they share a chart.
-        curve.metricName = metricDisplayName(task, cv.metric);
-        curve.stepName = QStringLiteral("fold");
-        curve.measuredOn = QStringLiteral("cross-validation fold");
-        curve.totalSteps = int(cv.scores.size());
-        for (std::size_t i = 0; i < cv.scores.size(); ++i)
-            curve.points.append(QPointF(double(i + 1), cv.scores[i]));
-        folds.curves.append(curve);
-        m_chart->append(folds);
-    };
+    // The kept model first in colour (blue, as while it trained), the others after.
+    std::vector<const workflow::LeaderboardEntry*> others;
+    for (const auto& entry : result->leaderboard)
+        if (!entry.kept)
+            others.push_back(&entry);
+    QStringList order{kept};
+    for (const workflow::LeaderboardEntry* entry : others)
+        order << QString::fromStdString(entry->model.name);
+    m_chart->setSourceOrder(order);
+
     m_matrices.clear();
     const auto rememberCurve = [&](const QString& source, const std::vector<core::TrainingSnapshot>& curve) {
         for (const auto& snapshot : curve) {
@@ -1296,25 +1294,37 @@ void TrainingPage::showResultViews()
                                            snapshot.totalSteps, snapshot.confusion});
         }
     };
-    // The kept model last, so the chart ends on its most honest metric.
-    std::vector<const workflow::LeaderboardEntry*> others;
-    for (const auto& entry : result->leaderboard)
-        if (!entry.kept)
-            others.push_back(&entry);
     for (const workflow::LeaderboardEntry* entry : others) {
         const QString source = QString::fromStdString(entry->model.name);
-        if (entry->crossValidation)
-            appendFolds(source, *entry->crossValidation);
         m_chart->appendCurve(source, entry->fit.curve);
         rememberCurve(source, entry->fit.curve);
     }
-    if (result->crossValidation)
-        appendFolds(kept, *result->crossValidation);
     m_chart->appendCurve(kept, result->fit.curve);
     rememberCurve(kept, result->fit.curve);
     if (result->validationClassification)
         rememberMatrix(ConfusionUpdate{kept, tr("the validation rows"), {}, 0, 0,
                                        result->validationClassification->confusion});
+
+    // The fold scores last, as one chart of every model: what the leaderboard ranks by,
+    // and what the chart then shows. Named as the live fold scores (onTrainingUpdate).
+    TrainingUpdate folds;
+    const auto addFolds = [&](const QString& source, const workflow::CrossValidationResult& cv) {
+        CurveUpdate curve;
+        curve.source = source;
+        curve.metricName = metricDisplayName(task, cv.metric);
+        curve.stepName = QStringLiteral("fold");
+        curve.measuredOn = QStringLiteral("cross-validation fold");
+        curve.totalSteps = int(cv.scores.size());
+        for (std::size_t i = 0; i < cv.scores.size(); ++i)
+            curve.points.append(QPointF(double(i + 1), cv.scores[i]));
+        folds.curves.append(curve);
+    };
+    if (result->crossValidation)
+        addFolds(kept, *result->crossValidation);
+    for (const workflow::LeaderboardEntry* entry : others)
+        if (entry->crossValidation)
+            addFolds(QString::fromStdString(entry->model.name), *entry->crossValidation);
+    m_chart->append(folds);
     m_matrixFollows = true;
     showMatrix(kept);
 

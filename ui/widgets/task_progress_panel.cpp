@@ -30,7 +30,7 @@ QString formatElapsed(qint64 milliseconds)
 
 qint64 estimateRemainingMs(qint64 elapsedMs, double fraction)
 {
-    if (fraction < 0.03 || elapsedMs < 1000 || fraction >= 1.0)
+    if (fraction < 0.02 || elapsedMs < 250 || fraction >= 1.0)
         return -1;
     return qint64(double(elapsedMs) * (1.0 - fraction) / fraction);
 }

@@ -62,8 +62,8 @@ private:
 QString formatElapsed(qint64 milliseconds);
 
 /// \brief Milliseconds left if the rest goes as fast as the part done: `elapsedMs`
-/// spent on `fraction` of the work; -1 while too little is done to tell (under 3 % or
-/// under a second).
+/// spent on `fraction` of the work; -1 while too little is done to tell (under 2 % or
+/// under a quarter of a second).
 qint64 estimateRemainingMs(qint64 elapsedMs, double fraction);
 
 } // namespace stepwise::ui

@@ -508,8 +508,11 @@ void DemoDriver::trainingSearchStep()
         page->resultTabs()->setCurrentIndex(TrainingPage::SearchTab);
         capture(QStringLiteral("05b-training-search"), [this, page] {
             page->resultTabs()->setCurrentIndex(TrainingPage::LeaderboardTab);
-            capture(QStringLiteral("05c-training-cv"),
-                    [this] { clickNext(MainWizard::EvaluationId, [this] { evaluationStep(); }); });
+            capture(QStringLiteral("05c-training-cv"), [this, page] {
+                page->resultTabs()->setCurrentIndex(TrainingPage::LiveTab);
+                capture(QStringLiteral("05d-training-folds"),
+                        [this] { clickNext(MainWizard::EvaluationId, [this] { evaluationStep(); }); });
+            });
         });
     });
     page->trainButton()->click();

@@ -110,6 +110,15 @@ void TrainingChart::setEmphasisedSource(const QString& source)
         restyle(*group);
 }
 
+void TrainingChart::setSourceOrder(const QStringList& sources)
+{
+    m_colors.clear();
+    for (const QString& source : sources)
+        colorFor(source);
+    for (auto& group : m_groups)
+        restyle(*group);
+}
+
 QString TrainingChart::nameOf(const QString& source) const { return m_namer ? m_namer(source) : source; }
 
 void TrainingChart::reset(const QString& placeholder)
@@ -406,8 +415,17 @@ void TrainingChart::refreshChooser()
 void TrainingChart::rescale(Group& group)
 {
     const double xMax = std::max<double>({double(group.totalSteps), group.maxX, 1.0});
-    group.x->setRange(0, xMax);
-    group.x->applyNiceNumbers();
+    if (isIndexedCurve(group.stepName)) {
+        // Folds 1…k, each a tick, with room for the dots at both ends.
+        const double every = std::max(1.0, std::ceil(xMax / 10.0));
+        group.x->setTickType(QValueAxis::TicksDynamic);
+        group.x->setTickAnchor(1);
+        group.x->setTickInterval(every);
+        group.x->setRange(0.5, xMax + 0.5);
+    } else {
+        group.x->setRange(0, xMax);
+        group.x->applyNiceNumbers();
+    }
     double low = group.minY;
     double high = group.maxY;
     if (!std::isfinite(low) || !std::isfinite(high))
@@ -440,7 +458,8 @@ void TrainingChart::rescale(Group& group)
     group.y->setTickAnchor(low);
     group.y->setTickInterval(step);
     group.y->setLabelFormat(QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f"));
-    group.y->setRange(low, high);
+    // A hair of slack, so the tick at either end is not lost to rounding.
+    group.y->setRange(low - step * 1e-6, high + step * 1e-6);
 }
 
 } // namespace stepwise::ui

@@ -47,6 +47,9 @@ public:
     /// \brief Draws the series of `source` thicker (the kept model).
     void setEmphasisedSource(const QString& source);
 
+    /// \brief Gives `sources` the first colours, in order (the kept model blue), so a run
+    /// keeps its colour from the live view to the finished one. Call after `reset`.
+    void setSourceOrder(const QStringList& sources);
     /// \brief Removes every chart and shows `placeholder`.
     void reset(const QString& placeholder);
     /// \brief Appends the update's points (creating charts and series as needed).
