@@ -419,6 +419,32 @@ private slots:
         QVERIFY2(afterCancel < 1.0, std::to_string(afterCancel).c_str());
     }
 
+    void defaultFoldsFollowTheTaskAndTheSplit()
+    {
+        data::Table table = data::loadBuiltinDataset("titanic");
+        std::vector<double> boarded(table.rowCount());
+        for (std::size_t row = 0; row < boarded.size(); ++row)
+            boarded[row] = 1000.0 * static_cast<double>((row * 37) % table.rowCount());
+        table.addColumn(data::Column::numeric("boarded", boarded, data::ColumnKind::Datetime));
+        workflow::Recipe recipe = forestSearchRecipe();
+        recipe.crossValidation.reset();
+        recipe.search->space = {{"max_depth", {"2", "3"}}};
+        core::TaskControl control;
+        QCOMPARE(workflow::runRecipe(recipe, table, nullptr, control).search->strategy, std::string("stratified:5"));
+        recipe.prep.timeColumn = "boarded";
+        recipe.prep.stratify = false;
+        QCOMPARE(workflow::runRecipe(recipe, table, nullptr, control).search->strategy, std::string("timeseries:5"));
+        workflow::Recipe regression;
+        regression.problem.task = core::TaskType::Regression;
+        regression.problem.target = "tip";
+        regression.model.name = "linear_regression";
+        regression.search = spaceOf(workflow::SearchKind::Grid, {{"fit_intercept", {"true", "false"}}});
+        const workflow::RunResult result = workflow::runRecipe(regression, data::loadBuiltinDataset("tips"), nullptr, control);
+        QCOMPARE(result.search->strategy, std::string("kfold:5"));
+        QCOMPARE(result.search->metric, std::string("r2"));
+        QVERIFY(!result.crossValidation);
+    }
+
     void badScoringAndComparedModelsFailBeforeTraining()
     {
         const data::Table table = data::loadBuiltinDataset("iris");

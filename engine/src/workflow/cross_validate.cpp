@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
 
 #include "stepwise/core/errors.hpp"
@@ -106,6 +107,52 @@ private:
     ProgressBoard& m_board;
     std::size_t m_slot;
     const std::atomic<bool>& m_failed;
+};
+
+// Which fit runs next: first one fold of every model, in order, then the other folds of
+// the slowest model first (as measured on its first fold), so the fits left at the end,
+// when threads fall idle, are the short ones. Only the order changes, never a result.
+class FitQueue {
+public:
+    FitQueue(std::size_t models, std::size_t folds)
+        : m_folds(folds), m_nextFold(models, 1), m_firstSeconds(models, -1.0)
+    {
+    }
+
+    // A task index (model × folds + fold), or nullopt when every fit has been handed out.
+    std::optional<std::size_t> next()
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_firstHandedOut < m_nextFold.size())
+            return m_firstHandedOut++ * m_folds;
+        std::optional<std::size_t> chosen;
+        for (std::size_t m = 0; m < m_nextFold.size(); ++m) {
+            if (m_nextFold[m] >= m_folds)
+                continue;
+            // A model whose first fit is still running is taken as the slowest.
+            const auto cost = [&](std::size_t i) {
+                return m_firstSeconds[i] < 0.0 ? std::numeric_limits<double>::infinity() : m_firstSeconds[i];
+            };
+            if (!chosen || cost(m) > cost(*chosen))
+                chosen = m;
+        }
+        if (!chosen)
+            return std::nullopt;
+        return *chosen * m_folds + m_nextFold[*chosen]++;
+    }
+
+    void measured(std::size_t model, double seconds)
+    {
+        std::lock_guard lock(m_mutex);
+        m_firstSeconds[model] = seconds;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::size_t m_folds;
+    std::size_t m_firstHandedOut = 0;
+    std::vector<std::size_t> m_nextFold;
+    std::vector<double> m_firstSeconds;
 };
 
 CvScores summarise(std::vector<double> scores, double fitSeconds)
@@ -367,10 +414,13 @@ std::vector<CvScores> crossValidateModels(const Recipe& recipe, const data::Tabl
         std::atomic<bool> failed{false};
         // Parallel over the fits; a model's own parallel loops then run single-threaded
         // (nested OpenMP regions are inactive), so each fit is what it is on one thread.
-#pragma omp parallel for schedule(dynamic, 1) if (taskCount > 1)
-        for (std::size_t task = 0; task < taskCount; ++task) {
-            if (failed.load(std::memory_order_relaxed) || control.isCancelled())
-                continue;
+        FitQueue queue(models.size(), waveFolds);
+#pragma omp parallel if (taskCount > 1)
+        for (;;) {
+            const std::optional<std::size_t> next = queue.next();
+            if (!next || failed.load(std::memory_order_relaxed) || control.isCancelled())
+                break;
+            const std::size_t task = *next;
             const std::size_t m = task / waveFolds;
             const std::size_t local = task % waveFolds;
             const std::size_t f = waveStart + local;
@@ -390,9 +440,14 @@ std::vector<CvScores> crossValidateModels(const Recipe& recipe, const data::Tabl
                 const auto start = Clock::now();
                 model->fit(fold.train, fitControl);
                 seconds[m][f] = std::chrono::duration<double>(Clock::now() - start).count();
+                if (local == 0)
+                    queue.measured(m, seconds[m][f]);
                 const Predictions predictions = modelPredictions(*model, recipe.problem.task, fold.testX);
                 const std::optional<double> score =
                     predictionScore(predictions, fold.testClasses, fold.testValues, classCount, metric);
+                if (!score && classification && predictions.proba.size() == 0)
+                    throw core::InvalidParameter(metric + " needs class probabilities, which " + candidate.name +
+                                                 " does not give — choose another metric");
                 if (!score)
                     throw core::DataError(metric + " cannot be computed on cross-validation fold " +
                                           std::to_string(f + 1) + " (" + std::to_string(fold.testX.rows()) +

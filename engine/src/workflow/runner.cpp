@@ -103,11 +103,15 @@ std::vector<std::string> leaderboardLabels(const std::vector<ModelChoice>& model
 // share the lower rank, scipy's "min"); the best is the first of rank 1.
 void rankCandidates(SearchResult& search, bool higherIsBetter)
 {
-    for (SearchCandidate& candidate : search.candidates) {
-        candidate.rank = 1;
-        for (const SearchCandidate& other : search.candidates)
-            if (better(other.mean, candidate.mean, higherIsBetter))
-                ++candidate.rank;
+    std::vector<std::size_t> order(search.candidates.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    const auto mean = [&](std::size_t i) { return search.candidates[i].mean; };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return better(mean(a), mean(b), higherIsBetter); });
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const bool tied = k > 0 && mean(order[k]) == mean(order[k - 1]);
+        search.candidates[order[k]].rank = tied ? search.candidates[order[k - 1]].rank : static_cast<int>(k + 1);
     }
     for (std::size_t i = 0; i < search.candidates.size(); ++i)
         if (search.candidates[i].rank == 1) {
@@ -116,15 +120,21 @@ void rankCandidates(SearchResult& search, bool higherIsBetter)
         }
 }
 
-// The search's cross-validation: the recipe's, else scikit-learn's cv=5 default.
+// The search's cross-validation: the recipe's, else scikit-learn's cv=5 default — or,
+// when the split is by time, five time-series folds, so no candidate is scored on rows
+// older than the ones it trained on.
 evaluation::CvSpec searchCv(const Recipe& recipe)
 {
     if (recipe.crossValidation)
         return *recipe.crossValidation;
     evaluation::CvSpec spec;
-    spec.strategy = recipe.problem.task == core::TaskType::Classification ? evaluation::CvStrategy::StratifiedKFold
-                                                                          : evaluation::CvStrategy::KFold;
     spec.folds = 5;
+    if (!recipe.prep.timeColumn.empty())
+        spec.strategy = evaluation::CvStrategy::TimeSeries;
+    else if (recipe.problem.task == core::TaskType::Classification)
+        spec.strategy = evaluation::CvStrategy::StratifiedKFold;
+    else
+        spec.strategy = evaluation::CvStrategy::KFold;
     return spec;
 }
 

@@ -72,6 +72,9 @@ struct Recipe {
     std::vector<ModelChoice> compareWith;
     /// \brief Tunes `model`'s hyper-parameters by cross-validation on the training rows
     /// before it is trained with the best ones (GridSearchCV's refit); none by default.
+    /// The folds are `crossValidation`'s, else scikit-learn's cv=5 default (stratified for
+    /// classification, k-fold for regression), or five time-series folds when the split is
+    /// by time.
     std::optional<SearchSpec> search;
     /// \brief Cross-validation on the training rows (every step refitted in each fold),
     /// reported beside the test score; none by default.
