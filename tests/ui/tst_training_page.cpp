@@ -33,7 +33,10 @@
 #include "stepwise/models/registry.hpp"
 #include "tasks/progress_relay.hpp"
 #include "widgets/charts/training_chart.hpp"
+#include "widgets/leaderboard_table.hpp"
 #include "widgets/param_form.hpp"
+#include "widgets/score_text.hpp"
+#include "widgets/search_results_table.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
 #include "wizard/main_wizard.hpp"
@@ -343,7 +346,7 @@ private slots:
         QCOMPARE(run->leaderboardRankedOn, std::string("validation rows"));
 
         // The leaderboard: both models, the kept one marked, where the ranking was measured.
-        QTableWidget* board = page->leaderboard();
+        ui::LeaderboardTable* board = page->leaderboard();
         QCOMPARE(page->resultTabs()->currentIndex(), int(TrainingPage::LeaderboardTab));
         QVERIFY(page->resultTabs()->isTabEnabled(TrainingPage::LeaderboardTab));
         QCOMPARE(board->rowCount(), 2);
@@ -351,7 +354,8 @@ private slots:
         int keptRow = -1;
         int otherRow = -1;
         for (int row = 0; row < 2; ++row) {
-            const int entry = board->item(row, 0)->data(Qt::UserRole).toInt();
+            const int entry = board->entryAt(row);
+            QVERIFY(entry >= 0);
             const auto& expected = run->leaderboard.at(std::size_t(entry));
             QCOMPARE(board->item(row, 0)->text(), QString::number(row + 1));
             QVERIFY(board->item(row, 1)->text().contains(expected.model.name == "random_forest"
@@ -387,6 +391,44 @@ private slots:
         session->undoStack()->undo();
         QVERIFY(session->hasCurrentResult());
         QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(!page->banner()->text().contains(QStringLiteral("Train again")));
+
+        // With cross-validation and a search: the leaderboard ranks on the folds, and the
+        // search results list every candidate with the best one marked.
+        page->findChild<QGroupBox*>(QStringLiteral("cvGroup"))->setChecked(true);
+        page->findChild<QSpinBox*>(QStringLiteral("cvFoldsSpin"))->setValue(3);
+        page->findChild<QGroupBox*>(QStringLiteral("searchGroup"))->setChecked(true);
+        QTableWidget* space = page->searchSpaceTable();
+        for (int row = 0; row < space->rowCount(); ++row)
+            if (space->item(row, 0)->text() == QLatin1String("max_depth"))
+                space->item(row, 1)->setText(QStringLiteral("1, none"));
+        QVERIFY(!page->banner()->hasError());
+        QTest::mouseClick(page->trainButton(), Qt::LeftButton);
+        QVERIFY(result.wait(60000));
+        QTRY_VERIFY(!session->isTraining());
+        const auto searched = session->result();
+        QVERIFY(searched->search.has_value());
+        QCOMPARE(searched->leaderboardRankedOn, std::string("cross-validation"));
+        QVERIFY(board->horizontalHeaderItem(ui::LeaderboardTable::RankingColumn)->text().contains(
+            QStringLiteral("cross-validation")));
+        for (int row = 0; row < board->rowCount(); ++row)
+            QVERIFY(board->item(row, ui::LeaderboardTable::RankingColumn)->text().contains(QStringLiteral("±")));
+        ui::SearchResultsTable* candidates = page->searchResults();
+        QVERIFY(page->resultTabs()->isTabEnabled(TrainingPage::SearchTab));
+        QCOMPARE(candidates->rowCount(), 2);
+        QVERIFY(candidates->bestRow() >= 0);
+        const auto& best = searched->search->candidates.at(searched->search->best);
+        QVERIFY(candidates->item(candidates->bestRow(), 0)->text().contains(QStringLiteral("★")));
+        QVERIFY(candidates->item(candidates->bestRow(), 1)->font().bold());
+        QCOMPARE(candidates->item(candidates->bestRow(), 1)->text(), QString::fromStdString(best.params.at("max_depth")));
+        QCOMPARE(candidates->item(candidates->bestRow(), 2)->text(), ui::meanStdText(best.mean, best.std));
+        QVERIFY(candidates->item(0, 0)->text().endsWith(QStringLiteral("1")));  // rank 1 first
+        QVERIFY(candidates->note().contains(QStringLiteral("max_depth = ") + QString::fromStdString(best.params.at("max_depth"))));
+        // The fold scores of both models share a chart.
+        const int folds = int(page->chart()->groupTitles().indexOf(QStringLiteral("Accuracy by fold")));
+        QVERIFY(folds >= 0);
+        QCOMPARE(page->chart()->seriesSources(folds).size(), 2);
+        QCOMPARE(page->chart()->seriesPointCount(folds, QStringLiteral("random_forest")), 3);
     }
 
     void cancelStopsTwoModelsWithinASecond()

@@ -36,7 +36,10 @@
 #include "stepwise/workflow/search_spec.hpp"
 #include "widgets/charts/training_chart.hpp"
 #include "widgets/heatmap_widget.hpp"
+#include "widgets/leaderboard_table.hpp"
 #include "widgets/param_form.hpp"
+#include "widgets/score_text.hpp"
+#include "widgets/search_results_table.hpp"
 #include "widgets/share_bar_delegate.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
@@ -62,14 +65,6 @@ QString displayName(const std::string& model)
     return info ? QString::fromStdString(info->displayName) : QString::fromStdString(model);
 }
 
-QString metricDisplayName(core::TaskType task, const std::string& metric)
-{
-    for (const auto& info : evaluation::metricsFor(task))
-        if (info.name == metric)
-            return QString::fromStdString(info.displayName);
-    return QString::fromStdString(metric);
-}
-
 /// Bold title, and on a second, muted line which rows the matrix counts.
 QString matrixCaption(const QString& title, const QString& detail)
 {
@@ -83,34 +78,6 @@ QStringList toQStringList(const std::vector<std::string>& values)
     for (const auto& value : values)
         list << QString::fromStdString(value);
     return list;
-}
-
-/// "stratified:5" → "5-fold stratified", as a person would say it.
-QString cvWords(const std::string& strategy)
-{
-    try {
-        const evaluation::CvSpec spec = evaluation::parseCvSpec(strategy);
-        switch (spec.strategy) {
-        case evaluation::CvStrategy::StratifiedKFold:
-            return QObject::tr("%1-fold stratified").arg(spec.folds);
-        case evaluation::CvStrategy::KFold:
-            return QObject::tr("%1-fold").arg(spec.folds);
-        case evaluation::CvStrategy::LeaveOneOut:
-            return QObject::tr("leave-one-out");
-        case evaluation::CvStrategy::TimeSeries:
-            return spec.gap > 0 ? QObject::tr("%1-fold time series, gap %2").arg(spec.folds).arg(spec.gap)
-                                : QObject::tr("%1-fold time series").arg(spec.folds);
-        }
-    } catch (const core::InvalidParameter&) {
-    }
-    return QString::fromStdString(strategy);
-}
-
-QString formatScore(double value) { return QLocale().toString(value, 'f', 3); }
-
-QString meanStd(double mean, double std)
-{
-    return QStringLiteral("%1 ± %2").arg(formatScore(mean), formatScore(std));
 }
 
 /// Random search distributions are one entry with commas of their own.
@@ -202,21 +169,6 @@ QTableWidgetItem* readOnlyItem(const QString& text)
     return item;
 }
 
-/// The leaderboard's columns.
-enum LeaderboardColumn { RankColumn, ModelColumn, RankingColumn, CvColumn, TestColumn, FitColumn, Columns };
-
-void styleResultTable(QTableWidget* table)
-{
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->verticalHeader()->setVisible(false);
-    table->setWordWrap(false);
-    table->setAlternatingRowColors(true);
-    table->horizontalHeader()->setHighlightSections(false);
-    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
-}
-
 } // namespace
 
 QString TrainingPage::sourceDisplayName(const QString& source)
@@ -268,10 +220,10 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
       m_matrixModel(new ConfusionMatrixModel(this)),
       m_matrix(new HeatmapWidget(this)),
       m_leaderboardNote(makeNote({}, this)),
-      m_leaderboard(new QTableWidget(this)),
+      m_leaderboard(new LeaderboardTable(this)),
       m_keepEntry(new QPushButton(tr("Keep this model"), this)),
       m_searchNote(makeNote({}, this)),
-      m_searchResults(new QTableWidget(this)),
+      m_searchResults(new SearchResultsTable(this)),
       m_train(new QPushButton(tr("Train"), this)),
       m_progress(new TaskProgressPanel(TaskProgressPanel::Form::Full, this))
 {
@@ -293,9 +245,7 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     m_progressTable->setObjectName(QStringLiteral("modelProgressTable"));
     m_matrix->setObjectName(QStringLiteral("liveConfusionMatrix"));
     m_matrixCaption->setObjectName(QStringLiteral("liveMatrixCaption"));
-    m_leaderboard->setObjectName(QStringLiteral("leaderboardTable"));
     m_keepEntry->setObjectName(QStringLiteral("keepEntryButton"));
-    m_searchResults->setObjectName(QStringLiteral("searchResultsTable"));
     m_train->setObjectName(QStringLiteral("trainButton"));
 
     // --- models -----------------------------------------------------------------------
@@ -474,8 +424,6 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     auto* boardLayout = new QVBoxLayout(boardPage);
     boardLayout->setContentsMargins(4, 4, 4, 4);
     m_leaderboardNote->setTextFormat(Qt::RichText);
-    styleResultTable(m_leaderboard);
-    m_leaderboard->setItemDelegateForColumn(RankingColumn, new ShareBarDelegate(QColor(0x16, 0xa3, 0x4a), this));
     m_keepEntry->setToolTip(tr("Make the selected model the kept one. Its pipeline is trained again as the kept "
                                "model when you press Train again, so Evaluation and Export show that model."));
     boardLayout->addWidget(m_leaderboardNote);
@@ -490,7 +438,6 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     auto* searchResultsLayout = new QVBoxLayout(searchResultsPage);
     searchResultsLayout->setContentsMargins(4, 4, 4, 4);
     m_searchNote->setTextFormat(Qt::RichText);
-    styleResultTable(m_searchResults);
     searchResultsLayout->addWidget(m_searchNote);
     searchResultsLayout->addWidget(m_searchResults, 1);
 
@@ -599,22 +546,16 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     connect(m_leaderboard, &QTableWidget::itemSelectionChanged, this, [this] {
         refreshButtons();
         const auto result = this->session()->result();
-        const int row = m_leaderboard->currentRow();
-        if (!result || row < 0 || !m_leaderboard->item(row, 0))
-            return;
-        const int entry = m_leaderboard->item(row, 0)->data(Qt::UserRole).toInt();
-        if (entry >= 0 && entry < int(result->leaderboard.size())) {
+        const int entry = m_leaderboard->entryAt(m_leaderboard->currentRow());
+        if (result && entry >= 0 && entry < int(result->leaderboard.size())) {
             m_matrixFollows = false;
             showMatrix(QString::fromStdString(result->leaderboard[std::size_t(entry)].model.name));
         }
     });
     connect(m_keepEntry, &QPushButton::clicked, this, [this] {
         const auto result = this->session()->result();
-        const int row = m_leaderboard->currentRow();
-        if (!result || row < 0 || !m_leaderboard->item(row, 0))
-            return;
-        const int entry = m_leaderboard->item(row, 0)->data(Qt::UserRole).toInt();
-        if (entry < 0 || entry >= int(result->leaderboard.size()))
+        const int entry = m_leaderboard->entryAt(m_leaderboard->currentRow());
+        if (!result || entry < 0 || entry >= int(result->leaderboard.size()))
             return;
         const workflow::ModelChoice choice = result->leaderboard[std::size_t(entry)].model;
         keepModel(choice, tr("%1 is now the kept model. Press Train again to fit it as the kept model: Evaluation "
@@ -1008,12 +949,9 @@ void TrainingPage::refreshButtons()
 
     bool entryKeepable = false;
     if (const auto result = session()->result(); result && !training) {
-        const int row = m_leaderboard->currentRow();
-        if (row >= 0 && m_leaderboard->item(row, 0)) {
-            const int entry = m_leaderboard->item(row, 0)->data(Qt::UserRole).toInt();
-            entryKeepable = entry >= 0 && entry < int(result->leaderboard.size()) &&
-                            result->leaderboard[std::size_t(entry)].model.name != recipe.model.name;
-        }
+        const int entry = m_leaderboard->entryAt(m_leaderboard->currentRow());
+        entryKeepable = entry >= 0 && entry < int(result->leaderboard.size()) &&
+                        result->leaderboard[std::size_t(entry)].model.name != recipe.model.name;
     }
     m_keepEntry->setEnabled(entryKeepable);
 
@@ -1343,234 +1281,28 @@ void TrainingPage::showResultViews()
 void TrainingPage::fillLeaderboard()
 {
     const auto result = session()->result();
-    const QSignalBlocker block(m_leaderboard);
-    m_leaderboard->clear();
-    m_leaderboard->setRowCount(0);
-    const bool has = result && !result->leaderboard.empty();
-    m_resultTabs->setTabEnabled(LeaderboardTab, has);
-    m_resultTabs->setTabText(LeaderboardTab, has ? tr("Leaderboard (%1)").arg(result->leaderboard.size())
-                                                 : tr("Leaderboard"));
-    if (!has) {
-        m_leaderboardNote->setText(tr("Tick more models to compare them here."));
-        return;
-    }
-    const auto task = session()->resultRecipe().problem.task;
-    const std::string& metric = result->leaderboardMetric;
-    const QString metricName = metricDisplayName(task, metric);
-    const QString rankedOn = QString::fromStdString(result->leaderboardRankedOn);
-    const bool rankedByCv = rankedOn.contains(QLatin1String("cross"));
-    const bool rankedByValidation = !rankedByCv && rankedOn.contains(QLatin1String("validation"));
-    bool higherIsBetter = true;
-    for (const auto& info : evaluation::metricsFor(task))
-        if (info.name == metric)
-            higherIsBetter = info.higherIsBetter;
-    const bool anyCv = std::any_of(result->leaderboard.begin(), result->leaderboard.end(),
-                                   [](const auto& entry) { return entry.crossValidation.has_value(); });
-
-    m_leaderboard->setColumnCount(Columns);
-    m_leaderboard->setHorizontalHeaderLabels(
-        {tr("#"), tr("Model"), tr("%1 · %2").arg(metricName, rankedOn), tr("Cross-validation (mean ± std)"),
-         tr("Test %1").arg(metricName), tr("Fit time")});
-    m_leaderboard->horizontalHeaderItem(RankingColumn)
-        ->setToolTip(tr("What the models are ranked by: %1 measured on the %2, never on the test rows.")
-                         .arg(metricName, rankedOn));
-    m_leaderboard->horizontalHeaderItem(TestColumn)
-        ->setToolTip(tr("For reference: choosing a model by its test score makes that score optimistic. Choose by "
-                        "the ranking column."));
-    m_leaderboard->horizontalHeaderItem(FitColumn)->setToolTip(tr("Time to fit the model on the training rows"));
-    // The ranking column already says mean ± std when it is the cross-validation.
-    m_leaderboard->setColumnHidden(CvColumn, !anyCv || rankedByCv);
-
-    const auto testValue = [&](const workflow::LeaderboardEntry& entry) -> std::optional<double> {
-        if (entry.classification)
-            return evaluation::metricValue(*entry.classification, metric);
-        if (entry.regression)
-            return evaluation::metricValue(*entry.regression, metric);
-        return std::nullopt;
-    };
-    const auto& first = result->leaderboard.front();
-    // Bars behind the ranking scores: longer is better, whichever way the metric runs.
-    std::vector<double> rankingValues;
-    for (const auto& entry : result->leaderboard) {
-        if (rankedByCv && entry.crossValidation)
-            rankingValues.push_back(entry.crossValidation->mean);
-        else if (rankedByValidation && entry.validationScore)
-            rankingValues.push_back(*entry.validationScore);
-        else if (!rankedByCv && !rankedByValidation && testValue(entry))
-            rankingValues.push_back(*testValue(entry));
-        else
-            rankingValues.push_back(std::nan(""));
-    }
-    const double top = *std::max_element(rankingValues.begin(), rankingValues.end(), [](double a, double b) {
-        return std::isnan(a) || (!std::isnan(b) && a < b);
-    });
-    const double bottom = *std::min_element(rankingValues.begin(), rankingValues.end(), [](double a, double b) {
-        return !std::isnan(a) && (std::isnan(b) || a < b);
-    });
-    const bool unitScale = bottom >= 0 && top <= 1;
-    const auto barShare = [&](double value) -> QVariant {
-        if (std::isnan(value))
-            return {};
-        if (higherIsBetter)
-            return unitScale ? value : (top > 0 ? value / top : 0.0);
-        // Lower is better (an error): the best gets the full bar.
-        return value > 0 ? bottom / value : 1.0;
-    };
-    QString best;
-    for (std::size_t i = 0; i < result->leaderboard.size(); ++i) {
-        const auto& entry = result->leaderboard[i];
-        const int row = m_leaderboard->rowCount();
-        m_leaderboard->insertRow(row);
-        const QString name = displayName(entry.model.name);
-        if (i == 0)
-            best = name;
-        QString ranking = tr("—");
-        if (rankedByCv && entry.crossValidation)
-            ranking = meanStd(entry.crossValidation->mean, entry.crossValidation->std);
-        else if (rankedByValidation && entry.validationScore)
-            ranking = formatScore(*entry.validationScore);
-        else if (!rankedByCv && !rankedByValidation)
-            ranking = testValue(entry) ? formatScore(*testValue(entry)) : tr("—");
-        const auto test = testValue(entry);
-        QStringList paramText;
-        for (const auto& [key, value] : entry.model.params)
-            paramText << QStringLiteral("%1 = %2").arg(QString::fromStdString(key), QString::fromStdString(value));
-        const QStringList cells{QString::number(i + 1),
-                                entry.kept ? tr("★ %1 (kept)").arg(name) : name,
-                                ranking,
-                                entry.crossValidation ? meanStd(entry.crossValidation->mean, entry.crossValidation->std)
-                                                      : tr("—"),
-                                test ? formatScore(*test) : tr("—"),
-                                formatElapsed(qint64(entry.fitSeconds * 1000.0))};
-        for (int column = 0; column < Columns; ++column) {
-            auto* item = readOnlyItem(cells[column]);
-            if (column != ModelColumn)
-                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            if (entry.kept) {
-                QFont bold = m_leaderboard->font();
-                bold.setBold(true);
-                item->setFont(bold);
-            }
-            if (column == ModelColumn)
-                item->setToolTip(paramText.isEmpty() ? tr("Default hyper-parameters")
-                                                     : paramText.join(QLatin1Char('\n')));
-            if (column == CvColumn && entry.crossValidation) {
-                QStringList folds;
-                for (double score : entry.crossValidation->scores)
-                    folds << formatScore(score);
-                item->setToolTip(tr("Folds (%1): %2")
-                                     .arg(QString::fromStdString(entry.crossValidation->strategy), folds.join(QStringLiteral(", "))));
-            }
-            m_leaderboard->setItem(row, column, item);
-        }
-        m_leaderboard->item(row, RankColumn)->setData(Qt::UserRole, int(i));
-        m_leaderboard->item(row, RankingColumn)->setData(Qt::UserRole, barShare(rankingValues[i]));
-    }
-    m_leaderboard->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_leaderboard->horizontalHeader()->setSectionResizeMode(ModelColumn, QHeaderView::Stretch);
-
-    QString where = tr("the %1").arg(rankedOn);
-    if (rankedByCv && first.crossValidation)
-        where = tr("the %1 cross-validation of the training rows").arg(cvWords(first.crossValidation->strategy));
-    else if (!rankedByCv && !rankedByValidation)
-        where = tr("the test rows — there are no validation rows or cross-validation to choose on, so the test "
-                   "score is not an unbiased estimate any more");
-    QString note = tr("Ranked by <b>%1</b> on %2 (%3 is better). The test column is for reference only.")
-                       .arg(metricName.toHtmlEscaped(), where.toHtmlEscaped(), higherIsBetter ? tr("higher") : tr("lower"));
-    if (!first.kept)
-        note += QLatin1Char(' ') + tr("<b>%1</b> ranks first: select it and press <i>Keep this model</i> to make it "
-                                      "the kept one.")
-                                       .arg(best.toHtmlEscaped());
-    m_leaderboardNote->setText(note);
+    if (result)
+        m_leaderboard->showRun(*result, session()->resultRecipe().problem.task);
+    else
+        m_leaderboard->clearRun();
+    const int entries = m_leaderboard->rowCount();
+    m_resultTabs->setTabEnabled(LeaderboardTab, entries > 0);
+    m_resultTabs->setTabText(LeaderboardTab, entries > 0 ? tr("Leaderboard (%1)").arg(entries) : tr("Leaderboard"));
+    m_leaderboardNote->setText(m_leaderboard->note());
 }
 
 void TrainingPage::fillSearchResults()
 {
     const auto result = session()->result();
-    m_searchResults->clear();
-    m_searchResults->setRowCount(0);
-    const bool has = result && result->search.has_value();
-    m_resultTabs->setTabEnabled(SearchTab, has);
-    m_resultTabs->setTabText(SearchTab, has ? tr("Search results (%1)").arg(result->search->candidates.size())
-                                            : tr("Search results"));
-    if (!has) {
-        m_searchNote->setText(tr("Turn on a search on the Search tab to see its candidates here."));
-        return;
-    }
-    const auto& search = *result->search;
-    const auto task = session()->resultRecipe().problem.task;
-    const QString metricName = metricDisplayName(task, search.metric);
-    std::vector<std::string> names;
-    for (const auto& candidate : search.candidates)
-        for (const auto& [name, value] : candidate.params)
-            if (std::find(names.begin(), names.end(), name) == names.end())
-                names.push_back(name);
-    std::sort(names.begin(), names.end());
-    QStringList headers{tr("Rank")};
-    for (const auto& name : names)
-        headers << QString::fromStdString(name);
-    headers << tr("%1 (mean ± std)").arg(metricName) << tr("Fit time");
-    m_searchResults->setColumnCount(int(headers.size()));
-    m_searchResults->setHorizontalHeaderLabels(headers);
-
-    std::vector<std::size_t> order(search.candidates.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return search.candidates[a].rank < search.candidates[b].rank;
-    });
-    const QColor bestFill = [this] {
-        QColor fill(0x16, 0xa3, 0x4a);
-        fill.setAlphaF(palette().color(QPalette::Base).lightness() > 128 ? 0.16 : 0.35);
-        return fill;
-    }();
-    for (std::size_t index : order) {
-        const auto& candidate = search.candidates[index];
-        const bool isBest = index == search.best;
-        const int row = m_searchResults->rowCount();
-        m_searchResults->insertRow(row);
-        QStringList cells{isBest ? tr("★ %1").arg(candidate.rank) : QString::number(candidate.rank)};
-        for (const auto& name : names) {
-            const auto it = candidate.params.find(name);
-            cells << (it == candidate.params.end() ? QString() : QString::fromStdString(it->second));
-        }
-        cells << meanStd(candidate.mean, candidate.std) << formatElapsed(qint64(candidate.fitSeconds * 1000.0));
-        QStringList folds;
-        for (double score : candidate.foldScores)
-            folds << formatScore(score);
-        for (int column = 0; column < int(cells.size()); ++column) {
-            auto* item = readOnlyItem(cells[column]);
-            item->setTextAlignment((column == 0 || column >= int(names.size()) + 1 ? Qt::AlignRight : Qt::AlignLeft) |
-                                   Qt::AlignVCenter);
-            if (isBest) {
-                QFont bold = m_searchResults->font();
-                bold.setBold(true);
-                item->setFont(bold);
-                item->setBackground(bestFill);
-                item->setToolTip(tr("The best candidate: the kept model was trained with these values"));
-            }
-            if (column == int(names.size()) + 1)
-                item->setToolTip(tr("Fold scores: %1").arg(folds.join(QStringLiteral(", "))));
-            m_searchResults->setItem(row, column, item);
-        }
-    }
-    m_searchResults->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_searchResults->horizontalHeader()->setStretchLastSection(true);
-
-    QStringList bestParams;
-    if (search.best < search.candidates.size())
-        for (const auto& [name, value] : search.candidates[search.best].params)
-            bestParams << QStringLiteral("%1 = %2").arg(QString::fromStdString(name), QString::fromStdString(value));
-    const auto& bestCandidate = search.candidates.at(std::min(search.best, search.candidates.size() - 1));
-    const QString kind = search.kind == "grid" ? tr("Grid search")
-                                               : tr("Random search (%1)").arg(QString::fromStdString(search.kind));
-    m_searchNote->setText(
-        tr("%1 over %2 candidates, each cross-validated %3 and ranked by %4. Best: <b>%5</b> — %6. The kept model "
-           "was trained with these on all training rows.")
-            .arg(kind.toHtmlEscaped(), QString::number(search.candidates.size()),
-                 cvWords(search.strategy).toHtmlEscaped(), metricName.toHtmlEscaped(),
-                 bestParams.join(QStringLiteral(", ")).toHtmlEscaped(),
-                 meanStd(bestCandidate.mean, bestCandidate.std)));
+    if (result && result->search)
+        m_searchResults->showSearch(*result->search, session()->resultRecipe().problem.task);
+    else
+        m_searchResults->clearSearch();
+    const int candidates = m_searchResults->rowCount();
+    m_resultTabs->setTabEnabled(SearchTab, candidates > 0);
+    m_resultTabs->setTabText(SearchTab, candidates > 0 ? tr("Search results (%1)").arg(candidates)
+                                                       : tr("Search results"));
+    m_searchNote->setText(m_searchResults->note());
 }
 
 void TrainingPage::onResult()

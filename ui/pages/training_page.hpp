@@ -28,7 +28,9 @@ namespace stepwise::ui {
 
 class ConfusionMatrixModel;
 class HeatmapWidget;
+class LeaderboardTable;
 class ParamForm;
+class SearchResultsTable;
 class TaskProgressPanel;
 class TrainingChart;
 class TrainingProgressModel;
@@ -83,11 +85,11 @@ public:
     /// \brief The source whose matrix is shown ("" when none).
     const QString& matrixSource() const { return m_matrixSource; }
     /// \brief The leaderboard of the last run (kept model marked).
-    QTableWidget* leaderboard() const { return m_leaderboard; }
+    LeaderboardTable* leaderboard() const { return m_leaderboard; }
     /// \brief Makes the model selected in the leaderboard the kept one.
     QPushButton* keepEntryButton() const { return m_keepEntry; }
     /// \brief Every candidate of the last search.
-    QTableWidget* searchResults() const { return m_searchResults; }
+    SearchResultsTable* searchResults() const { return m_searchResults; }
     /// \brief The values to try per parameter of the kept model (column 1 editable).
     QTableWidget* searchSpaceTable() const { return m_searchSpace; }
 
@@ -152,10 +154,10 @@ private:
     ConfusionMatrixModel* m_matrixModel;
     HeatmapWidget* m_matrix;
     QLabel* m_leaderboardNote;
-    QTableWidget* m_leaderboard;
+    LeaderboardTable* m_leaderboard;
     QPushButton* m_keepEntry;
     QLabel* m_searchNote;
-    QTableWidget* m_searchResults;
+    SearchResultsTable* m_searchResults;
 
     QPushButton* m_train;
     TaskProgressPanel* m_progress;
