@@ -41,7 +41,10 @@ public:
     const workflow::Recipe& recipe() const { return m_recipe; }
     /// \brief Replaces the problem section (task, objective, target, success).
     void setProblem(const workflow::ProblemStatement& problem);
-    /// \brief Sets the task type.
+    /// \brief Sets the task type. Compared models that cannot solve it leave the
+    /// comparison; a kept model that cannot is replaced (by the first compared one, else
+    /// the first registry model that can) and its search dropped; stratified folds
+    /// become plain k-fold for a regression.
     void setTask(core::TaskType task);
     /// \brief Sets the objective in the user's words.
     void setObjective(const QString& objective);

@@ -28,12 +28,14 @@ class StagePipeline;
 /// 20 % test and 10 % validation split and fills numbers with the median; on Features it
 /// sets standard scaling and one-hot encoding through the steps' forms. On Training it
 /// keeps a 1000-tree random forest and ticks up to two other models (logistic
-/// regression, gradient boosting, …), trains them — grabbing `05a-training-live.png` once
-/// the forest is half grown, with the live curve and confusion matrix in — and saves the leaderboard as
-/// `05-training.png`; then it turns on 5-fold cross-validation and a grid search over the
-/// forest's max_depth × min_samples_leaf (200 trees each), trains again, and saves the search results
-/// (`05b-training-search.png`) and the cross-validated leaderboard (`05c-training-cv.png`).
-/// Emits `finished(0)` on success, or `finished(1)` after writing the reason to stderr.
+/// regression, gradient boosting, …), trains them — grabbing `05a-training-live.png`
+/// once the forest is half grown, with the live curve and confusion matrix in — and
+/// saves the leaderboard as `05-training.png`; then it turns on 5-fold cross-validation
+/// and a grid search over the forest's max_depth × min_samples_leaf (200 trees each),
+/// trains again, and saves the search results (`05b-training-search.png`), the
+/// cross-validated leaderboard (`05c-training-cv.png`) and the fold scores of both
+/// models on the Live tab (`05d-training-folds.png`). Emits `finished(0)` on success, or
+/// `finished(1)` after writing the reason to stderr.
 class DemoDriver : public QObject {
     Q_OBJECT
 public:
