@@ -1,7 +1,8 @@
 // The contract every registered model keeps, run over every registry entry and task:
 // shapes, NotFitted, monotone progress with snapshots, cancel (from the observer and from
 // another thread within a second), save → load → identical predictions, bad input, and
-// same seed ⇒ same model for 1 and 2 threads.
+// same seed ⇒ same model for 1 and 2 threads. Classifiers without probabilities (linear
+// SVM) are checked through predict and their decision scores instead.
 #include <QtTest>
 
 #include <atomic>
@@ -68,7 +69,17 @@ std::map<std::string, std::string> quickParams(const std::string& model)
 {
     if (model == "random_forest")
         return {{"n_estimators", "12"}};
+    // The default alpha=1 zeroes most of the synthetic weights (each is about N(0, 1)).
+    if (model == "lasso")
+        return {{"alpha", "0.1"}};
     return {};
+}
+
+// What a classifier outputs per class: probabilities, or for one without them its
+// decision scores (the model's own scale).
+Eigen::MatrixXd classOutput(const models::Model& model, const Eigen::MatrixXd& x)
+{
+    return model.hasProbabilities() ? model.predictProba(x) : model.decisionScores(x);
 }
 
 struct Recorder : core::TaskObserver {
@@ -142,10 +153,14 @@ private slots:
     void registryListsModelsInDisplayOrder()
     {
         const auto& registry = models::modelRegistry();
-        QCOMPARE(registry.size(), std::size_t(3));
-        QCOMPARE(registry[0].name, std::string("logistic_regression"));
-        QCOMPARE(registry[1].name, std::string("random_forest"));
-        QCOMPARE(registry[2].name, std::string("linear_regression"));
+        // Every model of the CLI contract, in display order.
+        const std::vector<std::string> expected = {"logistic_regression", "random_forest", "linear_regression",
+                                                   "decision_tree", "gradient_boosting", "ridge", "lasso",
+                                                   "linear_svm", "knn", "naive_bayes"};
+        std::vector<std::string> names;
+        for (const auto& info : registry)
+            names.push_back(info.name);
+        QCOMPARE(names, expected);
         for (const auto& info : registry) {
             QVERIFY(!info.displayName.empty() && !info.description.empty() && !info.tasks.empty());
             std::set<std::string> names;
@@ -162,7 +177,7 @@ private slots:
     void registryRejectsBadRequests()
     {
         const std::string unknown =
-            messageOf<core::InvalidParameter>([] { models::findModel("gradient_boosting"); });
+            messageOf<core::InvalidParameter>([] { models::findModel("gradient_descent"); });
         QVERIFY2(unknown.find("logistic_regression, random_forest, linear_regression") != std::string::npos,
                  unknown.c_str());
         const std::string wrongTask = messageOf<core::InvalidParameter>(
@@ -196,9 +211,15 @@ private slots:
         QCOMPARE(fresh->task(), task);
         QVERIFY(!fresh->isFitted());
         const models::Dataset data = syntheticData(task, 300, 5, classes, 1);
+        const bool probabilities = fresh->hasProbabilities();
+        if (task == TaskType::Regression)
+            QVERIFY(!probabilities);
         QVERIFY_THROWS_EXCEPTION(core::NotFitted, fresh->predict(data.x));
-        if (task == TaskType::Classification)
+        if (probabilities)
             QVERIFY_THROWS_EXCEPTION(core::NotFitted, fresh->predictProba(data.x));
+        else if (task == TaskType::Classification)
+            QVERIFY_THROWS_EXCEPTION(core::NotFitted, fresh->decisionScores(data.x));
+        QCOMPARE(fresh->featureImportances().size(), Eigen::Index(0));
 
         core::TaskControl control;
         const models::FitReport report = fresh->fit(data, control);
@@ -208,17 +229,51 @@ private slots:
         const Eigen::MatrixXd rows = data.x.topRows(17);
         const Eigen::VectorXd predicted = fresh->predict(rows);
         QCOMPARE(predicted.size(), Eigen::Index(17));
+        // Importances: none, or one finite non-negative value per feature.
+        const Eigen::VectorXd importances = fresh->featureImportances();
+        QVERIFY(importances.size() == 0 || importances.size() == data.x.cols());
+        QVERIFY(importances.allFinite() && (importances.array() >= 0.0).all());
+        // Decision scores, where a model has them: one column for two classes (the score
+        // of class 1) or regression, one per class otherwise.
+        bool hasScores = true;
+        Eigen::MatrixXd scores;
+        try {
+            scores = fresh->decisionScores(rows);
+        } catch (const core::InvalidParameter&) {
+            hasScores = false;
+        }
+        if (task == TaskType::Classification && !probabilities)
+            QVERIFY2(hasScores, "a classifier without probabilities must give decision scores");
+        if (hasScores) {
+            QCOMPARE(scores.rows(), Eigen::Index(17));
+            QCOMPARE(scores.cols(), Eigen::Index(classes > 2 ? classes : 1));
+            QVERIFY(scores.allFinite());
+        }
         if (task == TaskType::Classification) {
             QCOMPARE(fresh->classCount(), classes);
-            const Eigen::MatrixXd proba = fresh->predictProba(rows);
-            QCOMPARE(proba.rows(), Eigen::Index(17));
-            QCOMPARE(proba.cols(), Eigen::Index(classes));
-            QVERIFY(((proba.rowwise().sum().array() - 1.0).abs() < 1e-12).all());
-            QVERIFY((proba.array() >= 0.0).all());
-            for (Eigen::Index r = 0; r < rows.rows(); ++r) {
-                Eigen::Index best = 0;
-                proba.row(r).maxCoeff(&best); // first maximum, as predict promises
-                QCOMPARE(predicted(r), static_cast<double>(best));
+            if (probabilities) {
+                const Eigen::MatrixXd proba = fresh->predictProba(rows);
+                QCOMPARE(proba.rows(), Eigen::Index(17));
+                QCOMPARE(proba.cols(), Eigen::Index(classes));
+                QVERIFY(((proba.rowwise().sum().array() - 1.0).abs() < 1e-12).all());
+                QVERIFY((proba.array() >= 0.0).all());
+                for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+                    Eigen::Index best = 0;
+                    proba.row(r).maxCoeff(&best); // first maximum, as predict promises
+                    QCOMPARE(predicted(r), static_cast<double>(best));
+                }
+            } else {
+                QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, fresh->predictProba(rows));
+                // predict follows the scores: class 1 where the score is positive, else the
+                // first largest score.
+                for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+                    Eigen::Index best = 0;
+                    if (classes == 2)
+                        best = scores(r, 0) > 0.0 ? 1 : 0;
+                    else
+                        scores.row(r).maxCoeff(&best);
+                    QCOMPARE(predicted(r), static_cast<double>(best));
+                }
             }
             // Better than guessing on its own training rows.
             const double accuracy = (fresh->predict(data.x).array() == data.y.array()).cast<double>().mean();
@@ -277,20 +332,25 @@ private slots:
         QTest::addColumn<TaskType>("task");
         QTest::addColumn<QString>("trees");
         QTest::addColumn<QString>("maxFeatures");
-        QTest::newRow("forest classification") << TaskType::Classification << "100" << "auto";
-        QTest::newRow("forest regression") << TaskType::Regression << "100" << "auto";
+        QTest::addColumn<QString>("maxBins");
+        QTest::newRow("forest classification") << TaskType::Classification << "100" << "auto" << "255";
+        QTest::newRow("forest regression") << TaskType::Regression << "100" << "auto" << "255";
         // One slow tree: cancel must be noticed inside the tree, not only between trees.
-        QTest::newRow("one slow tree") << TaskType::Classification << "1" << "all";
+        QTest::newRow("one slow tree") << TaskType::Classification << "1" << "all" << "none";
+        // Binned trees: in the binning or inside a tree, whichever runs at the time.
+        QTest::newRow("ten binned trees") << TaskType::Classification << "10" << "all" << "255";
     }
     void cancelFromAnotherThreadWithinASecond()
     {
         QFETCH(TaskType, task);
         QFETCH(QString, trees);
         QFETCH(QString, maxFeatures);
+        QFETCH(QString, maxBins);
         const models::Dataset data = syntheticData(task, 200000, 20, 2, 4);
         auto forest = models::createModel("random_forest", task,
                                           {{"n_estimators", trees.toStdString()},
-                                           {"max_features", maxFeatures.toStdString()}});
+                                           {"max_features", maxFeatures.toStdString()},
+                                           {"max_bins", maxBins.toStdString()}});
         core::TaskControl control;
         std::atomic<bool> cancelled{false};
         std::atomic<bool> finished{false};
@@ -324,10 +384,16 @@ private slots:
         QFETCH(TaskType, task);
         QFETCH(int, classes);
         std::map<std::string, std::string> params = quickParams(model.toStdString());
-        if (model == "random_forest")
+        if (model == "random_forest" || model == "decision_tree")
             params["max_depth"] = "8";
         else if (model == "logistic_regression")
             params["C"] = "0.5";
+        else if (model == "gradient_boosting")
+            params["max_depth"] = "3";
+        else if (model == "knn")
+            params["weights"] = "distance";
+        else if (model == "naive_bayes")
+            params["var_smoothing"] = "1e-6";
         else
             params["fit_intercept"] = "false";
         auto fitted = models::createModel(model.toStdString(), task, params);
@@ -343,8 +409,10 @@ private slots:
         QVERIFY(restored->params().all() == fitted->params().all());
         QCOMPARE(restored->classCount(), fitted->classCount());
         QVERIFY(restored->predict(data.x) == fitted->predict(data.x));
+        QCOMPARE(restored->hasProbabilities(), fitted->hasProbabilities());
         if (task == TaskType::Classification)
-            QVERIFY(restored->predictProba(data.x) == fitted->predictProba(data.x));
+            QVERIFY(classOutput(*restored, data.x) == classOutput(*fitted, data.x));
+        QVERIFY(restored->featureImportances() == fitted->featureImportances());
 
         // An unfitted model round-trips as unfitted.
         auto unfitted = models::createModel(model.toStdString(), task, params);
@@ -432,7 +500,7 @@ private slots:
             seeded.seed = seed;
             core::TaskControl control;
             fresh->fit(seeded, control);
-            Eigen::MatrixXd output = task == TaskType::Classification ? fresh->predictProba(data.x)
+            Eigen::MatrixXd output = task == TaskType::Classification ? classOutput(*fresh, data.x)
                                                                        : Eigen::MatrixXd(fresh->predict(data.x));
             return output;
         };

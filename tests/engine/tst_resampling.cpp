@@ -626,6 +626,7 @@ private slots:
                                                        {"bootstrap", "false"},
                                                        {"max_depth", "2"},
                                                        {"max_features", "all"},
+                                                       {"max_bins", "none"}, // scikit-learn's exact splitter
                                                        {"class_weight", weight.toStdString()}});
         core::TaskControl control;
         forest->fit(data, control);

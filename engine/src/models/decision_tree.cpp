@@ -4,8 +4,8 @@
 #include <array>
 #include <bit>
 #include <cfloat>
+#include <cmath>
 #include <limits>
-#include <numeric>
 
 namespace stepwise::models {
 namespace {
@@ -79,7 +79,127 @@ inline double midpoint(float lower, float upper)
     return middle == static_cast<double>(upper) ? static_cast<double>(lower) : middle;
 }
 
+inline double xLogX(double value) { return value > 0.0 ? value * std::log(value) : 0.0; }
+
 } // namespace
+
+double classSplitProxy(SplitCriterion criterion, const std::int64_t* left, const std::int64_t* right, int classes,
+                       const double* classWeights)
+{
+    double leftWeight = 0.0;
+    double rightWeight = 0.0;
+    double leftTerm = 0.0;
+    double rightTerm = 0.0;
+    for (int k = 0; k < classes; ++k) {
+        const double weight = classWeights ? classWeights[k] : 1.0;
+        const double l = weight * static_cast<double>(left[k]);
+        const double r = weight * static_cast<double>(right[k]);
+        leftWeight += l;
+        rightWeight += r;
+        if (criterion == SplitCriterion::Entropy) {
+            leftTerm += xLogX(l);
+            rightTerm += xLogX(r);
+        } else {
+            leftTerm += l * l;
+            rightTerm += r * r;
+        }
+    }
+    if (criterion == SplitCriterion::Entropy)
+        return leftTerm - xLogX(leftWeight) + rightTerm - xLogX(rightWeight);
+    return leftTerm / leftWeight + rightTerm / rightWeight;
+}
+
+double classImpurity(SplitCriterion criterion, const std::int64_t* counts, int classes, const double* classWeights)
+{
+    double total = 0.0;
+    for (int k = 0; k < classes; ++k)
+        total += (classWeights ? classWeights[k] : 1.0) * static_cast<double>(counts[k]);
+    double impurity = criterion == SplitCriterion::Entropy ? 0.0 : 1.0;
+    for (int k = 0; k < classes; ++k) {
+        const double share = (classWeights ? classWeights[k] : 1.0) * static_cast<double>(counts[k]) / total;
+        if (criterion == SplitCriterion::Entropy) {
+            // scikit-learn's log is ln(x) / ln(2): entropy in bits.
+            if (share > 0.0)
+                impurity -= share * (std::log(share) / std::log(2.0));
+        } else {
+            impurity -= share * share;
+        }
+    }
+    return impurity;
+}
+
+SplitCriterion criterionFromName(const std::string& name, bool classification, const std::string& model)
+{
+    if (classification) {
+        if (name == "auto" || name == "gini")
+            return SplitCriterion::Gini;
+        if (name == "entropy" || name == "log_loss")
+            return SplitCriterion::Entropy;
+    } else if (name == "auto" || name == "squared_error") {
+        return SplitCriterion::SquaredError;
+    }
+    std::string message = model;
+    message.append(": criterion=").append(name).append(" does not fit ");
+    message.append(classification ? "classification — use one of auto, gini, entropy, log_loss"
+                                  : "regression — use auto or squared_error");
+    throw core::InvalidParameter(message);
+}
+
+Eigen::MatrixXf singlePrecisionFeatures(const Dataset& data, const std::string& model)
+{
+    for (Eigen::Index column = 0; column < data.x.cols(); ++column) {
+        for (Eigen::Index row = 0; row < data.x.rows(); ++row) {
+            if (std::abs(data.x(row, column)) <= FLT_MAX)
+                continue;
+            std::string message = "feature ";
+            if (static_cast<std::size_t>(column) < data.featureNames.size())
+                message.append("'").append(data.featureNames[static_cast<std::size_t>(column)]).append("'");
+            else
+                message.append("number ").append(std::to_string(column + 1));
+            message.append(" has a value beyond ±3.4e38 in training row ").append(std::to_string(row + 1));
+            message.append(" — ").append(model).append(" works in single precision; rescale the feature");
+            throw core::DataError(message);
+        }
+    }
+    return data.x.cast<float>();
+}
+
+void checkMonitorRows(const Dataset& data, bool classification, const std::string& model)
+{
+    if (data.monitorX.rows() == 0)
+        return;
+    if (data.monitorX.cols() != data.x.cols() || data.monitorY.size() != data.monitorX.rows())
+        throw core::DataError("the validation rows to watch " + model +
+                              " train on do not match the training rows (columns or target length differ) — "
+                              "transform them with the same pipeline");
+    const bool finite = data.monitorX.allFinite() && data.monitorY.allFinite();
+    bool classes = true;
+    if (classification)
+        for (Eigen::Index r = 0; r < data.monitorY.size() && classes; ++r) {
+            const double value = data.monitorY(r);
+            classes = value >= 0.0 && value < data.classCount && std::floor(value) == value;
+        }
+    if (!finite || !classes)
+        throw core::DataError("the validation rows to watch " + model +
+                              " train on have missing values or unknown classes — prepare them like the "
+                              "training rows");
+}
+
+int DecisionTree::depth() const
+{
+    // Children come after their parent, so one forward pass settles every depth.
+    std::vector<int> depths(m_nodes.size(), 0);
+    int deepest = 0;
+    for (std::size_t i = 0; i < m_nodes.size(); ++i) {
+        const Node& node = m_nodes[i];
+        deepest = std::max(deepest, depths[i]);
+        if (node.feature >= 0) {
+            depths[static_cast<std::size_t>(node.left)] = depths[i] + 1;
+            depths[static_cast<std::size_t>(node.right)] = depths[i] + 1;
+        }
+    }
+    return deepest;
+}
 
 void DecisionTree::validate(int featureCount) const
 {
@@ -187,12 +307,10 @@ bool TreeBuilder::evaluateFeature(int feature, std::size_t start, std::size_t en
     const auto minLeaf = static_cast<std::size_t>(m_settings.minSamplesLeaf);
     const std::size_t lastLeft = count - std::min(count, minLeaf); // largest allowed left size
     float current = keyValue(keys[0]);
-    if (m_data.classCount > 0 && m_data.classWeights) {
-        // Class-weighted gini, as scikit-learn's with sample_weight = count · class weight:
-        // the proxy Σ(w_k·c_Lk)²/W_L + Σ(w_k·c_Rk)²/W_R from the exact integer counts, one
-        // pass over the classes per candidate threshold.
-        const double* classWeight = m_data.classWeights;
-        const std::size_t classes = m_nodeCounts.size();
+    if (m_data.classCount > 0 && (m_data.classWeights || m_settings.criterion != SplitCriterion::Gini)) {
+        // Class weights or entropy: the proxy from the exact integer counts, one pass over
+        // the classes per candidate threshold, as scikit-learn's children_impurity.
+        const int classes = m_data.classCount;
         std::fill(m_leftCounts.begin(), m_leftCounts.end(), 0);
         std::copy(m_nodeCounts.begin(), m_nodeCounts.end(), m_rightCounts.begin());
         for (std::size_t j = 0; j + 1 < count; ++j) {
@@ -203,16 +321,8 @@ bool TreeBuilder::evaluateFeature(int feature, std::size_t start, std::size_t en
             m_rightCounts[label] -= weight;
             const float next = keyValue(keys[j + 1]);
             if (next > current + kFeatureThreshold && j + 1 >= minLeaf && j + 1 <= lastLeft) {
-                double leftSquares = 0.0, rightSquares = 0.0, leftWeight = 0.0, rightWeight = 0.0;
-                for (std::size_t k = 0; k < classes; ++k) {
-                    const double left = classWeight[k] * static_cast<double>(m_leftCounts[k]);
-                    const double right = classWeight[k] * static_cast<double>(m_rightCounts[k]);
-                    leftSquares += left * left;
-                    rightSquares += right * right;
-                    leftWeight += left;
-                    rightWeight += right;
-                }
-                const double proxy = leftSquares / leftWeight + rightSquares / rightWeight;
+                const double proxy = classSplitProxy(m_settings.criterion, m_leftCounts.data(), m_rightCounts.data(),
+                                                     classes, m_data.classWeights);
                 if (proxy > best.proxy)
                     best = Split{feature, j + 1, midpoint(current, next), proxy};
             }
@@ -271,52 +381,6 @@ bool TreeBuilder::evaluateFeature(int feature, std::size_t start, std::size_t en
     return true;
 }
 
-TreeBuilder::Split TreeBuilder::findSplit(std::size_t start, std::size_t end, int& constantCount,
-                                          core::RandomSource& random)
-{
-    // scikit-learn's BestSplitter feature sampling: Fisher–Yates over the features, known
-    // constant features (from ancestors) kept at the front and skipped, newly found
-    // constant ones moved next to them; drawing goes on past constant features until
-    // max_features features were visited and at least one of them was not constant.
-    Split best;
-    best.proxy = -std::numeric_limits<double>::infinity();
-    const int knownConstants = constantCount;
-    int foundConstants = 0;
-    int drawnConstants = 0;
-    int totalConstants = knownConstants;
-    int unvisited = m_data.features;
-    int visited = 0;
-    std::vector<int>& features = m_features;
-    while (unvisited > totalConstants &&
-           (visited < m_settings.maxFeatures || visited <= foundConstants + drawnConstants)) {
-        ++visited;
-        int drawn = drawnConstants +
-                    static_cast<int>(random.below(static_cast<std::size_t>(unvisited - foundConstants - drawnConstants)));
-        if (drawn < knownConstants) {
-            std::swap(features[static_cast<std::size_t>(drawn)], features[static_cast<std::size_t>(drawnConstants)]);
-            ++drawnConstants;
-            continue;
-        }
-        drawn += foundConstants;
-        const int feature = features[static_cast<std::size_t>(drawn)];
-        if (!evaluateFeature(feature, start, end, best)) {
-            features[static_cast<std::size_t>(drawn)] = features[static_cast<std::size_t>(totalConstants)];
-            features[static_cast<std::size_t>(totalConstants)] = feature;
-            ++foundConstants;
-            ++totalConstants;
-        } else {
-            --unvisited;
-            std::swap(features[static_cast<std::size_t>(unvisited)], features[static_cast<std::size_t>(drawn)]);
-        }
-    }
-    // Keep the ancestors' constant features in their order for siblings, and record the
-    // new ones for the children.
-    std::copy_n(m_constantFeatures.begin(), knownConstants, features.begin());
-    std::copy_n(features.begin() + knownConstants, foundConstants, m_constantFeatures.begin() + knownConstants);
-    constantCount = totalConstants;
-    return best;
-}
-
 DecisionTree TreeBuilder::build(const std::vector<std::uint32_t>& weights, core::RandomSource& random,
                                 std::vector<double>& importances)
 {
@@ -333,9 +397,8 @@ DecisionTree TreeBuilder::build(const std::vector<std::uint32_t>& weights, core:
         m_localLabel.resize(sampleCount);
     else
         m_localTarget.resize(sampleCount);
-    m_features.resize(static_cast<std::size_t>(m_data.features));
-    std::iota(m_features.begin(), m_features.end(), 0);
-    m_constantFeatures.assign(static_cast<std::size_t>(m_data.features), 0);
+    m_sampler.reset(m_data.features);
+    m_settled = 0;
     importances.assign(static_cast<std::size_t>(m_data.features), 0.0);
 
     DecisionTree tree;
@@ -358,7 +421,10 @@ DecisionTree TreeBuilder::build(const std::vector<std::uint32_t>& weights, core:
         const double weight = m_data.classCount > 0 ? m_weightedTotal : static_cast<double>(m_nodeWeight);
         double impurity = 0.0;
         if (m_data.classCount > 0) {
-            impurity = 1.0 - m_weightedSquares / (weight * weight);
+            impurity = m_settings.criterion == SplitCriterion::Gini
+                           ? 1.0 - m_weightedSquares / (weight * weight)
+                           : classImpurity(m_settings.criterion, m_nodeCounts.data(), m_data.classCount,
+                                           m_data.classWeights);
         } else {
             // Two-pass variance, so a node with one target value has exactly zero impurity.
             const double mean = m_nodeSum / weight;
@@ -381,11 +447,14 @@ DecisionTree TreeBuilder::build(const std::vector<std::uint32_t>& weights, core:
         Split split;
         int constants = node.constants;
         if (!leaf) {
-            split = findSplit(node.start, node.end, constants, random);
+            split.proxy = -std::numeric_limits<double>::infinity();
+            m_sampler.visit(constants, m_settings.maxFeatures, random,
+                            [&](int feature) { return evaluateFeature(feature, node.start, node.end, split); });
             leaf = split.feature < 0;
         }
         DecisionTree::Node& current = tree.m_nodes[static_cast<std::size_t>(id)];
         if (leaf) {
+            m_settled += count;
             current.left = leafCount++;
             if (m_data.classCount > 0) {
                 for (std::size_t k = 0; k < m_nodeCounts.size(); ++k) {

@@ -225,6 +225,33 @@ Eigen::VectorXd searchDirection(const std::deque<CorrectionPair>& pairs, const E
     return -q;
 }
 
+// The minimum-norm subgradient of smooth + sum l1_i |x_i| (Andrew & Gao's
+// pseudo-gradient): at x_i = 0 the one-sided derivative that descends, or 0 when
+// neither side does.
+void pseudoGradient(const Eigen::VectorXd& x, const Eigen::VectorXd& gradient, const Eigen::VectorXd& l1,
+                    Eigen::VectorXd& result)
+{
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+        const double g = gradient(i);
+        const double weight = l1(i);
+        if (x(i) > 0.0)
+            result(i) = g + weight;
+        else if (x(i) < 0.0)
+            result(i) = g - weight;
+        else if (g + weight < 0.0)
+            result(i) = g + weight;
+        else if (g - weight > 0.0)
+            result(i) = g - weight;
+        else
+            result(i) = 0.0;
+    }
+}
+
+double weightedL1(const Eigen::VectorXd& x, const Eigen::VectorXd& l1)
+{
+    return (l1.array() * x.array().abs()).sum();
+}
+
 } // namespace
 
 LbfgsResult minimizeLbfgs(const LbfgsObjective& objective, Eigen::VectorXd start, const LbfgsSettings& settings,
@@ -306,6 +333,109 @@ LbfgsResult minimizeLbfgs(const LbfgsObjective& objective, Eigen::VectorXd start
         const double curvature = pair.s.dot(pair.y);
         // Skip pairs without enough positive curvature (L-BFGS-B's test).
         if (curvature > kEpsilon * previousSlopeTimesStep) {
+            pair.rho = 1.0 / curvature;
+            pairs.push_back(std::move(pair));
+            if (static_cast<int>(pairs.size()) > settings.memory)
+                pairs.pop_front();
+        }
+    }
+}
+
+LbfgsResult minimizeOwlqn(const LbfgsObjective& smooth, Eigen::VectorXd start, const Eigen::VectorXd& l1,
+                          const LbfgsSettings& settings, const LbfgsObserver& observer)
+{
+    constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
+    // Armijo constant of the backtracking search (Andrew & Gao use 1e-4).
+    constexpr double kSufficientDecrease = 1e-4;
+    const Eigen::Index n = start.size();
+    LbfgsResult result;
+    result.x = std::move(start);
+    Eigen::VectorXd gradient(n); // of the smooth part
+    result.value = smooth(result.x, gradient) + weightedL1(result.x, l1);
+    result.gradient.resize(n);
+    pseudoGradient(result.x, gradient, l1, result.gradient);
+    if (result.gradient.lpNorm<Eigen::Infinity>() <= settings.gradientTolerance) {
+        result.stop = LbfgsStop::GradientSmall;
+        return result;
+    }
+
+    std::deque<CorrectionPair> pairs;
+    Eigen::VectorXd trialX(n);
+    Eigen::VectorXd trialGradient(n);
+    Eigen::VectorXd orthant(n);
+    for (;;) {
+        Eigen::VectorXd direction =
+            pairs.empty() ? Eigen::VectorXd(-result.gradient) : searchDirection(pairs, result.gradient);
+        // A penalised component may only move the way its pseudo-gradient descends;
+        // unpenalised ones (intercepts) keep the quasi-Newton direction, which is still a
+        // descent direction overall and keeps multinomial intercepts summing to zero.
+        for (Eigen::Index i = 0; i < n; ++i) {
+            if (l1(i) > 0.0 && direction(i) * result.gradient(i) >= 0.0)
+                direction(i) = 0.0;
+            orthant(i) = result.x(i) != 0.0 ? (result.x(i) > 0.0 ? 1.0 : -1.0)
+                                            : (result.gradient(i) < 0.0 ? 1.0 : (result.gradient(i) > 0.0 ? -1.0 : 0.0));
+        }
+        const double slope = result.gradient.dot(direction);
+        double step = result.iterations == 0 && pairs.empty() ? 1.0 / direction.norm() : 1.0;
+        bool accepted = false;
+        double trialValue = result.value;
+        if (slope < 0.0) {
+            for (int evaluation = 1; evaluation <= settings.maxLineSearchEvaluations; ++evaluation, step *= 0.5) {
+                trialX = result.x + step * direction;
+                for (Eigen::Index i = 0; i < n; ++i)
+                    if (l1(i) > 0.0 && trialX(i) * orthant(i) <= 0.0)
+                        trialX(i) = 0.0;
+                trialValue = smooth(trialX, trialGradient) + weightedL1(trialX, l1);
+                if (!std::isfinite(trialValue))
+                    continue;
+                if (trialValue <= result.value + kSufficientDecrease * result.gradient.dot(trialX - result.x)) {
+                    accepted = true;
+                    break;
+                }
+            }
+        }
+        if (!accepted) {
+            // As in minimizeLbfgs: drop the memory and retry along the steepest descent
+            // once; failing with an empty memory ends the run.
+            if (pairs.empty()) {
+                result.stop = LbfgsStop::LineSearchFailed;
+                return result;
+            }
+            pairs.clear();
+            continue;
+        }
+
+        const double previousValue = result.value;
+        CorrectionPair pair;
+        pair.s = trialX - result.x;
+        pair.y = trialGradient - gradient;
+        std::swap(result.x, trialX);
+        std::swap(gradient, trialGradient);
+        result.value = trialValue;
+        pseudoGradient(result.x, gradient, l1, result.gradient);
+        ++result.iterations;
+        if (observer)
+            observer(result.iterations, result.x, result.value);
+
+        if (result.gradient.lpNorm<Eigen::Infinity>() <= settings.gradientTolerance) {
+            result.stop = LbfgsStop::GradientSmall;
+            return result;
+        }
+        const double scale = std::max({std::abs(previousValue), std::abs(result.value), 1.0});
+        if (previousValue - result.value <= settings.relativeReduction * scale) {
+            result.stop = LbfgsStop::ReductionSmall;
+            return result;
+        }
+        if (pair.s.lpNorm<Eigen::Infinity>() <= settings.relativeStep * result.x.lpNorm<Eigen::Infinity>()) {
+            result.stop = LbfgsStop::StepSmall;
+            return result;
+        }
+        if (result.iterations >= settings.maxIterations) {
+            result.stop = LbfgsStop::IterationLimit;
+            return result;
+        }
+        const double curvature = pair.s.dot(pair.y);
+        if (curvature > kEpsilon * pair.y.squaredNorm()) {
             pair.rho = 1.0 / curvature;
             pairs.push_back(std::move(pair));
             if (static_cast<int>(pairs.size()) > settings.memory)

@@ -18,13 +18,16 @@ struct LbfgsSettings {
     double gradientTolerance = 1e-5;
     /// Stop when (f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) <= this (SciPy's `ftol`).
     double relativeReduction = 2.220446049250313e-09;
+    /// Stop when max_i |x_i − x_i,previous| <= this · max_i |x_i| (saga's rule); 0 turns
+    /// the test off. Used by `minimizeOwlqn` only.
+    double relativeStep = 0.0;
     int memory = 10;
     /// Function evaluations one line search may use before it counts as failed.
     int maxLineSearchEvaluations = 20;
 };
 
 /// Why the minimisation stopped.
-enum class LbfgsStop { GradientSmall, ReductionSmall, IterationLimit, LineSearchFailed };
+enum class LbfgsStop { GradientSmall, ReductionSmall, StepSmall, IterationLimit, LineSearchFailed };
 
 /// The last accepted point.
 struct LbfgsResult {
@@ -43,5 +46,15 @@ using LbfgsObserver = std::function<void(int iteration, const Eigen::VectorXd& x
 /// Minimises `objective` from `start`.
 LbfgsResult minimizeLbfgs(const LbfgsObjective& objective, Eigen::VectorXd start, const LbfgsSettings& settings,
                           const LbfgsObserver& observer);
+
+/// Minimises `smooth(x) + sum_i l1[i]·|x_i|` from `start` with OWL-QN (Andrew & Gao,
+/// 2007): L-BFGS on the pseudo-gradient, steps kept inside the orthant of the current
+/// point, and a backtracking line search on the whole objective. Components with
+/// l1[i] = 0 move freely. The stopping tests are those of `minimizeLbfgs`, with the
+/// pseudo-gradient (the minimum-norm subgradient) in place of the gradient, plus
+/// `relativeStep`; the result's `value` is the whole objective and its `gradient` the
+/// pseudo-gradient.
+LbfgsResult minimizeOwlqn(const LbfgsObjective& smooth, Eigen::VectorXd start, const Eigen::VectorXd& l1,
+                          const LbfgsSettings& settings, const LbfgsObserver& observer);
 
 } // namespace stepwise::models

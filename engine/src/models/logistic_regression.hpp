@@ -1,8 +1,12 @@
 #pragma once
-// Logistic regression as scikit-learn 1.2's LogisticRegression(solver="lbfgs",
-// penalty="l2", multi_class="auto"): one weight vector and a sigmoid for two classes, a
-// multinomial softmax with one weight vector per class for more; class_weight="balanced"
-// weighs each row's loss by n / (classes · count(its class)).
+// Logistic regression as scikit-learn 1.2's LogisticRegression(multi_class="auto"): one
+// weight vector and a sigmoid for two classes, a multinomial softmax with one weight
+// vector per class for more; class_weight="balanced" weighs each row's loss by
+// n / (classes · count(its class)). The objective is scikit-learn's: C times the summed
+// (weighted) log loss plus the penalty of the weights, the intercepts unpenalised —
+// ||W||²/2 (l2), ||W||₁ (l1), (1 − l1_ratio)·||W||²/2 + l1_ratio·||W||₁ (elasticnet) or
+// nothing (none). l2 and none use scikit-learn's lbfgs solver step for step; l1 and
+// elasticnet use OWL-QN, which reaches the optimum scikit-learn's saga solver converges to.
 
 #include <map>
 #include <string>
@@ -33,6 +37,11 @@ public:
     FitReport fit(const Dataset& data, core::TaskControl& control) override;
     Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// scikit-learn's `decision_function`: rows × 1 (the score of class 1) for two
+    /// classes, rows × classes for more.
+    Eigen::MatrixXd decisionScores(const Eigen::MatrixXd& x) const override;
+    /// |coef| summed over the weight vectors, one per feature.
+    Eigen::VectorXd featureImportances() const override;
 
     int classCount() const override { return m_classCount; }
     bool isFitted() const override { return m_fitted; }
@@ -54,6 +63,8 @@ private:
 
     core::ParamValues m_params;
     double m_c = 1.0;
+    std::string m_penalty = "l2";
+    double m_l1Ratio = 0.5;
     int m_maxIter = 100;
     double m_tol = 1e-4;
     bool m_fitIntercept = true;

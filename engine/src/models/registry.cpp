@@ -2,9 +2,16 @@
 
 #include <algorithm>
 
+#include "models/decision_tree_model.hpp"
+#include "models/gradient_boosting.hpp"
+#include "models/lasso.hpp"
+#include "models/knn.hpp"
 #include "models/linear_regression.hpp"
+#include "models/linear_svm.hpp"
 #include "models/logistic_regression.hpp"
+#include "models/naive_bayes.hpp"
 #include "models/random_forest.hpp"
+#include "models/ridge.hpp"
 #include "stepwise/core/errors.hpp"
 
 namespace stepwise::models {
@@ -47,6 +54,56 @@ const std::vector<ModelInfo>& modelRegistry()
          {TaskType::Regression}, LinearRegression::paramTable(),
          [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
              return std::make_unique<LinearRegression>(params);
+         }},
+        {"decision_tree", "Decision tree",
+         "One tree of if-then splits on the features: easy to read and explain, captures non-linear effects, "
+         "but overfits unless its depth or leaf size is limited.",
+         {TaskType::Classification, TaskType::Regression}, DecisionTreeModel::paramTable(),
+         [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<DecisionTreeModel>(task, params);
+         }},
+        {"gradient_boosting", "Gradient boosting",
+         "Many small trees, each correcting the errors of the ones before (scikit-learn's histogram gradient "
+         "boosting): often the most accurate model on tables, with early stopping on held-out rows. Feature "
+         "importance is each feature's share of the total split gain (scikit-learn's version has none).",
+         {TaskType::Classification, TaskType::Regression}, GradientBoosting::paramTable(),
+         [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<GradientBoosting>(task, params);
+         }},
+        {"ridge", "Ridge regression",
+         "Least squares with a penalty on the squared weights: steadier than plain linear regression when "
+         "features are many or correlated.",
+         {TaskType::Regression}, Ridge::paramTable(),
+         [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<Ridge>(params);
+         }},
+        {"lasso", "Lasso",
+         "Least squares with a penalty on the absolute weights: sets the weights of unhelpful features to "
+         "exactly zero, so it also selects features.",
+         {TaskType::Regression}, Lasso::paramTable(),
+         [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<Lasso>(params);
+         }},
+        {"linear_svm", "Linear SVM",
+         "A linear support vector machine: the widest-margin linear boundary (or, for regression, a linear "
+         "fit that ignores small errors); decision scores instead of probabilities.",
+         {TaskType::Classification, TaskType::Regression}, LinearSvm::paramTable(),
+         [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<LinearSvm>(task, params);
+         }},
+        {"knn", "k-nearest neighbours",
+         "Predicts from the most similar training rows: no training to speak of, follows any shape of data; "
+         "scale the features first.",
+         {TaskType::Classification, TaskType::Regression}, KNearestNeighbours::paramTable(),
+         [](TaskType task, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<KNearestNeighbours>(task, params);
+         }},
+        {"naive_bayes", "Gaussian naive Bayes",
+         "Treats every feature as an independent bell curve per class: trains instantly, a quick baseline with "
+         "calibrated-looking but often overconfident probabilities.",
+         {TaskType::Classification}, GaussianNaiveBayes::paramTable(),
+         [](TaskType, const core::ParamValues& params) -> std::unique_ptr<Model> {
+             return std::make_unique<GaussianNaiveBayes>(params);
          }},
     };
     return registry;
