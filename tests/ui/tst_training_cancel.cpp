@@ -63,8 +63,10 @@ private slots:
         QVERIFY(wizard.goToStep(MainWizard::TrainingId));
 
         ui::TrainingPage* page = wizard.trainingPage();
-        auto* model = page->findChild<QComboBox*>(QStringLiteral("modelCombo"));
-        model->setCurrentIndex(model->findData(QStringLiteral("random_forest")));
+        QVERIFY(page->selectModel("random_forest"));
+        if (page->keepButton()->isEnabled())
+            QTest::mouseClick(page->keepButton(), Qt::LeftButton);
+        QCOMPARE(session->recipe().model.name, std::string("random_forest"));
         setParam(page, "n_estimators", QStringLiteral("500"));
         QCOMPARE(session->recipe().model.params.at("n_estimators"), std::string("500"));
 

@@ -186,8 +186,8 @@ private slots:
 
         // 5 Training: Next waits for a result; a bad parameter blocks Train with the
         // engine's own message.
-        auto* model = find<QComboBox>(&wizard, "modelCombo");
-        model->setCurrentIndex(model->findData(QStringLiteral("logistic_regression")));
+        QVERIFY(wizard.trainingPage()->selectModel("logistic_regression"));
+        QTest::mouseClick(wizard.trainingPage()->keepButton(), Qt::LeftButton);
         QCOMPARE(session->recipe().model.name, std::string("logistic_regression"));
         QVERIFY(!nextEnabled(wizard));
         QVERIFY(wizard.trainingPage()->hintText().contains(QStringLiteral("Train")));
@@ -368,6 +368,32 @@ private slots:
         QCOMPARE(steps.size(), expected.size());
         for (std::size_t i = 0; i < steps.size(); ++i)
             QVERIFY2(steps[i] == expected[i], prep::formatStepArgument(steps[i]).c_str());
+        QVERIFY(!args.contains(QStringLiteral("--compare")));
+        QVERIFY(!args.contains(QStringLiteral("--cv")));
+        QVERIFY(!args.contains(QStringLiteral("--search")));
+
+        // The Training page's sections: compared models, cross-validation, a search.
+        recipe.compareWith = {{"logistic_regression", {{"C", "0.5"}, {"max_iter", "200"}}}, {"random_forest", {}}};
+        recipe.crossValidation = evaluation::parseCvSpec("timeseries:4:2");
+        workflow::SearchSpec search = workflow::parseSearchKind("random:7");
+        workflow::addSearchValues(search, "max_depth=2,4,none");
+        workflow::addSearchValues(search, "min_samples_leaf=randint(1, 6)");
+        search.scoring = "f1_macro";
+        recipe.search = search;
+        args = words(ui::trainCommandFor(recipe, QStringLiteral("m.stepwise")));
+        QStringList compared;
+        workflow::SearchSpec parsed = workflow::parseSearchKind(after("--search").toStdString());
+        for (int i = 0; i + 1 < args.size(); ++i) {
+            if (args[i] == QLatin1String("--compare"))
+                compared << args[i + 1];
+            if (args[i] == QLatin1String("--grid"))
+                workflow::addSearchValues(parsed, args[i + 1].toStdString());
+        }
+        QCOMPARE(compared, (QStringList{QStringLiteral("logistic_regression:C=0.5;max_iter=200"),
+                                        QStringLiteral("random_forest")}));
+        QVERIFY(evaluation::parseCvSpec(after("--cv").toStdString()) == *recipe.crossValidation);
+        parsed.scoring = after("--scoring").toStdString();
+        QVERIFY(parsed == search);
     }
 
     void droppingACsvFileOpensIt()

@@ -22,7 +22,9 @@
 
 #include "session/session.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/evaluation/cross_validation.hpp"
 #include "stepwise/models/registry.hpp"
+#include "stepwise/workflow/search_spec.hpp"
 #include "widgets/status_banner.hpp"
 
 namespace stepwise::ui {
@@ -159,6 +161,25 @@ QString trainCommandFor(const workflow::Recipe& recipe, const QString& modelPath
     }
     if (recipe.problem.success)
         args << QStringLiteral("--success") << shellQuote(QString::fromStdString(recipe.problem.success->toString()));
+    // The Training page's sections: the compared models, the cross-validation, the search.
+    for (const workflow::ModelChoice& other : recipe.compareWith) {
+        std::string text = other.name;
+        bool first = true;
+        for (const auto& [name, value] : other.params) {
+            text.append(first ? ":" : ";").append(name).append("=").append(value);
+            first = false;
+        }
+        args << QStringLiteral("--compare") << shellQuote(QString::fromStdString(text));
+    }
+    if (recipe.crossValidation)
+        args << QStringLiteral("--cv") << QString::fromStdString(evaluation::toString(*recipe.crossValidation));
+    if (const auto& search = recipe.search) {
+        args << QStringLiteral("--search") << QString::fromStdString(workflow::searchKindText(*search));
+        for (const auto& [name, values] : search->space)
+            args << QStringLiteral("--grid") << shellQuote(QString::fromStdString(workflow::searchValuesText(name, values)));
+        if (!search->scoring.empty())
+            args << QStringLiteral("--scoring") << QString::fromStdString(search->scoring);
+    }
     args << QStringLiteral("--out") << shellQuote(modelPath);
     return args.join(QLatin1Char(' '));
 }

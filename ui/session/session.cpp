@@ -100,6 +100,37 @@ std::string editedSections(const workflow::Recipe& recipe)
     return workflow::recipeToJson(sections);
 }
 
+/// True when the sections the Training page edits are equal: the kept model, the models
+/// compared with it, the search and the cross-validation.
+bool sameTrainingSections(const workflow::Recipe& a, const workflow::Recipe& b)
+{
+    return a.model == b.model && a.compareWith == b.compareWith && a.search == b.search &&
+           a.crossValidation == b.crossValidation;
+}
+
+/// True when every section the undo stack restores is equal.
+bool sameEditedSections(const workflow::Recipe& a, const workflow::Recipe& b)
+{
+    return sameTrainingSections(a, b) && editedSections(a) == editedSections(b);
+}
+
+bool solvesTask(const std::string& model, core::TaskType task)
+{
+    const auto& registry = models::modelRegistry();
+    const auto it = std::find_if(registry.begin(), registry.end(),
+                                 [&](const models::ModelInfo& info) { return info.name == model; });
+    return it != registry.end() && std::find(it->tasks.begin(), it->tasks.end(), task) != it->tasks.end();
+}
+
+QString modelDisplayName(const std::string& model)
+{
+    for (const auto& info : models::modelRegistry()) {
+        if (info.name == model)
+            return QString::fromStdString(info.displayName);
+    }
+    return QString::fromStdString(model);
+}
+
 /// One edit of the recipe: the recipe before and after, applied through `apply`.
 class RecipeEdit final : public QUndoCommand {
 public:
@@ -123,7 +154,7 @@ public:
             return false;
         m_after = next->m_after;
         // Typing a value and deleting it again leaves nothing to undo.
-        setObsolete(editedSections(m_before) == editedSections(m_after));
+        setObsolete(sameEditedSections(m_before, m_after));
         return true;
     }
 
@@ -183,7 +214,7 @@ void Session::changed() { emit recipeChanged(); }
 
 void Session::editRecipe(const workflow::Recipe& after, const QString& text, const QString& mergeKey)
 {
-    if (editedSections(after) == editedSections(m_recipe))
+    if (sameEditedSections(after, m_recipe))
         return;
     m_undo->push(new RecipeEdit(m_recipe, after, text, mergeKey,
                                 [this](const workflow::Recipe& recipe) { applyEditedSections(recipe); }));
@@ -194,6 +225,10 @@ void Session::applyEditedSections(const workflow::Recipe& recipe)
     m_recipe.prep = recipe.prep;
     m_recipe.features = recipe.features;
     m_recipe.seed = recipe.seed;
+    m_recipe.model = recipe.model;
+    m_recipe.compareWith = recipe.compareWith;
+    m_recipe.search = recipe.search;
+    m_recipe.crossValidation = recipe.crossValidation;
     changed();
 }
 
@@ -230,13 +265,26 @@ void Session::setTask(core::TaskType task)
     auto solves = [task](const models::ModelInfo& info) {
         return std::find(info.tasks.begin(), info.tasks.end(), task) != info.tasks.end();
     };
-    auto current = std::find_if(registry.begin(), registry.end(),
-                                [&](const models::ModelInfo& info) { return info.name == m_recipe.model.name; });
-    if (current == registry.end() || !solves(*current)) {
+    auto& compared = m_recipe.compareWith;
+    compared.erase(std::remove_if(compared.begin(), compared.end(),
+                                  [task](const workflow::ModelChoice& m) { return !solvesTask(m.name, task); }),
+                   compared.end());
+    if (!solvesTask(m_recipe.model.name, task)) {
+        // A compared model that solves the task is the natural successor; the search
+        // named the old model's parameters and goes with it.
         auto replacement = std::find_if(registry.begin(), registry.end(), solves);
-        if (replacement != registry.end())
+        if (!compared.empty()) {
+            m_recipe.model = compared.front();
+            compared.erase(compared.begin());
+        } else if (replacement != registry.end()) {
             m_recipe.model = workflow::ModelChoice{replacement->name, {}};
+        }
+        m_recipe.search.reset();
     }
+    // Stratified folds need classes.
+    if (task == core::TaskType::Regression && m_recipe.crossValidation &&
+        m_recipe.crossValidation->strategy == evaluation::CvStrategy::StratifiedKFold)
+        m_recipe.crossValidation->strategy = evaluation::CvStrategy::KFold;
     if (task == core::TaskType::Regression)
         m_recipe.prep.stratify = false;
     setProblem(problem);
@@ -291,8 +339,15 @@ void Session::setFeatures(const workflow::FeatureSpec& features)
 
 void Session::setModel(const workflow::ModelChoice& model)
 {
-    m_recipe.model = model;
-    changed();
+    workflow::Recipe after = m_recipe;
+    after.model = model;
+    // A model is trained once: as the kept one, not also among the compared ones.
+    auto& compared = after.compareWith;
+    compared.erase(std::remove_if(compared.begin(), compared.end(),
+                                  [&](const workflow::ModelChoice& m) { return m.name == model.name; }),
+                   compared.end());
+    editRecipe(after, model.name == m_recipe.model.name ? tr("Change the parameters of %1").arg(modelDisplayName(model.name))
+                                                        : tr("Keep %1").arg(modelDisplayName(model.name)));
 }
 
 void Session::setSeed(std::uint64_t seed)
@@ -528,7 +583,7 @@ std::string Session::resultKey(const workflow::Recipe& recipe) const
 
 bool Session::hasCurrentResult() const
 {
-    return m_result && resultKey(m_recipe) == m_resultKey;
+    return m_result && resultKey(m_recipe) == m_resultKey && sameTrainingSections(m_recipe, m_resultRecipe);
 }
 
 std::optional<evaluation::SuccessVerdict> Session::verdict() const
@@ -557,13 +612,11 @@ void Session::train()
     const workflow::Recipe recipe = m_recipe;
     const auto table = m_table;
     const double loadSeconds = m_loadSeconds;
-    QString modelName = QString::fromStdString(recipe.model.name);
-    for (const auto& info : models::modelRegistry()) {
-        if (info.name == recipe.model.name)
-            modelName = QString::fromStdString(info.displayName);
-    }
+    const QString title = recipe.compareWith.empty()
+                              ? tr("Training %1").arg(modelDisplayName(recipe.model.name))
+                              : tr("Training %n models", nullptr, int(recipe.compareWith.size() + 1));
     m_trainingTask->start(
-        tr("Training %1").arg(modelName),
+        title,
         [recipe, table, loadSeconds](core::TaskControl& control) -> std::any {
             auto result = std::make_shared<workflow::RunResult>(workflow::runRecipe(recipe, *table, nullptr, control));
             result->timings.loadSeconds = loadSeconds;

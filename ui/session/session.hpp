@@ -41,7 +41,10 @@ public:
     const workflow::Recipe& recipe() const { return m_recipe; }
     /// \brief Replaces the problem section (task, objective, target, success).
     void setProblem(const workflow::ProblemStatement& problem);
-    /// \brief Sets the task type.
+    /// \brief Sets the task type. Compared models that cannot solve it leave the
+    /// comparison; a kept model that cannot is replaced (by the first compared one, else
+    /// the first registry model that can) and its search dropped; stratified folds
+    /// become plain k-fold for a regression.
     void setTask(core::TaskType task);
     /// \brief Sets the objective in the user's words.
     void setObjective(const QString& objective);
@@ -55,7 +58,8 @@ public:
     void setPrep(const workflow::PrepSpec& prep);
     /// \brief Replaces the feature section (the feature steps) as one undoable edit.
     void setFeatures(const workflow::FeatureSpec& features);
-    /// \brief Replaces the model section (name and hyper-parameters as typed).
+    /// \brief Makes `model` the kept model (name and hyper-parameters as typed), as one
+    /// undoable edit; it leaves `compareWith` if it was there.
     void setModel(const workflow::ModelChoice& model);
     /// \brief Sets the seed used for the split and the model (undoable).
     void setSeed(std::uint64_t seed);
@@ -64,16 +68,17 @@ public:
     void setFeatureUsed(const std::string& column, bool used);
     /// \brief Uses `columns` as features or not, as one undoable edit.
     void setFeaturesUsed(const std::vector<std::string>& columns, bool used);
-    /// \brief Makes the prep section, the feature section and the seed those of `after`,
+    /// \brief Makes the prep section, the feature section, the seed and the training
+    /// sections (kept model, compared models, search, cross-validation) those of `after`,
     /// as one command on `undoStack()` named `text` ("Add step “Scale numbers”"). Edits
     /// with the same non-empty `mergeKey` in a row (typing in one field) become one
     /// command. Does nothing when those sections do not change.
     void editRecipe(const workflow::Recipe& after, const QString& text, const QString& mergeKey = {});
-    /// \brief The history of the recipe edits made on the Prep and Features pages. Each
-    /// command holds the whole recipe before and after; undo and redo restore its prep
-    /// and feature sections and its seed (the sections those pages edit), leaving what
-    /// other pages changed since. Cleared when new data is loaded: the edits name
-    /// columns of the old table.
+    /// \brief The history of the recipe edits made on the Prep, Features and Training
+    /// pages. Each command holds the whole recipe before and after; undo and redo
+    /// restore the sections those pages edit (prep, features, seed, model, compareWith,
+    /// search, crossValidation), leaving what other pages changed since. Cleared when new
+    /// data is loaded: the edits name columns of the old table.
     QUndoStack* undoStack() const { return m_undo; }
     /// \brief True when `column` is an input feature (not the target, not dropped).
     bool isFeatureUsed(const std::string& column) const;
@@ -126,7 +131,8 @@ public:
     /// \brief The recipe the last result was produced with.
     const workflow::Recipe& resultRecipe() const { return m_resultRecipe; }
     /// \brief True when the last result was produced by the current recipe (objective
-    /// and success criterion do not count: they do not change what is trained).
+    /// and success criterion do not count: they do not change what is trained; the
+    /// compared models, the search and the cross-validation do).
     bool hasCurrentResult() const;
     /// \brief The current success criterion judged on the last result; nullopt without
     /// a criterion or a result.

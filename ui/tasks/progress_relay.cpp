@@ -3,6 +3,8 @@
 #include <QMetaObject>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace stepwise::ui {
 namespace {
 // At most one delivery per interval: ~20 updates per second is smooth for a progress bar
@@ -28,15 +30,37 @@ void ProgressRelay::onProgress(double fraction, const std::string& stage)
 
 void ProgressRelay::onSnapshot(const core::TrainingSnapshot& snapshot)
 {
+    const QString source = QString::fromStdString(snapshot.source);
+    const QString metric = QString::fromStdString(snapshot.metricName);
+    const QString stepName = QString::fromStdString(snapshot.stepName);
+    const QString measuredOn = QString::fromStdString(snapshot.measuredOn);
     std::lock_guard lock(m_mutex);
     TrainingUpdate& update = m_pending.training;
-    update.stepName = QString::fromStdString(snapshot.stepName);
-    update.metricName = QString::fromStdString(snapshot.metricName);
-    update.measuredOn = QString::fromStdString(snapshot.measuredOn);
-    update.totalSteps = snapshot.totalSteps;
-    update.points.append(QPointF(snapshot.step, snapshot.value));
-    if (!snapshot.confusion.empty())
-        update.confusion = snapshot.confusion;
+    // Few curves per batch (one per run and metric): a linear search is cheaper than a map.
+    auto curve = std::find_if(update.curves.begin(), update.curves.end(), [&](const CurveUpdate& c) {
+        return c.source == source && c.metricName == metric && c.stepName == stepName;
+    });
+    if (curve == update.curves.end()) {
+        update.curves.append(CurveUpdate{source, metric, stepName, measuredOn, 0, {}});
+        curve = update.curves.end() - 1;
+    }
+    curve->measuredOn = measuredOn;
+    curve->totalSteps = snapshot.totalSteps;
+    curve->points.append(QPointF(snapshot.step, snapshot.value));
+    if (!snapshot.confusion.empty()) {
+        auto matrix = std::find_if(update.confusions.begin(), update.confusions.end(), [&](const ConfusionUpdate& c) {
+            return c.source == source && c.measuredOn == measuredOn;
+        });
+        if (matrix == update.confusions.end()) {
+            update.confusions.append(ConfusionUpdate{source, measuredOn, {}, 0, 0, {}});
+            matrix = update.confusions.end() - 1;
+        }
+        matrix->stepName = stepName;
+        matrix->step = snapshot.step;
+        matrix->totalSteps = snapshot.totalSteps;
+        matrix->matrix = snapshot.confusion;
+    }
+    ++update.snapshots;
     m_pending.trainingDirty = true;
     postLocked();
 }

@@ -9,6 +9,8 @@
 
 #include "tasks/background_task.hpp"
 
+#include <algorithm>
+
 namespace stepwise::ui {
 
 QString formatElapsed(qint64 milliseconds)
@@ -24,6 +26,13 @@ QString formatElapsed(qint64 milliseconds)
         .arg(seconds / 3600)
         .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'))
         .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
+qint64 estimateRemainingMs(qint64 elapsedMs, double fraction)
+{
+    if (fraction < 0.02 || elapsedMs < 250 || fraction >= 1.0)
+        return -1;
+    return qint64(double(elapsedMs) * (1.0 - fraction) / fraction);
 }
 
 TaskProgressPanel::TaskProgressPanel(Form form, QWidget* parent)
@@ -113,6 +122,15 @@ void TaskProgressPanel::setIdleText(const QString& text)
     refresh();
 }
 
+void TaskProgressPanel::setShowsRemaining(bool shows)
+{
+    m_showsRemaining = shows;
+    m_elapsed->setToolTip(shows ? tr("Time since the task started, and an estimate of the time left from the "
+                                     "progress so far")
+                                : tr("Time since the task started"));
+    refresh();
+}
+
 void TaskProgressPanel::setHiddenWhenIdle(bool hidden)
 {
     m_hiddenWhenIdle = hidden;
@@ -148,7 +166,13 @@ void TaskProgressPanel::refresh()
                               ? tr("%1 — %2").arg(m_task->title(), stage)
                               : (stage.isEmpty() ? m_task->title() : stage));
         m_bar->setValue(int(m_task->fraction() * 1000.0));
-        m_elapsed->setText(elapsed);
+        const qint64 remaining = m_showsRemaining && !m_task->isCancelling()
+                                     ? estimateRemainingMs(m_task->elapsedMs(), m_task->fraction())
+                                     : -1;
+        // Whole seconds: a countdown in tenths would flicker with every estimate.
+        m_elapsed->setText(remaining < 0 ? elapsed
+                                         : tr("%1 · about %2 left")
+                                               .arg(elapsed, formatElapsed(std::max<qint64>(1000, remaining / 1000 * 1000))));
         break;
     }
     case BackgroundTask::State::Succeeded:

@@ -33,6 +33,9 @@ public:
     /// \brief Hides the full form while the task is idle (for pages where the result
     /// itself shows that loading finished).
     void setHiddenWhenIdle(bool hidden);
+    /// \brief Shows an estimate of the time left beside the elapsed time while the task
+    /// runs ("0:07 · about 0:12 left"), from the progress so far.
+    void setShowsRemaining(bool shows);
 
     /// \brief The status line as shown ("Training Random forest — 40 of 100 trees", "cancelled").
     QString statusText() const;
@@ -46,6 +49,7 @@ private:
     QPointer<BackgroundTask> m_task;
     QString m_idleText;
     bool m_hiddenWhenIdle = false;
+    bool m_showsRemaining = false;
     QLabel* m_title;
     QLabel* m_status;
     QLabel* m_elapsed;
@@ -56,5 +60,10 @@ private:
 
 /// \brief "0:07", "2:05", "1:02:03" for an elapsed time.
 QString formatElapsed(qint64 milliseconds);
+
+/// \brief Milliseconds left if the rest goes as fast as the part done: `elapsedMs`
+/// spent on `fraction` of the work; -1 while too little is done to tell (under 2 % or
+/// under a quarter of a second).
+qint64 estimateRemainingMs(qint64 elapsedMs, double fraction);
 
 } // namespace stepwise::ui

@@ -5,6 +5,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
+#include <QGroupBox>
+#include <QListWidget>
 #include <QLineEdit>
 #include <QPixmap>
 #include <QPushButton>
@@ -12,6 +14,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -24,8 +27,12 @@
 #include "pages/problem_page.hpp"
 #include "pages/stage_pipeline.hpp"
 #include "pages/training_page.hpp"
+#include "models/confusion_matrix_model.hpp"
+#include "models/training_progress_model.hpp"
+#include "widgets/charts/training_chart.hpp"
 #include "session/live_preview.hpp"
 #include "session/session.hpp"
+#include "tasks/background_task.hpp"
 #include "widgets/param_form.hpp"
 #include "widgets/pipeline_editor.hpp"
 #include "widgets/step_preview_view.hpp"
@@ -93,18 +100,23 @@ void DemoDriver::waitFor(Sender* sender, Signal signal, const QString& what, std
 void DemoDriver::capture(const QString& name, std::function<void()> next)
 {
     QTimer::singleShot(kSettleMs, this, [this, name, next] {
-        if (m_done)
+        if (m_done || !grabNow(name))
             return;
-        if (m_screenshots) {
-            const QString path = m_dir.filePath(name + QStringLiteral(".png"));
-            const QPixmap shot = m_wizard->grab();
-            if (shot.isNull() || !shot.save(path, "PNG")) {
-                fail(tr("could not write the screenshot %1").arg(path));
-                return;
-            }
-        }
         next();
     });
+}
+
+bool DemoDriver::grabNow(const QString& name)
+{
+    if (!m_screenshots)
+        return true;
+    const QString path = m_dir.filePath(name + QStringLiteral(".png"));
+    const QPixmap shot = m_wizard->grab();
+    if (shot.isNull() || !shot.save(path, "PNG")) {
+        fail(tr("could not write the screenshot %1").arg(path));
+        return false;
+    }
+    return true;
 }
 
 void DemoDriver::clickNext(int expectedId, std::function<void()> next)
@@ -372,29 +384,138 @@ void DemoDriver::showDistribution(StagePipeline* pipeline, const QString& name, 
 
 void DemoDriver::trainingStep()
 {
-    auto* model = control<QComboBox>("modelCombo");
     if (m_done)
         return;
-    const int forest = model->findData(QStringLiteral("random_forest"));
-    if (forest < 0) {
+    TrainingPage* page = m_wizard->trainingPage();
+    Session* session = m_wizard->session();
+    // Random forest is kept; logistic regression and the boosted trees (or whatever else
+    // the registry offers) are compared with it on the same rows.
+    if (!page->selectModel("random_forest")) {
         fail(tr("the model list has no random_forest"));
         return;
     }
-    model->setCurrentIndex(forest);
-    Session* session = m_wizard->session();
+    if (page->keepButton()->isEnabled())
+        page->keepButton()->click();
+    if (session->recipe().model.name != "random_forest") {
+        fail(tr("Keep selected did not make random_forest the kept model"));
+        return;
+    }
+    auto* trees = qobject_cast<QLineEdit*>(page->paramForm()->editor("n_estimators"));
+    if (!trees) {
+        fail(tr("the random forest form has no n_estimators field"));
+        return;
+    }
+    // A big forest, so there is something to watch; the search below uses a smaller one.
+    trees->setText(QStringLiteral("1000"));
+    int compared = 0;
+    for (const char* other : {"logistic_regression", "gradient_boosting", "knn", "decision_tree"}) {
+        for (int row = 0; row < page->modelList()->count() && compared < 2; ++row) {
+            QListWidgetItem* item = page->modelList()->item(row);
+            if (item->data(Qt::UserRole).toString() == QLatin1String(other)) {
+                item->setCheckState(Qt::Checked);
+                ++compared;
+            }
+        }
+    }
+    if (session->recipe().compareWith.size() != std::size_t(compared) || compared == 0) {
+        fail(tr("ticking models did not add them to the comparison"));
+        return;
+    }
+    page->selectModel("random_forest");
+
     connect(session, &Session::trainingFailed, this,
             [this](const QString& message) { fail(tr("training failed: %1").arg(message)); });
     connect(session, &Session::trainingCancelled, this, [this] { fail(tr("training was cancelled")); });
-    waitFor(session, &Session::resultChanged, tr("training to finish"), [this] {
-        capture(QStringLiteral("05-training"),
-                [this] { clickNext(MainWizard::EvaluationId, [this] { evaluationStep(); }); });
+    // The forest half grown, with its curve and matrix in: what a person watches while it
+    // trains. Grabbed right when a live update has been shown (the page takes it first),
+    // so the picture is the one on screen at that moment, progress bar and Cancel included.
+    BackgroundTask* task = session->trainingTask();
+    auto liveShot = std::make_shared<QMetaObject::Connection>();
+    *liveShot = connect(task, &BackgroundTask::trainingUpdated, this, [this, page, liveShot] {
+        const TrainingProgressModel* progress = page->progressModel();
+        const int forest = progress->rowOf(QStringLiteral("random_forest"));
+        if (forest < 0 || progress->totalStepsAt(forest) == 0 ||
+            progress->stepAt(forest) * 2 < progress->totalStepsAt(forest) ||
+            page->liveMatrixModel()->rowCount() == 0)
+            return;
+        disconnect(*liveShot);
+        grabNow(QStringLiteral("05a-training-live"));
     });
-    QPushButton* train = m_wizard->trainingPage()->trainButton();
+    waitFor(session, &Session::resultChanged, tr("training to finish"), [this, page, session, liveShot] {
+        if (*liveShot) {
+            disconnect(*liveShot);
+            fail(tr("no live update came half way through the training with curves and a confusion matrix"));
+            return;
+        }
+        if (session->result()->leaderboard.size() < 2) {
+            fail(tr("the leaderboard has %1 models").arg(session->result()->leaderboard.size()));
+            return;
+        }
+        capture(QStringLiteral("05-training"), [this] { trainingSearchStep(); });
+    });
+    QPushButton* train = page->trainButton();
     if (!train->isEnabled()) {
-        fail(tr("the Train button is disabled: %1").arg(m_wizard->trainingPage()->banner()->text()));
+        fail(tr("the Train button is disabled: %1").arg(page->banner()->text()));
         return;
     }
     train->click();
+}
+
+void DemoDriver::trainingSearchStep()
+{
+    TrainingPage* page = m_wizard->trainingPage();
+    Session* session = m_wizard->session();
+    // Five stratified folds for every model, and a grid over the forest's depth and leaf
+    // size, with 200 trees a candidate.
+    page->selectModel("random_forest");
+    auto* trees = qobject_cast<QLineEdit*>(page->paramForm()->editor("n_estimators"));
+    if (!trees) {
+        fail(tr("the random forest form has no n_estimators field"));
+        return;
+    }
+    trees->setText(QStringLiteral("200"));
+    page->setupTabs()->setCurrentIndex(TrainingPage::ValidationTab);
+    auto* cv = control<QGroupBox>("cvGroup");
+    auto* search = control<QGroupBox>("searchGroup");
+    if (m_done)
+        return;
+    cv->setChecked(true);
+    page->setupTabs()->setCurrentIndex(TrainingPage::SearchSetupTab);
+    search->setChecked(true);
+    QTableWidget* space = page->searchSpaceTable();
+    int filled = 0;
+    for (int row = 0; row < space->rowCount(); ++row) {
+        const QString name = space->item(row, 0)->text();
+        if (name == QLatin1String("max_depth")) {
+            space->item(row, 1)->setText(QStringLiteral("4, 8, none"));
+            ++filled;
+        } else if (name == QLatin1String("min_samples_leaf")) {
+            space->item(row, 1)->setText(QStringLiteral("1, 5"));
+            ++filled;
+        }
+    }
+    const auto& recipe = session->recipe();
+    if (filled != 2 || !recipe.crossValidation || !recipe.search || recipe.search->space.size() != 2) {
+        fail(tr("the cross-validation and search controls did not update the recipe"));
+        return;
+    }
+    waitFor(session, &Session::resultChanged, tr("the search to finish"), [this, page, session] {
+        const auto result = session->result();
+        if (!result->search || result->search->candidates.size() != 6 || !result->crossValidation) {
+            fail(tr("the run has no search of 6 candidates or no cross-validation"));
+            return;
+        }
+        page->resultTabs()->setCurrentIndex(TrainingPage::SearchTab);
+        capture(QStringLiteral("05b-training-search"), [this, page] {
+            page->resultTabs()->setCurrentIndex(TrainingPage::LeaderboardTab);
+            capture(QStringLiteral("05c-training-cv"), [this, page] {
+                page->resultTabs()->setCurrentIndex(TrainingPage::LiveTab);
+                capture(QStringLiteral("05d-training-folds"),
+                        [this] { clickNext(MainWizard::EvaluationId, [this] { evaluationStep(); }); });
+            });
+        });
+    });
+    page->trainButton()->click();
 }
 
 void DemoDriver::evaluationStep()

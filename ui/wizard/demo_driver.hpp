@@ -26,8 +26,16 @@ class StagePipeline;
 /// and `02c-data-correlations.png`; the Prep and Features steps, once their preview is
 /// current, also with the Distribution tab into `03b-…` and `04b-…`). On Prep it sets a
 /// 20 % test and 10 % validation split and fills numbers with the median; on Features it
-/// sets standard scaling and one-hot encoding through the steps' forms. Emits `finished(0)` on success, or `finished(1)`
-/// after writing the reason to stderr.
+/// sets standard scaling and one-hot encoding through the steps' forms. On Training it
+/// keeps a 1000-tree random forest and ticks up to two other models (logistic
+/// regression, gradient boosting, …), trains them — grabbing `05a-training-live.png`
+/// once the forest is half grown, with the live curve and confusion matrix in — and
+/// saves the leaderboard as `05-training.png`; then it turns on 5-fold cross-validation
+/// and a grid search over the forest's max_depth × min_samples_leaf (200 trees each),
+/// trains again, and saves the search results (`05b-training-search.png`), the
+/// cross-validated leaderboard (`05c-training-cv.png`) and the fold scores of both
+/// models on the Live tab (`05d-training-folds.png`). Emits `finished(0)` on success, or
+/// `finished(1)` after writing the reason to stderr.
 class DemoDriver : public QObject {
     Q_OBJECT
 public:
@@ -52,6 +60,8 @@ private:
     void prepStep();
     void featuresStep();
     void trainingStep();
+    /// The second training: cross-validation and a grid search.
+    void trainingSearchStep();
     void evaluationStep();
     void exportStep();
 
@@ -64,6 +74,8 @@ private:
     void showDistribution(StagePipeline* pipeline, const QString& name, std::function<void()> next);
     /// Waits until the event loop has laid out and painted, then grabs `name` and runs `next`.
     void capture(const QString& name, std::function<void()> next);
+    /// Grabs the window into `name` now; false (after `fail`) when it cannot be written.
+    bool grabNow(const QString& name);
     /// Advances with the Next button and runs `next` on the new page.
     void clickNext(int expectedId, std::function<void()> next);
     /// Runs `next` when `signal` of `sender` fires, or fails after the timeout.
