@@ -451,7 +451,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(wizard.goToStep(MainWizard::TrainingId), 20000);
         TrainingPage* page = wizard.trainingPage();
         QVERIFY(page->selectModel("random_forest"));
-        lineEditor(page, "n_estimators")->setText(QStringLiteral("400"));
+        lineEditor(page, "n_estimators")->setText(QStringLiteral("3000"));
         modelItem(page, "logistic_regression")->setCheckState(Qt::Checked);
 
         ui::BackgroundTask* task = session->trainingTask();
@@ -466,7 +466,7 @@ private slots:
         const int forest = page->progressModel()->rowOf(QStringLiteral("random_forest"));
         QVERIFY(forest >= 0);
         QCOMPARE(page->progressModel()->stateAt(forest), ui::TrainingProgressModel::State::Running);
-        QCOMPARE(page->progressModel()->totalStepsAt(forest), 400);
+        QCOMPARE(page->progressModel()->totalStepsAt(forest), 3000);
 
         QElapsedTimer sinceCancel;
         sinceCancel.start();

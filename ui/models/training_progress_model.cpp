@@ -185,6 +185,9 @@ QString TrainingProgressModel::progressText(const Row& row) const
     case State::Finished:
         if (row.fits > 1)
             return tr("done · %n fits", nullptr, row.fits);
+        // All planned steps: the count says it; fewer (stopped early, converged): "of".
+        if (row.totalSteps > 0 && row.step == row.totalSteps)
+            return tr("done · %1 %2").arg(locale.toString(row.step), plural(row.stepName));
         return steps.isEmpty() ? tr("done") : tr("done · %1").arg(steps);
     case State::Stopped:
         return steps.isEmpty() ? tr("stopped") : tr("stopped at %1%2").arg(fit, steps);

@@ -372,7 +372,7 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(modelsBox);
     leftLayout->addWidget(m_setupTabs, 1);
-    left->setFixedWidth(350);
+    left->setFixedWidth(380);
 
     // --- live -------------------------------------------------------------------------
     auto* livePage = new QWidget(this);
@@ -411,9 +411,10 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     live->addWidget(m_chart);
     live->addWidget(m_matrixBox);
     live->setChildrenCollapsible(false);
-    live->setStretchFactor(0, 1);
-    live->setStretchFactor(1, 1);
-    live->setSizes({330, 300});
+    // The curves need the width (axis labels, a legend of every model); the matrix is square.
+    live->setStretchFactor(0, 3);
+    live->setStretchFactor(1, 2);
+    live->setSizes({370, 250});
     m_chart->setMinimumWidth(240);
     m_matrixBox->setMinimumWidth(220);
     liveLayout->addWidget(m_progressTable);

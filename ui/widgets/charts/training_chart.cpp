@@ -213,7 +213,11 @@ TrainingChart::Group& TrainingChart::groupFor(const CurveUpdate& curve)
     styleChart(group->chart, *this);
     group->chart->setMargins(QMargins(4, 4, 8, 4));
     group->chart->legend()->setAlignment(Qt::AlignBottom);
-    group->chart->legend()->setFont(font());
+    QFont legendFont = font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
+    group->chart->legend()->setFont(legendFont);
+    // A name cut short for room is there in full on hover.
+    group->chart->legend()->setShowToolTips(true);
     group->chart->legend()->setLabelColor(palette().color(QPalette::WindowText));
     group->x = new QValueAxis;
     group->y = new QValueAxis;
