@@ -89,20 +89,21 @@ void binColumn(const std::vector<double>& edgeList, const double* column, std::s
     constexpr std::size_t kLanes = 8;
     std::size_t r = 0;
     for (; r + kLanes <= rows; r += kLanes) {
-        const double* base[kLanes];
+        std::size_t position[kLanes];
         double value[kLanes];
         for (std::size_t l = 0; l < kLanes; ++l) {
-            base[l] = edges;
+            position[l] = 0;
             value[l] = column[r + l];
         }
         for (std::size_t length = count; length > 1;) {
             const std::size_t half = length / 2;
+            // Arithmetic, not a conditional: compilers turn the latter into branches.
             for (std::size_t l = 0; l < kLanes; ++l)
-                base[l] = base[l][half - 1] < value[l] ? base[l] + half : base[l];
+                position[l] += half * static_cast<std::size_t>(edges[position[l] + half - 1] < value[l]);
             length -= half;
         }
         for (std::size_t l = 0; l < kLanes; ++l)
-            out[r + l] = static_cast<std::uint8_t>(static_cast<std::size_t>(base[l] - edges) + (*base[l] < value[l] ? 1 : 0));
+            out[r + l] = static_cast<std::uint8_t>(position[l] + static_cast<std::size_t>(edges[position[l]] < value[l]));
     }
     for (; r < rows; ++r)
         out[r] = static_cast<std::uint8_t>(std::lower_bound(edges, edges + count, column[r]) - edges);

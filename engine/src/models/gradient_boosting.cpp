@@ -81,19 +81,6 @@ double log1pFast(double u)
     return std::log(w) * (u / (w - 1.0));
 }
 
-// log(1 + exp(x)) with the branches of scikit-learn's _loss.pyx (its log1p becomes
-// log1pFast: the mean loss moves by about 1e-16, far below any tol).
-double log1pExp(double x)
-{
-    if (x <= -37.0)
-        return std::exp(x);
-    if (x <= 18.0)
-        return log1pFast(std::exp(x));
-    if (x <= 33.3)
-        return x + std::exp(-x);
-    return x;
-}
-
 // Everything one fit works on: the training rows (binned), their targets and raw
 // predictions (column-major, rows × outputs, as scikit-learn's order="F" arrays).
 struct RawState {
@@ -103,81 +90,111 @@ struct RawState {
     int outputs = 1;
 };
 
-// Per-row loss of the current raw predictions (scikit-learn's loss(), before the mean).
-void rowLosses(Loss loss, const RawState& state, std::vector<double>& out)
-{
-    const auto rows = static_cast<Eigen::Index>(state.rows);
-    const double* y = state.y.data();
-    const double* raw = state.raw.data();
-    const std::size_t n = state.rows;
-    const int outputs = state.outputs;
-    out.resize(state.rows);
-#pragma omp parallel for schedule(static) if (rows >= kParallelRows)
-    for (Eigen::Index r = 0; r < rows; ++r) {
-        const auto i = static_cast<std::size_t>(r);
-        switch (loss) {
-        case Loss::Binomial:
-            out[i] = log1pExp(raw[i]) - y[i] * raw[i];
-            break;
-        case Loss::SquaredError:
-            out[i] = 0.5 * (raw[i] - y[i]) * (raw[i] - y[i]);
-            break;
-        case Loss::Multinomial: {
-            double maxValue = raw[i];
-            for (int k = 1; k < outputs; ++k)
-                maxValue = std::max(maxValue, raw[static_cast<std::size_t>(k) * n + i]);
-            double sumExps = 0.0;
-            for (int k = 0; k < outputs; ++k)
-                sumExps += std::exp(raw[static_cast<std::size_t>(k) * n + i] - maxValue);
-            double value = std::log(sumExps) + maxValue;
-            value -= raw[static_cast<std::size_t>(y[i]) * n + i];
-            out[i] = value;
-            break;
-        }
-        }
-    }
-}
+// One pass over the rows of `state` at its current raw predictions, computing what is
+// asked for: the float32 gradients and hessians of every output (scikit-learn's
+// gradient_hessian), the per-row loss (its loss(), before the mean), and the confusion
+// matrix of the predicted classes (classification; classCount × classCount, zeroed),
+// counted per thread and added up, so it does not depend on the thread count. One pass
+// serves both the next iteration's gradients and the last iteration's training loss.
+struct RowPass {
+    float* gradients = nullptr;
+    float* hessians = nullptr;
+    std::vector<double>* losses = nullptr;
+    std::vector<std::vector<std::int64_t>>* confusion = nullptr;
+};
 
-// The float32 gradients and hessians of every output (scikit-learn's gradient_hessian).
-void gradientsAndHessians(Loss loss, const RawState& state, std::vector<float>& gradients,
-                          std::vector<float>& hessians)
+void passOverRows(Loss loss, const RawState& state, const RowPass& pass)
 {
     const auto rows = static_cast<Eigen::Index>(state.rows);
     const double* y = state.y.data();
     const double* raw = state.raw.data();
     const std::size_t n = state.rows;
     const int outputs = state.outputs;
-#pragma omp parallel for schedule(static) if (rows >= kParallelRows)
-    for (Eigen::Index r = 0; r < rows; ++r) {
-        const auto i = static_cast<std::size_t>(r);
-        switch (loss) {
-        case Loss::Binomial: {
-            const double e = std::exp(-raw[i]);
-            gradients[i] = static_cast<float>(((1.0 - y[i]) - y[i] * e) / (1.0 + e));
-            hessians[i] = static_cast<float>(e / ((1.0 + e) * (1.0 + e)));
-            break;
-        }
-        case Loss::SquaredError:
-            gradients[i] = static_cast<float>(raw[i] - y[i]);
-            break;
-        case Loss::Multinomial: {
-            double maxValue = raw[i];
-            for (int k = 1; k < outputs; ++k)
-                maxValue = std::max(maxValue, raw[static_cast<std::size_t>(k) * n + i]);
-            double p[256];
-            double sumExps = 0.0;
-            for (int k = 0; k < outputs; ++k) {
-                p[k] = std::exp(raw[static_cast<std::size_t>(k) * n + i] - maxValue);
-                sumExps += p[k];
+    const std::size_t classes = pass.confusion ? pass.confusion->size() : 0;
+    float* gradients = pass.gradients;
+    float* hessians = pass.hessians;
+    double* losses = nullptr;
+    if (pass.losses) {
+        pass.losses->resize(n);
+        losses = pass.losses->data();
+    }
+#pragma omp parallel if (rows >= kParallelRows)
+    {
+        std::vector<std::int64_t> counts(classes * classes, 0);
+#pragma omp for schedule(static) nowait
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            const auto i = static_cast<std::size_t>(r);
+            if (classes > 0) {
+                std::size_t predicted = 0;
+                if (outputs == 1) {
+                    predicted = raw[i] > 0.0 ? 1 : 0;
+                } else {
+                    for (int k = 1; k < outputs; ++k)
+                        if (raw[static_cast<std::size_t>(k) * n + i] > raw[predicted * n + i])
+                            predicted = static_cast<std::size_t>(k);
+                }
+                ++counts[static_cast<std::size_t>(y[i]) * classes + predicted];
             }
-            for (int k = 0; k < outputs; ++k) {
-                const double probability = p[k] / sumExps;
-                const double isClass = y[i] == static_cast<double>(k) ? 1.0 : 0.0;
-                gradients[static_cast<std::size_t>(k) * n + i] = static_cast<float>(probability - isClass);
-                hessians[static_cast<std::size_t>(k) * n + i] = static_cast<float>(probability * (1.0 - probability));
+            switch (loss) {
+            case Loss::Binomial: {
+                const double x = raw[i];
+                const double e = std::exp(-x);
+                if (gradients) {
+                    gradients[i] = static_cast<float>(((1.0 - y[i]) - y[i] * e) / (1.0 + e));
+                    hessians[i] = static_cast<float>(e / ((1.0 + e) * (1.0 + e)));
+                }
+                if (losses) {
+                    // log(1 + exp(x)) with _loss.pyx's branches, exp(x) taken as 1 / e.
+                    double softplus = x;
+                    if (x <= -37.0)
+                        softplus = 1.0 / e;
+                    else if (x <= 18.0)
+                        softplus = log1pFast(1.0 / e);
+                    else if (x <= 33.3)
+                        softplus = x + e;
+                    losses[i] = softplus - y[i] * x;
+                }
+                break;
             }
-            break;
+            case Loss::SquaredError:
+                if (gradients)
+                    gradients[i] = static_cast<float>(raw[i] - y[i]);
+                if (losses)
+                    losses[i] = 0.5 * (raw[i] - y[i]) * (raw[i] - y[i]);
+                break;
+            case Loss::Multinomial: {
+                double maxValue = raw[i];
+                for (int k = 1; k < outputs; ++k)
+                    maxValue = std::max(maxValue, raw[static_cast<std::size_t>(k) * n + i]);
+                double p[256];
+                double sumExps = 0.0;
+                for (int k = 0; k < outputs; ++k) {
+                    p[k] = std::exp(raw[static_cast<std::size_t>(k) * n + i] - maxValue);
+                    sumExps += p[k];
+                }
+                if (gradients) {
+                    for (int k = 0; k < outputs; ++k) {
+                        const double probability = p[k] / sumExps;
+                        const double isClass = y[i] == static_cast<double>(k) ? 1.0 : 0.0;
+                        gradients[static_cast<std::size_t>(k) * n + i] = static_cast<float>(probability - isClass);
+                        hessians[static_cast<std::size_t>(k) * n + i] =
+                            static_cast<float>(probability * (1.0 - probability));
+                    }
+                }
+                if (losses) {
+                    double value = std::log(sumExps) + maxValue;
+                    value -= raw[static_cast<std::size_t>(y[i]) * n + i];
+                    losses[i] = value;
+                }
+                break;
+            }
+            }
         }
+        if (classes > 0) {
+#pragma omp critical(gradient_boosting_confusion)
+            for (std::size_t a = 0; a < classes; ++a)
+                for (std::size_t p = 0; p < classes; ++p)
+                    (*pass.confusion)[a][p] += counts[a * classes + p];
         }
     }
 }
@@ -264,27 +281,6 @@ Eigen::MatrixXd classScores(const std::vector<double>& raw, std::size_t rows, in
         return scores;
     }
     return Eigen::Map<const Eigen::MatrixXd>(raw.data(), static_cast<Eigen::Index>(rows), outputs);
-}
-
-// The confusion matrix of the training rows from their raw predictions, without the
-// temporaries of the generic helpers (it runs every iteration on every training row).
-std::vector<std::vector<std::int64_t>> trainingConfusion(const RawState& state, int classCount)
-{
-    std::vector<std::vector<std::int64_t>> confusion(static_cast<std::size_t>(classCount),
-                                                     std::vector<std::int64_t>(static_cast<std::size_t>(classCount), 0));
-    const std::size_t n = state.rows;
-    for (std::size_t i = 0; i < n; ++i) {
-        int predicted = 0;
-        if (state.outputs == 1) {
-            predicted = state.raw[i] > 0.0 ? 1 : 0;
-        } else {
-            for (int k = 1; k < state.outputs; ++k)
-                if (state.raw[static_cast<std::size_t>(k) * n + i] > state.raw[static_cast<std::size_t>(predicted) * n + i])
-                    predicted = k;
-        }
-        ++confusion[static_cast<std::size_t>(state.y[i])][static_cast<std::size_t>(predicted)];
-    }
-    return confusion;
 }
 
 std::string formatNumber(double value)
@@ -494,7 +490,9 @@ FitReport GradientBoosting::fit(const Dataset& data, core::TaskControl& control)
     std::vector<double> losses;
     std::vector<double> stoppingLosses;
     const auto meanLoss = [&](const RawState& state) {
-        rowLosses(loss, state, losses);
+        RowPass pass;
+        pass.losses = &losses;
+        passOverRows(loss, state, pass);
         return numpyMean(losses);
     };
     if (earlyStopping)
@@ -507,8 +505,57 @@ FitReport GradientBoosting::fit(const Dataset& data, core::TaskControl& control)
     int iterations = 0;
     bool stoppedEarly = false;
     const double totalTrees = static_cast<double>(m_maxIter) * outputs;
-    for (int iteration = 0; iteration < m_maxIter; ++iteration) {
-        gradientsAndHessians(loss, train, gradients, hessians);
+    // Iteration i's pass over the training rows gives the gradients for its trees and
+    // the training loss of the model after iteration i − 1, which is then reported and
+    // checked for early stopping (exactly where scikit-learn checks it, before the next
+    // trees); a last pass after max_iter gives the final loss.
+    for (int iteration = 0; iteration <= m_maxIter; ++iteration) {
+        const bool growing = iteration < m_maxIter;
+        core::TrainingSnapshot snapshot;
+        RowPass pass;
+        if (growing) {
+            pass.gradients = gradients.data();
+            pass.hessians = settings.constantHessian ? nullptr : hessians.data();
+        }
+        if (iteration > 0) {
+            pass.losses = &losses;
+            if (classification) {
+                snapshot.confusion.assign(static_cast<std::size_t>(data.classCount),
+                                          std::vector<std::int64_t>(static_cast<std::size_t>(data.classCount), 0));
+                pass.confusion = &snapshot.confusion;
+            }
+        }
+        passOverRows(loss, train, pass);
+
+        if (iteration > 0) {
+            snapshot.step = iterations;
+            snapshot.totalSteps = m_maxIter;
+            snapshot.stepName = "iteration";
+            snapshot.metricName = "training loss";
+            snapshot.measuredOn = "training rows";
+            snapshot.value = numpyMean(losses);
+            report.curve.push_back(snapshot);
+            control.snapshot(snapshot);
+            if (monitored) {
+                const Eigen::MatrixXd output =
+                    classification ? classScores(monitorRaw, binnedMonitor.rows, outputs)
+                                   : Eigen::MatrixXd(Eigen::Map<const Eigen::MatrixXd>(
+                                         monitorRaw.data(), static_cast<Eigen::Index>(binnedMonitor.rows), 1));
+                const core::TrainingSnapshot monitor = monitorSnapshot(data, output, iterations, m_maxIter, "iteration");
+                report.curve.push_back(monitor);
+                control.snapshot(monitor);
+            }
+            if (earlyStopping) {
+                stoppingLosses.push_back(holdOut ? meanLoss(validation) : snapshot.value);
+                if (shouldStop(stoppingLosses, m_iterNoChange, m_tol)) {
+                    stoppedEarly = iterations < m_maxIter;
+                    break;
+                }
+            }
+        }
+        if (!growing)
+            break;
+
         for (int k = 0; k < outputs; ++k) {
             const std::size_t offset = static_cast<std::size_t>(k) * rows;
             trees.push_back(grower.grow(gradients.data() + offset,
@@ -524,35 +571,6 @@ FitReport GradientBoosting::fit(const Dataset& data, core::TaskControl& control)
             control.progress((static_cast<double>(iteration) * outputs + k + 1) / totalTrees, stage);
         }
         iterations = iteration + 1;
-
-        core::TrainingSnapshot snapshot;
-        snapshot.step = iterations;
-        snapshot.totalSteps = m_maxIter;
-        snapshot.stepName = "iteration";
-        snapshot.metricName = "training loss";
-        snapshot.measuredOn = "training rows";
-        snapshot.value = meanLoss(train);
-        if (classification)
-            snapshot.confusion = trainingConfusion(train, data.classCount);
-        report.curve.push_back(snapshot);
-        control.snapshot(snapshot);
-        if (monitored) {
-            const Eigen::MatrixXd output =
-                classification ? classScores(monitorRaw, binnedMonitor.rows, outputs)
-                               : Eigen::MatrixXd(Eigen::Map<const Eigen::MatrixXd>(
-                                     monitorRaw.data(), static_cast<Eigen::Index>(binnedMonitor.rows), 1));
-            const core::TrainingSnapshot monitor = monitorSnapshot(data, output, iterations, m_maxIter, "iteration");
-            report.curve.push_back(monitor);
-            control.snapshot(monitor);
-        }
-
-        if (earlyStopping) {
-            stoppingLosses.push_back(holdOut ? meanLoss(validation) : snapshot.value);
-            if (shouldStop(stoppingLosses, m_iterNoChange, m_tol)) {
-                stoppedEarly = iterations < m_maxIter;
-                break;
-            }
-        }
     }
     control.progress(1.0, "done");
 
