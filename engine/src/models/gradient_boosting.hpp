@@ -9,7 +9,11 @@
 // held-out validation_fraction (stratified for classifiers, drawn from Dataset::seed),
 // stopping when none of the last n_iter_no_change iterations improved on the one before
 // them by more than tol. Probabilities: the logistic function (two classes) or softmax
-// of the raw predictions.
+// of the raw predictions. Feature importances are our addition (scikit-learn's
+// HistGradientBoosting has none): each feature's share of the loss reduction of all
+// splits on it. Live snapshots per iteration: the training loss (with the training
+// confusion matrix for classifiers) and, given Dataset::monitorX, the validation
+// accuracy or R² on those rows, whose raw predictions are updated tree by tree.
 
 #include <map>
 #include <string>
