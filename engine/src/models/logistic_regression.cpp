@@ -152,29 +152,49 @@ private:
 
     // Log loss of the rows from `begin` with scores `z`, which are overwritten with the
     // derivative of the loss by the score, (sigmoid(z) − y)·weight.
+    //
+    // The loss of a row is max(z, 0) + log(1 + e) − y·z with e = exp(−|z|), the same
+    // exponential giving the sigmoid. Without row weights the logs are taken of products of
+    // up to kLogGroup factors 1 + e ∈ (1, 2] (at most 2^128, far from overflow): one log
+    // per group instead of one per row, the costliest call here. Each product adds a
+    // relative rounding error of at most kLogGroup·2⁻⁵³, so the error per row stays near
+    // 1e-16 — as with one log per row, and far below what the solver's tests can see.
     template <class Scores>
     double binaryRows(Eigen::Index begin, Scores& z, std::int64_t* confusion) const
     {
+        constexpr int kLogGroup = 128;
+        const bool weighted = m_weights.size() > 0;
         double loss = 0.0;
+        double product = 1.0;
+        int factors = 0;
         for (Eigen::Index i = 0; i < z.rows(); ++i) {
             const Eigen::Index row = begin + i;
             const double score = z(i, 0);
             const double target = m_y(row);
-            // One exponential serves both log(1 + e^z) and the sigmoid.
             const double e = std::exp(-std::abs(score));
             const double p = score >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-            double rowLoss = (score > 0.0 ? score : 0.0) + std::log1p(e) - target * score;
+            const double linear = (score > 0.0 ? score : 0.0) - target * score;
             double derivative = p - target;
-            if (m_weights.size() > 0) {
-                rowLoss *= m_weights(row);
-                derivative *= m_weights(row);
+            if (weighted) {
+                const double weight = m_weights(row);
+                loss += (linear + std::log(1.0 + e)) * weight;
+                derivative *= weight;
+            } else {
+                loss += linear;
+                product *= 1.0 + e;
+                if (++factors == kLogGroup) {
+                    loss += std::log(product);
+                    product = 1.0;
+                    factors = 0;
+                }
             }
-            loss += rowLoss;
             z(i, 0) = derivative;
             // predict's rule: class 1 only when its probability is the larger one.
             const int predicted = p > 1.0 - p ? 1 : 0;
             ++confusion[static_cast<std::size_t>(target) * 2 + static_cast<std::size_t>(predicted)];
         }
+        if (factors > 0)
+            loss += std::log(product);
         return loss;
     }
 
