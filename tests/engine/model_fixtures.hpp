@@ -1,17 +1,26 @@
 #pragma once
 // Test helpers for the model tests: the scikit-learn reference fixtures written by
 // tests/reference/models_reference.py (numeric CSV with a `target` last column, and
-// models_reference.json).
+// models_reference.json), saving a model to bytes and back, and cancelling a fit from
+// another thread.
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include "stepwise/core/errors.hpp"
 #include "stepwise/models/dataset.hpp"
+#include "stepwise/models/model.hpp"
 
 namespace stepwise::test {
 
@@ -72,6 +81,61 @@ inline nlohmann::json loadReference()
     if (!in)
         throw std::runtime_error("missing models_reference.json — run tests/reference/models_reference.py");
     return nlohmann::json::parse(in);
+}
+
+/// The model's saved state as bytes.
+inline std::string saveToString(const models::Model& model)
+{
+    std::ostringstream buffer;
+    {
+        boost::archive::binary_oarchive archive(buffer);
+        model.save(archive);
+    }
+    return buffer.str();
+}
+
+/// Loads what `saveToString` wrote into `model`.
+inline void loadFromString(models::Model& model, const std::string& bytes)
+{
+    std::istringstream buffer(bytes);
+    boost::archive::binary_iarchive archive(buffer);
+    model.load(archive);
+}
+
+/// What happened when a fit was cancelled from another thread.
+struct CancelOutcome {
+    bool finished = false;   ///< the fit ended before the cancel (make the problem bigger)
+    bool cancelled = false;  ///< the fit threw `Cancelled`
+    double latency = 0.0;    ///< seconds from the cancel request to the throw
+};
+
+/// Fits `model` on a worker thread, cancels after `delay` and measures how long the fit
+/// took to stop.
+inline CancelOutcome fitAndCancel(models::Model& model, const models::Dataset& data, std::chrono::milliseconds delay)
+{
+    core::TaskControl control;
+    std::atomic<bool> cancelled{false};
+    std::atomic<bool> finished{false};
+    std::chrono::steady_clock::time_point thrownAt;
+    std::thread worker([&] {
+        try {
+            model.fit(data, control);
+            finished = true;
+        } catch (const core::Cancelled&) {
+            thrownAt = std::chrono::steady_clock::now();
+            cancelled = true;
+        }
+    });
+    std::this_thread::sleep_for(delay);
+    const auto requestedAt = std::chrono::steady_clock::now();
+    control.cancel();
+    worker.join();
+    CancelOutcome outcome;
+    outcome.finished = finished;
+    outcome.cancelled = cancelled;
+    if (cancelled)
+        outcome.latency = std::chrono::duration<double>(thrownAt - requestedAt).count();
+    return outcome;
 }
 
 } // namespace stepwise::test

@@ -30,6 +30,8 @@
 #include "stepwise/models/registry.hpp"
 
 using namespace stepwise;
+using test::loadFromString;
+using test::saveToString;
 using core::TaskType;
 
 namespace {
@@ -152,16 +154,6 @@ Pair dataFor(const std::string& name)
     std::string kind = large ? name.substr(6) : name.substr(0, name.find('_'));
     return {synthetic(kind, large ? 20000 : 1200, large ? 3 : 1), synthetic(kind, large ? 5000 : 400, large ? 4 : 2),
             kind};
-}
-
-std::string saveToString(const models::Model& model)
-{
-    std::ostringstream buffer;
-    {
-        boost::archive::binary_oarchive archive(buffer);
-        model.save(archive);
-    }
-    return buffer.str();
 }
 
 struct Recorder : core::TaskObserver {
@@ -437,26 +429,10 @@ private slots:
     {
         const models::Dataset data = synthetic("binary", 400000, 10);
         auto model = makeBoosting(TaskType::Classification, {{"max_iter", "1000"}, {"early_stopping", "false"}});
-        core::TaskControl control;
-        std::atomic<bool> cancelled{false};
-        std::atomic<bool> finished{false};
-        std::chrono::steady_clock::time_point thrownAt;
-        std::thread worker([&] {
-            try {
-                model->fit(data, control);
-                finished = true;
-            } catch (const core::Cancelled&) {
-                thrownAt = std::chrono::steady_clock::now();
-                cancelled = true;
-            }
-        });
-        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-        const auto requestedAt = std::chrono::steady_clock::now();
-        control.cancel();
-        worker.join();
-        QVERIFY2(!finished, "the fit finished before it could be cancelled — make the problem bigger");
-        QVERIFY(cancelled);
-        const double latency = std::chrono::duration<double>(thrownAt - requestedAt).count();
+        const test::CancelOutcome outcome = test::fitAndCancel(*model, data, std::chrono::milliseconds(1500));
+        QVERIFY2(!outcome.finished, "the fit finished before it could be cancelled — make the problem bigger");
+        QVERIFY(outcome.cancelled);
+        const double latency = outcome.latency;
         qInfo("cancel latency %.4f s", latency);
         QVERIFY2(latency < 1.0, std::to_string(latency).c_str());
         QVERIFY(!model->isFitted());

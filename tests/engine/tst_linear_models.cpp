@@ -394,26 +394,10 @@ private slots:
         const std::map<std::string, std::string> params = {
             {param.toStdString(), value.toStdString()}, {"tol", "1e-12"}, {"max_iter", "100000"}};
         auto fitted = models::createModel(model.toStdString(), task, params);
-        core::TaskControl control;
-        std::atomic<bool> cancelled{false};
-        std::atomic<bool> finished{false};
-        std::chrono::steady_clock::time_point thrownAt;
-        std::thread worker([&] {
-            try {
-                fitted->fit(data, control);
-                finished = true;
-            } catch (const core::Cancelled&) {
-                thrownAt = std::chrono::steady_clock::now();
-                cancelled = true;
-            }
-        });
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        const auto requestedAt = std::chrono::steady_clock::now();
-        control.cancel();
-        worker.join();
-        QVERIFY2(!finished, "the fit finished before it could be cancelled — make the problem bigger");
-        QVERIFY(cancelled);
-        const double latency = std::chrono::duration<double>(thrownAt - requestedAt).count();
+        const test::CancelOutcome outcome = test::fitAndCancel(*fitted, data, std::chrono::milliseconds(300));
+        QVERIFY2(!outcome.finished, "the fit finished before it could be cancelled — make the problem bigger");
+        QVERIFY(outcome.cancelled);
+        const double latency = outcome.latency;
         QVERIFY2(latency < 1.0, std::to_string(latency).c_str());
         qInfo("cancel latency %.4f s", latency);
         QVERIFY(!fitted->isFitted());

@@ -18,11 +18,14 @@
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 
+#include "engine/model_fixtures.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/random.hpp"
 #include "stepwise/models/registry.hpp"
 
 using namespace stepwise;
+using test::loadFromString;
+using test::saveToString;
 using core::TaskType;
 
 Q_DECLARE_METATYPE(stepwise::core::TaskType)
@@ -97,23 +100,6 @@ struct Recorder : core::TaskObserver {
     }
     void onSnapshot(const core::TrainingSnapshot& snapshot) override { snapshots.push_back(snapshot); }
 };
-
-std::string saveToString(const models::Model& model)
-{
-    std::ostringstream buffer;
-    {
-        boost::archive::binary_oarchive archive(buffer);
-        model.save(archive);
-    }
-    return buffer.str();
-}
-
-void loadFromString(models::Model& model, const std::string& bytes)
-{
-    std::istringstream buffer(bytes);
-    boost::archive::binary_iarchive archive(buffer);
-    model.load(archive);
-}
 
 template <class Exception, class Call>
 std::string messageOf(Call&& call)
@@ -351,27 +337,11 @@ private slots:
                                           {{"n_estimators", trees.toStdString()},
                                            {"max_features", maxFeatures.toStdString()},
                                            {"max_bins", maxBins.toStdString()}});
-        core::TaskControl control;
-        std::atomic<bool> cancelled{false};
-        std::atomic<bool> finished{false};
-        std::chrono::steady_clock::time_point thrownAt;
-        std::thread worker([&] {
-            try {
-                forest->fit(data, control);
-                finished = true;
-            } catch (const core::Cancelled&) {
-                thrownAt = std::chrono::steady_clock::now();
-                cancelled = true;
-            }
-        });
-        std::this_thread::sleep_for(std::chrono::milliseconds(400));
-        const auto requestedAt = std::chrono::steady_clock::now();
-        control.cancel();
-        worker.join();
-        QVERIFY2(!finished, "the fit finished before it could be cancelled — make the problem bigger");
-        QVERIFY(cancelled);
+        const test::CancelOutcome outcome = test::fitAndCancel(*forest, data, std::chrono::milliseconds(400));
+        QVERIFY2(!outcome.finished, "the fit finished before it could be cancelled — make the problem bigger");
+        QVERIFY(outcome.cancelled);
         // A correctness requirement (cancel is honoured within a second), not a speed goal.
-        const double latency = std::chrono::duration<double>(thrownAt - requestedAt).count();
+        const double latency = outcome.latency;
         QVERIFY2(latency < 1.0, std::to_string(latency).c_str());
         qInfo("cancel latency %.4f s", latency);
         QVERIFY(!forest->isFitted());
