@@ -138,4 +138,23 @@ inline CancelOutcome fitAndCancel(models::Model& model, const models::Dataset& d
     return outcome;
 }
 
+/// A matrix from a JSON array of rows (reference values).
+inline Eigen::MatrixXd matrixFrom(const nlohmann::json& rows)
+{
+    Eigen::MatrixXd result(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.at(0).size()));
+    for (Eigen::Index r = 0; r < result.rows(); ++r)
+        for (Eigen::Index c = 0; c < result.cols(); ++c)
+            result(r, c) = rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)].get<double>();
+    return result;
+}
+
+/// A vector from a JSON array of numbers (reference values).
+inline Eigen::VectorXd vectorFrom(const nlohmann::json& values)
+{
+    Eigen::VectorXd result(static_cast<Eigen::Index>(values.size()));
+    for (Eigen::Index i = 0; i < result.size(); ++i)
+        result(i) = values[static_cast<std::size_t>(i)].get<double>();
+    return result;
+}
+
 } // namespace stepwise::test

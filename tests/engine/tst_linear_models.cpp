@@ -19,6 +19,8 @@
 #include "stepwise/models/registry.hpp"
 
 using namespace stepwise;
+using test::matrixFrom;
+using test::vectorFrom;
 using core::TaskType;
 
 Q_DECLARE_METATYPE(stepwise::core::TaskType)
@@ -51,23 +53,6 @@ std::map<std::string, std::string> paramsFrom(const nlohmann::json& params)
         else
             result[name] = value.dump();
     }
-    return result;
-}
-
-Eigen::MatrixXd matrixFrom(const nlohmann::json& rows)
-{
-    Eigen::MatrixXd result(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.at(0).size()));
-    for (Eigen::Index r = 0; r < result.rows(); ++r)
-        for (Eigen::Index c = 0; c < result.cols(); ++c)
-            result(r, c) = rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)].get<double>();
-    return result;
-}
-
-Eigen::VectorXd vectorFrom(const nlohmann::json& values)
-{
-    Eigen::VectorXd result(static_cast<Eigen::Index>(values.size()));
-    for (Eigen::Index i = 0; i < result.size(); ++i)
-        result(i) = values[static_cast<std::size_t>(i)].get<double>();
     return result;
 }
 

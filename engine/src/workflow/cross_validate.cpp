@@ -229,20 +229,7 @@ Eigen::MatrixXd transformedRows(const std::vector<std::unique_ptr<prep::Transfor
     data::Table current = table;
     for (const auto& step : steps)
         current = step->transform(current);
-    Eigen::MatrixXd x(static_cast<Eigen::Index>(current.rowCount()), static_cast<Eigen::Index>(current.columnCount()));
-    for (std::size_t c = 0; c < current.columnCount(); ++c) {
-        const data::Column& column = current.column(c);
-        if (!column.isNumeric())
-            throw core::DataError("column '" + column.name() + "' is still categorical after the feature steps");
-        for (std::size_t r = 0; r < column.size(); ++r) {
-            const double value = column.values()[r];
-            if (!std::isfinite(value))
-                throw core::DataError("row " + std::to_string(r) + ", column '" + column.name() +
-                                      "' is not a finite number after the feature steps — check the input value");
-            x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = value;
-        }
-    }
-    return x;
+    return modelMatrix(current);
 }
 
 void setMonitorRows(models::Dataset& dataset, const std::vector<std::unique_ptr<prep::Transformer>>& steps,

@@ -9,6 +9,7 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 
+#include "workflow/run_stages.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/data/column_kinds.hpp"
 #include "stepwise/models/registry.hpp"
@@ -100,20 +101,7 @@ Eigen::MatrixXd FittedPipeline::transform(const data::Table& table) const
     if (current.columnNames() != m_featureNames)
         throw core::DataError("the transformed data does not have the columns the model was trained on — "
                               "the model file and this data do not belong together");
-    Eigen::MatrixXd x(static_cast<Eigen::Index>(current.rowCount()), static_cast<Eigen::Index>(current.columnCount()));
-    for (std::size_t c = 0; c < current.columnCount(); ++c) {
-        const data::Column& column = current.column(c);
-        if (!column.isNumeric())
-            throw core::DataError("column '" + column.name() + "' is still categorical after the feature steps");
-        for (std::size_t r = 0; r < column.size(); ++r) {
-            const double value = column.values()[r];
-            if (!std::isfinite(value))
-                throw core::DataError("row " + std::to_string(r) + ", column '" + column.name() +
-                                      "' is not a finite number after the feature steps — check the input value");
-            x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = value;
-        }
-    }
-    return x;
+    return modelMatrix(current);
 }
 
 Predictions FittedPipeline::predict(const data::Table& table) const

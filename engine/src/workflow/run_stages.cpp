@@ -335,4 +335,22 @@ std::optional<std::string> modelReadinessProblem(const data::Table& table)
     return std::nullopt;
 }
 
+Eigen::MatrixXd modelMatrix(const data::Table& current)
+{
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(current.rowCount()), static_cast<Eigen::Index>(current.columnCount()));
+    for (std::size_t c = 0; c < current.columnCount(); ++c) {
+        const data::Column& column = current.column(c);
+        if (!column.isNumeric())
+            throw core::DataError("column '" + column.name() + "' is still categorical after the feature steps");
+        for (std::size_t r = 0; r < column.size(); ++r) {
+            const double value = column.values()[r];
+            if (!std::isfinite(value))
+                throw core::DataError("row " + std::to_string(r) + ", column '" + column.name() +
+                                      "' is not a finite number after the feature steps — check the input value");
+            x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = value;
+        }
+    }
+    return x;
+}
+
 } // namespace stepwise::workflow

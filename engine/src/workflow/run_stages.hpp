@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/task_control.hpp"
 #include "stepwise/data/table.hpp"
@@ -102,5 +104,9 @@ FittedSteps fitSteps(const std::vector<prep::StepSpec>& steps, prep::LabelledRow
 /// Why `table` cannot go into a model yet (a categorical column, a missing or infinite
 /// value), with the step to add; nullopt when it can.
 std::optional<std::string> modelReadinessProblem(const data::Table& table);
+
+/// The model's input matrix from a table the steps have transformed: every column numeric
+/// and every value finite, else `DataError` naming the column (and the row).
+Eigen::MatrixXd modelMatrix(const data::Table& transformed);
 
 } // namespace stepwise::workflow
