@@ -546,6 +546,10 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
             std::printf("  %zu. %s\n", i + 1, result.pipeline->steps()[i]->describe().c_str());
         for (const std::string& step : result.trainingOnlySteps)
             std::printf("  training rows only: %s\n", step.c_str());
+        // What the fit itself says (e.g. the forest's out-of-bag score); a fit that did
+        // not converge is already among the warnings.
+        if (result.fit.converged && !result.fit.message.empty())
+            std::printf("Model: %s\n", result.fit.message.c_str());
         std::printf("\n");
         if (const auto& cv = result.crossValidation) {
             std::printf("Cross-validation on the training rows (%s, %s): %s ± %s —", cv->strategy.c_str(),

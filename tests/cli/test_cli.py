@@ -312,6 +312,14 @@ class CliContract(unittest.TestCase):
         self.assertGreater(r["metrics"]["r2"], 0.99)
         self.assertTrue(r["success"]["passed"])
 
+    def test_out_of_bag_score_is_printed_and_reported(self):
+        report = self.path("oob.json")
+        result = run("train", "builtin:iris", "--target", "species", "--model", "random_forest", "--param",
+                     "oob_score=true", "--param", "n_estimators=30", "--report", report)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("Model: grew 30 trees; out-of-bag accuracy 0.", result.stdout)
+        self.assertIn("out-of-bag accuracy", load_json(report)["fit"]["message"])
+
     def test_inspect_json(self):
         result = run("inspect", "builtin:titanic", "--target", "survived", "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
