@@ -50,6 +50,13 @@ struct SuccessVerdict {
     bool passed = false;
 };
 
+/// \brief The latency budget judged: p99 single-row time against the budget.
+struct LatencyVerdict {
+    double budgetMs = 0.0;
+    double measuredMs = 0.0;  ///< 99th percentile
+    bool passed = false;
+};
+
 /// \brief Judges a measured value against a criterion (absent value ⇒ not passed).
 SuccessVerdict judge(const SuccessCriterion& criterion, std::optional<double> value);
 

@@ -25,6 +25,9 @@ struct ProblemStatement {
     std::string objective;  ///< the user's own words
     std::string target;     ///< the column to predict
     std::optional<evaluation::SuccessCriterion> success;
+    /// \brief Latency budget: the fitted pipeline must answer one row within this many
+    /// milliseconds (99th percentile of single-row predictions); none by default.
+    std::optional<double> maxLatencyMs;
 };
 
 /// \brief The steps a new recipe starts with: fill missing values (mean, most frequent).

@@ -16,6 +16,7 @@
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/model.hpp"
 #include "stepwise/workflow/audit.hpp"
+#include "stepwise/workflow/model_analysis.hpp"
 #include "stepwise/workflow/pipeline.hpp"
 #include "stepwise/workflow/recipe.hpp"
 
@@ -30,6 +31,7 @@ struct RunTimings {
     double searchSeconds = 0.0;
     double fitSeconds = 0.0;  ///< the kept model on all training rows
     double predictSeconds = 0.0;
+    double latencySeconds = 0.0;  ///< measuring single-row latency
 };
 
 /// \brief Cross-validation scores on the training rows.
@@ -76,6 +78,22 @@ struct LeaderboardEntry {
     models::FitReport fit;
 };
 
+/// \brief The test score beside the scores measured without the test rows, so a
+/// reader can tell overfitting and a lucky or unlucky split from a real result.
+struct EstimateCheck {
+    std::string metric;  ///< the success metric, else accuracy / r2
+    std::optional<double> train;     ///< on the rows the model trained on
+    std::optional<double> estimate;  ///< cross-validation mean, else the validation rows
+    double estimateSpread = 0.0;     ///< cross-validation std (0 for validation rows)
+    std::string estimateSource;      ///< "cross-validation", "validation rows", or empty
+    std::optional<double> test;
+    /// \brief Empty when the numbers agree. Overfitting: held-out scores much worse than
+    /// the training score (by more than 0.10 for scores in [0, 1], or 1.5× for errors).
+    /// Disagreement: the test score further from the estimate than max(2 × spread, 0.05)
+    /// (scores) or 15 % of the estimate (errors).
+    std::vector<std::string> warnings;
+};
+
 /// \brief Everything a run produced.
 struct RunResult {
     std::shared_ptr<const FittedPipeline> pipeline;
@@ -101,6 +119,16 @@ struct RunResult {
     std::optional<evaluation::ClassificationMetrics> validationClassification;
     std::optional<evaluation::RegressionMetrics> validationRegression;
     std::optional<evaluation::SuccessVerdict> verdict;
+    /// \brief Metrics on the training rows (the raw rows through the fitted pipeline;
+    /// rows that training-only steps added or removed do not count).
+    std::optional<evaluation::ClassificationMetrics> trainClassification;
+    std::optional<evaluation::RegressionMetrics> trainRegression;
+    /// \brief Train, estimate and test of the success metric side by side.
+    EstimateCheck estimateCheck;
+    /// \brief Single-row prediction time of the fitted pipeline, measured on test rows.
+    LatencyMeasurement latency;
+    /// \brief With `problem.maxLatencyMs`: the budget judged.
+    std::optional<evaluation::LatencyVerdict> latencyVerdict;
     models::FitReport fit;
     RunTimings timings;
     /// \brief Things the user should know (rows dropped for a missing target, …).
