@@ -1,5 +1,6 @@
 #include "stepwise/io/report.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -7,6 +8,7 @@
 
 #include "stepwise/core/version.hpp"
 #include "stepwise/data/csv_writer.hpp"
+#include "stepwise/evaluation/curves.hpp"
 #include "stepwise/evaluation/success.hpp"
 
 namespace stepwise::io {
@@ -107,6 +109,56 @@ json leaderboardJson(const std::vector<workflow::LeaderboardEntry>& entries)
     return board;
 }
 
+/// `report["curves"]` on the test rows when the model gives probabilities: for two
+/// classes the ROC, precision-recall and calibration curves of class 1, for more the ROC
+/// and precision-recall curves of each class present against the rest.
+void addCurves(json& report, const workflow::RunResult& result)
+{
+    const Eigen::MatrixXd& proba = result.testPredictions.proba;
+    if (proba.size() == 0 || result.testActualClass.empty())
+        return;
+    const auto classCount = static_cast<std::size_t>(proba.cols());
+    const auto curvesOf = [&](std::size_t c, bool withCalibration) {
+        std::vector<bool> positive(result.testActualClass.size());
+        std::vector<double> score(positive.size());
+        for (std::size_t i = 0; i < positive.size(); ++i) {
+            positive[i] = result.testActualClass[i] == static_cast<int>(c);
+            // Probabilities may overshoot [0, 1] by a rounding error; calibration needs them inside.
+            score[i] = std::clamp(proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)), 0.0, 1.0);
+        }
+        json out;
+        if (const auto roc = evaluation::rocCurve(positive, score))
+            out["roc"] = {{"fpr", roc->fpr}, {"tpr", roc->tpr}, {"thresholds", roc->thresholds}, {"auc", roc->auc}};
+        else
+            out["roc"] = nullptr;
+        if (const auto pr = evaluation::precisionRecallCurve(positive, score))
+            out["precision_recall"] = {{"precision", pr->precision},
+                                       {"recall", pr->recall},
+                                       {"thresholds", pr->thresholds},
+                                       {"average_precision", pr->averagePrecision}};
+        else
+            out["precision_recall"] = nullptr;
+        if (withCalibration) {
+            const evaluation::CalibrationCurve calibration = evaluation::calibrationCurve(positive, score, 10);
+            out["calibration"] = {{"mean_predicted", calibration.meanPredicted},
+                                  {"fraction_positive", calibration.fractionPositive},
+                                  {"counts", calibration.counts}};
+        }
+        return out;
+    };
+    if (classCount == 2) {
+        report["curves"] = curvesOf(1, true);
+        return;
+    }
+    json perClass = json::object();
+    const std::vector<std::string>& classes = result.pipeline->classes();
+    for (std::size_t c = 0; c < classCount; ++c)
+        if (std::find(result.testActualClass.begin(), result.testActualClass.end(), static_cast<int>(c)) !=
+            result.testActualClass.end())
+            perClass[classes[c]] = curvesOf(c, false);
+    report["curves"] = {{"per_class", perClass}};
+}
+
 } // namespace
 
 std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult& result)
@@ -145,6 +197,7 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
                                                {"support", m.perClass[c].support}};
         report["per_class"] = perClass;
         report["confusion_matrix"] = m.confusion;
+        addCurves(report, result);
     } else if (result.regression) {
         const auto& m = *result.regression;
         report["metrics"] = regressionJson(m);
