@@ -37,6 +37,12 @@ json optionalNumber(const std::optional<double>& value)
     return value && std::isfinite(*value) ? json(*value) : json(nullptr);
 }
 
+// Non-finite values (Cohen's kappa 0/0, R² of one row) are written as null: JSON has no NaN.
+json finiteNumber(double value)
+{
+    return std::isfinite(value) ? json(value) : json(nullptr);
+}
+
 json classificationJson(const evaluation::ClassificationMetrics& m)
 {
     return {{"accuracy", m.accuracy},
@@ -47,12 +53,30 @@ json classificationJson(const evaluation::ClassificationMetrics& m)
             {"recall_weighted", m.recallWeighted},
             {"f1_weighted", m.f1Weighted},
             {"roc_auc", optionalNumber(m.rocAuc)},
-            {"log_loss", optionalNumber(m.logLoss)}};
+            {"log_loss", optionalNumber(m.logLoss)},
+            {"balanced_accuracy", finiteNumber(m.balancedAccuracy)},
+            {"precision_micro", finiteNumber(m.precisionMicro)},
+            {"recall_micro", finiteNumber(m.recallMicro)},
+            {"f1_micro", finiteNumber(m.f1Micro)},
+            {"specificity_macro", finiteNumber(m.specificityMacro)},
+            {"mcc", finiteNumber(m.matthews)},
+            {"cohen_kappa", finiteNumber(m.cohenKappa)},
+            {"roc_auc_ovr_weighted", optionalNumber(m.rocAucOvrWeighted)},
+            {"roc_auc_ovo", optionalNumber(m.rocAucOvo)},
+            {"roc_auc_ovo_weighted", optionalNumber(m.rocAucOvoWeighted)},
+            {"average_precision", optionalNumber(m.averagePrecision)},
+            {"brier", optionalNumber(m.brier)}};
 }
 
 json regressionJson(const evaluation::RegressionMetrics& m)
 {
-    return {{"mse", m.mse}, {"rmse", m.rmse}, {"mae", m.mae}, {"r2", m.r2}};
+    return {{"mse", m.mse},
+            {"rmse", m.rmse},
+            {"mae", m.mae},
+            {"r2", m.r2},
+            {"median_ae", finiteNumber(m.medianAe)},
+            {"explained_variance", finiteNumber(m.explainedVariance)},
+            {"mape", finiteNumber(m.mape)}};
 }
 
 json paramsJson(const std::map<std::string, std::string>& params)
@@ -194,9 +218,11 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
             perClass[pipeline.classes()[c]] = {{"precision", m.perClass[c].precision},
                                                {"recall", m.perClass[c].recall},
                                                {"f1", m.perClass[c].f1},
+                                               {"specificity", m.perClass[c].specificity},
                                                {"support", m.perClass[c].support}};
         report["per_class"] = perClass;
         report["confusion_matrix"] = m.confusion;
+        report["classification_report"] = evaluation::classificationReport(m, pipeline.classes());
         addCurves(report, result);
     } else if (result.regression) {
         const auto& m = *result.regression;
