@@ -39,21 +39,6 @@ std::string utcNow()
     return buffer;
 }
 
-// The metric's entry for the task; throws `InvalidParameter` naming the metrics there are.
-const evaluation::MetricInfo& metricInfo(core::TaskType task, const std::string& metric, const char* what)
-{
-    const auto& known = evaluation::metricsFor(task);
-    const auto it = std::find_if(known.begin(), known.end(),
-                                 [&](const evaluation::MetricInfo& info) { return info.name == metric; });
-    if (it != known.end())
-        return *it;
-    std::string names;
-    for (const auto& info : known)
-        names.append(names.empty() ? "" : ", ").append(info.name);
-    throw core::InvalidParameter(std::string(what) + " '" + metric + "' is not a " + core::toString(task) +
-                                 " metric — use one of: " + names);
-}
-
 // True when `a` ranks before `b`.
 bool better(double a, double b, bool higherIsBetter) { return higherIsBetter ? a > b : a < b; }
 
@@ -118,24 +103,6 @@ void rankCandidates(SearchResult& search, bool higherIsBetter)
             search.best = i;
             break;
         }
-}
-
-// The search's cross-validation: the recipe's, else scikit-learn's cv=5 default — or,
-// when the split is by time, five time-series folds, so no candidate is scored on rows
-// older than the ones it trained on.
-evaluation::CvSpec searchCv(const Recipe& recipe)
-{
-    if (recipe.crossValidation)
-        return *recipe.crossValidation;
-    evaluation::CvSpec spec;
-    spec.folds = 5;
-    if (!recipe.prep.timeColumn.empty())
-        spec.strategy = evaluation::CvStrategy::TimeSeries;
-    else if (recipe.problem.task == core::TaskType::Classification)
-        spec.strategy = evaluation::CvStrategy::StratifiedKFold;
-    else
-        spec.strategy = evaluation::CvStrategy::KFold;
-    return spec;
 }
 
 // The test and validation metrics of one fitted model.
@@ -296,7 +263,8 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
             cvModels.push_back({recipe.model.name, candidates[i], recipe.model.name + " #" + std::to_string(i + 1)});
         core::TaskControl searchControl = phase(searchUnits);
         const std::vector<CvScores> scores =
-            crossValidateModels(recipe, data, prepared, spec, searchMetric, cvModels, "search", searchControl);
+            crossValidateModels(recipe, data, prepared, cvSplits(recipe, data, prepared, spec), searchMetric,
+                                cvModels, "search", searchControl);
         SearchResult search;
         search.kind = searchKindText(*recipe.search);
         search.strategy = evaluation::toString(spec);
@@ -342,8 +310,9 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
                 which.push_back(i);
             }
         core::TaskControl cvControl = phase(cvUnits);
-        const std::vector<CvScores> scores = crossValidateModels(recipe, data, prepared, *recipe.crossValidation,
-                                                                 metric, cvModels, "cross-validation", cvControl);
+        const std::vector<CvScores> scores =
+            crossValidateModels(recipe, data, prepared, cvSplits(recipe, data, prepared, *recipe.crossValidation),
+                                metric, cvModels, "cross-validation", cvControl);
         for (std::size_t k = 0; k < which.size(); ++k)
             boardCv[which[k]] = scores[k];
         result.crossValidation = crossValidationResult(*recipe.crossValidation, metric, *boardCv[0]);
