@@ -107,7 +107,84 @@ json leaderboardJson(const std::vector<workflow::LeaderboardEntry>& entries)
     return board;
 }
 
+json latencyJson(const workflow::LatencyMeasurement& latency)
+{
+    return {{"samples", latency.samples},
+            {"median_ms", latency.medianMs},
+            {"p99_ms", latency.p99Ms},
+            {"max_ms", latency.maxMs}};
+}
+
+json estimateCheckJson(const workflow::EstimateCheck& check)
+{
+    return {{"metric", check.metric},
+            {"train", optionalNumber(check.train)},
+            {"estimate", optionalNumber(check.estimate)},
+            {"estimate_spread", check.estimateSpread},
+            {"estimate_source", check.estimateSource.empty() ? json(nullptr) : json(check.estimateSource)},
+            {"test", optionalNumber(check.test)},
+            {"warnings", check.warnings}};
+}
+
+// What train and evaluate report alike about scored rows: the metrics, the per-class
+// scores and confusion matrix, the verdict (metric and latency budget) and the latency.
+void addScoring(json& report, const workflow::FittedPipeline& pipeline,
+                const std::optional<evaluation::ClassificationMetrics>& classification,
+                const std::optional<evaluation::RegressionMetrics>& regression,
+                const std::optional<evaluation::SuccessVerdict>& verdict, const workflow::LatencyMeasurement& latency,
+                const std::optional<evaluation::LatencyVerdict>& latencyVerdict)
+{
+    if (classification) {
+        const auto& m = *classification;
+        report["classes"] = pipeline.classes();
+        report["metrics"] = classificationJson(m);
+        json perClass = json::object();
+        for (std::size_t c = 0; c < m.perClass.size(); ++c)
+            perClass[pipeline.classes()[c]] = {{"precision", m.perClass[c].precision},
+                                               {"recall", m.perClass[c].recall},
+                                               {"f1", m.perClass[c].f1},
+                                               {"support", m.perClass[c].support}};
+        report["per_class"] = perClass;
+        report["confusion_matrix"] = m.confusion;
+    } else if (regression) {
+        report["metrics"] = regressionJson(*regression);
+    }
+    if (verdict || latencyVerdict) {
+        // With a latency budget, "passed" is the whole verdict: the metric and the budget.
+        json success = {{"criterion", verdict ? json(verdict->criterion.toString()) : json(nullptr)},
+                        {"value", verdict ? optionalNumber(verdict->value) : json(nullptr)},
+                        {"passed", (!verdict || verdict->passed) && (!latencyVerdict || latencyVerdict->passed)}};
+        if (latencyVerdict)
+            success["latency"] = {{"budget_ms", latencyVerdict->budgetMs},
+                                  {"p99_ms", latencyVerdict->measuredMs},
+                                  {"passed", latencyVerdict->passed}};
+        report["success"] = std::move(success);
+    }
+    report["latency"] = latencyJson(latency);
+}
+
 } // namespace
+
+std::string evaluationReportJson(const workflow::FittedPipeline& pipeline,
+                                 const workflow::PipelineEvaluation& evaluation, const std::string& data)
+{
+    const workflow::PipelineMetadata& trained = pipeline.metadata();
+    json report = {{"stepwise_version", core::kVersion},
+                   {"task", core::toString(pipeline.task())},
+                   {"model", pipeline.model().name()},
+                   {"params", paramsJson(pipeline.model().params().all())},
+                   {"target", pipeline.target()},
+                   {"data", data},
+                   {"rows", {{"evaluated", evaluation.rows.size()}, {"skipped", evaluation.skippedRows}}},
+                   {"trained",
+                    {{"stepwise_version", trained.stepwiseVersion},
+                     {"created_utc", trained.createdUtc},
+                     {"rows", trained.trainingRows}}}};
+    addScoring(report, pipeline, evaluation.classification, evaluation.regression, evaluation.verdict,
+               evaluation.latency, evaluation.latencyVerdict);
+    report["warnings"] = evaluation.warnings;
+    return report.dump(2) + "\n";
+}
 
 std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult& result)
 {
@@ -133,22 +210,13 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
                      {"converged", result.fit.converged},
                      {"message", result.fit.message}}}};
 
-    if (result.classification) {
-        const auto& m = *result.classification;
-        report["classes"] = pipeline.classes();
-        report["metrics"] = classificationJson(m);
-        json perClass = json::object();
-        for (std::size_t c = 0; c < m.perClass.size(); ++c)
-            perClass[pipeline.classes()[c]] = {{"precision", m.perClass[c].precision},
-                                               {"recall", m.perClass[c].recall},
-                                               {"f1", m.perClass[c].f1},
-                                               {"support", m.perClass[c].support}};
-        report["per_class"] = perClass;
-        report["confusion_matrix"] = m.confusion;
-    } else if (result.regression) {
-        const auto& m = *result.regression;
-        report["metrics"] = regressionJson(m);
-    }
+    addScoring(report, pipeline, result.classification, result.regression, result.verdict, result.latency,
+               result.latencyVerdict);
+    if (result.trainClassification)
+        report["train_metrics"] = classificationJson(*result.trainClassification);
+    else if (result.trainRegression)
+        report["train_metrics"] = regressionJson(*result.trainRegression);
+    report["estimate_check"] = estimateCheckJson(result.estimateCheck);
     if (!result.validationRows.empty())
         report["rows"]["validation"] = result.validationRows.size();
     if (result.validationClassification)
@@ -164,16 +232,13 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
         report["leaderboard_metric"] = result.leaderboardMetric;
         report["leaderboard_ranked_on"] = result.leaderboardRankedOn;
     }
-    if (result.verdict)
-        report["success"] = {{"criterion", result.verdict->criterion.toString()},
-                             {"value", optionalNumber(result.verdict->value)},
-                             {"passed", result.verdict->passed}};
     report["timings"] = {{"load_s", result.timings.loadSeconds},
                          {"audit_s", result.timings.auditSeconds},
                          {"prep_s", result.timings.prepSeconds},
                          {"search_s", result.timings.searchSeconds},
                          {"fit_s", result.timings.fitSeconds},
-                         {"predict_s", result.timings.predictSeconds}};
+                         {"predict_s", result.timings.predictSeconds},
+                         {"latency_s", result.timings.latencySeconds}};
     report["warnings"] = result.warnings;
     json audit = json::array();
     for (const workflow::AuditFinding& finding : result.audit)
