@@ -394,6 +394,42 @@ private slots:
         screenshot(&wizard, "06e-evaluation-regression.png");
     }
 
+    void theVerdictJudgesTheLatencyBudgetToo()
+    {
+        MainWizard wizard(false);
+        ui::Session* session = wizard.session();
+        QVERIFY(loadBuiltin(*session, "titanic"));
+        workflow::ProblemStatement problem = session->recipe().problem;
+        problem.success = evaluation::parseSuccessCriterion("accuracy>=0.5", core::TaskType::Classification);
+        problem.maxLatencyMs = 10000.0;
+        session->setProblem(problem);
+        QVERIFY(train(*session, {"logistic_regression", {}}));
+        EvaluationPage* page = openEvaluation(wizard);
+        QVERIFY(page);
+        auto run = session->result();
+        QVERIFY(run->latencyVerdict && run->latencyVerdict->passed);
+        ui::VerdictBadge* verdict = page->verdict();
+        QCOMPARE(verdict->outcome(), ui::VerdictBadge::Outcome::Passed);
+        QCOMPARE(verdict->headline(), QStringLiteral("Success criterion met, within the latency budget"));
+        QVERIFY2(verdict->detail().startsWith(QStringLiteral("accuracy = ")), qPrintable(verdict->detail()));
+        QVERIFY2(verdict->detail().contains(QStringLiteral("latency p99 = ")) &&
+                     verdict->detail().endsWith(QStringLiteral("≤ 10000 ms ✓")),
+                 qPrintable(verdict->detail()));
+
+        // A budget no pipeline meets: the score passes, the verdict does not.
+        problem.maxLatencyMs = 1e-6;
+        session->setProblem(problem);
+        QVERIFY(train(*session, {"logistic_regression", {}}));
+        run = session->result();
+        QVERIFY(run->latencyVerdict && !run->latencyVerdict->passed);
+        QVERIFY(session->verdict()->passed);
+        QCOMPARE(verdict->outcome(), ui::VerdictBadge::Outcome::Failed);
+        QVERIFY2(verdict->headline().contains(QStringLiteral("too slow")), qPrintable(verdict->headline()));
+        QVERIFY2(verdict->detail().contains(QStringLiteral("> 1e-06 ms ✗")), qPrintable(verdict->detail()));
+        QVERIFY(verdict->detail().contains(QStringLiteral("≥ 0.5 ✓")));
+        screenshot(&wizard, "06f-evaluation-latency.png");
+    }
+
     void withoutProbabilitiesTheTabsSayWhy()
     {
         MainWizard wizard(false);

@@ -6,9 +6,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStyledItemDelegate>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -64,6 +67,25 @@ int metricGroup(const std::string& name)
         return 1;
     return 0;
 }
+
+/// Item data marking the first metric of a group (a separator is drawn above it).
+constexpr int kGroupStartRole = Qt::UserRole + 1;
+
+/// Draws the line between two groups of metrics.
+class MetricGroupDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::paint(painter, option, index);
+        if (index.row() == 0 || !index.siblingAtColumn(0).data(kGroupStartRole).toBool())
+            return;
+        painter->save();
+        painter->setPen(QPen(option.palette.color(QPalette::Dark), 1.5));
+        painter->drawLine(option.rect.topLeft() + QPointF(0, 0.75), option.rect.topRight() + QPointF(0, 0.75));
+        painter->restore();
+    }
+};
 
 QString groupName(int group)
 {
@@ -124,7 +146,10 @@ QStringList classNamesOf(const workflow::RunResult& result)
 
 QString milliseconds(double ms)
 {
-    return QString::number(ms, 'g', ms >= 100 ? 4 : 3) + QStringLiteral(" ms");
+    // "250 ms", "4.20 ms", "0.042 ms": never an exponent for a budget someone typed.
+    const QString number = ms >= 100 ? QString::number(ms, 'f', 0)
+                                     : (ms >= 1 ? QString::number(ms, 'f', 2) : QString::number(ms, 'g', 2));
+    return number + QStringLiteral(" ms");
 }
 
 } // namespace
@@ -170,7 +195,7 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     contentLayout()->addLayout(top);
     contentLayout()->addWidget(m_tabs, 1);
 
-    // Metrics: compact rows, grouped (the group's rows share a tint), scrolling when
+    // Metrics: compact rows, grouped (a line between the groups), scrolling when
     // the list is longer than the room.
     m_metrics->setColumnCount(2);
     m_metrics->setHorizontalHeaderLabels({tr("Metric"), tr("Value")});
@@ -182,6 +207,7 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     m_metrics->verticalHeader()->setDefaultSectionSize(m_metrics->fontMetrics().height() + 6);
     m_metrics->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_metrics->setMinimumHeight(m_metrics->fontMetrics().height() * 8);
+    m_metrics->setItemDelegate(new MetricGroupDelegate(m_metrics));
 
     m_perClass->setColumnCount(6);
     m_perClass->setHorizontalHeaderLabels(
@@ -213,10 +239,10 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->setSpacing(4);
     leftLayout->addWidget(makeSectionTitle(tr("Metrics on the test rows"), this));
-    leftLayout->addWidget(m_metrics, 3);
+    leftLayout->addWidget(m_metrics, 1);
     auto* metricsNote = makeNote(tr("Hover a metric for what it means. ★ marks your success metric."), this);
     leftLayout->addWidget(metricsNote);
-    leftLayout->addWidget(m_details, 2);
+    leftLayout->addWidget(m_details, 0);
     // Regression has no details; the metrics keep their own height and the rest is empty.
     leftLayout->addStretch(0);
     left->setMinimumWidth(330);
@@ -397,6 +423,13 @@ void EvaluationPage::refresh()
         }
         m_report->setPlainText(
             QString::fromStdString(evaluation::classificationReport(*result->classification, classNames)));
+        // The per-class table as tall as its rows (up to eight, then it scrolls); the
+        // metrics above take the rest.
+        const int shownRows = std::min(m_perClass->rowCount(), 8);
+        const int tableHeight = m_perClass->horizontalHeader()->sizeHint().height() +
+                                shownRows * m_perClass->verticalHeader()->defaultSectionSize() +
+                                2 * m_perClass->frameWidth() + 4;
+        m_details->setFixedHeight(tableHeight + m_details->tabBar()->sizeHint().height() + 4);
     } else if (result->regression) {
         m_views->setCurrentWidget(m_scatter);
         m_matrixModel->clear();
@@ -419,8 +452,6 @@ void EvaluationPage::refreshMetrics()
     std::stable_sort(infos.begin(), infos.end(),
                      [](const auto& a, const auto& b) { return metricGroup(a.name) < metricGroup(b.name); });
     const auto& success = session()->recipe().problem.success;
-    const QColor tint = palette().color(QPalette::AlternateBase);
-    int groupIndex = -1;
     int lastGroup = -1;
     for (const auto& info : infos) {
         std::optional<double> value;
@@ -429,10 +460,8 @@ void EvaluationPage::refreshMetrics()
         else if (result->regression)
             value = evaluation::metricValue(*result->regression, info.name);
         const int group = task == core::TaskType::Classification ? metricGroup(info.name) : 0;
-        if (group != lastGroup) {
-            ++groupIndex;
-            lastGroup = group;
-        }
+        const bool groupStart = group != lastGroup;
+        lastGroup = group;
         const int row = m_metrics->rowCount();
         m_metrics->insertRow(row);
         auto* name = new QTableWidgetItem(QString::fromStdString(info.displayName));
@@ -458,10 +487,7 @@ void EvaluationPage::refreshMetrics()
             name->setText(name->text() + tr("  ★"));
             name->setToolTip(tip + tr("\nThis is your success metric."));
         }
-        if (groupIndex % 2 == 1) {
-            name->setBackground(tint);
-            cell->setBackground(tint);
-        }
+        name->setData(kGroupStartRole, groupStart);
         m_metrics->setItem(row, 0, name);
         m_metrics->setItem(row, 1, cell);
     }

@@ -202,7 +202,8 @@ ThresholdView::ThresholdView(QWidget* parent)
         if (!m_analysis)
             return;
         const auto best = m_analysis->bestF1();
-        setThreshold(best.threshold);
+        // Exact, not clamped: "everything positive" lies just below the lowest score.
+        apply(best.threshold);
         m_status->setText(tr("F1 is highest, %1, at threshold %2.").arg(rate(best.f1), QString::number(best.threshold, 'g', 6)));
     });
     connect(m_recallButton, &QPushButton::clicked, this, &ThresholdView::pickForRecall);
@@ -279,8 +280,9 @@ void ThresholdView::apply(double threshold)
     {
         const QSignalBlocker blockSlider(m_slider);
         const QSignalBlocker blockSpin(m_spin);
-        m_slider->setValue(int(std::lround(threshold * kSliderSteps)));
-        m_spin->setValue(threshold);
+        const double shown = std::clamp(threshold, 0.0, 1.0);
+        m_slider->setValue(int(std::lround(shown * kSliderSteps)));
+        m_spin->setValue(shown);
     }
     if (!m_analysis)
         return;
@@ -310,7 +312,7 @@ void ThresholdView::pickForRecall()
         m_status->setText(tr("No threshold finds %1 of the positive rows.").arg(rate(wanted)));
         return;
     }
-    setThreshold(found->threshold);
+    apply(found->threshold);
     m_status->setText(tr("Recall %1 ≥ %2 at threshold %3, with precision %4.")
                           .arg(rate(found->recall), QString::number(wanted, 'f', 2),
                                QString::number(found->threshold, 'g', 6), rate(found->precision)));
