@@ -368,6 +368,14 @@ private slots:
             bestColumn = bestRow;
         clickCell(page->matrix(), bestRow, bestColumn);
         checkCellRows(page, *run, *session->table(), bestRow, bestColumn);
+        // Other data loaded later: the rows still come from the table the result was made on.
+        const auto iris = session->table();
+        QVERIFY(loadBuiltin(*session, "wine"));
+        QVERIFY(session->table() != iris);
+        page->showCellRows(bestRow, bestColumn);
+        checkCellRows(page, *run, *iris, bestRow, bestColumn);
+        QCOMPARE(page->cellRowsModel()->headerData(page->cellRowsModel()->firstDataColumn(), Qt::Horizontal).toString(),
+                 QStringLiteral("sepal_length"));
         // Curves: one class against the rest each.
         ui::CurvesView* curves = page->curvesView();
         QTRY_VERIFY_WITH_TIMEOUT(curves->rocChart()->curveCount() == 3, 20000);

@@ -368,6 +368,7 @@ void EvaluationPage::refresh()
     m_report->clear();
     refreshMetrics();
     if (!result) {
+        m_resultTable.reset();
         m_matrixModel->clear();
         m_matrix->setPlaceholderText(tr("Train a model to see its confusion matrix."));
         m_scatter->clear(tr("Train a model to see its predictions."));
@@ -380,6 +381,12 @@ void EvaluationPage::refresh()
     const auto& recipe = session()->resultRecipe();
     const auto task = recipe.problem.task;
     const QLocale locale;
+    // The loaded table is the one trained on unless other data came in meanwhile; a table
+    // without the target or the test rows is not it.
+    m_resultTable = session()->table();
+    if (result->separateTestData || !m_resultTable || !m_resultTable->hasColumn(recipe.problem.target) ||
+        (!result->testRows.empty() && result->testRows.back() >= m_resultTable->rowCount()))
+        m_resultTable.reset();
     m_summary->setText(tr("%1 · target “%2” · trained on %3 rows, tested on %4 rows%5 · seed %6")
                            .arg(modelDisplayName(recipe.model.name), QString::fromStdString(recipe.problem.target),
                                 locale.toString(qulonglong(result->trainRowCount)),
@@ -530,7 +537,7 @@ void EvaluationPage::refreshCurves()
     m_curves->showMessage(tr("Computing the curves…"));
     const QString target = QString::fromStdString(session()->resultRecipe().problem.target);
     const int modelCount = int(result->leaderboard.size());
-    const auto table = session()->table();
+    const auto table = m_resultTable;
     m_curvesTask->start(
         tr("Curves of %1").arg(modelName),
         [result](core::TaskControl& control) -> std::any { return keptModelCurves(*result, control); },
@@ -545,9 +552,10 @@ void EvaluationPage::refreshCurves()
             m_curves->setCurves(curves, names, modelCount);
             if (modelCount < 2)
                 return;
-            if (result->separateTestData || !table) {
+            if (!table) {
                 m_curves->setComparisonMessage(
-                    tr("The compared models can only be scored on the data they were trained with."));
+                    tr("The compared models can only be scored on the data they were trained with, which is no "
+                       "longer loaded. Train again to compare their curves."));
                 return;
             }
             m_comparisonTask->start(
@@ -575,7 +583,7 @@ void EvaluationPage::showCellRows(int actual, int predicted)
         if (result->testActualClass[i] == actual && predictions[i] == predicted)
             positions.push_back(i);
     }
-    m_cellRowsModel->setRows(result->separateTestData ? nullptr : session()->table(), result, positions);
+    m_cellRowsModel->setRows(m_resultTable, result, positions);
     const QStringList names = m_matrixModel->classNames();
     const QString actualName = actual < names.size() ? names[actual] : QString::number(actual);
     const QString predictedName = predicted < names.size() ? names[predicted] : QString::number(predicted);

@@ -2,6 +2,7 @@
 /// \file
 /// \brief Step 6: how good is the model on rows it never saw, and did it meet the bar.
 
+#include <memory>
 #include <optional>
 
 #include "pages/wizard_step_page.hpp"
@@ -14,6 +15,10 @@ class QTabWidget;
 class QTableView;
 class QTableWidget;
 class QWidget;
+
+namespace stepwise::data {
+class Table;
+}
 
 namespace stepwise::ui {
 
@@ -104,6 +109,9 @@ private:
     CurvesView* m_curves;
     BackgroundTask* m_curvesTask;
     BackgroundTask* m_comparisonTask;
+    /// The table the result's test rows index (kept when other data is loaded later);
+    /// null when it is not at hand.
+    std::shared_ptr<const data::Table> m_resultTable;
 };
 
 /// \brief A metric value as text: 3 decimals, more when needed so that a value just
