@@ -1,12 +1,14 @@
 // The Evaluation page driven through its widgets on real training runs: the threshold
 // slider and spin box give the confusion matrix and rates counted here from the result's
 // probabilities (and at 0.5 the result's own matrix), "Maximise F1" and "Recall ≥ x" land
-// on the best thresholds found here by brute force, clicking a heatmap cell lists exactly
-// the test rows with that actual/predicted pair (with the data row's own target value),
-// the column-% mode shows column shares, the curves overlay every trained model with a
-// legend that hides a curve in all three charts, and multiclass, regression and a model
-// without probabilities build without the tabs they cannot fill. With
-// STEPWISE_SCREENSHOT_DIR set, the window is saved as 06-evaluation-*.png at 1280 × 800.
+// on the best thresholds found here by brute force over every cut of the scores, clicking
+// a heatmap cell (or arrows + Enter) lists exactly the test rows with that
+// actual/predicted pair (with the data row's own target value, also after other data is
+// loaded), the column-% mode shows column shares, the curves overlay every trained model
+// with a legend that hides a curve in all three charts, the verdict fails a score that
+// passes when the latency budget does not, and multiclass, regression and a model without
+// probabilities build without the tabs they cannot fill. With STEPWISE_SCREENSHOT_DIR set,
+// the window is saved as 06-evaluation-*.png at 1280 × 800.
 #include <QtTest>
 
 #include <QAbstractButton>
@@ -42,6 +44,14 @@ using namespace stepwise;
 using stepwise::ui::EvaluationPage;
 using stepwise::ui::MainWizard;
 
+// A helper's QCOMPARE returns from the helper only; stop the test there too.
+#define CHECKED(call)                                                                                                  \
+    do {                                                                                                               \
+        call;                                                                                                          \
+        if (QTest::currentTestFailed())                                                                                \
+            return;                                                                                                    \
+    } while (false)
+
 namespace {
 
 bool loadBuiltin(ui::Session& session, const char* name)
@@ -50,9 +60,11 @@ bool loadBuiltin(ui::Session& session, const char* name)
     data::DataSource source;
     source.kind = data::DataSourceKind::Builtin;
     source.location = name;
-    QSignalSpy loaded(&session, &ui::Session::dataChanged);
+    const auto before = session.table();
     session.loadData(source);
-    return loaded.wait(30000) && session.table();
+    // dataChanged also fires when the load starts; wait for the new table itself.
+    return QTest::qWaitFor([&] { return !session.isLoading() && session.table() && session.table() != before; },
+                           30000);
 }
 
 /// Trains `model` (and `compared`) on the loaded data and waits for the result.
@@ -221,12 +233,19 @@ private slots:
                  int(evaluation::metricsFor(core::TaskType::Classification).size()));
         QVERIFY(page->matrixModel()->matrix() == run->classification->confusion);
         QVERIFY(!page->cellRowsView()->isVisible());
-        clickCell(page->matrix(), 1, 0);
-        checkCellRows(page, *run, *session->table(), 1, 0);
-        clickCell(page->matrix(), 1, 1);
-        checkCellRows(page, *run, *session->table(), 1, 1);
+        CHECKED(clickCell(page->matrix(), 1, 0));
+        CHECKED(checkCellRows(page, *run, *session->table(), 1, 0));
+        CHECKED(clickCell(page->matrix(), 1, 1));
+        CHECKED(checkCellRows(page, *run, *session->table(), 1, 1));
         page->showCellRows(0, 1);
-        checkCellRows(page, *run, *session->table(), 0, 1);
+        CHECKED(checkCellRows(page, *run, *session->table(), 0, 1));
+        // The keyboard reaches every cell: arrows move the selection, Enter lists its rows.
+        page->matrix()->setFocus();
+        QTest::keyClick(page->matrix(), Qt::Key_Left);
+        QTest::keyClick(page->matrix(), Qt::Key_Down);
+        QCOMPARE(page->matrix()->selectedCell(), QPoint(0, 1));
+        QTest::keyClick(page->matrix(), Qt::Key_Return);
+        CHECKED(checkCellRows(page, *run, *session->table(), 1, 0));
 
         // Hover words: the four cells of a binary matrix.
         ui::ConfusionMatrixModel* matrix = page->matrixModel();
@@ -252,7 +271,7 @@ private slots:
             }
         }
         QVERIFY(matrix->footnote().contains(QStringLiteral("precision")));
-        screenshot(&wizard, "06-evaluation-binary.png");
+        CHECKED(screenshot(&wizard, "06-evaluation-binary.png"));
         page->matrix()->findChild<QToolButton*>(QStringLiteral("countsButton"))->click();
         QCOMPARE(matrix->mode(), ui::ConfusionMatrixModel::Mode::Counts);
 
@@ -260,20 +279,20 @@ private slots:
         ui::ThresholdView* threshold = page->thresholdView();
         QTRY_VERIFY_WITH_TIMEOUT(threshold->hasData(), 20000);
         page->tabs()->setCurrentIndex(EvaluationPage::ThresholdTab);
-        checkThreshold(threshold, *run, 0.5);
+        CHECKED(checkThreshold(threshold, *run, 0.5));
         QVERIFY(threshold->matrixModel()->matrix() == confusion);
         QVERIFY(threshold->findChild<QLabel*>(QStringLiteral("thresholdNote"))->text().contains(QStringLiteral("0.5")));
         // The slider, as a user drags it, and the spin box.
         for (int value : {300, 731, 50, 999, 0, 1000}) {
             threshold->slider()->setValue(value);
-            checkThreshold(threshold, *run, value / 1000.0);
+            CHECKED(checkThreshold(threshold, *run, value / 1000.0));
             QCOMPARE(threshold->spinBox()->value(), value / 1000.0);
         }
         threshold->spinBox()->setValue(0.25);
-        checkThreshold(threshold, *run, 0.25);
+        CHECKED(checkThreshold(threshold, *run, 0.25));
         QCOMPARE(threshold->slider()->value(), 250);
         QTest::keyClick(threshold->slider(), Qt::Key_Right);
-        checkThreshold(threshold, *run, 0.251);
+        CHECKED(checkThreshold(threshold, *run, 0.251));
 
         // Maximise F1: no cut of the scores has a higher F1.
         const std::vector<Counts> cuts = everyCut(*run);
@@ -281,11 +300,11 @@ private slots:
         for (const Counts& cut : cuts)
             bestF1 = std::max(bestF1, cut.f1());
         QTest::mouseClick(threshold->maximiseF1Button(), Qt::LeftButton);
-        checkThreshold(threshold, *run, threshold->threshold());
+        CHECKED(checkThreshold(threshold, *run, threshold->threshold()));
         QVERIFY2(std::abs(threshold->point().f1 - bestF1) < 1e-12,
                  qPrintable(QStringLiteral("%1 vs %2").arg(threshold->point().f1).arg(bestF1)));
         QVERIFY(threshold->threshold() != 0.5);
-        screenshot(&wizard, "06b-evaluation-threshold.png");
+        CHECKED(screenshot(&wizard, "06b-evaluation-threshold.png"));
 
         // Recall ≥ 0.9: the most precise cut that finds 90 % of the survivors.
         threshold->recallSpinBox()->setValue(0.9);
@@ -294,11 +313,11 @@ private slots:
         for (const Counts& cut : cuts)
             if (cut.recall() >= 0.9)
                 bestPrecision = std::max(bestPrecision, cut.precision());
-        checkThreshold(threshold, *run, threshold->threshold());
+        CHECKED(checkThreshold(threshold, *run, threshold->threshold()));
         QVERIFY(threshold->point().recall >= 0.9);
         QVERIFY(std::abs(threshold->point().precision - bestPrecision) < 1e-12);
         QTest::mouseClick(threshold->resetButton(), Qt::LeftButton);
-        checkThreshold(threshold, *run, 0.5);
+        CHECKED(checkThreshold(threshold, *run, 0.5));
 
         // Curves: the three models overlaid once they are scored, AUC in the legend.
         ui::CurvesView* curves = page->curvesView();
@@ -330,7 +349,14 @@ private slots:
         QVERIFY(curves->calibrationChart()->isCurveVisible(0));
         curves->rocChart()->setCurveVisible(1, true);
         QVERIFY(curves->calibrationChart()->isCurveVisible(1));
-        screenshot(&wizard, "06c-evaluation-curves.png");
+        // A click on a legend entry is a link to its curve.
+        QVERIFY(curves->precisionRecallChart()->legend()->text().contains(QStringLiteral("href=\"curve:2\"")));
+        emit curves->precisionRecallChart()->legend()->linkActivated(QStringLiteral("curve:2"));
+        QVERIFY(!curves->rocChart()->isCurveVisible(2));
+        QVERIFY(curves->precisionRecallChart()->legend()->text().contains(QStringLiteral("<s>")));
+        emit curves->precisionRecallChart()->legend()->linkActivated(QStringLiteral("curve:2"));
+        QVERIFY(curves->rocChart()->isCurveVisible(2));
+        CHECKED(screenshot(&wizard, "06c-evaluation-curves.png"));
         // The kept model alone: class 1 against 0.
         QVERIFY(curves->selectView(-1));
         QCOMPARE(curves->rocChart()->curveCount(), 1);
@@ -366,14 +392,14 @@ private slots:
                 }
         if (most == 0)
             bestColumn = bestRow;
-        clickCell(page->matrix(), bestRow, bestColumn);
-        checkCellRows(page, *run, *session->table(), bestRow, bestColumn);
+        CHECKED(clickCell(page->matrix(), bestRow, bestColumn));
+        CHECKED(checkCellRows(page, *run, *session->table(), bestRow, bestColumn));
         // Other data loaded later: the rows still come from the table the result was made on.
         const auto iris = session->table();
         QVERIFY(loadBuiltin(*session, "wine"));
         QVERIFY(session->table() != iris);
         page->showCellRows(bestRow, bestColumn);
-        checkCellRows(page, *run, *iris, bestRow, bestColumn);
+        CHECKED(checkCellRows(page, *run, *iris, bestRow, bestColumn));
         QCOMPARE(page->cellRowsModel()->headerData(page->cellRowsModel()->firstDataColumn(), Qt::Horizontal).toString(),
                  QStringLiteral("sepal_length"));
         // Curves: one class against the rest each.
@@ -382,7 +408,7 @@ private slots:
         QCOMPARE(curves->viewCombo()->count(), 1);
         QVERIFY(curves->rocChart()->curveName(0).startsWith(QStringLiteral("setosa (AUC ")));
         QVERIFY(curves->precisionRecallChart()->referencePoints().isEmpty());
-        screenshot(&wizard, "06d-evaluation-multiclass.png");
+        CHECKED(screenshot(&wizard, "06d-evaluation-multiclass.png"));
     }
 
     void regressionShowsTheScatterOnly()
@@ -399,7 +425,7 @@ private slots:
         QCOMPARE(page->metricsTable()->rowCount(), int(evaluation::metricsFor(core::TaskType::Regression).size()));
         QCOMPARE(page->matrixModel()->rowCount(), 0);
         QVERIFY(!page->matrix()->isVisible());
-        screenshot(&wizard, "06e-evaluation-regression.png");
+        CHECKED(screenshot(&wizard, "06e-evaluation-regression.png"));
     }
 
     void theVerdictJudgesTheLatencyBudgetToo()
@@ -435,7 +461,7 @@ private slots:
         QVERIFY2(verdict->headline().contains(QStringLiteral("too slow")), qPrintable(verdict->headline()));
         QVERIFY2(verdict->detail().contains(QStringLiteral("> 1e-06 ms ✗")), qPrintable(verdict->detail()));
         QVERIFY(verdict->detail().contains(QStringLiteral("≥ 0.5 ✓")));
-        screenshot(&wizard, "06f-evaluation-latency.png");
+        CHECKED(screenshot(&wizard, "06f-evaluation-latency.png"));
     }
 
     void withoutProbabilitiesTheTabsSayWhy()
@@ -452,8 +478,8 @@ private slots:
         QVERIFY(page->thresholdView()->message().contains(QStringLiteral("not probabilities")));
         QVERIFY(page->curvesView()->message().contains(QStringLiteral("not probabilities")));
         // The matrix and its rows still work.
-        clickCell(page->matrix(), 0, 0);
-        checkCellRows(page, *session->result(), *session->table(), 0, 0);
+        CHECKED(clickCell(page->matrix(), 0, 0));
+        CHECKED(checkCellRows(page, *session->result(), *session->table(), 0, 0));
         QCOMPARE(page->cellRowsModel()->probabilityColumn(0), -1);
     }
 };
