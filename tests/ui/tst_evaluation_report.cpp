@@ -1,12 +1,13 @@
-// The evaluation report of a real run (random forest on builtin:titanic, linear
-// regression on builtin:tips): the HTML names every metric of the task with its value as
-// printed, the verdict, the recipe's model and steps, and carries the figure as a data
-// URI that decodes to the same picture; the PDF starts with %PDF, has as many page
-// objects as pages printed, and its document holds every metric; the latency verdict and
-// the estimate check read as the result says; a read-only folder gives a clear error and
-// leaves no file; the export action writes in the background and reports in the banner.
-// With STEPWISE_TEST_PICTURES=DIR it saves the first PDF page and a text-browser view of
-// the HTML as PNG files there, to look at.
+// The evaluation report of real runs (a random forest compared with a logistic
+// regression under 3-fold cross-validation on builtin:titanic; ridge on builtin:tips): the
+// HTML names every metric of the task with its value as printed, the verdict, the recipe's
+// model, steps, cross-validation and leaderboard, and carries the figure as a data URI
+// that decodes to the same picture; the PDF starts with %PDF, has as many page objects as
+// pages printed, and its document holds every metric; the latency verdict and the estimate
+// check read as the result says; a read-only folder gives a clear error and leaves no file,
+// nor does cancelling mid-print; the export action writes in the background and says in the
+// banner where the report went or why it did not. With STEPWISE_TEST_PICTURES=DIR the
+// printed pages and a text-browser view of the HTML are saved there as PNG files to look at.
 #include <QtTest>
 
 #include <QDir>
@@ -22,6 +23,7 @@
 #include "report/evaluation_report.hpp"
 #include "session/session.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/task_control.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/data/data_source.hpp"
 #include "stepwise/evaluation/metrics.hpp"
@@ -110,7 +112,9 @@ private slots:
         m_titanic->setSuccess(evaluation::SuccessCriterion{"f1_macro", true, 0.7});
         workflow::Recipe recipe = m_titanic->recipe();
         recipe.model.params["n_estimators"] = "40";
-        m_titanic->editRecipe(recipe, QStringLiteral("fewer trees"));
+        recipe.compareWith = {workflow::ModelChoice{"logistic_regression", {}}};
+        recipe.crossValidation = evaluation::CvSpec{evaluation::CvStrategy::StratifiedKFold, 3, 0};
+        m_titanic->editRecipe(recipe, QStringLiteral("fewer trees, one more model, 3-fold cross-validation"));
         QVERIFY(trainBuiltin(*m_titanic, "titanic"));
         QVERIFY(m_titanic->result()->classification);
 
@@ -214,6 +218,29 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("Counts of the test rows, actual by predicted.")));
         QVERIFY(text.contains(QStringLiteral("Stepwise ") + QString::fromLatin1(core::kVersion)));
         QVERIFY(!text.contains(QStringLiteral("figure-1.png")));
+
+        // Cross-validation in the recipe with its folds; the leaderboard with both models.
+        QVERIFY(result.crossValidation);
+        QVERIFY(text.contains(QStringLiteral("3-fold stratified on the training rows, F1 (macro) = %1 ± %2")
+                                  .arg(ui::formatReportValue(result.crossValidation->mean),
+                                       ui::formatReportValue(result.crossValidation->std))));
+        QCOMPARE(result.leaderboard.size(), std::size_t(2));
+        QVERIFY(text.contains(QStringLiteral("Models compared")));
+        QVERIFY(text.contains(QStringLiteral("Ranked by F1 (macro) on the cross-validation")));
+        QVERIFY(text.contains(QStringLiteral("Logistic regression")));
+        int rank = 0;
+        for (const auto& entry : result.leaderboard) {
+            ++rank;
+            QVERIFY(entry.crossValidation);
+            const QString row = QStringLiteral("<tr><td align=\"right\">%1</td><td%2>%3%4")
+                                    .arg(QString::number(rank), entry.kept ? QStringLiteral(" class=\"star\"") : QString(),
+                                         entry.model.name == "random_forest" ? QStringLiteral("Random forest")
+                                                                             : QStringLiteral("Logistic regression"),
+                                         entry.kept ? QStringLiteral(" ★") : QString());
+            QVERIFY2(text.contains(row), qPrintable(row));
+            QVERIFY(text.contains(QStringLiteral("%1 ± %2").arg(ui::formatReportValue(entry.crossValidation->mean),
+                                                               ui::formatReportValue(entry.crossValidation->std))));
+        }
     }
 
     void latencyAndEstimateCheckReadAsTheResultSays()
@@ -322,10 +349,29 @@ private slots:
         QCOMPARE(count, pages);
         QCOMPARE(first.size(), QSize(909, 1286));  // A4 at 110 dpi
         savePicture(first, QStringLiteral("report-page-1.png"));
-        savePicture(ui::renderEvaluationReportPage(input, count - 1, 110.0), QStringLiteral("report-page-last.png"));
-        if (count > 2)
-            savePicture(ui::renderEvaluationReportPage(input, 1, 110.0), QStringLiteral("report-page-2.png"));
+        if (!pictureFolder().isEmpty()) {
+            for (int page = 1; page < count; ++page)
+                savePicture(ui::renderEvaluationReportPage(input, page, 110.0),
+                            QStringLiteral("report-page-%1.png").arg(page + 1));
+        }
         QVERIFY_THROWS_EXCEPTION(core::InvalidParameter, ui::renderEvaluationReportPage(input, count, 110.0));
+
+        // What a page with six charts costs (it runs on a worker thread, off the GUI).
+        EvaluationReportInput six = input;
+        for (int i = 0; i < 5; ++i) {
+            // Distinct pictures: the PDF writer stores one copy of an image it sees twice.
+            ReportFigure figure = m_figure;
+            figure.image = m_figure.image.mirrored(i % 2 == 0, i % 3 == 0);
+            figure.image.setPixel(i, i, 0xff000000u + unsigned(i));
+            six.figures.append(figure);
+        }
+        clock.restart();
+        const int sixPages = ui::writeEvaluationReportPdf(six, temp.filePath(QStringLiteral("six.pdf")));
+        const qint64 pdfMs = clock.elapsed();
+        clock.restart();
+        ui::writeEvaluationReportHtml(six, temp.filePath(QStringLiteral("six.html")));
+        qInfo("six 840×640 figures: PDF of %d pages in %lld ms, HTML in %lld ms", sixPages, pdfMs, clock.elapsed());
+        QVERIFY(sixPages > pages);
     }
 
     void htmlFileIsSelfContainedAndRendersInATextBrowser()
@@ -429,6 +475,34 @@ private slots:
         QFile::setPermissions(temp.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QFile::setPermissions(temp.filePath(QStringLiteral("read-only")),
                               QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+
+    void cancellingWhilePrintingLeavesNothing()
+    {
+        // Cancels once the first page is printed; the next page's progress call stops the run.
+        struct CancelWhenPrinting : core::TaskObserver {
+            core::TaskControl* control = nullptr;
+            QStringList stages;
+            void onProgress(double, const std::string& stage) override
+            {
+                stages << QString::fromStdString(stage);
+                if (stage == "Printing the pages")
+                    control->cancel();
+            }
+        } observer;
+        core::TaskControl control(&observer);
+        observer.control = &control;
+        QTemporaryDir temp;
+        const QString path = temp.filePath(QStringLiteral("stepwise-report.pdf"));
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled, ui::writeEvaluationReportPdf(titanicInput(), path, &control));
+        QVERIFY(observer.stages.contains(QStringLiteral("Adding the charts")));
+        QCOMPARE(observer.stages.count(QStringLiteral("Printing the pages")), 1);
+        QCOMPARE(QDir(temp.path()).entryList(QDir::Files | QDir::Hidden | QDir::System), QStringList());
+
+        core::TaskControl cancelled;
+        cancelled.cancel();
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled, ui::writeEvaluationReportHtml(titanicInput(), path, &cancelled));
+        QCOMPARE(QDir(temp.path()).entryList(QDir::Files | QDir::Hidden | QDir::System), QStringList());
     }
 
     void theExportActionWritesInTheBackgroundAndSaysWhere()
