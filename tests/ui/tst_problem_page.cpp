@@ -1,8 +1,8 @@
 // The Problem page's latency budget driven through its widgets: the check box and the
 // spin box edit `problem.maxLatencyMs` (off by default, 10 ms when first switched on, the
 // value kept while it is off), the page follows the session when the budget changes
-// elsewhere, the recipe summary and the guidance say what is measured, and a budget does
-// not make a trained result stale. With STEPWISE_TEST_PICTURES=DIR the page is saved there
+// elsewhere, typed decimals survive in it and in the success threshold, the recipe summary
+// and the guidance say what is measured, and a budget does not make a trained result stale. With STEPWISE_TEST_PICTURES=DIR the page is saved there
 // as a picture to look at.
 #include <QtTest>
 
@@ -45,7 +45,7 @@ private slots:
         QVERIFY(spin->minimum() > 0.0);
 
         QSignalSpy changed(session, &ui::Session::recipeChanged);
-        QTest::mouseClick(check, Qt::LeftButton, {}, check->rect().center());
+        clickBox(check);
         QVERIFY(check->isChecked());
         QVERIFY(spin->isEnabled());
         QCOMPARE(session->recipe().problem.maxLatencyMs, std::optional<double>(10.0));
@@ -77,11 +77,11 @@ private slots:
         savePicture(wizard.grab().toImage(), QStringLiteral("problem-page.png"));
 
         // Off clears the budget and keeps the value for next time.
-        QTest::mouseClick(check, Qt::LeftButton, {}, check->rect().center());
+        clickBox(check);
         QVERIFY(!session->recipe().problem.maxLatencyMs);
         QVERIFY(!spin->isEnabled());
         QCOMPARE(spin->value(), 2.5);
-        QTest::mouseClick(check, Qt::LeftButton, {}, check->rect().center());
+        clickBox(check);
         QCOMPARE(session->recipe().problem.maxLatencyMs, std::optional<double>(2.5));
 
         // The page follows edits made elsewhere (a loaded project, the session itself).
@@ -93,6 +93,19 @@ private slots:
         session->setProblem(problem);
         QVERIFY(!check->isChecked());
         QVERIFY(!spin->isEnabled());
+
+        // The success threshold takes typed decimals the same way (the page refreshing under
+        // the cursor used to turn "0." into "0.000").
+        QCheckBox* success = page->findChild<QCheckBox*>(QStringLiteral("successCheck"));
+        QDoubleSpinBox* threshold = page->findChild<QDoubleSpinBox*>(QStringLiteral("thresholdSpin"));
+        clickBox(success);
+        QVERIFY(session->recipe().problem.success);
+        threshold->setFocus();
+        threshold->selectAll();
+        QTest::keyClicks(threshold, QStringLiteral("0.85"));
+        QCOMPARE(threshold->text(), QStringLiteral("0.85"));
+        QTest::keyClick(threshold, Qt::Key_Return);
+        QCOMPARE(session->recipe().problem.success->threshold, 0.85);
 
         // Setting the same budget again changes nothing.
         session->setMaxLatency(7.0);
@@ -126,6 +139,9 @@ private slots:
     }
 
 private:
+    /// Clicks the box itself: a check box only reacts on its indicator and its text.
+    static void clickBox(QCheckBox* box) { QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(6, box->height() / 2)); }
+
     static void savePicture(const QImage& image, const QString& name)
     {
         const QString folder = qEnvironmentVariable("STEPWISE_TEST_PICTURES");
