@@ -769,6 +769,9 @@ struct PageSetup {
     double dpi = 96.0;
 };
 
+/// The PDF's resolution; previews lay out at it too, so they break pages the same way.
+constexpr double kPdfDpi = 300.0;
+
 PageSetup a4Setup(double dpi)
 {
     const QSizeF mm = QPageSize(QPageSize::A4).size(QPageSize::Millimeter);
@@ -938,7 +941,7 @@ int writeEvaluationReportPdf(const EvaluationReportInput& input, const QString& 
         QPdfWriter writer(&file);
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        writer.setResolution(300);
+        writer.setResolution(int(kPdfDpi));
         writer.setTitle(QStringLiteral("Evaluation report — %1").arg(modelName(input.recipe.model.name)));
         writer.setCreator(QStringLiteral("Stepwise %1").arg(QString::fromLatin1(core::kVersion)));
         const PageSetup setup = a4Setup(writer.resolution());
@@ -979,10 +982,12 @@ void writeEvaluationReport(const EvaluationReportInput& input, const QString& pa
 QImage renderEvaluationReportPage(const EvaluationReportInput& input, int page, double dpi, int* pageCount)
 {
     std::unique_ptr<QTextDocument> document = evaluationReportDocument(input);
-    const PageSetup setup = a4Setup(dpi);
+    // Laid out at the PDF's resolution: text metrics differ between resolutions, and
+    // with them the page breaks; the page is then scaled to `dpi`.
+    const PageSetup setup = a4Setup(kPdfDpi);
     QImage image(setup.paper.size().toSize(), QImage::Format_RGB32);
-    image.setDotsPerMeterX(int(std::lround(dpi / 0.0254)));
-    image.setDotsPerMeterY(int(std::lround(dpi / 0.0254)));
+    image.setDotsPerMeterX(int(std::lround(kPdfDpi / 0.0254)));
+    image.setDotsPerMeterY(int(std::lround(kPdfDpi / 0.0254)));
     image.fill(Qt::white);
     const int pages = layOut(*document, &image, setup);
     if (pageCount)
@@ -1000,7 +1005,8 @@ QImage renderEvaluationReportPage(const EvaluationReportInput& input, int page, 
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
     paintPage(painter, *document, setup, page, pages, footerText(input));
     painter.end();
-    return image;
+    const QSizeF size = a4Setup(dpi).paper.size();
+    return image.scaled(size.toSize(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
 }
 
 EvaluationReportExport::EvaluationReportExport(Session* session, StatusBanner* banner, QWidget* parent)
