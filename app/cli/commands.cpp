@@ -667,8 +667,16 @@ int runEvaluate(const EvaluateOptions& options, const CommonOptions& common)
     ActiveControl active(control);
     const data::DataSource source = dataSourceFrom(options.data, options.read);
     const data::Table table = data::loadTable(source, &control);
-    const workflow::PipelineEvaluation evaluation = workflow::evaluatePipeline(*pipeline, table, control);
+    workflow::PipelineEvaluation evaluation = workflow::evaluatePipeline(*pipeline, table, control);
     bar.finish();
+    // Scores on the training data flatter the model; say so when the file is the one it
+    // was trained on.
+    if (!pipeline->metadata().recipeJson.empty() &&
+        workflow::recipeFromJson(pipeline->metadata().recipeJson).data.describe() == source.describe())
+        evaluation.warnings.push_back(source.describe() +
+                                      " is the data the model was trained on, so these rows include its training rows "
+                                      "and the scores are optimistic — evaluate on rows it never saw (a separate "
+                                      "file, or the report of `train`, which scores the held-out test rows)");
 
     if (!options.report.empty())
         io::writeFileAtomically(options.report, [&](std::ostream& out) {

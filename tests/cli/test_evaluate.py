@@ -184,6 +184,20 @@ class EvaluateAndRunChecks(unittest.TestCase):
         self.assertNotIn("success", report)
         self.assertEqual(sum(map(sum, report["confusion_matrix"])), 886)
 
+    def test_evaluating_on_the_training_data_warns(self):
+        _, model, _, _ = self.train_titanic()
+        report_path = self.path("eval.json")
+        result = run("evaluate", model, "builtin:titanic", "--report", report_path, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("builtin:titanic is the data the model was trained on", result.stderr)
+        self.assertTrue(any("trained on" in w for w in load_json(report_path)["warnings"]))
+        header, rows = titanic_rows()
+        other = self.path("other.csv")
+        write_rows(other, header, rows)
+        result = run("evaluate", model, other, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("the data the model was trained on", result.stderr)
+
     def test_evaluate_regression(self):
         model, report_path = self.path("tips.stepwise"), self.path("eval.json")
         result = run("train", "builtin:tips", "--target", "tip", "--task", "regression", "--model", "ridge",
