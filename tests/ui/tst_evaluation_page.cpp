@@ -394,14 +394,6 @@ private slots:
             bestColumn = bestRow;
         CHECKED(clickCell(page->matrix(), bestRow, bestColumn));
         CHECKED(checkCellRows(page, *run, *session->table(), bestRow, bestColumn));
-        // Other data loaded later: the rows still come from the table the result was made on.
-        const auto iris = session->table();
-        QVERIFY(loadBuiltin(*session, "wine"));
-        QVERIFY(session->table() != iris);
-        page->showCellRows(bestRow, bestColumn);
-        CHECKED(checkCellRows(page, *run, *iris, bestRow, bestColumn));
-        QCOMPARE(page->cellRowsModel()->headerData(page->cellRowsModel()->firstDataColumn(), Qt::Horizontal).toString(),
-                 QStringLiteral("sepal_length"));
         // Curves: one class against the rest each.
         ui::CurvesView* curves = page->curvesView();
         QTRY_VERIFY_WITH_TIMEOUT(curves->rocChart()->curveCount() == 3, 20000);
@@ -409,6 +401,18 @@ private slots:
         QVERIFY(curves->rocChart()->curveName(0).startsWith(QStringLiteral("setosa (AUC ")));
         QVERIFY(curves->precisionRecallChart()->referencePoints().isEmpty());
         CHECKED(screenshot(&wizard, "06d-evaluation-multiclass.png"));
+        page->tabs()->setCurrentIndex(EvaluationPage::CurvesTab);
+        CHECKED(screenshot(&wizard, "06g-evaluation-multiclass-curves.png"));
+
+        // Other data loaded later: the rows still come from the table the result was made on.
+        page->tabs()->setCurrentIndex(EvaluationPage::OverviewTab);
+        const auto iris = session->table();
+        QVERIFY(loadBuiltin(*session, "wine"));
+        QVERIFY(session->table() != iris);
+        page->showCellRows(bestRow, bestColumn);
+        CHECKED(checkCellRows(page, *run, *iris, bestRow, bestColumn));
+        QCOMPARE(page->cellRowsModel()->headerData(page->cellRowsModel()->firstDataColumn(), Qt::Horizontal).toString(),
+                 QStringLiteral("sepal_length"));
     }
 
     void regressionShowsTheScatterOnly()
