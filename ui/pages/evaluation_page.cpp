@@ -58,6 +58,11 @@ namespace {
 
 /// Where a metric sits in the table: scores of the labels, averages over classes, and
 /// what needs probabilities.
+bool isMulticlassAucVariant(const std::string& metric)
+{
+    return metric == "roc_auc_ovr_weighted" || metric == "roc_auc_ovo" || metric == "roc_auc_ovo_weighted";
+}
+
 int metricGroup(const std::string& name)
 {
     const auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
@@ -459,6 +464,12 @@ void EvaluationPage::refreshMetrics()
     std::stable_sort(infos.begin(), infos.end(),
                      [](const auto& a, const auto& b) { return metricGroup(a.name) < metricGroup(b.name); });
     const auto& success = session()->recipe().problem.success;
+    // With two classes the multiclass AUC variants equal ROC AUC; listing them would only
+    // repeat it (unless one of them is the success metric).
+    if (result->classification && result->classification->perClass.size() == 2)
+        std::erase_if(infos, [&](const evaluation::MetricInfo& info) {
+            return isMulticlassAucVariant(info.name) && !(success && success->metric == info.name);
+        });
     int lastGroup = -1;
     for (const auto& info : infos) {
         std::optional<double> value;
