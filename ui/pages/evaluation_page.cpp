@@ -632,9 +632,10 @@ void EvaluationPage::refreshVerdict()
         banner()->setMessage(QStringLiteral("stale"), StatusBanner::Level::Warning,
                              tr("These results come from earlier settings. Train again on the Training step to "
                                 "evaluate the current recipe."));
-    // The latency budget, judged when the result was made.
+    // The current latency budget judged on the measured latency (as the success
+    // criterion is: changing either does not make the result stale).
     QString latencyDetail;
-    const auto& latency = result->latencyVerdict;
+    const std::optional<evaluation::LatencyVerdict> latency = session()->latencyVerdict();
     if (latency)
         latencyDetail = tr("latency p99 = %1 %2 %3 %4")
                             .arg(milliseconds(latency->measuredMs),
