@@ -22,6 +22,7 @@
 #include "stepwise/io/model_archive.hpp"
 #include "stepwise/io/report.hpp"
 #include "stepwise/models/registry.hpp"
+#include "stepwise/workflow/pipeline_evaluation.hpp"
 #include "stepwise/workflow/runner.hpp"
 
 namespace stepwise::cli {
@@ -278,6 +279,13 @@ workflow::Recipe recipeFromOptions(const TrainOptions& options)
     recipe.problem.target = options.target;
     if (!options.success.empty())
         recipe.problem.success = evaluation::parseSuccessCriterion(options.success, *task);
+    if (const auto& budget = options.maxLatencyMs) {
+        if (!(*budget > 0.0) || !std::isfinite(*budget))
+            throw core::InvalidParameter("--max-latency " + data::formatNumber(*budget) +
+                                         " is not allowed — give a positive number of milliseconds (> 0), e.g. "
+                                         "--max-latency 50");
+        recipe.problem.maxLatencyMs = *budget;
+    }
     recipe.data = dataSourceFrom(options.data, options.read);
     recipe.prep.dropColumns = options.drop;
     recipe.prep.testSize = options.testSize;
@@ -297,11 +305,11 @@ workflow::Recipe recipeFromOptions(const TrainOptions& options)
     return recipe;
 }
 
-void printClassificationSummary(const workflow::RunResult& result)
+void printClassificationSummary(const evaluation::ClassificationMetrics& m, const std::vector<std::string>& classes,
+                                const char* heading)
 {
-    const auto& m = *result.classification;
     const auto optional = [](const std::optional<double>& v) { return v ? fixed(*v) : std::string("n/a"); };
-    std::printf("Test metrics\n");
+    std::printf("%s\n", heading);
     std::printf("  accuracy          %s\n", fixed(m.accuracy).c_str());
     std::printf("  precision_macro   %s\n", fixed(m.precisionMacro).c_str());
     std::printf("  recall_macro      %s\n", fixed(m.recallMacro).c_str());
@@ -309,15 +317,59 @@ void printClassificationSummary(const workflow::RunResult& result)
     std::printf("  f1_weighted       %s\n", fixed(m.f1Weighted).c_str());
     std::printf("  roc_auc           %s\n", optional(m.rocAuc).c_str());
     std::printf("  log_loss          %s\n\n", optional(m.logLoss).c_str());
-    std::printf("%s\n", evaluation::classificationReport(m, result.pipeline->classes()).c_str());
+    std::printf("%s\n", evaluation::classificationReport(m, classes).c_str());
 }
 
-void printRegressionSummary(const workflow::RunResult& result)
+void printRegressionSummary(const evaluation::RegressionMetrics& m, const char* heading)
 {
-    const auto& m = *result.regression;
-    std::printf("Test metrics\n");
+    std::printf("%s\n", heading);
     std::printf("  r2     %s\n  rmse   %s\n  mae    %s\n  mse    %s\n\n", fixed(m.r2).c_str(), fixed(m.rmse).c_str(),
                 fixed(m.mae).c_str(), fixed(m.mse).c_str());
+}
+
+void printLatency(const workflow::LatencyMeasurement& latency)
+{
+    std::printf("Latency (%zu single-row predictions through the whole pipeline): median %s ms, p99 %s ms, max %s ms\n",
+                latency.samples, fixed(latency.medianMs, 3).c_str(), fixed(latency.p99Ms, 3).c_str(),
+                fixed(latency.maxMs, 3).c_str());
+}
+
+// The verdict on the problem's success criterion and latency budget; with both, one line
+// says whether the model meets the whole criterion.
+void printVerdict(const std::optional<evaluation::SuccessVerdict>& verdict,
+                  const std::optional<evaluation::LatencyVerdict>& latency)
+{
+    if (verdict) {
+        const auto& v = *verdict;
+        std::printf("Success criterion %s: %s → %s\n", v.criterion.toString().c_str(),
+                    v.value ? fixed(*v.value).c_str() : "not measurable", v.passed ? "PASSED" : "NOT MET");
+    }
+    if (latency)
+        std::printf("Latency budget %s ms: p99 %s ms → %s\n", data::formatNumber(latency->budgetMs).c_str(),
+                    fixed(latency->measuredMs, 3).c_str(), latency->passed ? "PASSED" : "NOT MET");
+    if (verdict && latency) {
+        const bool passed = verdict->passed && latency->passed;
+        const char* failed = !verdict->passed && !latency->passed ? " (metric and latency)"
+                             : !verdict->passed                   ? " (metric)"
+                             : !latency->passed                   ? " (latency)"
+                                                                  : "";
+        std::printf("Verdict (metric and latency): %s%s\n", passed ? "PASSED" : "NOT MET", failed);
+    }
+}
+
+// The training, held-out and test scores side by side, and what their gaps mean.
+void printEstimateCheck(const workflow::EstimateCheck& check)
+{
+    const auto value = [](const std::optional<double>& v) { return v ? fixed(*v) : std::string("n/a"); };
+    std::printf("Estimate check (%s): train %s", check.metric.c_str(), value(check.train).c_str());
+    if (check.estimate) {
+        std::printf(", %s %s", check.estimateSource.c_str(), value(check.estimate).c_str());
+        if (check.estimateSource == "cross-validation")
+            std::printf(" ± %s", fixed(check.estimateSpread).c_str());
+    }
+    std::printf(", test %s\n", value(check.test).c_str());
+    for (const std::string& warning : check.warnings)
+        std::printf("  Warning: %s\n", warning.c_str());
 }
 
 std::string paramsText(const std::map<std::string, std::string>& params)
@@ -563,14 +615,12 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
         if (!result.leaderboard.empty())
             printLeaderboard(result);
         if (result.classification)
-            printClassificationSummary(result);
+            printClassificationSummary(*result.classification, result.pipeline->classes(), "Test metrics");
         else
-            printRegressionSummary(result);
-        if (result.verdict) {
-            const auto& v = *result.verdict;
-            std::printf("Success criterion %s: %s → %s\n", v.criterion.toString().c_str(),
-                        v.value ? fixed(*v.value).c_str() : "not measurable", v.passed ? "PASSED" : "NOT MET");
-        }
+            printRegressionSummary(*result.regression, "Test metrics");
+        printEstimateCheck(result.estimateCheck);
+        printLatency(result.latency);
+        printVerdict(result.verdict, result.latencyVerdict);
         if (!options.out.empty())
             std::printf("Model saved to %s\n", options.out.c_str());
     }
@@ -603,6 +653,58 @@ int runPredict(const PredictOptions& options, const CommonOptions& common)
         io::writeFileAtomically(options.out, write);
         if (!common.quiet)
             std::fprintf(stderr, "Wrote %zu predictions to %s\n", rows.size(), options.out.c_str());
+    }
+    return 0;
+}
+
+int runEvaluate(const EvaluateOptions& options, const CommonOptions& common)
+{
+    applyCommon(common);
+    // The model first: a bad model file is the first thing to report.
+    const std::shared_ptr<workflow::FittedPipeline> pipeline = io::loadModel(options.model);
+    ProgressBar bar(!common.quiet && stderrIsTerminal());
+    core::TaskControl control(&bar);
+    ActiveControl active(control);
+    const data::DataSource source = dataSourceFrom(options.data, options.read);
+    const data::Table table = data::loadTable(source, &control);
+    workflow::PipelineEvaluation evaluation = workflow::evaluatePipeline(*pipeline, table, control);
+    bar.finish();
+    // Scores on the training data flatter the model; say so when the file is the one it
+    // was trained on.
+    if (!pipeline->metadata().recipeJson.empty() &&
+        workflow::recipeFromJson(pipeline->metadata().recipeJson).data.describe() == source.describe())
+        evaluation.warnings.push_back(source.describe() +
+                                      " is the data the model was trained on, so these rows include its training rows "
+                                      "and the scores are optimistic — evaluate on rows it never saw (a separate "
+                                      "file, or the report of `train`, which scores the held-out test rows)");
+
+    if (!options.report.empty())
+        io::writeFileAtomically(options.report, [&](std::ostream& out) {
+            out << io::evaluationReportJson(*pipeline, evaluation, source.describe());
+        });
+    if (!options.predictions.empty()) {
+        const auto actual = actualTexts(table, pipeline->target(), evaluation.rows);
+        io::writeFileAtomically(options.predictions, [&](std::ostream& out) {
+            io::writePredictionsCsv(out, *pipeline, evaluation.rows, actual, evaluation.predictions, true);
+        });
+    }
+    for (const std::string& warning : evaluation.warnings)
+        warn(warning);
+
+    if (!common.quiet) {
+        const workflow::PipelineMetadata& trained = pipeline->metadata();
+        std::printf("Evaluated %s (trained %s on %zu rows) on %s: %zu rows", pipeline->model().name().c_str(),
+                    trained.createdUtc.c_str(), trained.trainingRows, source.describe().c_str(),
+                    evaluation.rows.size());
+        if (evaluation.skippedRows > 0)
+            std::printf(" (%zu without a target left out)", evaluation.skippedRows);
+        std::printf("\n\n");
+        if (evaluation.classification)
+            printClassificationSummary(*evaluation.classification, pipeline->classes(), "Metrics");
+        else
+            printRegressionSummary(*evaluation.regression, "Metrics");
+        printLatency(evaluation.latency);
+        printVerdict(evaluation.verdict, evaluation.latencyVerdict);
     }
     return 0;
 }

@@ -63,6 +63,7 @@ struct TrainOptions {
     std::vector<std::string> drop;
     StepFlags steps;
     std::string success;
+    std::optional<double> maxLatencyMs;  // p99 single-row budget
     std::string testData;
     std::string out;
     std::string report;
@@ -78,6 +79,14 @@ struct PredictOptions {
     ReadFlags read;
 };
 
+struct EvaluateOptions {
+    std::string model;
+    std::string data;
+    std::string report;
+    std::string predictions;
+    ReadFlags read;
+};
+
 struct InspectOptions {
     std::string data;
     std::string target;
@@ -88,6 +97,7 @@ struct InspectOptions {
 int runGenerate(const GenerateOptions& options, const CommonOptions& common);
 int runTrain(const TrainOptions& options, const CommonOptions& common);
 int runPredict(const PredictOptions& options, const CommonOptions& common);
+int runEvaluate(const EvaluateOptions& options, const CommonOptions& common);
 int runInspect(const InspectOptions& options, const CommonOptions& common);
 
 /// Requests cancellation of the running command (called from the SIGINT handler).

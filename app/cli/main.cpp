@@ -135,6 +135,9 @@ int main(int argc, char** argv)
     trainCmd->add_option("--drop", train.drop, "Columns never used as features, comma-separated")->delimiter(',');
     addStepOptions(trainCmd, train.steps);
     trainCmd->add_option("--success", train.success, "Success criterion, e.g. f1_macro>=0.85");
+    trainCmd->add_option("--max-latency", train.maxLatencyMs,
+                         "Latency budget in milliseconds: the pipeline must answer one row within it (99th "
+                         "percentile of single-row predictions); part of the success verdict");
     trainCmd->add_option("--test-data", train.testData,
                          "Evaluate on this labelled file instead of a split (read with the same reading flags)");
     trainCmd->add_option("--out", train.out, "Save the fitted pipeline (.stepwise)");
@@ -152,6 +155,16 @@ int main(int argc, char** argv)
     predictCmd->add_flag("--proba", predict.proba, "Add one proba_<class> column per class");
     addReadOptions(predictCmd, predict.read);
     addCommonOptions(predictCmd, common);
+
+    EvaluateOptions evaluate;
+    CLI::App* evaluateCmd = app.add_subcommand(
+        "evaluate", "Score a saved model on labelled data: every metric, the success verdict and the latency");
+    evaluateCmd->add_option("model", evaluate.model, "Model file (.stepwise)")->required();
+    evaluateCmd->add_option("data", evaluate.data, std::string(kDataHelp) + ", with the target column")->required();
+    evaluateCmd->add_option("--report", evaluate.report, "Write the report JSON");
+    evaluateCmd->add_option("--predictions", evaluate.predictions, "Write the predictions CSV of the scored rows");
+    addReadOptions(evaluateCmd, evaluate.read);
+    addCommonOptions(evaluateCmd, common);
 
     InspectOptions inspect;
     CLI::App* inspectCmd = app.add_subcommand("inspect", "Summarise a data set: types, missing values, statistics, flags");
@@ -178,6 +191,8 @@ int main(int argc, char** argv)
             return runTrain(train, common);
         if (*predictCmd)
             return runPredict(predict, common);
+        if (*evaluateCmd)
+            return runEvaluate(evaluate, common);
         return runInspect(inspect, common);
     } catch (const Cancelled&) {
         return fail(kCancelled, "cancelled");

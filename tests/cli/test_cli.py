@@ -308,7 +308,7 @@ class CliContract(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         r = load_json(report)
         self.assertEqual(r["rows"], {"train": 400, "test": 100})
-        self.assertEqual(set(r["metrics"]), {"mse", "rmse", "mae", "r2"})
+        self.assertEqual(set(r["metrics"]), {"mse", "rmse", "mae", "r2", "median_ae", "explained_variance", "mape"})
         self.assertGreater(r["metrics"]["r2"], 0.99)
         self.assertTrue(r["success"]["passed"])
 

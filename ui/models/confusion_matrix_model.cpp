@@ -25,6 +25,15 @@ void ConfusionMatrixModel::setMatrix(const Matrix& matrix, const QStringList& cl
 
 void ConfusionMatrixModel::clear() { setMatrix({}, {}); }
 
+void ConfusionMatrixModel::setTargetName(const QString& target)
+{
+    if (target == m_target)
+        return;
+    m_target = target;
+    if (!m_matrix.empty())
+        emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {Qt::ToolTipRole});
+}
+
 void ConfusionMatrixModel::setMode(Mode mode)
 {
     if (mode == m_mode)
@@ -49,8 +58,18 @@ int ConfusionMatrixModel::columnCount(const QModelIndex& parent) const
 std::int64_t ConfusionMatrixModel::rowTotal(std::size_t row) const
 {
     std::int64_t total = 0;
-    for (auto v : m_matrix[row])
-        total += v;
+    if (row < m_matrix.size())
+        for (auto v : m_matrix[row])
+            total += v;
+    return total;
+}
+
+std::int64_t ConfusionMatrixModel::columnTotal(std::size_t column) const
+{
+    std::int64_t total = 0;
+    for (const auto& row : m_matrix)
+        if (column < row.size())
+            total += row[column];
     return total;
 }
 
@@ -70,6 +89,53 @@ QString ConfusionMatrixModel::className(std::size_t index) const
     return tr("class %1").arg(index);
 }
 
+QString ConfusionMatrixModel::rowsOf(std::size_t index, std::int64_t count) const
+{
+    const QString rows = count == 1 ? tr("1 row") : tr("%1 rows").arg(QLocale().toString(qlonglong(count)));
+    return m_target.isEmpty() ? tr("%1 of class %2").arg(rows, className(index))
+                              : tr("%1 with %2 = %3").arg(rows, m_target, className(index));
+}
+
+QString ConfusionMatrixModel::cellToolTip(std::size_t r, std::size_t c) const
+{
+    const std::int64_t count = m_matrix[r][c];
+    const std::int64_t actual = rowTotal(r);
+    const std::int64_t predicted = columnTotal(c);
+    const QString actualName = className(r);
+    const QString predictedName = className(c);
+    QStringList lines;
+    if (m_matrix.size() == 2) {
+        // Class 1 is the positive class, as scikit-learn's pos_label=1 on encoded labels.
+        const bool positiveActual = r == 1;
+        const bool positivePredicted = c == 1;
+        const QString kind = positiveActual ? (positivePredicted ? tr("True positives") : tr("False negatives"))
+                                            : (positivePredicted ? tr("False positives") : tr("True negatives"));
+        lines << tr("%1: %2 were predicted as %3.").arg(kind, rowsOf(r, count), predictedName);
+        if (positiveActual && positivePredicted)
+            lines << tr("Correct — the model found them.");
+        else if (!positiveActual && !positivePredicted)
+            lines << tr("Correct — the model rightly left them out of %1.").arg(className(1));
+        else if (positivePredicted)
+            lines << tr("Wrong — false alarms: they are %1, not %2.").arg(actualName, predictedName);
+        else
+            lines << tr("Wrong — missed: they are %1, but the model said %2.").arg(actualName, predictedName);
+    } else {
+        lines << tr("%1 were predicted as %2.").arg(rowsOf(r, count), predictedName);
+        if (r == c)
+            lines << tr("Correct — for %1 these are true positives.").arg(actualName);
+        else
+            lines << tr("Wrong — for %1 these are false positives, for %2 false negatives.")
+                         .arg(predictedName, actualName);
+    }
+    lines << tr("%1 of the actual %2 rows · %3 of the rows predicted as %4")
+                 .arg(actual > 0 ? cellPercent(double(count) / double(actual)) : QStringLiteral("0%"), actualName,
+                      predicted > 0 ? cellPercent(double(count) / double(predicted)) : QStringLiteral("0%"),
+                      predictedName);
+    if (count > 0)
+        lines << tr("Click to list these rows.");
+    return lines.join(QLatin1Char('\n'));
+}
+
 QVariant ConfusionMatrixModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= rowCount() || index.column() >= columnCount())
@@ -77,25 +143,32 @@ QVariant ConfusionMatrixModel::data(const QModelIndex& index, int role) const
     const auto r = std::size_t(index.row());
     const auto c = std::size_t(index.column());
     const std::int64_t count = c < m_matrix[r].size() ? m_matrix[r][c] : 0;
-    const std::int64_t total = rowTotal(r);
-    const double share = total > 0 ? double(count) / double(total) : 0.0;
+    const std::int64_t rows = rowTotal(r);
+    const std::int64_t columns = columnTotal(c);
+    const double rowShare = rows > 0 ? double(count) / double(rows) : 0.0;
+    const double columnShare = columns > 0 ? double(count) / double(columns) : 0.0;
     const QString countText = QLocale().toString(qlonglong(count));
     switch (role) {
     case Qt::DisplayRole:
-        return m_mode == Mode::Counts ? countText : cellPercent(share);
+        switch (m_mode) {
+        case Mode::Counts: return countText;
+        case Mode::RowNormalized: return cellPercent(rowShare);
+        case Mode::ColumnNormalized: return cellPercent(columnShare);
+        }
+        return {};
     case DetailRole:
-        return m_mode == Mode::Counts ? cellPercent(share) : tr("n = %1").arg(countText);
+        return m_mode == Mode::Counts ? cellPercent(rowShare) : tr("n = %1").arg(countText);
     case ValueRole:
-        return m_mode == Mode::Counts ? double(count) : share;
+        switch (m_mode) {
+        case Mode::Counts: return double(count);
+        case Mode::RowNormalized: return rowShare;
+        case Mode::ColumnNormalized: return columnShare;
+        }
+        return {};
     case HighlightRole:
         return r == c;
-    case Qt::ToolTipRole: {
-        const QString shareText = total > 0 ? cellPercent(share) : QStringLiteral("0%");
-        return r == c ? tr("Actual %1, predicted %1 (correct): %2 rows — %3 of the actual %1 rows")
-                            .arg(className(r), countText, shareText)
-                      : tr("Actual %1, predicted %2 (wrong): %3 rows — %4 of the actual %1 rows")
-                            .arg(className(r), className(c), countText, shareText);
-    }
+    case Qt::ToolTipRole:
+        return cellToolTip(r, c);
     default:
         return {};
     }
@@ -142,7 +215,12 @@ QString ConfusionMatrixModel::highlightMeaning() const { return tr("correct pred
 
 QString ConfusionMatrixModel::footnote() const
 {
-    return m_mode == Mode::Counts ? tr("rows = actual class · % of the row") : tr("shading = share of the actual class");
+    switch (m_mode) {
+    case Mode::Counts: return tr("rows = actual class · % of the row");
+    case Mode::RowNormalized: return tr("shading = share of the actual class (diagonal = recall)");
+    case Mode::ColumnNormalized: return tr("shading = share of the predicted class (diagonal = precision)");
+    }
+    return {};
 }
 
 } // namespace stepwise::ui

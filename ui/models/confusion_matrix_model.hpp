@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// \brief A confusion matrix as a heatmap model: counts or row shares.
+/// \brief A confusion matrix as a heatmap model: counts, row shares or column shares.
 
 #include <QStringList>
 
@@ -14,13 +14,17 @@ namespace stepwise::ui {
 /// \brief Rows = actual class, columns = predicted class. In `Counts` mode a cell is
 /// shaded by its count relative to the largest cell and shows the count over its row
 /// share; in `RowNormalized` mode it is shaded by the share of its actual class (fair to
-/// small classes) and shows the share over "n = count". The diagonal is highlighted as
-/// correct.
+/// small classes; the diagonal reads as each class's recall) and in `ColumnNormalized`
+/// mode by the share of its predicted class (the diagonal reads as precision), both
+/// showing the share over "n = count". The diagonal is highlighted as correct. A cell's
+/// tooltip says in words what its rows are: for two classes (class 1 the positive one)
+/// true/false positives/negatives, for more classes which class they are false
+/// positives and false negatives of.
 class ConfusionMatrixModel : public HeatmapModel {
     Q_OBJECT
 public:
     /// \brief What the shading and the main number show.
-    enum class Mode { Counts, RowNormalized };
+    enum class Mode { Counts, RowNormalized, ColumnNormalized };
     Q_ENUM(Mode)
 
     /// \brief Rows = actual, columns = predicted.
@@ -36,10 +40,19 @@ public:
     const Matrix& matrix() const { return m_matrix; }
     /// \brief The class names on the axes.
     const QStringList& classNames() const { return m_names; }
+    /// \brief Names the target in the tooltips ("rows with survived = 1"); empty says
+    /// "rows of class 1".
+    void setTargetName(const QString& target);
+    /// \brief The target named in the tooltips.
+    const QString& targetName() const { return m_target; }
     /// \brief Current mode.
     Mode mode() const { return m_mode; }
-    /// \brief Switches between counts and row shares.
+    /// \brief Switches between counts, row shares and column shares.
     void setMode(Mode mode);
+    /// \brief Rows of actual class `row` (the row total).
+    std::int64_t rowTotal(std::size_t row) const;
+    /// \brief Rows predicted as class `column` (the column total).
+    std::int64_t columnTotal(std::size_t column) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -56,12 +69,15 @@ signals:
     void modeChanged(stepwise::ui::ConfusionMatrixModel::Mode mode);
 
 private:
-    std::int64_t rowTotal(std::size_t row) const;
     std::int64_t maxCount() const;
     QString className(std::size_t index) const;
+    QString cellToolTip(std::size_t row, std::size_t column) const;
+    /// "rows with survived = 1" or "rows of class 1".
+    QString rowsOf(std::size_t index, std::int64_t count) const;
 
     Matrix m_matrix;
     QStringList m_names;
+    QString m_target;
     Mode m_mode = Mode::Counts;
 };
 

@@ -6,26 +6,37 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStyledItemDelegate>
+#include <QTabBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <tuple>
 
 #include "models/confusion_matrix_model.hpp"
+#include "models/test_rows_model.hpp"
 #include "session/session.hpp"
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
+#include "tasks/background_task.hpp"
+#include "tasks/evaluation_curves.hpp"
 #include "widgets/charts/scatter_chart.hpp"
+#include "widgets/curves_view.hpp"
 #include "widgets/heatmap_widget.hpp"
+#include "widgets/recipe_summary.hpp"
 #include "widgets/status_banner.hpp"
+#include "widgets/threshold_view.hpp"
 #include "widgets/verdict_badge.hpp"
 
 namespace stepwise::ui {
@@ -43,24 +54,142 @@ QString formatMetric(double value, std::optional<double> threshold)
     return text;
 }
 
+namespace {
+
+/// Where a metric sits in the table: scores of the labels, averages over classes, and
+/// what needs probabilities.
+bool isMulticlassAucVariant(const std::string& metric)
+{
+    return metric == "roc_auc_ovr_weighted" || metric == "roc_auc_ovo" || metric == "roc_auc_ovo_weighted";
+}
+
+int metricGroup(const std::string& name)
+{
+    const auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
+    if (has("roc_auc") || has("average_precision") || has("log_loss") || has("brier"))
+        return 2;
+    if (has("_macro") || has("_micro") || has("_weighted"))
+        return 1;
+    return 0;
+}
+
+/// Item data marking the first metric of a group (a separator is drawn above it).
+constexpr int kGroupStartRole = Qt::UserRole + 1;
+
+/// Draws the line between two groups of metrics.
+class MetricGroupDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::paint(painter, option, index);
+        if (index.row() == 0 || !index.siblingAtColumn(0).data(kGroupStartRole).toBool())
+            return;
+        painter->save();
+        painter->setPen(QPen(option.palette.color(QPalette::Dark), 1.5));
+        painter->drawLine(option.rect.topLeft() + QPointF(0, 0.75), option.rect.topRight() + QPointF(0, 0.75));
+        painter->restore();
+    }
+};
+
+QString groupName(int group)
+{
+    switch (group) {
+    case 1: return EvaluationPage::tr("Averaged over the classes");
+    case 2: return EvaluationPage::tr("From the probabilities");
+    default: return EvaluationPage::tr("Overall");
+    }
+}
+
+/// The Counts / Row % / Column % toggle of a confusion-matrix heatmap.
+QWidget* makeModeToggle(ConfusionMatrixModel* model, QWidget* parent)
+{
+    auto* toggle = new QWidget(parent);
+    auto* layout = new QHBoxLayout(toggle);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* modes = new QButtonGroup(toggle);
+    const std::array<std::tuple<ConfusionMatrixModel::Mode, QString, QString, const char*>, 3> choices = {{
+        {ConfusionMatrixModel::Mode::Counts, EvaluationPage::tr("Counts"),
+         EvaluationPage::tr("Shade by the number of rows in each cell"), "countsButton"},
+        {ConfusionMatrixModel::Mode::RowNormalized, EvaluationPage::tr("Row %"),
+         EvaluationPage::tr("Shade by the share of each actual class (row) that landed in the cell — small classes "
+                            "count as much as big ones; the diagonal is each class's recall"),
+         "rowPercentButton"},
+        {ConfusionMatrixModel::Mode::ColumnNormalized, EvaluationPage::tr("Column %"),
+         EvaluationPage::tr("Shade by the share of each predicted class (column) in the cell — when the model says "
+                            "X, how often is it X; the diagonal is each class's precision"),
+         "columnPercentButton"},
+    }};
+    for (const auto& [mode, text, tip, name] : choices) {
+        auto* button = new QToolButton(toggle);
+        button->setText(text);
+        button->setToolTip(tip);
+        button->setObjectName(QString::fromLatin1(name));
+        button->setCheckable(true);
+        button->setChecked(mode == model->mode());
+        modes->addButton(button, int(mode));
+        layout->addWidget(button);
+    }
+    QObject::connect(modes, &QButtonGroup::idToggled, model, [model](int id, bool on) {
+        if (on)
+            model->setMode(ConfusionMatrixModel::Mode(id));
+    });
+    QObject::connect(model, &ConfusionMatrixModel::modeChanged, modes,
+                     [modes](ConfusionMatrixModel::Mode mode) { modes->button(int(mode))->setChecked(true); });
+    return toggle;
+}
+
+QStringList classNamesOf(const workflow::RunResult& result)
+{
+    QStringList names;
+    if (result.pipeline)
+        for (const auto& name : result.pipeline->classes())
+            names << QString::fromStdString(name);
+    return names;
+}
+
+QString milliseconds(double ms)
+{
+    // "250 ms", "4.20 ms", "0.042 ms": never an exponent for a budget someone typed.
+    const QString number = ms >= 100 ? QString::number(ms, 'f', 0)
+                                     : (ms >= 1 ? QString::number(ms, 'f', 2) : QString::number(ms, 'g', 2));
+    return number + QStringLiteral(" ms");
+}
+
+} // namespace
+
 EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     : WizardStepPage(session, tr("Evaluation"),
                      tr("Scores on the test rows — data the model never saw while it trained."), parent),
       m_verdict(new VerdictBadge(this)),
       m_summary(makeNote({}, this)),
+      m_tabs(new QTabWidget(this)),
       m_metrics(new QTableWidget(this)),
       m_views(new QStackedWidget(this)),
       m_classificationView(new QWidget(this)),
       m_matrixModel(new ConfusionMatrixModel(this)),
       m_matrix(new HeatmapWidget(this)),
+      m_matrixSplit(new QSplitter(Qt::Vertical, this)),
+      m_cellCaption(makeNote({}, this)),
+      m_cellRowsModel(new TestRowsModel(this)),
+      m_cellRows(new QTableView(this)),
       m_scatter(new ScatterChart(this)),
-      m_reportBox(nullptr),
+      m_details(new QTabWidget(this)),
       m_perClass(new QTableWidget(this)),
-      m_report(new QPlainTextEdit(this))
+      m_report(new QPlainTextEdit(this)),
+      m_threshold(new ThresholdView(this)),
+      m_curves(new CurvesView(this)),
+      m_curvesTask(new BackgroundTask(tr("Curves"), this)),
+      m_comparisonTask(new BackgroundTask(tr("Scoring the compared models"), this))
 {
     m_summary->setObjectName(QStringLiteral("evaluationSummary"));
+    m_tabs->setObjectName(QStringLiteral("evaluationTabs"));
     m_metrics->setObjectName(QStringLiteral("metricsTable"));
     m_matrix->setObjectName(QStringLiteral("evaluationConfusionMatrix"));
+    m_cellCaption->setObjectName(QStringLiteral("cellRowsCaption"));
+    m_cellRows->setObjectName(QStringLiteral("cellRowsView"));
+    m_details->setObjectName(QStringLiteral("classDetailsTabs"));
     m_perClass->setObjectName(QStringLiteral("perClassTable"));
     m_report->setObjectName(QStringLiteral("classificationReport"));
 
@@ -69,7 +198,10 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     top->addWidget(m_verdict);
     top->addWidget(m_summary);
     contentLayout()->addLayout(top);
+    contentLayout()->addWidget(m_tabs, 1);
 
+    // Metrics: compact rows, grouped (a line between the groups), scrolling when
+    // the list is longer than the room.
     m_metrics->setColumnCount(2);
     m_metrics->setHorizontalHeaderLabels({tr("Metric"), tr("Value")});
     m_metrics->verticalHeader()->setVisible(false);
@@ -77,135 +209,191 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     m_metrics->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_metrics->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_metrics->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    m_metrics->verticalHeader()->setDefaultSectionSize(m_metrics->fontMetrics().height() + 9);
-    m_metrics->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_metrics->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_metrics->verticalHeader()->setDefaultSectionSize(m_metrics->fontMetrics().height() + 6);
+    m_metrics->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_metrics->setMinimumHeight(m_metrics->fontMetrics().height() * 8);
+    m_metrics->setItemDelegate(new MetricGroupDelegate(m_metrics));
 
-    m_perClass->setColumnCount(5);
-    m_perClass->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
+    m_perClass->setColumnCount(6);
+    m_perClass->setHorizontalHeaderLabels(
+        {tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Specificity"), tr("Support")});
     m_perClass->verticalHeader()->setVisible(false);
     m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_perClass->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_perClass->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_perClass->verticalHeader()->setDefaultSectionSize(m_perClass->fontMetrics().height() + 8);
+    m_perClass->verticalHeader()->setDefaultSectionSize(m_perClass->fontMetrics().height() + 6);
     m_perClass->horizontalHeaderItem(1)->setToolTip(tr("Of the rows predicted as this class, the share that were"));
     m_perClass->horizontalHeaderItem(2)->setToolTip(tr("Of the rows that are this class, the share found"));
     m_perClass->horizontalHeaderItem(3)->setToolTip(tr("Harmonic mean of precision and recall"));
-    m_perClass->horizontalHeaderItem(4)->setToolTip(tr("Number of test rows of this class"));
-    m_perClass->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_perClass->horizontalHeaderItem(4)->setToolTip(
+        tr("Of the rows that are not this class, the share not predicted as it"));
+    m_perClass->horizontalHeaderItem(5)->setToolTip(tr("Number of test rows of this class"));
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    mono.setPointSizeF(font().pointSizeF() * 0.95);
+    mono.setPointSizeF(font().pointSizeF() * 0.9);
     m_report->setFont(mono);
     m_report->setReadOnly(true);
     m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_report->setToolTip(tr("The same layout as scikit-learn's classification_report — paste it into notes"));
-    m_reportBox = new QWidget(this);
-    auto* details = new QVBoxLayout(m_reportBox);
-    details->setContentsMargins(0, 0, 0, 0);
-    details->addWidget(makeSectionTitle(tr("Per class"), this));
-    details->addWidget(m_perClass);
-    details->addSpacing(6);
-    details->addWidget(makeSectionTitle(tr("Text report (as scikit-learn prints it)"), this));
-    details->addWidget(m_report, 1);
+    m_details->addTab(m_perClass, tr("Per class"));
+    m_details->addTab(m_report, tr("Text report (as scikit-learn prints it)"));
+    m_details->setDocumentMode(true);
 
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->setSpacing(4);
     leftLayout->addWidget(makeSectionTitle(tr("Metrics on the test rows"), this));
-    leftLayout->addWidget(m_metrics);
-    leftLayout->addWidget(makeNote(tr("Hover a metric for what it means. ★ marks your success metric."), this));
-    leftLayout->addSpacing(6);
-    leftLayout->addWidget(m_reportBox, 1);
+    leftLayout->addWidget(m_metrics, 1);
+    auto* metricsNote = makeNote(tr("Hover a metric for what it means. ★ marks your success metric."), this);
+    leftLayout->addWidget(metricsNote);
+    leftLayout->addWidget(m_details, 0);
+    // Regression has no details; the metrics keep their own height and the rest is empty.
     leftLayout->addStretch(0);
-    left->setFixedWidth(410);
+    left->setMinimumWidth(330);
 
-    // Counts or row shares: the same matrix read two ways; row shares are fair to small classes.
-    auto* toggle = new QWidget(this);
-    auto* toggleLayout = new QHBoxLayout(toggle);
-    toggleLayout->setContentsMargins(0, 0, 0, 0);
-    toggleLayout->setSpacing(0);
-    auto* modes = new QButtonGroup(toggle);
-    const std::array<std::tuple<ConfusionMatrixModel::Mode, QString, QString, const char*>, 2> choices = {{
-        {ConfusionMatrixModel::Mode::Counts, tr("Counts"), tr("Shade by the number of rows in each cell"),
-         "countsButton"},
-        {ConfusionMatrixModel::Mode::RowNormalized, tr("Row %"),
-         tr("Shade by the share of each actual class (row) that landed in the cell — small classes count as much "
-            "as big ones"),
-         "rowPercentButton"},
-    }};
-    for (const auto& [mode, text, tip, name] : choices) {
-        auto* button = new QToolButton(toggle);
-        button->setText(text);
-        button->setToolTip(tip);
-        button->setObjectName(QString::fromLatin1(name));
-        button->setCheckable(true);
-        button->setChecked(mode == m_matrixModel->mode());
-        modes->addButton(button, int(mode));
-        toggleLayout->addWidget(button);
-    }
-    connect(modes, &QButtonGroup::idToggled, this, [this](int id, bool on) {
-        if (on)
-            m_matrixModel->setMode(ConfusionMatrixModel::Mode(id));
-    });
-    connect(m_matrixModel, &ConfusionMatrixModel::modeChanged, modes,
-            [modes](ConfusionMatrixModel::Mode mode) { modes->button(int(mode))->setChecked(true); });
     m_matrix->setModel(m_matrixModel);
-    m_matrix->setCornerWidget(toggle);
+    m_matrix->setCornerWidget(makeModeToggle(m_matrixModel, this));
+    m_matrix->setFocusPolicy(Qt::StrongFocus);
+    m_matrix->setToolTip(QString());
+    connect(m_matrix, &HeatmapWidget::cellClicked, this, &EvaluationPage::showCellRows);
 
-    auto* matrixLayout = new QVBoxLayout(m_classificationView);
+    m_cellRows->setModel(m_cellRowsModel);
+    m_cellRows->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_cellRows->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_cellRows->setAlternatingRowColors(true);
+    m_cellRows->verticalHeader()->setVisible(false);
+    m_cellRows->verticalHeader()->setDefaultSectionSize(m_cellRows->fontMetrics().height() + 6);
+    m_cellRows->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_cellRows->horizontalHeader()->setDefaultSectionSize(90);
+    m_cellRows->hide();
+
+    auto* matrixBox = new QWidget(this);
+    auto* matrixLayout = new QVBoxLayout(matrixBox);
     matrixLayout->setContentsMargins(0, 0, 0, 0);
     matrixLayout->addWidget(makeSectionTitle(tr("Confusion matrix of the test rows"), this));
     matrixLayout->addWidget(m_matrix, 1);
+    auto* rowsBox = new QWidget(this);
+    auto* rowsLayout = new QVBoxLayout(rowsBox);
+    rowsLayout->setContentsMargins(0, 0, 0, 0);
+    rowsLayout->setSpacing(2);
+    rowsLayout->addWidget(m_cellCaption);
+    rowsLayout->addWidget(m_cellRows, 1);
+    m_matrixSplit->setChildrenCollapsible(false);
+    m_matrixSplit->addWidget(matrixBox);
+    m_matrixSplit->addWidget(rowsBox);
+    m_matrixSplit->setStretchFactor(0, 1);
+    m_matrixSplit->setStretchFactor(1, 0);
+    auto* classificationLayout = new QVBoxLayout(m_classificationView);
+    classificationLayout->setContentsMargins(0, 0, 0, 0);
+    classificationLayout->addWidget(m_matrixSplit);
     m_views->addWidget(m_classificationView);
     m_views->addWidget(m_scatter);
 
-    auto* row = new QHBoxLayout;
-    row->setSpacing(16);
-    row->addWidget(left);
-    row->addWidget(m_views, 1);
-    contentLayout()->addLayout(row, 1);
+    auto* overview = new QSplitter(Qt::Horizontal, this);
+    overview->setObjectName(QStringLiteral("overviewTab"));
+    overview->setChildrenCollapsible(false);
+    overview->addWidget(left);
+    overview->addWidget(m_views);
+    overview->setStretchFactor(0, 0);
+    overview->setStretchFactor(1, 1);
+    overview->setSizes({380, 620});
+    auto* overviewTab = new QWidget(this);
+    auto* overviewLayout = new QVBoxLayout(overviewTab);
+    overviewLayout->setContentsMargins(6, 8, 6, 4);
+    overviewLayout->addWidget(overview);
+
+    auto* thresholdTab = new QWidget(this);
+    auto* thresholdLayout = new QVBoxLayout(thresholdTab);
+    thresholdLayout->setContentsMargins(6, 8, 6, 4);
+    thresholdLayout->addWidget(m_threshold);
+    auto* curvesTab = new QWidget(this);
+    auto* curvesLayout = new QVBoxLayout(curvesTab);
+    curvesLayout->setContentsMargins(6, 8, 6, 4);
+    curvesLayout->addWidget(m_curves);
+    m_curves->setComparisonTask(m_comparisonTask);
+
+    m_tabs->addTab(overviewTab, tr("Overview"));
+    m_tabs->addTab(thresholdTab, tr("Threshold"));
+    m_tabs->addTab(curvesTab, tr("Curves"));
+    m_tabs->setTabToolTip(OverviewTab, tr("Every metric, the confusion matrix and the per-class scores"));
+    m_tabs->setTabToolTip(ThresholdTab, tr("Move the decision threshold and watch precision and recall trade off"));
+    m_tabs->setTabToolTip(CurvesTab, tr("ROC, precision-recall and calibration curves, for every trained model"));
 
     setLearnText(tr("<p>The <b>test rows</b> were held back, so these scores estimate how the model does on new "
                     "data.</p>"
                     "<p>Read the <b>confusion matrix</b> row by row: each row is an actual class, each column a "
-                    "prediction; the diagonal is correct. Off-diagonal cells show which classes get mixed up.</p>"
+                    "prediction; the diagonal is correct. Off-diagonal cells show which classes get mixed up. "
+                    "<b>Row %</b> shows recall on the diagonal, <b>Column %</b> precision. Click a cell to see "
+                    "its rows.</p>"
                     "<p><b>Precision</b>: when it says X, how often is it right? <b>Recall</b>: of all X, how "
                     "many does it find? <b>F1</b> balances the two.</p>"
+                    "<p>The <b>threshold</b> (two classes) trades precision for recall without retraining: lower it "
+                    "to find more positives at the price of more false alarms.</p>"
+                    "<p>The <b>ROC curve</b> judges the ranking of the probabilities at every threshold; the "
+                    "<b>calibration</b> curve whether a probability of 0.8 means right 8 times in 10.</p>"
                     "<p>Compare with a baseline: always predicting the largest class already scores its share "
                     "as accuracy.</p>"));
 
     connect(session, &Session::resultChanged, this, &EvaluationPage::refresh);
     connect(session, &Session::recipeChanged, this, &EvaluationPage::refreshVerdict);
+    connect(m_comparisonTask, &BackgroundTask::finished, this, [this] {
+        if (m_comparisonTask->state() == BackgroundTask::State::Failed)
+            m_curves->setComparisonMessage(
+                tr("The compared models could not be scored: %1").arg(m_comparisonTask->errorMessage()));
+    });
+    connect(m_curvesTask, &BackgroundTask::finished, this, [this] {
+        if (m_curvesTask->state() != BackgroundTask::State::Failed)
+            return;
+        const QString message = tr("The curves could not be computed: %1").arg(m_curvesTask->errorMessage());
+        m_threshold->showMessage(message);
+        m_curves->showMessage(message);
+    });
     refresh();
 }
+
+EvaluationPage::~EvaluationPage()
+{
+    // Stop the workers before the views their results would go to are destroyed.
+    delete m_comparisonTask;
+    delete m_curvesTask;
+}
+
+int EvaluationPage::addTab(QWidget* tab, const QString& title) { return m_tabs->addTab(tab, title); }
 
 void EvaluationPage::initializePage() { refresh(); }
 
 void EvaluationPage::refresh()
 {
     const auto result = session()->result();
-    m_metrics->setRowCount(0);
+    m_cellRowsModel->clear();
+    m_cellRows->hide();
+    m_matrix->setSelectedCell(-1, -1);
     m_perClass->setRowCount(0);
     m_report->clear();
+    refreshMetrics();
     if (!result) {
+        m_resultTable.reset();
         m_matrixModel->clear();
         m_matrix->setPlaceholderText(tr("Train a model to see its confusion matrix."));
         m_scatter->clear(tr("Train a model to see its predictions."));
         m_summary->clear();
+        m_cellCaption->clear();
+        refreshCurves();
         refreshVerdict();
         return;
     }
     const auto& recipe = session()->resultRecipe();
     const auto task = recipe.problem.task;
-    QString modelName = QString::fromStdString(recipe.model.name);
-    for (const auto& info : models::modelRegistry()) {
-        if (info.name == recipe.model.name)
-            modelName = QString::fromStdString(info.displayName);
-    }
     const QLocale locale;
+    // The loaded table is the one trained on unless other data came in meanwhile; a table
+    // without the target or the test rows is not it.
+    m_resultTable = session()->table();
+    if (result->separateTestData || !m_resultTable || !m_resultTable->hasColumn(recipe.problem.target) ||
+        (!result->testRows.empty() && result->testRows.back() >= m_resultTable->rowCount()))
+        m_resultTable.reset();
     m_summary->setText(tr("%1 · target “%2” · trained on %3 rows, tested on %4 rows%5 · seed %6")
-                           .arg(modelName, QString::fromStdString(recipe.problem.target),
+                           .arg(modelDisplayName(recipe.model.name), QString::fromStdString(recipe.problem.target),
                                 locale.toString(qulonglong(result->trainRowCount)),
                                 locale.toString(qulonglong(result->testRows.size())),
                                 result->separateTestData
@@ -217,21 +405,90 @@ void EvaluationPage::refresh()
                                                    : QString()))
                            .arg(recipe.seed));
 
-    const auto& metricInfos = evaluation::metricsFor(task);
+    m_details->setVisible(result->classification.has_value());
+    if (result->classification) {
+        m_views->setCurrentWidget(m_classificationView);
+        const QStringList names = classNamesOf(*result);
+        std::vector<std::string> classNames;
+        if (result->pipeline)
+            classNames = result->pipeline->classes();
+        m_matrixModel->setTargetName(QString::fromStdString(recipe.problem.target));
+        m_matrixModel->setMatrix(result->classification->confusion, names);
+        m_cellCaption->setText(tr("Click a cell of the matrix to list its test rows."));
+        const auto& perClass = result->classification->perClass;
+        for (std::size_t i = 0; i < perClass.size(); ++i) {
+            const int row = m_perClass->rowCount();
+            m_perClass->insertRow(row);
+            const auto& scores = perClass[i];
+            m_perClass->setItem(row, 0,
+                                new QTableWidgetItem(i < classNames.size() ? QString::fromStdString(classNames[i])
+                                                                            : QString::number(i)));
+            const double values[] = {scores.precision, scores.recall, scores.f1, scores.specificity};
+            for (int c = 0; c < 4; ++c) {
+                auto* item = new QTableWidgetItem(QString::number(values[c], 'f', 3));
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                m_perClass->setItem(row, c + 1, item);
+            }
+            auto* support = new QTableWidgetItem(locale.toString(qulonglong(scores.support)));
+            support->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_perClass->setItem(row, 5, support);
+        }
+        m_report->setPlainText(
+            QString::fromStdString(evaluation::classificationReport(*result->classification, classNames)));
+        // The per-class table as tall as its rows (up to eight, then it scrolls); the
+        // metrics above take the rest.
+        const int shownRows = std::min(m_perClass->rowCount(), 8);
+        const int tableHeight = m_perClass->horizontalHeader()->sizeHint().height() +
+                                shownRows * m_perClass->verticalHeader()->defaultSectionSize() +
+                                2 * m_perClass->frameWidth() + 4;
+        m_details->setFixedHeight(tableHeight + m_details->tabBar()->sizeHint().height() + 4);
+    } else if (result->regression) {
+        m_views->setCurrentWidget(m_scatter);
+        m_matrixModel->clear();
+        m_cellCaption->clear();
+        const auto& predicted = result->testPredictions.values;
+        m_scatter->setData(result->testActualValue, predicted, QString::fromStdString(recipe.problem.target));
+    }
+    refreshCurves();
+    refreshVerdict();
+}
+
+void EvaluationPage::refreshMetrics()
+{
+    const auto result = session()->result();
+    m_metrics->setRowCount(0);
+    if (!result)
+        return;
+    const auto task = result->classification ? core::TaskType::Classification : core::TaskType::Regression;
+    std::vector<evaluation::MetricInfo> infos = evaluation::metricsFor(task);
+    std::stable_sort(infos.begin(), infos.end(),
+                     [](const auto& a, const auto& b) { return metricGroup(a.name) < metricGroup(b.name); });
     const auto& success = session()->recipe().problem.success;
-    for (const auto& info : metricInfos) {
+    // With two classes the multiclass AUC variants equal ROC AUC; listing them would only
+    // repeat it (unless one of them is the success metric).
+    if (result->classification && result->classification->perClass.size() == 2)
+        std::erase_if(infos, [&](const evaluation::MetricInfo& info) {
+            return isMulticlassAucVariant(info.name) && !(success && success->metric == info.name);
+        });
+    int lastGroup = -1;
+    for (const auto& info : infos) {
         std::optional<double> value;
         if (result->classification)
             value = evaluation::metricValue(*result->classification, info.name);
         else if (result->regression)
             value = evaluation::metricValue(*result->regression, info.name);
+        const int group = task == core::TaskType::Classification ? metricGroup(info.name) : 0;
+        const bool groupStart = group != lastGroup;
+        lastGroup = group;
         const int row = m_metrics->rowCount();
         m_metrics->insertRow(row);
         auto* name = new QTableWidgetItem(QString::fromStdString(info.displayName));
-        const QString tip = QStringLiteral("%1 (%2)\n%3\n%4")
-                                .arg(QString::fromStdString(info.displayName), QString::fromStdString(info.name),
-                                     QString::fromStdString(info.help),
-                                     info.higherIsBetter ? tr("Higher is better.") : tr("Lower is better."));
+        QString tip = QStringLiteral("%1 (%2)\n%3\n%4")
+                          .arg(QString::fromStdString(info.displayName), QString::fromStdString(info.name),
+                               QString::fromStdString(info.help),
+                               info.higherIsBetter ? tr("Higher is better.") : tr("Lower is better."));
+        if (task == core::TaskType::Classification)
+            tip += QLatin1Char('\n') + tr("Group: %1").arg(groupName(group));
         name->setToolTip(tip);
         name->setData(Qt::UserRole, QString::fromStdString(info.name));
         auto* cell = new QTableWidgetItem(value ? formatMetric(*value) : QStringLiteral("—"));
@@ -248,53 +505,117 @@ void EvaluationPage::refresh()
             name->setText(name->text() + tr("  ★"));
             name->setToolTip(tip + tr("\nThis is your success metric."));
         }
+        name->setData(kGroupStartRole, groupStart);
         m_metrics->setItem(row, 0, name);
         m_metrics->setItem(row, 1, cell);
     }
+    // As tall as its rows, scrolling only when the page has less room than that.
+    m_metrics->setMaximumHeight(m_metrics->horizontalHeader()->sizeHint().height() +
+                                m_metrics->rowCount() * m_metrics->verticalHeader()->defaultSectionSize() +
+                                2 * m_metrics->frameWidth() + 2);
+}
 
-    m_metrics->setFixedHeight(m_metrics->horizontalHeader()->sizeHint().height() +
-                              m_metrics->rowCount() * m_metrics->verticalHeader()->defaultSectionSize() +
-                              2 * m_metrics->frameWidth() + 4);
-    m_reportBox->setVisible(result->classification.has_value());
-    if (result->classification) {
-        m_views->setCurrentWidget(m_classificationView);
-        QStringList names;
-        std::vector<std::string> classNames;
-        if (result->pipeline)
-            classNames = result->pipeline->classes();
-        for (const auto& name : classNames)
-            names << QString::fromStdString(name);
-        m_matrixModel->setMatrix(result->classification->confusion, names);
-        const auto& perClass = result->classification->perClass;
-        for (std::size_t i = 0; i < perClass.size(); ++i) {
-            const int row = m_perClass->rowCount();
-            m_perClass->insertRow(row);
-            const auto& scores = perClass[i];
-            m_perClass->setItem(row, 0,
-                                new QTableWidgetItem(i < classNames.size() ? QString::fromStdString(classNames[i])
-                                                                            : QString::number(i)));
-            const double values[] = {scores.precision, scores.recall, scores.f1};
-            for (int c = 0; c < 3; ++c) {
-                auto* item = new QTableWidgetItem(QString::number(values[c], 'f', 3));
-                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                m_perClass->setItem(row, c + 1, item);
-            }
-            auto* support = new QTableWidgetItem(locale.toString(qulonglong(scores.support)));
-            support->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            m_perClass->setItem(row, 4, support);
-        }
-        const int shownRows = std::min(m_perClass->rowCount(), 8);
-        m_perClass->setFixedHeight(m_perClass->horizontalHeader()->sizeHint().height() +
-                                   shownRows * m_perClass->verticalHeader()->defaultSectionSize() +
-                                   2 * m_perClass->frameWidth() + 4);
-        m_report->setPlainText(
-            QString::fromStdString(evaluation::classificationReport(*result->classification, classNames)));
-    } else if (result->regression) {
-        m_views->setCurrentWidget(m_scatter);
-        const auto& predicted = result->testPredictions.values;
-        m_scatter->setData(result->testActualValue, predicted, QString::fromStdString(recipe.problem.target));
+void EvaluationPage::refreshCurves()
+{
+    const auto result = session()->result();
+    const bool classification = result && result->classification && result->pipeline;
+    const QStringList names = result ? classNamesOf(*result) : QStringList();
+    const bool binary = classification && names.size() == 2;
+    const bool probabilities = classification && result->testPredictions.proba.size() > 0;
+    m_tabs->setTabVisible(ThresholdTab, binary);
+    m_tabs->setTabVisible(CurvesTab, classification);
+    if (!m_tabs->isTabVisible(m_tabs->currentIndex()))
+        m_tabs->setCurrentIndex(OverviewTab);
+    m_comparisonTask->cancel();
+    if (!classification) {
+        m_curvesTask->cancel();
+        m_threshold->showMessage(tr("Train a classifier with two classes to move its decision threshold."));
+        m_curves->showMessage(tr("Train a classifier to see its curves."));
+        return;
     }
-    refreshVerdict();
+    const QString modelName = modelDisplayName(session()->resultRecipe().model.name);
+    if (!probabilities) {
+        m_curvesTask->cancel();
+        const QString why = tr("%1 gives decision scores, not probabilities, so there is no threshold on a "
+                               "probability to move. Train a model with probabilities (logistic regression, a tree, a "
+                               "forest, boosting, k-nearest neighbours) to use the threshold.")
+                                .arg(modelName);
+        m_threshold->showMessage(why);
+        m_curves->setCurves(nullptr, names, 1);
+        return;
+    }
+    m_threshold->showMessage(tr("Computing the curves…"));
+    m_curves->showMessage(tr("Computing the curves…"));
+    const QString target = QString::fromStdString(session()->resultRecipe().problem.target);
+    const int modelCount = int(result->leaderboard.size());
+    const auto table = m_resultTable;
+    m_curvesTask->start(
+        tr("Curves of %1").arg(modelName),
+        [result](core::TaskControl& control) -> std::any { return keptModelCurves(*result, control); },
+        [this, result, names, target, modelCount, table](const std::any& value) {
+            if (result != session()->result())
+                return;
+            const auto curves = std::any_cast<std::shared_ptr<const EvaluationCurves>>(value);
+            if (curves->threshold && !curves->models.empty() && !curves->models.front().classes.empty()) {
+                m_threshold->setData(curves->threshold, curves->models.front().classes.front(), names, target);
+                m_threshold->setThreshold(0.5);
+            }
+            m_curves->setCurves(curves, names, modelCount);
+            if (modelCount < 2)
+                return;
+            if (!table) {
+                m_curves->setComparisonMessage(
+                    tr("The compared models can only be scored on the data they were trained with, which is no "
+                       "longer loaded. Train again to compare their curves."));
+                return;
+            }
+            m_comparisonTask->start(
+                tr("Scoring %1 models on the test rows").arg(modelCount),
+                [result, table](core::TaskControl& control) -> std::any {
+                    return comparedModelCurves(*result, *table, control);
+                },
+                [this, result](const std::any& compared) {
+                    if (result == session()->result())
+                        m_curves->setComparedCurves(std::any_cast<std::shared_ptr<const EvaluationCurves>>(compared));
+                });
+        });
+}
+
+void EvaluationPage::showCellRows(int actual, int predicted)
+{
+    const auto result = session()->result();
+    if (!result || !result->classification || actual < 0 || predicted < 0 || actual >= m_matrixModel->rowCount() ||
+        predicted >= m_matrixModel->columnCount())
+        return;
+    m_matrix->setSelectedCell(actual, predicted);
+    std::vector<std::size_t> positions;
+    const auto& predictions = result->testPredictions.classIndex;
+    for (std::size_t i = 0; i < result->testActualClass.size() && i < predictions.size(); ++i) {
+        if (result->testActualClass[i] == actual && predictions[i] == predicted)
+            positions.push_back(i);
+    }
+    m_cellRowsModel->setRows(m_resultTable, result, positions);
+    const QStringList names = m_matrixModel->classNames();
+    const QString actualName = actual < names.size() ? names[actual] : QString::number(actual);
+    const QString predictedName = predicted < names.size() ? names[predicted] : QString::number(predicted);
+    const QString count = QLocale().toString(qulonglong(positions.size()));
+    m_cellCaption->setText(positions.empty()
+                               ? tr("No test row is actually %1 and predicted %2.").arg(actualName, predictedName)
+                               : (positions.size() == 1 ? tr("%1 test row actually %2, predicted %3%4:")
+                                                        : tr("%1 test rows actually %2, predicted %3%4:"))
+                                     .arg(count, actualName, predictedName,
+                                          actual == predicted ? tr(" (correct)") : tr(" (wrong)")));
+    const bool wasHidden = m_cellRows->isHidden();
+    m_cellRows->setVisible(!positions.empty());
+    m_cellRows->scrollToTop();
+    if (wasHidden && !positions.empty()) {
+        // Room for about six rows under the matrix; the splitter handle gives more.
+        const int total = m_matrixSplit->height();
+        const int rows = std::min(total / 2, m_cellRows->verticalHeader()->defaultSectionSize() * 7 +
+                                                 m_cellRows->horizontalHeader()->sizeHint().height() +
+                                                 m_cellCaption->sizeHint().height() + 24);
+        m_matrixSplit->setSizes({total - rows, rows});
+    }
 }
 
 void EvaluationPage::refreshVerdict()
@@ -311,6 +632,16 @@ void EvaluationPage::refreshVerdict()
         banner()->setMessage(QStringLiteral("stale"), StatusBanner::Level::Warning,
                              tr("These results come from earlier settings. Train again on the Training step to "
                                 "evaluate the current recipe."));
+    // The current latency budget judged on the measured latency (as the success
+    // criterion is: changing either does not make the result stale).
+    QString latencyDetail;
+    const std::optional<evaluation::LatencyVerdict> latency = session()->latencyVerdict();
+    if (latency)
+        latencyDetail = tr("latency p99 = %1 %2 %3 %4")
+                            .arg(milliseconds(latency->measuredMs),
+                                 latency->passed ? QStringLiteral("≤") : QStringLiteral(">"),
+                                 milliseconds(latency->budgetMs),
+                                 latency->passed ? QStringLiteral("✓") : QStringLiteral("✗"));
     const auto verdict = session()->verdict();
     if (!verdict) {
         QString headline;
@@ -318,27 +649,45 @@ void EvaluationPage::refreshVerdict()
             headline = tr("accuracy = %1").arg(formatMetric(result->classification->accuracy));
         else if (result->regression)
             headline = tr("R² = %1").arg(formatMetric(result->regression->r2));
-        m_verdict->setVerdict(VerdictBadge::Outcome::Neutral, tr("No success criterion set"),
-                              tr("%1 — set a criterion on the Problem step for a pass/fail verdict.").arg(headline));
-    } else {
-        const auto& criterion = verdict->criterion;
-        const QString metric = QString::fromStdString(criterion.metric);
-        const QString threshold = QString::number(criterion.threshold, 'g', 6);
-        if (!verdict->value) {
-            m_verdict->setVerdict(VerdictBadge::Outcome::Failed, tr("Success criterion not met"),
-                                  tr("%1 could not be computed on the test rows (criterion %2)")
-                                      .arg(metric, QString::fromStdString(criterion.toString())));
-        } else {
-            const QString comparison = verdict->passed ? (criterion.atLeast ? QStringLiteral("≥") : QStringLiteral("≤"))
-                                                       : (criterion.atLeast ? QStringLiteral("<") : QStringLiteral(">"));
-            const QString detail = QStringLiteral("%1 = %2 %3 %4 %5")
-                                       .arg(metric, formatMetric(*verdict->value, criterion.threshold), comparison,
-                                            threshold, verdict->passed ? QStringLiteral("✓") : QStringLiteral("✗"));
-            m_verdict->setVerdict(verdict->passed ? VerdictBadge::Outcome::Passed : VerdictBadge::Outcome::Failed,
-                                  verdict->passed ? tr("Success criterion met") : tr("Success criterion not met"),
-                                  detail);
-        }
+        if (latency)
+            m_verdict->setVerdict(latency->passed ? VerdictBadge::Outcome::Passed : VerdictBadge::Outcome::Failed,
+                                  latency->passed ? tr("Within the latency budget") : tr("Too slow for the latency budget"),
+                                  tr("%1 · %2 — no success criterion set for the score").arg(latencyDetail, headline));
+        else
+            m_verdict->setVerdict(VerdictBadge::Outcome::Neutral, tr("No success criterion set"),
+                                  tr("%1 — set a criterion on the Problem step for a pass/fail verdict.").arg(headline));
+        updateCompleteness();
+        return;
     }
+    const auto& criterion = verdict->criterion;
+    const QString metric = QString::fromStdString(criterion.metric);
+    const QString threshold = QString::number(criterion.threshold, 'g', 6);
+    QString detail;
+    if (!verdict->value) {
+        detail = tr("%1 could not be computed on the test rows (criterion %2)")
+                     .arg(metric, QString::fromStdString(criterion.toString()));
+    } else {
+        const QString comparison = verdict->passed ? (criterion.atLeast ? QStringLiteral("≥") : QStringLiteral("≤"))
+                                                   : (criterion.atLeast ? QStringLiteral("<") : QStringLiteral(">"));
+        detail = QStringLiteral("%1 = %2 %3 %4 %5")
+                     .arg(metric, formatMetric(*verdict->value, criterion.threshold), comparison, threshold,
+                          verdict->passed ? QStringLiteral("✓") : QStringLiteral("✗"));
+    }
+    const bool scorePassed = verdict->passed;
+    const bool fastEnough = !latency || latency->passed;
+    QString headline;
+    if (scorePassed && fastEnough)
+        headline = latency ? tr("Success criterion met, within the latency budget") : tr("Success criterion met");
+    else if (!scorePassed && fastEnough)
+        headline = tr("Success criterion not met");
+    else if (scorePassed)
+        headline = tr("Score met, but too slow for the latency budget");
+    else
+        headline = tr("Success criterion not met, and too slow");
+    if (latency)
+        detail += QStringLiteral("   ·   ") + latencyDetail;
+    m_verdict->setVerdict(scorePassed && fastEnough ? VerdictBadge::Outcome::Passed : VerdictBadge::Outcome::Failed,
+                          headline, detail);
     updateCompleteness();
 }
 

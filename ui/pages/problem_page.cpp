@@ -51,6 +51,12 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
       m_comparator(new QLabel(this)),
       m_threshold(new QDoubleSpinBox(this)),
       m_metricHelp(makeNote({}, this)),
+      m_latencyEnabled(new QCheckBox(tr("Answer one row within"), this)),
+      m_latency(new QDoubleSpinBox(this)),
+      m_latencyHelp(makeNote(tr("Measured after training on the whole pipeline — a raw row in, the answer out, "
+                                "every step included — predicting the test rows one at a time; the 99th "
+                                "percentile must stay within the budget. Leave it off when speed does not matter."),
+                             this)),
       m_summary(new RecipeSummary(this))
 {
     m_classification->setObjectName(QStringLiteral("classificationRadio"));
@@ -60,6 +66,8 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     m_successEnabled->setObjectName(QStringLiteral("successCheck"));
     m_metric->setObjectName(QStringLiteral("metricCombo"));
     m_threshold->setObjectName(QStringLiteral("thresholdSpin"));
+    m_latencyEnabled->setObjectName(QStringLiteral("latencyCheck"));
+    m_latency->setObjectName(QStringLiteral("latencySpin"));
 
     auto* taskBox = new QGroupBox(tr("Kind of prediction"), this);
     auto* taskLayout = new QVBoxLayout(taskBox);
@@ -95,11 +103,14 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     goalLayout->addWidget(m_targetNote, 2, 1, 1, 2);
     goalLayout->setColumnStretch(2, 1);
 
-    auto* successBox = new QGroupBox(tr("Success criterion"), this);
+    auto* successBox = new QGroupBox(tr("What counts as success"), this);
     auto* successLayout = new QGridLayout(successBox);
     m_successEnabled->setToolTip(
         tr("Decide now what \"good enough\" means; the Evaluation step then gives a plain pass or fail."));
     m_threshold->setDecimals(3);
+    // Each edit refreshes the page and QWizard then hides and re-shows it, which reformats a
+    // spin box's text under the cursor ("0." becomes "0.000"): take the value when typing ends.
+    m_threshold->setKeyboardTracking(false);
     m_comparator->setMinimumWidth(20);
     m_comparator->setAlignment(Qt::AlignCenter);
     QFont comparatorFont = m_comparator->font();
@@ -110,8 +121,23 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     successLayout->addWidget(m_comparator, 1, 1);
     successLayout->addWidget(m_threshold, 1, 2);
     successLayout->addWidget(m_metricHelp, 2, 0, 1, 4);
+    successLayout->setRowMinimumHeight(3, 10);
+    m_latencyEnabled->setToolTip(tr("A prediction service has a deadline: set one and the Evaluation step judges the "
+                                    "trained model against it."));
+    m_latency->setDecimals(2);
+    m_latency->setKeyboardTracking(false);
+    m_latency->setRange(0.01, 60000.0);
+    m_latency->setSingleStep(1.0);
+    m_latency->setValue(10.0);
+    m_latency->setSuffix(tr(" ms"));
+    m_latency->setToolTip(tr("Milliseconds for one row, 99th percentile: 99 of 100 single-row predictions must be "
+                             "at least this fast."));
+    m_latency->setMinimumWidth(110);
+    successLayout->addWidget(m_latencyEnabled, 4, 0, 1, 2);
+    successLayout->addWidget(m_latency, 4, 2);
+    successLayout->addWidget(m_latencyHelp, 5, 0, 1, 4);
     successLayout->setColumnStretch(3, 1);
-    successLayout->setRowStretch(3, 1);
+    successLayout->setRowStretch(6, 1);
     m_metric->setMinimumWidth(220);
     m_threshold->setMinimumWidth(110);
 
@@ -131,7 +157,9 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
                     "<p>Set the <b>success criterion</b> before training. Deciding the bar after seeing the "
                     "numbers makes any result look good.</p>"
                     "<p><b>Tip:</b> for unbalanced classes prefer F1 (macro) over accuracy: predicting the "
-                    "majority class always scores a high accuracy.</p>"));
+                    "majority class always scores a high accuracy.</p>"
+                    "<p>A <b>latency budget</b> matters when the model will answer requests one at a time: a "
+                    "slower, more accurate model may miss the deadline.</p>"));
 
     connect(m_classification, &QRadioButton::toggled, this, [this](bool on) {
         if (on)
@@ -168,6 +196,8 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
         writeSuccess();
     });
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &ProblemPage::writeSuccess);
+    connect(m_latencyEnabled, &QCheckBox::toggled, this, &ProblemPage::writeLatency);
+    connect(m_latency, &QDoubleSpinBox::valueChanged, this, &ProblemPage::writeLatency);
     connect(session, &Session::recipeChanged, this, &ProblemPage::refresh);
     connect(session, &Session::dataChanged, this, &ProblemPage::refresh);
     refresh();
@@ -270,8 +300,23 @@ void ProblemPage::refresh()
         m_metricHelp->setText(QString::fromStdString(metric.help));
         m_metric->setToolTip(QString::fromStdString(metric.help));
     }
+    {
+        QSignalBlocker a(m_latencyEnabled);
+        QSignalBlocker b(m_latency);
+        m_latencyEnabled->setChecked(problem.maxLatencyMs.has_value());
+        // Re-setting the value while the user types would reformat the text under the cursor.
+        if (problem.maxLatencyMs && m_latency->value() != *problem.maxLatencyMs)
+            m_latency->setValue(*problem.maxLatencyMs);
+    }
+    m_latency->setEnabled(m_latencyEnabled->isChecked());
     m_summary->setRecipe(session()->recipe(), session()->table() != nullptr);
     updateCompleteness();
+}
+
+void ProblemPage::writeLatency()
+{
+    session()->setMaxLatency(m_latencyEnabled->isChecked() ? std::optional<double>(m_latency->value()) : std::nullopt);
+    refresh();
 }
 
 void ProblemPage::writeSuccess()

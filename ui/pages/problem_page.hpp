@@ -16,12 +16,15 @@ namespace stepwise::ui {
 class RecipeSummary;
 
 /// \brief Edits `recipe.problem`: task type, objective, target column (the same field
-/// the Data page edits) and the optional success criterion.
+/// the Data page edits), the optional success criterion and the optional latency budget.
 class ProblemPage : public WizardStepPage {
     Q_OBJECT
 public:
     explicit ProblemPage(Session* session, QWidget* parent = nullptr);
     QString incompleteReason() const override;
+    /// \brief The "Answer one row within … ms" check box and its spin box.
+    QCheckBox* latencyCheck() const { return m_latencyEnabled; }
+    QDoubleSpinBox* latencySpin() const { return m_latency; }
     void initializePage() override;
 
 private:
@@ -29,6 +32,7 @@ private:
     void fillMetrics();
     void fillTargets();
     void writeSuccess();
+    void writeLatency();
 
     QRadioButton* m_classification;
     QRadioButton* m_regression;
@@ -40,6 +44,9 @@ private:
     QLabel* m_comparator;
     QDoubleSpinBox* m_threshold;
     QLabel* m_metricHelp;
+    QCheckBox* m_latencyEnabled;
+    QDoubleSpinBox* m_latency;
+    QLabel* m_latencyHelp;
     RecipeSummary* m_summary;
 };
 

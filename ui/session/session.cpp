@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <functional>
 
+#include "stepwise/core/errors.hpp"
 #include "stepwise/data/builtin_datasets.hpp"
 #include "stepwise/data/data_source.hpp"
 #include "stepwise/io/model_archive.hpp"
@@ -323,6 +325,20 @@ void Session::setSuccess(const std::optional<evaluation::SuccessCriterion>& succ
     changed();
 }
 
+void Session::setMaxLatency(std::optional<double> milliseconds)
+{
+    if (milliseconds && !(*milliseconds > 0.0 && std::isfinite(*milliseconds))) {
+        std::string message = "latency budget ";
+        message.append(std::to_string(*milliseconds));
+        message.append(" ms is not a positive number of milliseconds");
+        throw core::InvalidParameter(message);
+    }
+    if (milliseconds == m_recipe.problem.maxLatencyMs)
+        return;
+    m_recipe.problem.maxLatencyMs = milliseconds;
+    changed();
+}
+
 void Session::setPrep(const workflow::PrepSpec& prep)
 {
     workflow::Recipe after = m_recipe;
@@ -629,6 +645,7 @@ std::string Session::resultKey(const workflow::Recipe& recipe) const
     workflow::Recipe trained = recipe;
     trained.problem.objective.clear();
     trained.problem.success.reset();
+    trained.problem.maxLatencyMs.reset();
     return workflow::recipeToJson(trained);
 }
 
@@ -652,6 +669,18 @@ std::optional<evaluation::SuccessVerdict> Session::verdict() const
     if (m_result->regression)
         return evaluation::judge(criterion, evaluation::metricValue(*m_result->regression, criterion.metric));
     return std::nullopt;
+}
+
+std::optional<evaluation::LatencyVerdict> Session::latencyVerdict() const
+{
+    const auto& budget = m_recipe.problem.maxLatencyMs;
+    if (!m_result || !budget || m_result->latency.samples == 0)
+        return std::nullopt;
+    evaluation::LatencyVerdict verdict;
+    verdict.budgetMs = *budget;
+    verdict.measuredMs = m_result->latency.p99Ms;
+    verdict.passed = verdict.measuredMs <= verdict.budgetMs;
+    return verdict;
 }
 
 void Session::train()

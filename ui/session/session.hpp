@@ -53,6 +53,9 @@ public:
     void setTarget(const QString& target);
     /// \brief Sets or clears the success criterion.
     void setSuccess(const std::optional<evaluation::SuccessCriterion>& success);
+    /// \brief Sets or clears the latency budget (`problem.maxLatencyMs`, milliseconds per
+    /// row, > 0); like the success criterion it judges a result and does not make it stale.
+    void setMaxLatency(std::optional<double> milliseconds);
     /// \brief Replaces the prep section (split, prep steps, dropped columns) as one
     /// undoable edit.
     void setPrep(const workflow::PrepSpec& prep);
@@ -149,6 +152,9 @@ public:
     /// \brief The current success criterion judged on the last result; nullopt without
     /// a criterion or a result.
     std::optional<evaluation::SuccessVerdict> verdict() const;
+    /// \brief The current latency budget judged on the last result's measured 99th
+    /// percentile; nullopt without a budget, a result or a measurement.
+    std::optional<evaluation::LatencyVerdict> latencyVerdict() const;
 
     // --- the model file -----------------------------------------------------------
     /// \brief Saves the last result's fitted pipeline to `path` in the background.

@@ -2,6 +2,9 @@
 
 #include <QEvent>
 #include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMetaMethod>
+#include <QMouseEvent>
 #include <QLinearGradient>
 #include <QPainter>
 #include <QPainterPath>
@@ -106,6 +109,9 @@ void HeatmapWidget::setModel(HeatmapModel* model)
 
 void HeatmapWidget::modelChanged()
 {
+    // A reset (new matrix, other mode) may leave no cell where the selection was.
+    if (!m_model || m_selected.y() >= m_model->rowCount() || m_selected.x() >= m_model->columnCount())
+        m_selected = QPoint(-1, -1);
     updateGeometry();
     update();
 }
@@ -244,6 +250,82 @@ QRectF HeatmapWidget::cellRect(int row, int column) const
         return {};
     const Geometry g = layoutGeometry();
     return QRectF(g.grid.left() + column * g.cell, g.grid.top() + row * g.cell, g.cell, g.cell);
+}
+
+QPoint HeatmapWidget::cellAt(const QPointF& pos) const
+{
+    if (!m_model || m_model->rowCount() == 0 || m_model->columnCount() == 0)
+        return {-1, -1};
+    const Geometry g = layoutGeometry();
+    if (!g.grid.contains(pos) || g.cell <= 0)
+        return {-1, -1};
+    const int c = std::min(int(std::floor((pos.x() - g.grid.left()) / g.cell)), m_model->columnCount() - 1);
+    const int r = std::min(int(std::floor((pos.y() - g.grid.top()) / g.cell)), m_model->rowCount() - 1);
+    return {c, r};
+}
+
+void HeatmapWidget::setSelectedCell(int row, int column)
+{
+    const bool valid = m_model && row >= 0 && column >= 0 && row < m_model->rowCount() && column < m_model->columnCount();
+    const QPoint selected = valid ? QPoint(column, row) : QPoint(-1, -1);
+    if (selected == m_selected)
+        return;
+    m_selected = selected;
+    update();
+}
+
+void HeatmapWidget::mousePressEvent(QMouseEvent* event)
+{
+    m_pressed = event->button() == Qt::LeftButton ? cellAt(event->position()) : QPoint(-1, -1);
+    QWidget::mousePressEvent(event);
+}
+
+void HeatmapWidget::mouseReleaseEvent(QMouseEvent* event)
+{
+    // A click is a press and a release on the same cell, as for buttons.
+    const QPoint cell = event->button() == Qt::LeftButton ? cellAt(event->position()) : QPoint(-1, -1);
+    const bool clicked = cell.x() >= 0 && cell == m_pressed;
+    m_pressed = QPoint(-1, -1);
+    QWidget::mouseReleaseEvent(event);
+    if (clicked)
+        emit cellClicked(cell.y(), cell.x());
+}
+
+void HeatmapWidget::mouseMoveEvent(QMouseEvent* event)
+{
+    const bool clickable = isSignalConnected(QMetaMethod::fromSignal(&HeatmapWidget::cellClicked));
+    if (clickable && cellAt(event->position()).x() >= 0)
+        setCursor(Qt::PointingHandCursor);
+    else
+        unsetCursor();
+    QWidget::mouseMoveEvent(event);
+}
+
+void HeatmapWidget::keyPressEvent(QKeyEvent* event)
+{
+    if (!m_model || m_model->rowCount() == 0 || m_model->columnCount() == 0) {
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    QPoint cell = m_selected.x() >= 0 ? m_selected : QPoint(0, 0);
+    switch (event->key()) {
+    case Qt::Key_Left: cell.rx() -= m_selected.x() >= 0 ? 1 : 0; break;
+    case Qt::Key_Right: cell.rx() += m_selected.x() >= 0 ? 1 : 0; break;
+    case Qt::Key_Up: cell.ry() -= m_selected.x() >= 0 ? 1 : 0; break;
+    case Qt::Key_Down: cell.ry() += m_selected.x() >= 0 ? 1 : 0; break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+    case Qt::Key_Space:
+        setSelectedCell(cell.y(), cell.x());
+        emit cellClicked(cell.y(), cell.x());
+        return;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    cell.rx() = std::clamp(cell.x(), 0, m_model->columnCount() - 1);
+    cell.ry() = std::clamp(cell.y(), 0, m_model->rowCount() - 1);
+    setSelectedCell(cell.y(), cell.x());
 }
 
 bool HeatmapWidget::columnLabelsVertical() const
@@ -410,6 +492,23 @@ void HeatmapWidget::paintEvent(QPaintEvent*)
     }
     p.setPen(QPen(pal.color(QPalette::Mid), 1));
     p.drawRect(g.grid);
+
+    // The selected cell: a double ring (highlight inside a base-coloured halo) that shows
+    // on the lightest and the darkest fill alike.
+    if (m_selected.x() >= 0 && m_selected.x() < columns && m_selected.y() < rows) {
+        const QRectF cell(g.grid.left() + m_selected.x() * g.cell, g.grid.top() + m_selected.y() * g.cell, g.cell,
+                          g.cell);
+        const qreal width = std::clamp(g.cell / 25.0, 2.0, 4.0);
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(pal.color(QPalette::Base), width + 2, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+        p.drawRect(cell.adjusted(-width / 2, -width / 2, width / 2, width / 2));
+        p.setPen(QPen(pal.color(QPalette::Highlight), width, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+        p.drawRect(cell.adjusted(-width / 2, -width / 2, width / 2, width / 2));
+    }
+    if (hasFocus() && m_selected.x() < 0) {
+        p.setPen(QPen(pal.color(QPalette::Highlight), 1, Qt::DotLine));
+        p.drawRect(g.grid.adjusted(-2, -2, 2, 2));
+    }
 
     // Legend bar: the high end at the top.
     QLinearGradient gradient(g.legend.bottomLeft(), g.legend.topLeft());

@@ -17,6 +17,9 @@ namespace stepwise::ui {
 /// turn vertical when they do not fit), the axis titles frame them, a legend bar gives
 /// the scale, highlighted cells are outlined in green with a check, and a footnote says
 /// how to read it. Cells without a value are hatched. Tooltips come from the model.
+/// Clicking a cell emits `cellClicked`; given keyboard focus (a focus policy), the arrow
+/// keys choose a cell and Enter clicks it. One cell may be marked as selected, outlined in
+/// the palette's highlight colour.
 class HeatmapWidget : public QWidget {
     Q_OBJECT
 public:
@@ -41,14 +44,31 @@ public:
     QRectF cellRect(int row, int column) const;
     /// \brief True when the column labels are drawn vertically (they do not fit across).
     bool columnLabelsVertical() const;
+    /// \brief The cell under `pos` (widget coordinates) as (column, row), or (-1, -1).
+    QPoint cellAt(const QPointF& pos) const;
+
+    /// \brief Outlines the cell (`row`, `column`) as selected; (-1, -1) clears it. The
+    /// selection is also cleared when the model resets.
+    void setSelectedCell(int row, int column);
+    /// \brief The selected cell as (column, row), or (-1, -1).
+    QPoint selectedCell() const { return m_selected; }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+
+signals:
+    /// \brief The cell (`row`, `column`) was clicked, or chosen with the keyboard and
+    /// Enter pressed.
+    void cellClicked(int row, int column);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     bool event(QEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
     struct Geometry {
@@ -72,6 +92,8 @@ private:
     QString m_placeholder;
     QPointer<QWidget> m_corner;
     QList<QMetaObject::Connection> m_connections;
+    QPoint m_selected{-1, -1};
+    QPoint m_pressed{-1, -1};
 };
 
 /// \brief The sequential colour of `t` ∈ [0, 1] (ColorBrewer "Blues": light → dark).

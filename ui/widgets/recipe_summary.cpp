@@ -84,6 +84,8 @@ void RecipeSummary::setRecipe(const workflow::Recipe& recipe, bool dataLoaded)
                            .arg(QString::fromStdString(problem.success->metric),
                                 problem.success->atLeast ? QStringLiteral("≥") : QStringLiteral("≤"),
                                 QString::number(problem.success->threshold, 'g', 6));
+    if (problem.maxLatencyMs)
+        problemText += tr(" · one row within %1 ms").arg(QString::number(*problem.maxLatencyMs, 'g', 6));
     m_values[0]->setText(problemText);
 
     m_values[1]->setText(dataLoaded ? QString::fromStdString(recipe.data.describe()) : tr("not loaded yet"));

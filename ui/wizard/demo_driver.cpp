@@ -37,6 +37,7 @@
 #include "widgets/pipeline_editor.hpp"
 #include "widgets/step_preview_view.hpp"
 #include "widgets/status_banner.hpp"
+#include "widgets/threshold_view.hpp"
 #include "wizard/main_wizard.hpp"
 
 namespace stepwise::ui {
@@ -518,9 +519,43 @@ void DemoDriver::trainingSearchStep()
     page->trainButton()->click();
 }
 
+void DemoDriver::whenIdle(BackgroundTask* task, const QString& what, std::function<void()> next)
+{
+    if (!task->isRunning()) {
+        next();
+        return;
+    }
+    waitFor(task, &BackgroundTask::finished, what, [this, task, what, next] { whenIdle(task, what, next); });
+}
+
 void DemoDriver::evaluationStep()
 {
-    capture(QStringLiteral("06-evaluation"), [this] { clickNext(MainWizard::ExportId, [this] { exportStep(); }); });
+    EvaluationPage* page = m_wizard->evaluationPage();
+    const auto result = m_wizard->session()->result();
+    // The survivors the model missed, listed under the matrix.
+    if (result->classification && result->classification->confusion.size() == 2)
+        page->showCellRows(1, 0);
+    capture(QStringLiteral("06-evaluation"), [this, page] {
+        // The curves are computed once the result arrives; the overlay scores the compared
+        // models after that.
+        whenIdle(page->curvesTask(), tr("the evaluation curves"), [this, page] {
+            if (!page->thresholdView()->hasData()) {
+                fail(tr("the threshold tab has no data: %1").arg(page->thresholdView()->message()));
+                return;
+            }
+            page->tabs()->setCurrentIndex(EvaluationPage::ThresholdTab);
+            page->thresholdView()->maximiseF1Button()->click();
+            capture(QStringLiteral("06b-evaluation-threshold"), [this, page] {
+                whenIdle(page->comparisonTask(), tr("the compared models' curves"), [this, page] {
+                    page->tabs()->setCurrentIndex(EvaluationPage::CurvesTab);
+                    capture(QStringLiteral("06c-evaluation-curves"), [this, page] {
+                        page->tabs()->setCurrentIndex(EvaluationPage::OverviewTab);
+                        clickNext(MainWizard::ExportId, [this] { exportStep(); });
+                    });
+                });
+            });
+        });
+    });
 }
 
 void DemoDriver::exportStep()

@@ -15,6 +15,7 @@ class QWidget;
 
 namespace stepwise::ui {
 
+class BackgroundTask;
 class MainWizard;
 class PipelineEditor;
 class StagePipeline;
@@ -34,8 +35,11 @@ class StagePipeline;
 /// and a grid search over the forest's max_depth × min_samples_leaf (200 trees each),
 /// trains again, and saves the search results (`05b-training-search.png`), the
 /// cross-validated leaderboard (`05c-training-cv.png`) and the fold scores of both
-/// models on the Live tab (`05d-training-folds.png`). Emits `finished(0)` on success, or
-/// `finished(1)` after writing the reason to stderr.
+/// models on the Live tab (`05d-training-folds.png`). On Evaluation it lists the missed
+/// survivors under the matrix (`06-evaluation.png`), moves the threshold to the best F1
+/// (`06b-evaluation-threshold.png`) and shows the curves of every trained model
+/// (`06c-evaluation-curves.png`). Emits `finished(0)` on success, or `finished(1)` after
+/// writing the reason to stderr.
 class DemoDriver : public QObject {
     Q_OBJECT
 public:
@@ -72,6 +76,8 @@ private:
     /// Shows the preview's Distribution tab, grabs it as `name` when its charts are in,
     /// goes back to the Rows tab and runs `next`.
     void showDistribution(StagePipeline* pipeline, const QString& name, std::function<void()> next);
+    /// Runs `next` once `task` is not running (at once when it is idle already).
+    void whenIdle(BackgroundTask* task, const QString& what, std::function<void()> next);
     /// Waits until the event loop has laid out and painted, then grabs `name` and runs `next`.
     void capture(const QString& name, std::function<void()> next);
     /// Grabs the window into `name` now; false (after `fail`) when it cannot be written.

@@ -72,6 +72,45 @@ const std::vector<MetricInfo>& metricsFor(core::TaskType task)
         {"log_loss", "Log loss", false,
          "Average negative log probability given to the true class; lower is better and confident mistakes cost "
          "the most."},
+        {"balanced_accuracy", "Balanced accuracy", true,
+         "Recall averaged over the classes, so every class counts equally; prefer it to accuracy when one class "
+         "dominates."},
+        {"precision_weighted", "Precision (weighted)", true,
+         "Precision averaged over classes weighted by their number of rows; follows the class balance of the "
+         "data."},
+        {"recall_weighted", "Recall (weighted)", true,
+         "Recall averaged over classes weighted by their number of rows; for single-label data it equals "
+         "accuracy."},
+        {"precision_micro", "Precision (micro)", true,
+         "Precision from the counts pooled over all classes; for single-label data it equals accuracy."},
+        {"recall_micro", "Recall (micro)", true,
+         "Recall from the counts pooled over all classes; for single-label data it equals accuracy."},
+        {"f1_micro", "F1 (micro)", true,
+         "F1 from the counts pooled over all classes, so large classes dominate; for single-label data it equals "
+         "accuracy."},
+        {"specificity_macro", "Specificity (macro)", true,
+         "Of the rows that are not a class, the share not predicted as it, averaged over classes; use it when "
+         "false alarms are costly."},
+        {"mcc", "Matthews correlation", true,
+         "Correlation between actual and predicted classes from -1 to 1, 0 being chance; one of the fairest "
+         "single numbers when classes are imbalanced."},
+        {"cohen_kappa", "Cohen's kappa", true,
+         "Agreement between actual and predicted classes beyond what chance alone would give; 0 is chance, 1 is "
+         "perfect."},
+        {"roc_auc_ovr_weighted", "ROC AUC (one-vs-rest, weighted)", true,
+         "One-vs-rest ROC AUC averaged over classes weighted by their number of rows; follows the class balance "
+         "of the data."},
+        {"roc_auc_ovo", "ROC AUC (one-vs-one)", true,
+         "ROC AUC averaged over every pair of classes (Hand and Till); less affected by class imbalance than "
+         "one-vs-rest."},
+        {"roc_auc_ovo_weighted", "ROC AUC (one-vs-one, weighted)", true,
+         "One-vs-one ROC AUC with each pair of classes weighted by how common the pair is."},
+        {"average_precision", "Average precision", true,
+         "Precision averaged over every recall level as the threshold falls (one-vs-rest for more classes); "
+         "prefer it to ROC AUC when the positive class is rare."},
+        {"brier", "Brier score", false,
+         "Mean squared difference between the predicted probabilities and what happened; lower is better and it "
+         "judges how well calibrated the probabilities are."},
     };
     static const std::vector<MetricInfo> regression = {
         {"r2", "R²", true,
@@ -83,6 +122,14 @@ const std::vector<MetricInfo>& metricsFor(core::TaskType task)
          "Mean absolute error in the target's units; lower is better and it is less sensitive to outliers than "
          "RMSE."},
         {"mse", "MSE", false, "Mean squared error, in squared target units; lower is better."},
+        {"median_ae", "Median absolute error", false,
+         "Middle absolute error in the target's units; lower is better and a few wild errors do not move it."},
+        {"explained_variance", "Explained variance", true,
+         "Share of the target's variance the model explains, ignoring a constant offset of the predictions; "
+         "equals R² when the errors average zero."},
+        {"mape", "MAPE", false,
+         "Mean absolute error relative to the actual value, as a fraction (0.1 is 10 %); lower is better and it "
+         "is meaningless when actual values are near zero."},
     };
     return task == core::TaskType::Classification ? classification : regression;
 }
@@ -144,6 +191,34 @@ std::optional<double> metricValue(const ClassificationMetrics& metrics, const st
         return metrics.rocAuc;
     if (name == "log_loss")
         return metrics.logLoss;
+    if (name == "balanced_accuracy")
+        return metrics.balancedAccuracy;
+    if (name == "precision_weighted")
+        return metrics.precisionWeighted;
+    if (name == "recall_weighted")
+        return metrics.recallWeighted;
+    if (name == "precision_micro")
+        return metrics.precisionMicro;
+    if (name == "recall_micro")
+        return metrics.recallMicro;
+    if (name == "f1_micro")
+        return metrics.f1Micro;
+    if (name == "specificity_macro")
+        return metrics.specificityMacro;
+    if (name == "mcc")
+        return metrics.matthews;
+    if (name == "cohen_kappa")
+        return metrics.cohenKappa;
+    if (name == "roc_auc_ovr_weighted")
+        return metrics.rocAucOvrWeighted;
+    if (name == "roc_auc_ovo")
+        return metrics.rocAucOvo;
+    if (name == "roc_auc_ovo_weighted")
+        return metrics.rocAucOvoWeighted;
+    if (name == "average_precision")
+        return metrics.averagePrecision;
+    if (name == "brier")
+        return metrics.brier;
     unknownMetric(name, core::TaskType::Classification);
 }
 
@@ -157,6 +232,12 @@ std::optional<double> metricValue(const RegressionMetrics& metrics, const std::s
         return metrics.mae;
     if (name == "mse")
         return metrics.mse;
+    if (name == "median_ae")
+        return metrics.medianAe;
+    if (name == "explained_variance")
+        return metrics.explainedVariance;
+    if (name == "mape")
+        return metrics.mape;
     unknownMetric(name, core::TaskType::Regression);
 }
 

@@ -1,5 +1,6 @@
 #include "stepwise/io/report.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -7,6 +8,7 @@
 
 #include "stepwise/core/version.hpp"
 #include "stepwise/data/csv_writer.hpp"
+#include "stepwise/evaluation/curves.hpp"
 #include "stepwise/evaluation/success.hpp"
 
 namespace stepwise::io {
@@ -35,6 +37,12 @@ json optionalNumber(const std::optional<double>& value)
     return value && std::isfinite(*value) ? json(*value) : json(nullptr);
 }
 
+// Non-finite values (Cohen's kappa 0/0, R² of one row) are written as null: JSON has no NaN.
+json finiteNumber(double value)
+{
+    return std::isfinite(value) ? json(value) : json(nullptr);
+}
+
 json classificationJson(const evaluation::ClassificationMetrics& m)
 {
     return {{"accuracy", m.accuracy},
@@ -45,12 +53,30 @@ json classificationJson(const evaluation::ClassificationMetrics& m)
             {"recall_weighted", m.recallWeighted},
             {"f1_weighted", m.f1Weighted},
             {"roc_auc", optionalNumber(m.rocAuc)},
-            {"log_loss", optionalNumber(m.logLoss)}};
+            {"log_loss", optionalNumber(m.logLoss)},
+            {"balanced_accuracy", finiteNumber(m.balancedAccuracy)},
+            {"precision_micro", finiteNumber(m.precisionMicro)},
+            {"recall_micro", finiteNumber(m.recallMicro)},
+            {"f1_micro", finiteNumber(m.f1Micro)},
+            {"specificity_macro", finiteNumber(m.specificityMacro)},
+            {"mcc", finiteNumber(m.matthews)},
+            {"cohen_kappa", finiteNumber(m.cohenKappa)},
+            {"roc_auc_ovr_weighted", optionalNumber(m.rocAucOvrWeighted)},
+            {"roc_auc_ovo", optionalNumber(m.rocAucOvo)},
+            {"roc_auc_ovo_weighted", optionalNumber(m.rocAucOvoWeighted)},
+            {"average_precision", optionalNumber(m.averagePrecision)},
+            {"brier", optionalNumber(m.brier)}};
 }
 
 json regressionJson(const evaluation::RegressionMetrics& m)
 {
-    return {{"mse", m.mse}, {"rmse", m.rmse}, {"mae", m.mae}, {"r2", m.r2}};
+    return {{"mse", m.mse},
+            {"rmse", m.rmse},
+            {"mae", m.mae},
+            {"r2", m.r2},
+            {"median_ae", finiteNumber(m.medianAe)},
+            {"explained_variance", finiteNumber(m.explainedVariance)},
+            {"mape", finiteNumber(m.mape)}};
 }
 
 json paramsJson(const std::map<std::string, std::string>& params)
@@ -107,7 +133,138 @@ json leaderboardJson(const std::vector<workflow::LeaderboardEntry>& entries)
     return board;
 }
 
+/// `report["curves"]` on the test rows when the model gives probabilities: for two
+/// classes the ROC, precision-recall and calibration curves of class 1, for more the ROC
+/// and precision-recall curves of each class present against the rest.
+void addCurves(json& report, const Eigen::MatrixXd& proba, const std::vector<int>& actualClass,
+               const std::vector<std::string>& classes)
+{
+    if (proba.size() == 0 || actualClass.empty())
+        return;
+    const auto classCount = static_cast<std::size_t>(proba.cols());
+    const auto curvesOf = [&](std::size_t c, bool withCalibration) {
+        std::vector<bool> positive(actualClass.size());
+        std::vector<double> score(positive.size());
+        for (std::size_t i = 0; i < positive.size(); ++i) {
+            positive[i] = actualClass[i] == static_cast<int>(c);
+            // Probabilities may overshoot [0, 1] by a rounding error; calibration needs them inside.
+            score[i] = std::clamp(proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)), 0.0, 1.0);
+        }
+        json out;
+        if (const auto roc = evaluation::rocCurve(positive, score))
+            out["roc"] = {{"fpr", roc->fpr}, {"tpr", roc->tpr}, {"thresholds", roc->thresholds}, {"auc", roc->auc}};
+        else
+            out["roc"] = nullptr;
+        if (const auto pr = evaluation::precisionRecallCurve(positive, score))
+            out["precision_recall"] = {{"precision", pr->precision},
+                                       {"recall", pr->recall},
+                                       {"thresholds", pr->thresholds},
+                                       {"average_precision", pr->averagePrecision}};
+        else
+            out["precision_recall"] = nullptr;
+        if (withCalibration) {
+            const evaluation::CalibrationCurve calibration = evaluation::calibrationCurve(positive, score, 10);
+            out["calibration"] = {{"mean_predicted", calibration.meanPredicted},
+                                  {"fraction_positive", calibration.fractionPositive},
+                                  {"counts", calibration.counts}};
+        }
+        return out;
+    };
+    if (classCount == 2) {
+        report["curves"] = curvesOf(1, true);
+        return;
+    }
+    json perClass = json::object();
+    for (std::size_t c = 0; c < classCount; ++c)
+        if (std::find(actualClass.begin(), actualClass.end(), static_cast<int>(c)) !=
+            actualClass.end())
+            perClass[classes[c]] = curvesOf(c, false);
+    report["curves"] = {{"per_class", perClass}};
+}
+
+json latencyJson(const workflow::LatencyMeasurement& latency)
+{
+    return {{"samples", latency.samples},
+            {"median_ms", latency.medianMs},
+            {"p99_ms", latency.p99Ms},
+            {"max_ms", latency.maxMs}};
+}
+
+json estimateCheckJson(const workflow::EstimateCheck& check)
+{
+    return {{"metric", check.metric},
+            {"train", optionalNumber(check.train)},
+            {"estimate", optionalNumber(check.estimate)},
+            {"estimate_spread", check.estimateSpread},
+            {"estimate_source", check.estimateSource.empty() ? json(nullptr) : json(check.estimateSource)},
+            {"test", optionalNumber(check.test)},
+            {"warnings", check.warnings}};
+}
+
+// What train and evaluate report alike about scored rows: the metrics, the per-class
+// scores, confusion matrix, text report and curves, the verdict (metric and latency
+// budget) and the latency.
+void addScoring(json& report, const workflow::FittedPipeline& pipeline,
+                const workflow::Predictions& predictions, const std::vector<int>& actualClass,
+                const std::optional<evaluation::ClassificationMetrics>& classification,
+                const std::optional<evaluation::RegressionMetrics>& regression,
+                const std::optional<evaluation::SuccessVerdict>& verdict, const workflow::LatencyMeasurement& latency,
+                const std::optional<evaluation::LatencyVerdict>& latencyVerdict)
+{
+    if (classification) {
+        const auto& m = *classification;
+        report["classes"] = pipeline.classes();
+        report["metrics"] = classificationJson(m);
+        json perClass = json::object();
+        for (std::size_t c = 0; c < m.perClass.size(); ++c)
+            perClass[pipeline.classes()[c]] = {{"precision", m.perClass[c].precision},
+                                               {"recall", m.perClass[c].recall},
+                                               {"f1", m.perClass[c].f1},
+                                               {"specificity", m.perClass[c].specificity},
+                                               {"support", m.perClass[c].support}};
+        report["per_class"] = perClass;
+        report["confusion_matrix"] = m.confusion;
+        report["classification_report"] = evaluation::classificationReport(m, pipeline.classes());
+        addCurves(report, predictions.proba, actualClass, pipeline.classes());
+    } else if (regression) {
+        report["metrics"] = regressionJson(*regression);
+    }
+    if (verdict || latencyVerdict) {
+        // With a latency budget, "passed" is the whole verdict: the metric and the budget.
+        json success = {{"criterion", verdict ? json(verdict->criterion.toString()) : json(nullptr)},
+                        {"value", verdict ? optionalNumber(verdict->value) : json(nullptr)},
+                        {"passed", (!verdict || verdict->passed) && (!latencyVerdict || latencyVerdict->passed)}};
+        if (latencyVerdict)
+            success["latency"] = {{"budget_ms", latencyVerdict->budgetMs},
+                                  {"p99_ms", latencyVerdict->measuredMs},
+                                  {"passed", latencyVerdict->passed}};
+        report["success"] = std::move(success);
+    }
+    report["latency"] = latencyJson(latency);
+}
+
 } // namespace
+
+std::string evaluationReportJson(const workflow::FittedPipeline& pipeline,
+                                 const workflow::PipelineEvaluation& evaluation, const std::string& data)
+{
+    const workflow::PipelineMetadata& trained = pipeline.metadata();
+    json report = {{"stepwise_version", core::kVersion},
+                   {"task", core::toString(pipeline.task())},
+                   {"model", pipeline.model().name()},
+                   {"params", paramsJson(pipeline.model().params().all())},
+                   {"target", pipeline.target()},
+                   {"data", data},
+                   {"rows", {{"evaluated", evaluation.rows.size()}, {"skipped", evaluation.skippedRows}}},
+                   {"trained",
+                    {{"stepwise_version", trained.stepwiseVersion},
+                     {"created_utc", trained.createdUtc},
+                     {"rows", trained.trainingRows}}}};
+    addScoring(report, pipeline, evaluation.predictions, evaluation.actualClass, evaluation.classification,
+               evaluation.regression, evaluation.verdict, evaluation.latency, evaluation.latencyVerdict);
+    report["warnings"] = evaluation.warnings;
+    return report.dump(2) + "\n";
+}
 
 std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult& result)
 {
@@ -133,22 +290,13 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
                      {"converged", result.fit.converged},
                      {"message", result.fit.message}}}};
 
-    if (result.classification) {
-        const auto& m = *result.classification;
-        report["classes"] = pipeline.classes();
-        report["metrics"] = classificationJson(m);
-        json perClass = json::object();
-        for (std::size_t c = 0; c < m.perClass.size(); ++c)
-            perClass[pipeline.classes()[c]] = {{"precision", m.perClass[c].precision},
-                                               {"recall", m.perClass[c].recall},
-                                               {"f1", m.perClass[c].f1},
-                                               {"support", m.perClass[c].support}};
-        report["per_class"] = perClass;
-        report["confusion_matrix"] = m.confusion;
-    } else if (result.regression) {
-        const auto& m = *result.regression;
-        report["metrics"] = regressionJson(m);
-    }
+    addScoring(report, pipeline, result.testPredictions, result.testActualClass, result.classification,
+               result.regression, result.verdict, result.latency, result.latencyVerdict);
+    if (result.trainClassification)
+        report["train_metrics"] = classificationJson(*result.trainClassification);
+    else if (result.trainRegression)
+        report["train_metrics"] = regressionJson(*result.trainRegression);
+    report["estimate_check"] = estimateCheckJson(result.estimateCheck);
     if (!result.validationRows.empty())
         report["rows"]["validation"] = result.validationRows.size();
     if (result.validationClassification)
@@ -164,16 +312,13 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
         report["leaderboard_metric"] = result.leaderboardMetric;
         report["leaderboard_ranked_on"] = result.leaderboardRankedOn;
     }
-    if (result.verdict)
-        report["success"] = {{"criterion", result.verdict->criterion.toString()},
-                             {"value", optionalNumber(result.verdict->value)},
-                             {"passed", result.verdict->passed}};
     report["timings"] = {{"load_s", result.timings.loadSeconds},
                          {"audit_s", result.timings.auditSeconds},
                          {"prep_s", result.timings.prepSeconds},
                          {"search_s", result.timings.searchSeconds},
                          {"fit_s", result.timings.fitSeconds},
-                         {"predict_s", result.timings.predictSeconds}};
+                         {"predict_s", result.timings.predictSeconds},
+                         {"latency_s", result.timings.latencySeconds}};
     report["warnings"] = result.warnings;
     json audit = json::array();
     for (const workflow::AuditFinding& finding : result.audit)

@@ -425,7 +425,9 @@ std::vector<double> RandomForest::sumLeafValues(const Eigen::MatrixXd& x) const
     const auto features = static_cast<std::size_t>(m_featureCount);
     const Eigen::Index blocks = (rows + kBlock - 1) / kBlock;
     std::vector<double> sums(static_cast<std::size_t>(rows) * static_cast<std::size_t>(width), 0.0);
-#pragma omp parallel
+    // One block (a single row a service predicts, say) runs on the calling thread: waking a
+    // team for it costs far more than the walk, and a descheduled thread stalls the barrier.
+#pragma omp parallel if (blocks > 1)
     {
         std::vector<float> block(static_cast<std::size_t>(kBlock) * features);
         std::vector<std::int32_t> leaves(static_cast<std::size_t>(kBlock));

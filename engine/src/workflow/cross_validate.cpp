@@ -8,6 +8,7 @@
 #include <limits>
 #include <mutex>
 
+#include "models/numpy_sum.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
@@ -23,19 +24,30 @@ constexpr std::size_t kWaveBytes = std::size_t(768) << 20;
 // A fold's step fitting counts as this many model fits in the progress.
 constexpr double kPrepareWeight = 0.5;
 
-// One fold, ready for any model: the steps fitted on its training rows, its training
-// data and its test rows through those steps.
-struct PreparedFold {
-    models::Dataset train;
-    Eigen::MatrixXd testX;
-    std::vector<int> testClasses;
-    Eigen::VectorXd testValues;
+// Rows to score a fold's models on: through the fold's fitted steps, with their actual
+// classes or values.
+struct ScoredRows {
+    Eigen::MatrixXd x;
+    std::vector<int> classes;
+    Eigen::VectorXd values;
 
     std::size_t bytes() const
     {
-        return sizeof(double) * static_cast<std::size_t>(train.x.size() + train.y.size() + testX.size() +
-                                                         testValues.size()) +
-               sizeof(int) * testClasses.size();
+        return sizeof(double) * static_cast<std::size_t>(x.size() + values.size()) + sizeof(int) * classes.size();
+    }
+};
+
+// One fold, ready for any model: the steps fitted on its training rows, its training
+// data and its test rows (and, for train scores, its training rows) through those steps.
+struct PreparedFold {
+    models::Dataset train;
+    ScoredRows test;
+    std::optional<ScoredRows> trainRows;
+
+    std::size_t bytes() const
+    {
+        return sizeof(double) * static_cast<std::size_t>(train.x.size() + train.y.size()) + test.bytes() +
+               (trainRows ? trainRows->bytes() : 0);
     }
 };
 
@@ -158,31 +170,89 @@ private:
 CvScores summarise(std::vector<double> scores, double fitSeconds)
 {
     CvScores result;
+    const Spread spread = spreadOf(scores);
     result.scores = std::move(scores);
     result.fitSeconds = fitSeconds;
-    double sum = 0.0;
-    for (double score : result.scores)
-        sum += score;
-    result.mean = sum / static_cast<double>(result.scores.size());
-    double squares = 0.0;
-    for (double score : result.scores)
-        squares += (score - result.mean) * (score - result.mean);
-    result.std = std::sqrt(squares / static_cast<double>(result.scores.size()));
+    result.mean = spread.mean;
+    result.std = spread.std;
     return result;
 }
 
-bool isCancelled(const std::exception_ptr& error)
+} // namespace
+
+Spread spreadOf(const std::vector<double>& values)
 {
-    try {
-        std::rethrow_exception(error);
-    } catch (const core::Cancelled&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
+    const auto count = static_cast<Eigen::Index>(values.size());
+    Spread spread;
+    spread.mean = models::numpySum(values.data(), count) / static_cast<double>(count);
+    std::vector<double> squares;
+    squares.reserve(values.size());
+    for (double value : values)
+        squares.push_back((value - spread.mean) * (value - spread.mean));
+    spread.std = std::sqrt(models::numpySum(squares.data(), count) / static_cast<double>(count));
+    return spread;
 }
 
-} // namespace
+evaluation::CvSpec searchCv(const Recipe& recipe)
+{
+    if (recipe.crossValidation)
+        return *recipe.crossValidation;
+    evaluation::CvSpec spec;
+    spec.folds = 5;
+    if (!recipe.prep.timeColumn.empty())
+        spec.strategy = evaluation::CvStrategy::TimeSeries;
+    else if (recipe.problem.task == core::TaskType::Classification)
+        spec.strategy = evaluation::CvStrategy::StratifiedKFold;
+    else
+        spec.strategy = evaluation::CvStrategy::KFold;
+    return spec;
+}
+
+std::vector<CvSplit> cvSplits(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
+                              const evaluation::CvSpec& spec)
+{
+    const bool classification = recipe.problem.task == core::TaskType::Classification;
+    std::vector<std::size_t> rows = prepared.train;
+    if (!recipe.prep.timeColumn.empty()) {
+        const std::vector<double>& time = data.column(recipe.prep.timeColumn).values();
+        std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
+    }
+    std::vector<int> rowClasses;
+    if (classification)
+        for (std::size_t row : rows)
+            rowClasses.push_back(prepared.classes.rowClass[row]);
+    const std::vector<evaluation::Fold> folds =
+        evaluation::makeFolds(spec, rows.size(), classification ? &rowClasses : nullptr);
+    const auto pick = [&](const std::vector<std::size_t>& positions) {
+        std::vector<std::size_t> picked;
+        picked.reserve(positions.size());
+        for (std::size_t i : positions)
+            picked.push_back(rows[i]);
+        return picked;
+    };
+    std::vector<CvSplit> splits;
+    splits.reserve(folds.size());
+    for (std::size_t f = 0; f < folds.size(); ++f) {
+        std::string label = "fold ";
+        label.append(std::to_string(f + 1)).append(" of ").append(std::to_string(folds.size()));
+        splits.push_back({pick(folds[f].train), pick(folds[f].test), std::move(label)});
+    }
+    return splits;
+}
+
+const evaluation::MetricInfo& metricInfo(core::TaskType task, const std::string& metric, const char* what)
+{
+    const auto& known = evaluation::metricsFor(task);
+    const auto it = std::find_if(known.begin(), known.end(),
+                                 [&](const evaluation::MetricInfo& info) { return info.name == metric; });
+    if (it != known.end())
+        return *it;
+    std::string names;
+    for (const auto& info : known)
+        names.append(names.empty() ? "" : ", ").append(info.name);
+    throw core::InvalidParameter(std::string(what) + " '" + metric + "' is not a " + core::toString(task) +
+                                 " metric — use one of: " + names);
+}
 
 std::string defaultMetric(const Recipe& recipe)
 {
@@ -282,20 +352,27 @@ bool pipelineImputes(const Recipe& recipe)
 std::vector<int> actualClasses(const Recipe& recipe, const data::Table& table, bool separate,
                                const TargetClasses& classes, const std::vector<std::size_t>& rows)
 {
+    if (separate)
+        return classesByLabel(table.column(recipe.problem.target), classes.labels, rows);
     std::vector<int> actual;
     actual.reserve(rows.size());
-    const data::Column& target = table.column(recipe.problem.target);
+    for (std::size_t row : rows)
+        actual.push_back(classes.rowClass[row]);
+    return actual;
+}
+
+std::vector<int> classesByLabel(const data::Column& target, const std::vector<std::string>& labels,
+                                const std::vector<std::size_t>& rows)
+{
+    std::vector<int> actual;
+    actual.reserve(rows.size());
     for (std::size_t row : rows) {
-        if (!separate) {
-            actual.push_back(classes.rowClass[row]);
-            continue;
-        }
         const std::string label = target.textAt(row);
-        const auto it = std::find(classes.labels.begin(), classes.labels.end(), label);
-        if (it == classes.labels.end())
-            throw core::DataError("the test data's target has the class '" + label + "' (row " + std::to_string(row) +
-                                  "), which the training data does not have");
-        actual.push_back(static_cast<int>(it - classes.labels.begin()));
+        const auto it = std::find(labels.begin(), labels.end(), label);
+        if (it == labels.end())
+            throw core::DataError("the target '" + target.name() + "' has the class '" + label + "' (row " +
+                                  std::to_string(row) + "), which the training data does not have");
+        actual.push_back(static_cast<int>(it - labels.begin()));
     }
     return actual;
 }
@@ -319,6 +396,41 @@ std::optional<double> predictionScore(const Predictions& predictions, const std:
     return evaluation::metricValue(evaluation::regressionMetrics(actualValue, predictions.values), metric);
 }
 
+double requiredScore(const Predictions& predictions, const std::vector<int>& actualClass,
+                     const Eigen::VectorXd& actualValue, int classCount, const std::string& metric,
+                     const std::string& model, const std::string& where)
+{
+    const std::optional<double> score = predictionScore(predictions, actualClass, actualValue, classCount, metric);
+    if (!score && predictions.task == core::TaskType::Classification && predictions.proba.size() == 0)
+        throw core::InvalidParameter(metric + " needs class probabilities, which " + model +
+                                     " does not give — choose another metric");
+    if (!score)
+        throw core::DataError(metric + " cannot be computed on " + where + " (" + std::to_string(predictions.size()) +
+                              " rows, not every class present) — use more rows (fewer folds) or another metric");
+    return *score;
+}
+
+bool isCancellation(const std::exception_ptr& error)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const core::Cancelled&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+void rethrowFirstError(const std::vector<std::exception_ptr>& errors)
+{
+    for (const std::exception_ptr& error : errors)
+        if (error && !isCancellation(error))
+            std::rethrow_exception(error);
+    for (const std::exception_ptr& error : errors)
+        if (error)
+            std::rethrow_exception(error);
+}
+
 CrossValidationResult crossValidationResult(const evaluation::CvSpec& spec, const std::string& metric,
                                             const CvScores& scores)
 {
@@ -332,58 +444,56 @@ CrossValidationResult crossValidationResult(const evaluation::CvSpec& spec, cons
 }
 
 std::vector<CvScores> crossValidateModels(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
-                                          const evaluation::CvSpec& spec, const std::string& metric,
+                                          const std::vector<CvSplit>& splits, const std::string& metric,
                                           const std::vector<CvModel>& models, const std::string& stage,
-                                          core::TaskControl& control)
+                                          core::TaskControl& control, bool trainScores)
 {
     const bool classification = recipe.problem.task == core::TaskType::Classification;
-    std::vector<std::size_t> rows = prepared.train;
-    if (!recipe.prep.timeColumn.empty()) {
-        const std::vector<double>& time = data.column(recipe.prep.timeColumn).values();
-        std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
-    }
-    std::vector<int> rowClasses;
-    if (classification)
-        for (std::size_t row : rows)
-            rowClasses.push_back(prepared.classes.rowClass[row]);
-    const std::vector<evaluation::Fold> folds =
-        evaluation::makeFolds(spec, rows.size(), classification ? &rowClasses : nullptr);
-    const std::size_t foldCount = folds.size();
+    const std::size_t foldCount = splits.size();
     const int classCount = static_cast<int>(prepared.classes.labels.size());
     const data::Table features = data.selectColumns(prepared.features);
     const std::vector<prep::StepSpec> steps = pipelineSteps(recipe);
-    const auto pick = [&](const std::vector<std::size_t>& positions) {
-        std::vector<std::size_t> picked;
-        picked.reserve(positions.size());
-        for (std::size_t i : positions)
-            picked.push_back(rows[i]);
-        return picked;
-    };
 
     const double foldUnits = kPrepareWeight + static_cast<double>(models.size());
     ProgressBoard board(control, foldUnits * static_cast<double>(foldCount));
+    const auto scoredRows = [&](const std::vector<std::size_t>& rows, Eigen::MatrixXd x) {
+        ScoredRows scored;
+        scored.x = std::move(x);
+        if (classification)
+            scored.classes = actualClasses(recipe, data, false, prepared.classes, rows);
+        else
+            scored.values = actualValues(recipe, data, rows);
+        return scored;
+    };
     const auto prepareFold = [&](std::size_t f) {
-        board.add(0.0, stage + " — fitting the steps on fold " + std::to_string(f + 1) + " of " +
-                           std::to_string(foldCount));
-        const std::vector<std::size_t> trainRows = pick(folds[f].train);
-        const std::vector<std::size_t> testRows = pick(folds[f].test);
-        prep::LabelledRows train{features.selectRows(trainRows), trainingTarget(recipe, data, prepared, trainRows)};
+        const CvSplit& split = splits[f];
+        board.add(0.0, stage + " — fitting the steps on " + split.label);
+        prep::LabelledRows train{features.selectRows(split.train), trainingTarget(recipe, data, prepared, split.train)};
         // Steps report no progress of their own here: the board counts the fold as a whole.
         core::TaskControl stepControl = control.subRange(0.0, 0.0);
         FittedSteps fitted = fitSteps(steps, std::move(train), recipe.seed, stepControl);
         PreparedFold fold;
         fold.train = toDataset(fitted.train, recipe.seed);
         fold.train.classNames = prepared.classes.labels;
-        fold.testX = transformedRows(fitted.transformers, features.selectRows(testRows));
-        if (classification)
-            fold.testClasses = actualClasses(recipe, data, false, prepared.classes, testRows);
-        else
-            fold.testValues = actualValues(recipe, data, testRows);
+        fold.test = scoredRows(split.test, transformedRows(fitted.transformers, features.selectRows(split.test)));
+        if (trainScores) {
+            // Without training-only steps the model's own training matrix is those rows.
+            fold.trainRows = scoredRows(split.train, fitted.trainingOnly.empty()
+                                                         ? fold.train.x
+                                                         : transformedRows(fitted.transformers,
+                                                                           features.selectRows(split.train)));
+        }
         board.add(kPrepareWeight);
         return fold;
     };
+    const auto score = [&](const models::Model& model, const CvModel& candidate, const ScoredRows& rows,
+                           const std::string& where) {
+        return requiredScore(modelPredictions(model, recipe.problem.task, rows.x), rows.classes, rows.values,
+                             classCount, metric, candidate.name, where);
+    };
 
     std::vector<std::vector<double>> scores(models.size(), std::vector<double>(foldCount, 0.0));
+    std::vector<std::vector<double>> trainScored(models.size(), std::vector<double>(trainScores ? foldCount : 0, 0.0));
     std::vector<std::vector<double>> seconds(models.size(), std::vector<double>(foldCount, 0.0));
     std::size_t nextFold = 0;
     while (nextFold < foldCount) {
@@ -417,7 +527,7 @@ std::vector<CvScores> crossValidateModels(const Recipe& recipe, const data::Tabl
                 if (models.size() > 1)
                     text.append(candidate.source.empty() ? "model " + std::to_string(m + 1) : candidate.source)
                         .append(", ");
-                text.append("fold ").append(std::to_string(f + 1)).append(" of ").append(std::to_string(foldCount));
+                text.append(splits[f].label);
                 board.add(0.0, text);
                 FitObserver observer(board, task, failed);
                 core::TaskControl fitControl(&observer);
@@ -429,41 +539,28 @@ std::vector<CvScores> crossValidateModels(const Recipe& recipe, const data::Tabl
                 seconds[m][f] = std::chrono::duration<double>(Clock::now() - start).count();
                 if (local == 0)
                     queue.measured(m, seconds[m][f]);
-                const Predictions predictions = modelPredictions(*model, recipe.problem.task, fold.testX);
-                const std::optional<double> score =
-                    predictionScore(predictions, fold.testClasses, fold.testValues, classCount, metric);
-                if (!score && classification && predictions.proba.size() == 0)
-                    throw core::InvalidParameter(metric + " needs class probabilities, which " + candidate.name +
-                                                 " does not give — choose another metric");
-                if (!score)
-                    throw core::DataError(metric + " cannot be computed on cross-validation fold " +
-                                          std::to_string(f + 1) + " (" + std::to_string(fold.testX.rows()) +
-                                          " rows, not every class present) — use fewer folds or another metric");
-                scores[m][f] = *score;
+                scores[m][f] = score(*model, candidate, fold.test, "cross-validation " + splits[f].label);
+                if (fold.trainRows)
+                    trainScored[m][f] =
+                        score(*model, candidate, *fold.trainRows, "the training rows of " + splits[f].label);
                 core::TrainingSnapshot snapshot;
                 snapshot.step = static_cast<int>(f + 1);
                 snapshot.totalSteps = static_cast<int>(foldCount);
                 snapshot.stepName = "fold";
                 snapshot.metricName = metric;
-                snapshot.value = *score;
+                snapshot.value = scores[m][f];
                 snapshot.measuredOn = "cross-validation fold";
                 snapshot.source = candidate.source;
                 control.snapshot(snapshot);
                 board.finish(task);
             } catch (...) {
                 errors[task] = std::current_exception();
-                if (!isCancelled(errors[task]))
+                if (!isCancellation(errors[task]))
                     failed.store(true, std::memory_order_relaxed);
             }
         }
         control.checkCancelled();
-        // The first real error in task order; the fits it stopped report Cancelled.
-        for (const std::exception_ptr& error : errors)
-            if (error && !isCancelled(error))
-                std::rethrow_exception(error);
-        for (const std::exception_ptr& error : errors)
-            if (error)
-                std::rethrow_exception(error);
+        rethrowFirstError(errors);
     }
 
     std::vector<CvScores> results;
@@ -472,6 +569,7 @@ std::vector<CvScores> crossValidateModels(const Recipe& recipe, const data::Tabl
         for (double s : seconds[m])
             total += s;
         results.push_back(summarise(scores[m], total));
+        results.back().trainScores = std::move(trainScored[m]);
     }
     return results;
 }

@@ -1,5 +1,7 @@
 #include "stepwise/workflow/recipe.hpp"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "stepwise/core/errors.hpp"
@@ -213,6 +215,9 @@ std::string recipeToJson(const Recipe& recipe)
         problem["success"] = {{"metric", success->metric},
                               {"at_least", success->atLeast},
                               {"threshold", success->threshold}};
+    // Written only when set, so recipes without a budget look as they did before it existed.
+    if (const auto& budget = recipe.problem.maxLatencyMs)
+        problem["max_latency_ms"] = *budget;
 
     json dataJson = {{"kind", toString(recipe.data.kind)}, {"location", recipe.data.location}};
     if (recipe.data.kind == data::DataSourceKind::Generated)
@@ -261,6 +266,13 @@ Recipe recipeFromJson(const std::string& text)
             recipe.problem.success = evaluation::SuccessCriterion{success.at("metric").get<std::string>(),
                                                                   success.at("at_least").get<bool>(),
                                                                   success.at("threshold").get<double>()};
+        if (const auto budget = problem.find("max_latency_ms"); budget != problem.end() && !budget->is_null()) {
+            const double ms = budget->get<double>();
+            if (!(ms > 0.0) || !std::isfinite(ms))
+                throw core::ArchiveError("recipe field 'problem.max_latency_ms' is " + data::formatNumber(ms) +
+                                         " — it must be a positive number of milliseconds");
+            recipe.problem.maxLatencyMs = ms;
+        }
 
         const json& dataJson = all.at("data");
         recipe.data.kind = parseChoice(dataJson.at("kind").get<std::string>(),

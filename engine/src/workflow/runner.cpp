@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <map>
 #include <sstream>
@@ -37,21 +38,6 @@ std::string utcNow()
     char buffer[32];
     std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
     return buffer;
-}
-
-// The metric's entry for the task; throws `InvalidParameter` naming the metrics there are.
-const evaluation::MetricInfo& metricInfo(core::TaskType task, const std::string& metric, const char* what)
-{
-    const auto& known = evaluation::metricsFor(task);
-    const auto it = std::find_if(known.begin(), known.end(),
-                                 [&](const evaluation::MetricInfo& info) { return info.name == metric; });
-    if (it != known.end())
-        return *it;
-    std::string names;
-    for (const auto& info : known)
-        names.append(names.empty() ? "" : ", ").append(info.name);
-    throw core::InvalidParameter(std::string(what) + " '" + metric + "' is not a " + core::toString(task) +
-                                 " metric — use one of: " + names);
 }
 
 // True when `a` ranks before `b`.
@@ -120,24 +106,6 @@ void rankCandidates(SearchResult& search, bool higherIsBetter)
         }
 }
 
-// The search's cross-validation: the recipe's, else scikit-learn's cv=5 default — or,
-// when the split is by time, five time-series folds, so no candidate is scored on rows
-// older than the ones it trained on.
-evaluation::CvSpec searchCv(const Recipe& recipe)
-{
-    if (recipe.crossValidation)
-        return *recipe.crossValidation;
-    evaluation::CvSpec spec;
-    spec.folds = 5;
-    if (!recipe.prep.timeColumn.empty())
-        spec.strategy = evaluation::CvStrategy::TimeSeries;
-    else if (recipe.problem.task == core::TaskType::Classification)
-        spec.strategy = evaluation::CvStrategy::StratifiedKFold;
-    else
-        spec.strategy = evaluation::CvStrategy::KFold;
-    return spec;
-}
-
 // The test and validation metrics of one fitted model.
 struct Evaluated {
     Predictions test;
@@ -183,6 +151,75 @@ std::optional<double> metricOf(const std::optional<evaluation::ClassificationMet
     if (regression)
         return evaluation::metricValue(*regression, metric);
     return std::nullopt;
+}
+
+// A metric value as the warnings print it: three decimals for scores, four significant
+// digits for errors, whose scale is the target's.
+std::string metricText(double value, bool higherIsBetter)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, higherIsBetter ? "%.3f" : "%.4g", value);
+    return buffer;
+}
+
+// The estimate-check rules of `EstimateCheck::warnings`.
+std::vector<std::string> estimateWarnings(const EstimateCheck& check, bool higherIsBetter, std::size_t testRows,
+                                          bool separateTestData)
+{
+    std::vector<std::string> warnings;
+    const auto text = [&](double value) { return metricText(value, higherIsBetter); };
+    const auto estimateText = [&] {
+        std::string out = text(*check.estimate);
+        if (check.estimateSource == "cross-validation")
+            out.append(" ± ").append(text(check.estimateSpread)).append(" by cross-validation");
+        else
+            out.append(" on the validation rows");
+        return out;
+    };
+    // Much worse: a score 0.10 lower, an error half as large again. Errors on a noiseless
+    // target are all about zero; rounding noise there is no overfitting.
+    const auto muchWorse = [&](double heldOut) {
+        if (higherIsBetter)
+            return *check.train - heldOut > 0.10;
+        return heldOut > 1.5 * *check.train && heldOut - *check.train > 1e-9 * std::max(1.0, std::abs(heldOut));
+    };
+    if (check.train) {
+        std::vector<std::string> worse;
+        if (check.test && muchWorse(*check.test))
+            worse.push_back(text(*check.test) + " on the test rows");
+        if (check.estimate && muchWorse(*check.estimate))
+            worse.push_back(estimateText());
+        if (!worse.empty()) {
+            std::string message = "Overfitting: " + check.metric + " is " + text(*check.train) +
+                                  " on the training rows but " + worse[0];
+            if (worse.size() > 1)
+                message.append(" and ").append(worse[1]);
+            message.append(" — the model has learned the training rows rather than the pattern behind them; try a "
+                           "simpler model (e.g. a smaller max_depth or fewer features), more data, or stronger "
+                           "regularisation.");
+            warnings.push_back(std::move(message));
+        }
+    }
+    if (check.test && check.estimate) {
+        const double gap = std::abs(*check.test - *check.estimate);
+        const double allowed =
+            higherIsBetter ? std::max(2.0 * check.estimateSpread, 0.05) : 0.15 * std::abs(*check.estimate);
+        if (gap > allowed) {
+            const bool testBetter = higherIsBetter ? *check.test > *check.estimate : *check.test < *check.estimate;
+            std::string message = "The test score disagrees with the estimate: " + check.metric + " is " +
+                                  text(*check.test) + " on the " + std::to_string(testRows) + " test rows but " +
+                                  estimateText() + " — ";
+            if (separateTestData)
+                message.append(testBetter ? "the separate test data may be easier than the training data; "
+                                          : "the separate test data differs from the training data (another "
+                                            "period, source or population?); ");
+            else
+                message.append(testBetter ? "the test rows may be a lucky draw; " : "the test rows may be an unlucky draw; ");
+            message.append("trust neither number alone: try another seed, a larger test set, or more data.");
+            warnings.push_back(std::move(message));
+        }
+    }
+    return warnings;
 }
 
 } // namespace
@@ -296,7 +333,8 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
             cvModels.push_back({recipe.model.name, candidates[i], recipe.model.name + " #" + std::to_string(i + 1)});
         core::TaskControl searchControl = phase(searchUnits);
         const std::vector<CvScores> scores =
-            crossValidateModels(recipe, data, prepared, spec, searchMetric, cvModels, "search", searchControl);
+            crossValidateModels(recipe, data, prepared, cvSplits(recipe, data, prepared, spec), searchMetric,
+                                cvModels, "search", searchControl);
         SearchResult search;
         search.kind = searchKindText(*recipe.search);
         search.strategy = evaluation::toString(spec);
@@ -342,8 +380,9 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
                 which.push_back(i);
             }
         core::TaskControl cvControl = phase(cvUnits);
-        const std::vector<CvScores> scores = crossValidateModels(recipe, data, prepared, *recipe.crossValidation,
-                                                                 metric, cvModels, "cross-validation", cvControl);
+        const std::vector<CvScores> scores =
+            crossValidateModels(recipe, data, prepared, cvSplits(recipe, data, prepared, *recipe.crossValidation),
+                                metric, cvModels, "cross-validation", cvControl);
         for (std::size_t k = 0; k < which.size(); ++k)
             boardCv[which[k]] = scores[k];
         result.crossValidation = crossValidationResult(*recipe.crossValidation, metric, *boardCv[0]);
@@ -386,6 +425,16 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
             rows.validationValues = actualValues(recipe, data, result.validationRows);
     }
     Evaluated kept = evaluate(pipeline->model(), task, rows);
+    // The training rows as they were, through the whole pipeline: rows a training-only
+    // step added or removed are not the user's rows.
+    const Predictions trainPredictions = pipeline->predict(featureTable.selectRows(prepared.train));
+    if (classification)
+        result.trainClassification = evaluation::classificationMetrics(
+            actualClasses(recipe, data, false, prepared.classes, prepared.train), trainPredictions.classIndex,
+            trainPredictions.proba, rows.classCount);
+    else
+        result.trainRegression =
+            evaluation::regressionMetrics(actualValues(recipe, data, prepared.train), trainPredictions.values);
     result.timings.predictSeconds = secondsSince(predictStart);
     result.testPredictions = std::move(kept.test);
     result.validationPredictions = std::move(kept.validation);
@@ -407,6 +456,21 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     }
     if (!result.fit.converged)
         result.warnings.push_back(result.fit.message);
+
+    EstimateCheck& check = result.estimateCheck;
+    check.metric = metric;
+    check.train = metricOf(result.trainClassification, result.trainRegression, metric);
+    check.test = metricOf(result.classification, result.regression, metric);
+    if (result.crossValidation) {
+        check.estimate = result.crossValidation->mean;
+        check.estimateSpread = result.crossValidation->std;
+        check.estimateSource = "cross-validation";
+    } else if (const auto validation =
+                   metricOf(result.validationClassification, result.validationRegression, metric)) {
+        check.estimate = validation;
+        check.estimateSource = "validation rows";
+    }
+    check.warnings = estimateWarnings(check, higherIsBetter, result.testRows.size(), result.separateTestData);
 
     if (leaderboard) {
         LeaderboardEntry first;
@@ -472,6 +536,25 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
                              return better(*x, *y, higherIsBetter);
                          });
     }
+
+    // Last, after every fit, so no other work of this run competes for the cores.
+    const auto latencyStart = Clock::now();
+    core::TaskControl latencyControl = control.subRange(progressAt, 1.0);
+    // Up to 200 test rows spread over all of them, copied alone rather than the whole table.
+    constexpr std::size_t kLatencyRows = 200;
+    const std::size_t latencyCount = std::min(kLatencyRows, result.testRows.size());
+    std::vector<std::size_t> latencyRows(latencyCount), latencyPositions(latencyCount);
+    for (std::size_t i = 0; i < latencyCount; ++i) {
+        latencyRows[i] = result.testRows[i * result.testRows.size() / latencyCount];
+        latencyPositions[i] = i;
+    }
+    result.latency = measureLatency(*pipeline, evaluated->selectRows(latencyRows).selectColumns(prepared.features),
+                                    latencyPositions, latencyControl, kLatencyRows);
+    result.timings.latencySeconds = secondsSince(latencyStart);
+    if (const auto& budget = recipe.problem.maxLatencyMs)
+        result.latencyVerdict = evaluation::LatencyVerdict{*budget, result.latency.p99Ms,
+                                                           result.latency.p99Ms <= *budget};
+
     result.pipeline = std::move(pipeline);
     control.progress(1.0, "done");
     return result;

@@ -22,7 +22,7 @@ struct RocCurve {
 
 /// \brief The ROC curve of `score` for the rows where `positive` is true; nullopt when
 /// either class is absent (the curve is undefined). Throws `InvalidParameter` for
-/// mismatched sizes or a NaN score.
+/// mismatched sizes or a NaN or infinite score (scikit-learn rejects both).
 std::optional<RocCurve> rocCurve(const std::vector<bool>& positive, const std::vector<double>& score);
 
 /// \brief `precision_recall_curve` of scikit-learn 1.2.1: precision and recall in order of
@@ -54,7 +54,9 @@ struct CalibrationCurve {
 };
 
 /// \brief The reliability curve of probabilities `probability` (each in [0, 1], else
-/// `InvalidParameter`); `bins` in [2, 1000]. Throws `DataError` for no rows.
+/// `InvalidParameter`); `bins` in [2, 1000]. Throws `DataError` for no rows. Quantile
+/// edges are NumPy's linear percentiles; a probability on an inner edge goes to the
+/// lower bin (`np.searchsorted`), and bins left empty by duplicate edges are skipped.
 CalibrationCurve calibrationCurve(const std::vector<bool>& positive, const std::vector<double>& probability,
                                   int bins = 10, CalibrationBins strategy = CalibrationBins::Uniform);
 
@@ -76,19 +78,22 @@ struct ThresholdPoint {
 /// position.
 class ThresholdAnalysis {
 public:
-    /// \brief Throws `InvalidParameter` for mismatched sizes or a NaN score, `DataError`
-    /// for no rows.
+    /// \brief Throws `InvalidParameter` for mismatched sizes or a NaN or infinite score,
+    /// `DataError` for no rows.
     ThresholdAnalysis(const std::vector<bool>& positive, const std::vector<double>& score);
 
-    /// \brief The point at `threshold`.
+    /// \brief The point at `threshold` (`InvalidParameter` when NaN; ±∞ are fine).
     ThresholdPoint at(double threshold) const;
     /// \brief The threshold with the highest F1 (the lowest such threshold on ties),
     /// placed midway between two neighbouring distinct scores so it is not on a score.
+    /// The candidates are those midpoints plus one threshold below the lowest score
+    /// (everything positive) and one above the highest (everything negative), each
+    /// 1e-9 · max(1, |score|) beyond it. F1 is 2·TP / (2·TP + FP + FN), 0 when undefined.
     ThresholdPoint bestF1() const;
     /// \brief Among thresholds whose recall is at least `minRecall` (in [0, 1], else
     /// `InvalidParameter`), the one with the highest precision (then the highest
-    /// threshold); nullopt when no threshold reaches it (never for minRecall ≤ 1 with a
-    /// positive row).
+    /// threshold), over the same candidates as `bestF1`; nullopt when no threshold
+    /// reaches it (never for minRecall ≤ 1 with a positive row).
     std::optional<ThresholdPoint> forRecall(double minRecall) const;
     /// \brief Distinct scores, ascending (the places where the matrix changes).
     const std::vector<double>& distinctScores() const { return m_distinct; }
@@ -97,6 +102,8 @@ public:
 
 private:
     ThresholdPoint pointAbove(std::size_t firstIncluded, double threshold) const;
+    /// A threshold that predicts exactly m_distinct[firstIncluded…] positive.
+    double candidateThreshold(std::size_t firstIncluded) const;
 
     std::vector<double> m_distinct;
     /// Positives / negatives with a score equal to or below m_distinct[i], cumulative.

@@ -98,8 +98,8 @@ struct RegressionMetrics {
 };
 
 /// \brief Computes every regression metric (scikit-learn's force_finite: R² and
-/// explained variance are 1 for a perfect prediction, 0 when the actual values are
-/// constant and the prediction is not, NaN for a single row).
+/// explained variance are 1 for a perfect prediction and 0 when the actual values are
+/// constant and the prediction is not; for a single row R² is NaN, explained variance 1).
 RegressionMetrics regressionMetrics(const Eigen::VectorXd& actual, const Eigen::VectorXd& predicted);
 
 } // namespace stepwise::evaluation

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// \brief The report JSON and predictions CSV of `stepwise-cli train` (see CLI.md).
+/// \brief The report JSON and predictions CSV of `stepwise-cli train` and `evaluate` (see CLI.md).
 
 #include <ostream>
 #include <string>
@@ -8,6 +8,7 @@
 
 #include "stepwise/data/table.hpp"
 #include "stepwise/workflow/pipeline.hpp"
+#include "stepwise/workflow/pipeline_evaluation.hpp"
 #include "stepwise/workflow/recipe.hpp"
 #include "stepwise/workflow/runner.hpp"
 
@@ -15,6 +16,13 @@ namespace stepwise::io {
 
 /// \brief The report JSON text (pretty-printed) of a run, with the keys CLI.md fixes.
 std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult& result);
+
+/// \brief The report JSON text of a saved pipeline scored on labelled data (`stepwise-cli
+/// evaluate`): "metrics", "per_class", "confusion_matrix", "success" and "latency" as
+/// `reportJson` writes them, "rows" {"evaluated", "skipped"}, and `data` (where the rows
+/// came from) under "data".
+std::string evaluationReportJson(const workflow::FittedPipeline& pipeline,
+                                 const workflow::PipelineEvaluation& evaluation, const std::string& data);
 
 /// \brief Writes predictions as CSV: `row`, `actual` (when `actual` is non-empty),
 /// `predicted`, and with `withProba` one `proba_<class>` column per class.

@@ -33,13 +33,18 @@ struct LearningCurve {
     std::vector<CurvePoint> points;       ///< one per size
 };
 
-/// \brief The learning curve of the recipe on the training rows of `data` (the test rows
-/// are never touched): for each fraction of the fold's training rows (first rows in
-/// order, as `learning_curve(shuffle=False)`), every step and the model are refitted and
-/// scored on the fold's training subset and its held-out rows. The folds are the
-/// recipe's cross-validation, else scikit-learn's cv=5 default. `fractions` in (0, 1],
-/// ascending (else `InvalidParameter`); default `np.linspace(0.1, 1, 5)`. Fits run in
-/// parallel; progress and cancel through `control`.
+/// \brief The learning curve of the recipe's model (with its own hyper-parameters; a search
+/// in the recipe is not run) on the training rows of `data` (the test rows are never
+/// touched): for each fraction of the first fold's training rows (truncated to whole rows,
+/// sizes that coincide kept once, as `learning_curve`), every step and the model are
+/// refitted on the first that many training rows of each fold (in order, as
+/// `learning_curve(shuffle=False)`) and scored on them (as they were before training-only
+/// steps such as resampling) and on the fold's held-out rows. The folds are the recipe's
+/// cross-validation, else the search's default (scikit-learn's cv=5; five time-series
+/// folds when the split is by time). `fractions` in (0, 1], strictly ascending (else
+/// `InvalidParameter`); default `np.linspace(0.1, 1, 5)`. A training subset the model
+/// cannot learn from (one class only) throws the model's `DataError` — scikit-learn
+/// scores it NaN. Fits run in parallel; progress and cancel through `control`.
 LearningCurve learningCurve(const Recipe& recipe, const data::Table& data, core::TaskControl& control,
                             const std::vector<double>& fractions = {0.1, 0.325, 0.55, 0.775, 1.0});
 
@@ -54,8 +59,10 @@ struct ValidationCurve {
 };
 
 /// \brief The validation curve of `param` (a hyper-parameter of the recipe's model, else
-/// `InvalidParameter` naming the model's parameters) over `values` (each validated as
-/// `--param` would be), on the same folds as `learningCurve`.
+/// `InvalidParameter` naming the model's parameters) over `values` (at least one, each
+/// validated as `--param` would be; the model's other parameters are the recipe's), on the
+/// same folds as `learningCurve`, scored the same way on every fold's training and
+/// held-out rows.
 ValidationCurve validationCurve(const Recipe& recipe, const data::Table& data, const std::string& param,
                                 const std::vector<std::string>& values, core::TaskControl& control);
 
@@ -71,11 +78,13 @@ struct PermutationImportance {
 
 /// \brief Shuffles each input column of `rows` of `table` (a labelled table in the
 /// pipeline's input schema) `repeats` times (in [1, 100]) and re-scores the whole
-/// pipeline, with the same shuffles as `permutation_importance(pipeline, X, y,
-/// n_repeats=repeats, random_state=seed)` (numpy's legacy RandomState). For an error
-/// metric (lower is better) the drop is the score's increase, so a positive drop always
-/// means the column helps. Columns are scored in parallel; progress and cancel through
-/// `control`.
+/// pipeline by `metric` (one of the task's), with the same shuffles as
+/// `permutation_importance(pipeline, X, y, n_repeats=repeats, random_state=seed)` (numpy's
+/// legacy RandomState, which takes seeds in [0, 2**32 − 1] only: a larger `seed` is an
+/// `InvalidParameter`). For an error metric (lower is better) the drop is the score's
+/// increase, so a positive drop always means the column helps (scikit-learn's neg_*
+/// scorers give the same numbers). `DataError` for no rows or a row without a target.
+/// Columns are scored in parallel; progress and cancel through `control`.
 PermutationImportance permutationImportance(const FittedPipeline& pipeline, const data::Table& table,
                                             const std::vector<std::size_t>& rows, const std::string& metric,
                                             int repeats, std::uint64_t seed, core::TaskControl& control);
