@@ -69,6 +69,7 @@ EstimateCheckView::EstimateCheckView(Session* session, QWidget* parent)
     layout->addStretch(1);
 
     connect(session, &Session::resultChanged, this, &EstimateCheckView::refresh);
+    connect(session, &Session::recipeChanged, this, &EstimateCheckView::refresh);
     refresh();
 }
 
@@ -146,7 +147,8 @@ void EstimateCheckView::refresh()
                       "through the whole pipeline.",
                       nullptr, int(latency.samples))
                        .arg(milliseconds(latency.medianMs), milliseconds(latency.p99Ms));
-    if (const auto& verdict = result->latencyVerdict) {
+    // The budget judged is the current one: changing it does not make the result stale.
+    if (const auto verdict = m_session->latencyVerdict()) {
         const QColor color = bannerColor(verdict->passed ? StatusBanner::Level::Success : StatusBanner::Level::Error);
         text += QStringLiteral(" ") +
                 colored(color, verdict->passed ? tr("<b>✓ Within the %1 budget</b> (99th percentile %2).")

@@ -18,8 +18,8 @@ class StatusBanner;
 /// validation or cross-validation estimate (whisker ± its spread) and the test score,
 /// the numbers in words beside them, its warnings (overfitting, estimate and test
 /// disagreeing) in a `StatusBanner`, and the latency line from `RunResult::latency`
-/// with the verdict of `RunResult::latencyVerdict`. Follows `Session::resultChanged`;
-/// nothing here is long work.
+/// judged against the current budget (`Session::latencyVerdict`). Follows
+/// `Session::resultChanged` and `recipeChanged`; nothing here is long work.
 class EstimateCheckView : public QWidget {
     Q_OBJECT
 public:

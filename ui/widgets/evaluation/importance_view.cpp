@@ -3,11 +3,13 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 #include "pages/wizard_step_page.hpp"
 #include "session/session.hpp"
@@ -44,6 +46,8 @@ bool higherIsBetter(core::TaskType task, const std::string& metric)
 
 QString valueText(double value) { return QLocale().toString(value, 'g', 3); }
 
+QString computingText() { return QObject::tr("Shuffling each column… the progress and Cancel are below."); }
+
 } // namespace
 
 OwnImportanceKind ownImportanceKind(const std::string& model)
@@ -63,6 +67,7 @@ ImportanceView::ImportanceView(Session* session, QWidget* parent)
       m_session(session),
       m_task(new BackgroundTask(tr("Permutation importance"), this)),
       m_repeats(new QSpinBox(this)),
+      m_recompute(new QPushButton(tr("Compute again"), this)),
       m_permutationNote(makeNote({}, this)),
       m_permutation(new IntervalBarChart(this)),
       m_ownNote(makeNote({}, this)),
@@ -77,6 +82,9 @@ ImportanceView::ImportanceView(Session* session, QWidget* parent)
     m_repeats->setRange(1, 100);
     m_repeats->setValue(5);
     m_repeats->setKeyboardTracking(false);
+    m_recompute->setObjectName(QStringLiteral("recomputeImportance"));
+    m_recompute->setEnabled(false);
+    m_recompute->setToolTip(tr("Shuffle again with the same repeats and seed (the same numbers: it is repeatable)."));
     m_repeats->setToolTip(tr("How many times each column is shuffled. More repeats give steadier means and "
                              "honest error bars, and take proportionally longer."));
     m_progress->setTask(m_task);
@@ -92,6 +100,7 @@ ImportanceView::ImportanceView(Session* session, QWidget* parent)
     repeatsLabel->setBuddy(m_repeats);
     controls->addWidget(repeatsLabel);
     controls->addWidget(m_repeats);
+    controls->addWidget(m_recompute);
     controls->addStretch(1);
     left->addLayout(controls);
     left->addWidget(m_permutationNote);
@@ -107,6 +116,18 @@ ImportanceView::ImportanceView(Session* session, QWidget* parent)
     layout->addWidget(m_progress);
 
     connect(m_repeats, &QSpinBox::valueChanged, this, &ImportanceView::computePermutation);
+    connect(m_recompute, &QPushButton::clicked, this, &ImportanceView::computePermutation);
+    connect(m_task, &BackgroundTask::started, this, [this] { m_recompute->setEnabled(false); });
+    connect(m_task, &BackgroundTask::finished, this, [this] {
+        m_recompute->setEnabled(m_session->result() != nullptr);
+        if (std::exchange(m_restarting, false) || m_permutation->placeholderText() != computingText() ||
+            !m_permutation->bars().empty())
+            return;
+        if (m_task->state() == BackgroundTask::State::Cancelled)
+            m_permutation->clear(tr("Cancelled — nothing was kept. Press Compute again to start over."));
+        else if (m_task->state() == BackgroundTask::State::Failed)
+            m_permutation->clear(tr("Permutation importance could not be computed: %1").arg(m_task->errorMessage()));
+    });
     connect(session, &Session::resultChanged, this, &ImportanceView::refresh);
     refresh();
 }
@@ -143,6 +164,7 @@ void ImportanceView::computePermutation()
         why = tr("The loaded data is not the data this model was tested on — train again.");
     if (!why.isEmpty()) {
         m_task->cancel();
+        m_recompute->setEnabled(false);
         m_permutationNote->setText(why);
         m_permutation->clear(why);
         return;
@@ -160,7 +182,9 @@ void ImportanceView::computePermutation()
                                   nullptr, repeats)
                                    .arg(seed)
                                    .arg(metricDisplayName(task, metric)));
-    m_permutation->clear(tr("Shuffling each column…"));
+    m_permutation->clear(computingText());
+    // The run under way stops quietly; only this one reports how it ended.
+    m_restarting = m_task->isRunning();
     m_task->start(
         tr("Permutation importance (%n repeat(s))", nullptr, repeats),
         [result, table, metric, repeats, seed](core::TaskControl& control) -> std::any {

@@ -11,6 +11,7 @@
 #include "stepwise/workflow/model_analysis.hpp"
 
 class QLabel;
+class QPushButton;
 class QSpinBox;
 
 namespace stepwise::workflow {
@@ -58,6 +59,8 @@ public:
     IntervalBarChart* ownChart() const { return m_own; }
     /// \brief Repeats per column.
     QSpinBox* repeatsSpin() const { return m_repeats; }
+    /// \brief Shuffles again (after a cancel or a failure).
+    QPushButton* recomputeButton() const { return m_recompute; }
     /// \brief The last permutation importance shown (null while none is).
     std::shared_ptr<const workflow::PermutationImportance> importance() const { return m_importance; }
     /// \brief What the model's own chart is (or why it is empty).
@@ -76,6 +79,7 @@ private:
     Session* m_session;
     BackgroundTask* m_task;
     QSpinBox* m_repeats;
+    QPushButton* m_recompute;
     QLabel* m_permutationNote;
     IntervalBarChart* m_permutation;
     QLabel* m_ownNote;
@@ -83,6 +87,7 @@ private:
     TaskProgressPanel* m_progress;
     std::shared_ptr<const workflow::PermutationImportance> m_importance;
     std::string m_metric;
+    bool m_restarting = false;  // a new run replaces the one under way
 };
 
 } // namespace stepwise::ui
