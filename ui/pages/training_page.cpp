@@ -996,27 +996,12 @@ void TrainingPage::onModelItemChanged(int row)
 
 void TrainingPage::keepModel(const workflow::ModelChoice& choice, const QString& why)
 {
-    workflow::Recipe after = session()->recipe();
-    if (choice.name == after.model.name && choice.params == after.model.params)
+    const workflow::ModelChoice& kept = session()->recipe().model;
+    if (choice.name == kept.name && choice.params == kept.params)
         return;
-    auto& compared = after.compareWith;
-    compared.erase(std::remove_if(compared.begin(), compared.end(), [&](const auto& c) { return c.name == choice.name; }),
-                   compared.end());
-    // The model kept until now stays in the comparison, first among the others.
-    if (after.model.name != choice.name)
-        compared.insert(compared.begin(), after.model);
-    after.model = choice;
-    // The search tunes the kept model: keep the values of parameters the new one has.
-    if (after.search) {
-        const models::ModelInfo* info = findInfo(choice.name);
-        for (auto it = after.search->space.begin(); it != after.search->space.end();) {
-            const bool known = info && std::any_of(info->params.begin(), info->params.end(),
-                                                   [&](const core::ParamSpec& s) { return s.name == it->first; });
-            it = known ? std::next(it) : after.search->space.erase(it);
-        }
-    }
+    // Selected first: the recipe change refreshes the list around the selection.
     m_selected = choice.name;
-    session()->editRecipe(after, tr("Keep %1").arg(displayName(choice.name)));
+    session()->keepModel(choice);
     if (!why.isEmpty())
         banner()->setMessage(QStringLiteral("keep"), StatusBanner::Level::Info, why);
 }

@@ -366,6 +366,57 @@ void Session::setModel(const workflow::ModelChoice& model)
                                                         : tr("Keep %1").arg(modelDisplayName(model.name)));
 }
 
+namespace {
+
+// The recipe with `choice` kept and the model kept until now first among the compared.
+workflow::Recipe withKeptModel(const workflow::Recipe& recipe, const workflow::ModelChoice& choice)
+{
+    workflow::Recipe after = recipe;
+    auto& compared = after.compareWith;
+    compared.erase(std::remove_if(compared.begin(), compared.end(),
+                                  [&](const workflow::ModelChoice& c) { return c.name == choice.name; }),
+                   compared.end());
+    if (after.model.name != choice.name)
+        compared.insert(compared.begin(), after.model);
+    after.model = choice;
+    // The search tunes the kept model: keep the values of parameters the new one has.
+    if (after.search) {
+        const auto& registry = models::modelRegistry();
+        const auto info = std::find_if(registry.begin(), registry.end(),
+                                       [&](const models::ModelInfo& m) { return m.name == choice.name; });
+        for (auto it = after.search->space.begin(); it != after.search->space.end();) {
+            const bool known = info != registry.end() &&
+                               std::any_of(info->params.begin(), info->params.end(),
+                                           [&](const core::ParamSpec& s) { return s.name == it->first; });
+            it = known ? std::next(it) : after.search->space.erase(it);
+        }
+    }
+    return after;
+}
+
+} // namespace
+
+void Session::keepModel(const workflow::ModelChoice& choice)
+{
+    if (choice.name == m_recipe.model.name && choice.params == m_recipe.model.params)
+        return;
+    editRecipe(withKeptModel(m_recipe, choice), tr("Keep %1").arg(modelDisplayName(choice.name)));
+}
+
+bool Session::useLeaderboardEntry(std::size_t index)
+{
+    if (!m_result || !hasCurrentResult() || index >= m_result->leaderboard.size() || isTraining())
+        return false;
+    const workflow::LeaderboardEntry& entry = m_result->leaderboard[index];
+    if (entry.kept)
+        return false;
+    workflow::Recipe after = withKeptModel(m_recipe, entry.model);
+    after.search.reset();
+    editRecipe(after, tr("Use %1 for export").arg(modelDisplayName(entry.model.name)));
+    train();
+    return true;
+}
+
 void Session::setSeed(std::uint64_t seed)
 {
     if (seed == m_recipe.seed)

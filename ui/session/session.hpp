@@ -64,6 +64,18 @@ public:
     /// \brief Makes `model` the kept model (name and hyper-parameters as typed), as one
     /// undoable edit; it leaves `compareWith` if it was there.
     void setModel(const workflow::ModelChoice& model);
+    /// \brief Makes `choice` (typically a compared model) the kept one, as one undoable
+    /// edit: it leaves `compareWith`, the model kept until now joins it first, and a
+    /// search keeps only the parameters the new model has. Does nothing when `choice` is
+    /// already the kept model with the same hyper-parameters.
+    void keepModel(const workflow::ModelChoice& choice);
+    /// \brief Makes entry `index` of the current result's leaderboard the kept model
+    /// (`keepModel`, as one undoable edit that also drops a search: the entry was
+    /// trained without one) and trains again on the same rows, steps and folds, so the
+    /// next result — what Evaluation shows and Export saves — is that entry's pipeline.
+    /// Returns false and changes nothing when the result is not current, the index is
+    /// out of range, the entry is already kept, or a model is training.
+    bool useLeaderboardEntry(std::size_t index);
     /// \brief Sets the seed used for the split and the model (undoable).
     void setSeed(std::uint64_t seed);
     /// \brief Uses a column as a feature or not (edits `prep.dropColumns`, undoable); the
