@@ -29,12 +29,15 @@
 #include "models/confusion_matrix_model.hpp"
 #include "models/test_rows_model.hpp"
 #include "pages/evaluation_page.hpp"
+#include "report/evaluation_report.hpp"
 #include "session/session.hpp"
 #include "stepwise/data/data_source.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "tasks/background_task.hpp"
 #include "widgets/charts/curve_chart.hpp"
 #include "widgets/curves_view.hpp"
+#include "widgets/evaluation/importance_view.hpp"
+#include "widgets/evaluation/residuals_view.hpp"
 #include "widgets/heatmap_widget.hpp"
 #include "widgets/threshold_view.hpp"
 #include "widgets/verdict_badge.hpp"
@@ -224,7 +227,7 @@ private slots:
         QCOMPARE(run->leaderboard.size(), std::size_t(3));
         EvaluationPage* page = openEvaluation(wizard);
         QVERIFY(page);
-        QCOMPARE(page->tabs()->count(), 3);
+        QCOMPARE(page->tabs()->count(), 8);
         QVERIFY(page->tabs()->isTabVisible(EvaluationPage::ThresholdTab));
         QVERIFY(page->tabs()->isTabVisible(EvaluationPage::CurvesTab));
 
@@ -433,7 +436,27 @@ private slots:
         QCOMPARE(page->metricsTable()->rowCount(), int(evaluation::metricsFor(core::TaskType::Regression).size()));
         QCOMPARE(page->matrixModel()->rowCount(), 0);
         QVERIFY(!page->matrix()->isVisible());
+        QVERIFY(page->tabs()->isTabVisible(EvaluationPage::ResidualsTab));
         CHECKED(screenshot(&wizard, "06e-evaluation-regression.png"));
+
+        // The report's figures: the scatter, the residuals, the error histogram and the
+        // train-vs-test chart and the permutation importance, each grabbed at its on-screen
+        // size; the tab shown stays.
+        QTRY_VERIFY_WITH_TIMEOUT(!page->findChild<ui::ResidualsView*>()->task()->isRunning(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->findChild<ui::ImportanceView*>()->importance() != nullptr, 20000);
+        const int shown = page->tabs()->currentIndex();
+        const QList<ui::ReportFigure> figures = page->reportFigures();
+        QStringList titles;
+        for (const ui::ReportFigure& figure : figures) {
+            titles << figure.title;
+            QVERIFY2(!figure.image.isNull() && figure.image.width() > 200, qPrintable(figure.title));
+        }
+        QCOMPARE(titles, QStringList({QStringLiteral("Predicted against actual values"), QStringLiteral("Residuals"),
+                                      QStringLiteral("Error histogram"),
+                                      QStringLiteral("Training, estimate and test scores"),
+                                      QStringLiteral("Permutation importance")}));
+        QCOMPARE(page->tabs()->currentIndex(), shown);
+        QVERIFY(page->window()->updatesEnabled());
     }
 
     void theVerdictJudgesTheLatencyBudgetToo()

@@ -1,6 +1,7 @@
 #include "pages/evaluation_page.hpp"
 
 #include <QButtonGroup>
+#include <QCoreApplication>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -8,6 +9,7 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStyledItemDelegate>
@@ -31,7 +33,18 @@
 #include "stepwise/models/registry.hpp"
 #include "tasks/background_task.hpp"
 #include "tasks/evaluation_curves.hpp"
+#include "report/evaluation_report.hpp"
+#include "widgets/charts/curve_chart.hpp"
+#include "widgets/charts/distribution_chart.hpp"
+#include "widgets/charts/interval_bar_chart.hpp"
+#include "widgets/charts/residual_chart.hpp"
 #include "widgets/charts/scatter_chart.hpp"
+#include "widgets/charts/score_curve_chart.hpp"
+#include "widgets/evaluation/estimate_check_view.hpp"
+#include "widgets/evaluation/importance_view.hpp"
+#include "widgets/evaluation/learning_curve_view.hpp"
+#include "widgets/evaluation/model_comparison_view.hpp"
+#include "widgets/evaluation/residuals_view.hpp"
 #include "widgets/curves_view.hpp"
 #include "widgets/heatmap_widget.hpp"
 #include "widgets/recipe_summary.hpp"
@@ -181,7 +194,13 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
       m_threshold(new ThresholdView(this)),
       m_curves(new CurvesView(this)),
       m_curvesTask(new BackgroundTask(tr("Curves"), this)),
-      m_comparisonTask(new BackgroundTask(tr("Scoring the compared models"), this))
+      m_comparisonTask(new BackgroundTask(tr("Scoring the compared models"), this)),
+      m_residuals(new ResidualsView(session, this)),
+      m_estimate(new EstimateCheckView(session, this)),
+      m_importance(new ImportanceView(session, this)),
+      m_learning(new LearningCurveView(session, this)),
+      m_comparison(new ModelComparisonView(session, this)),
+      m_reportExport(new EvaluationReportExport(session, banner(), this))
 {
     m_summary->setObjectName(QStringLiteral("evaluationSummary"));
     m_tabs->setObjectName(QStringLiteral("evaluationTabs"));
@@ -319,6 +338,25 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     m_tabs->setTabToolTip(OverviewTab, tr("Every metric, the confusion matrix and the per-class scores"));
     m_tabs->setTabToolTip(ThresholdTab, tr("Move the decision threshold and watch precision and recall trade off"));
     m_tabs->setTabToolTip(CurvesTab, tr("ROC, precision-recall and calibration curves, for every trained model"));
+    m_tabs->addTab(m_residuals, tr("Residuals"));
+    m_tabs->addTab(m_estimate, tr("Train vs test"));
+    m_tabs->addTab(m_importance, tr("Importance"));
+    m_tabs->addTab(m_learning, tr("Learning curve"));
+    m_tabs->addTab(m_comparison, tr("Compare models"));
+    m_tabs->setTabToolTip(ResidualsTab, tr("Errors against predictions, and how the errors are spread"));
+    m_tabs->setTabToolTip(TrainVsTestTab,
+                          tr("The success metric on the training rows, by cross-validation or validation, and on the "
+                             "test rows — overfitting shows here — and the measured latency"));
+    m_tabs->setTabToolTip(ImportanceTab, tr("Which input columns the model relies on"));
+    m_tabs->setTabToolTip(LearningTab, tr("Would more rows help, and how one hyper-parameter moves the score"));
+    m_tabs->setTabToolTip(CompareTab, tr("Every trained model side by side; pick the one to export"));
+
+    auto* exportReport = new QPushButton(tr("Export report…"), this);
+    exportReport->setObjectName(QStringLiteral("exportReportButton"));
+    exportReport->setToolTip(tr("Save this evaluation — verdict, recipe, every metric and the charts — as HTML or PDF"));
+    m_tabs->setCornerWidget(exportReport, Qt::TopRightCorner);
+    connect(exportReport, &QPushButton::clicked, this,
+            [this] { m_reportExport->chooseFileAndExport(reportFigures()); });
 
     setLearnText(tr("<p>The <b>test rows</b> were held back, so these scores estimate how the model does on new "
                     "data.</p>"
@@ -524,6 +562,7 @@ void EvaluationPage::refreshCurves()
     const bool probabilities = classification && result->testPredictions.proba.size() > 0;
     m_tabs->setTabVisible(ThresholdTab, binary);
     m_tabs->setTabVisible(CurvesTab, classification);
+    m_tabs->setTabVisible(ResidualsTab, result && result->regression);
     if (!m_tabs->isTabVisible(m_tabs->currentIndex()))
         m_tabs->setCurrentIndex(OverviewTab);
     m_comparisonTask->cancel();
@@ -689,6 +728,51 @@ void EvaluationPage::refreshVerdict()
     m_verdict->setVerdict(scorePassed && fastEnough ? VerdictBadge::Outcome::Passed : VerdictBadge::Outcome::Failed,
                           headline, detail);
     updateCompleteness();
+}
+
+QList<ReportFigure> EvaluationPage::reportFigures()
+{
+    QList<ReportFigure> figures;
+    const auto result = session()->result();
+    if (!result)
+        return figures;
+    // A tab that was never shown has no layout yet: show each one in turn, with painting
+    // held back, so its charts have their on-screen size when grabbed.
+    QWidget* window = this->window();
+    window->setUpdatesEnabled(false);
+    const int current = m_tabs->currentIndex();
+    const auto grabOn = [&](int tab, QWidget* widget, const QString& title) {
+        if (!m_tabs->isTabVisible(tab))
+            return;
+        m_tabs->setCurrentIndex(tab);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        figures << grabFigure(widget, title);
+    };
+    if (result->classification)
+        grabOn(OverviewTab, m_matrix, tr("Confusion matrix of the test rows"));
+    else
+        grabOn(OverviewTab, m_scatter, tr("Predicted against actual values"));
+    if (result->testPredictions.proba.size() > 0) {
+        grabOn(CurvesTab, m_curves->rocChart(), tr("ROC curve"));
+        grabOn(CurvesTab, m_curves->precisionRecallChart(), tr("Precision-recall curve"));
+        grabOn(CurvesTab, m_curves->calibrationChart(), tr("Calibration curve"));
+    }
+    if (result->regression) {
+        grabOn(ResidualsTab, m_residuals->residualChart(), tr("Residuals"));
+        grabOn(ResidualsTab, m_residuals->histogramChart(), tr("Error histogram"));
+    }
+    grabOn(TrainVsTestTab, m_estimate->chart(), tr("Training, estimate and test scores"));
+    if (m_importance->importance())
+        grabOn(ImportanceTab, m_importance->permutationChart(), tr("Permutation importance"));
+    if (m_learning->learningCurve())
+        grabOn(LearningTab, m_learning->learningChart(), tr("Learning curve"));
+    if (m_learning->validationCurve())
+        grabOn(LearningTab, m_learning->validationChart(), tr("Validation curve"));
+    if (result->leaderboard.size() > 1)
+        grabOn(CompareTab, m_comparison->chart(), tr("The models compared"));
+    m_tabs->setCurrentIndex(current);
+    window->setUpdatesEnabled(true);
+    return figures;
 }
 
 QString EvaluationPage::incompleteReason() const

@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 
+#include <QList>
+
 #include "pages/wizard_step_page.hpp"
 
 class QLabel;
@@ -23,6 +25,13 @@ class Table;
 namespace stepwise::ui {
 
 class BackgroundTask;
+class EvaluationReportExport;
+class EstimateCheckView;
+class ImportanceView;
+class LearningCurveView;
+class ModelComparisonView;
+class ResidualsView;
+struct ReportFigure;
 class ConfusionMatrixModel;
 class CurvesView;
 class HeatmapWidget;
@@ -45,7 +54,16 @@ class EvaluationPage : public WizardStepPage {
     Q_OBJECT
 public:
     /// \brief The page's own tabs, in order; `addTab` appends after them.
-    enum Tab { OverviewTab = 0, ThresholdTab = 1, CurvesTab = 2 };
+    enum Tab {
+        OverviewTab = 0,
+        ThresholdTab = 1,   ///< binary classification
+        CurvesTab = 2,      ///< classification
+        ResidualsTab = 3,   ///< regression
+        TrainVsTestTab = 4, ///< the estimate check and latency
+        ImportanceTab = 5,
+        LearningTab = 6,    ///< learning and validation curves
+        CompareTab = 7      ///< the models side by side
+    };
 
     explicit EvaluationPage(Session* session, QWidget* parent = nullptr);
     ~EvaluationPage() override;
@@ -79,6 +97,12 @@ public:
     /// \brief Scores every compared model on the test rows for the overlaid curves.
     BackgroundTask* comparisonTask() const { return m_comparisonTask; }
 
+    /// \brief Exports the evaluation report (HTML or PDF) with the page's charts.
+    EvaluationReportExport* reportExport() const { return m_reportExport; }
+    /// \brief The charts that have something to show, grabbed as report figures (every tab
+    /// is laid out once for it, with painting held back so nothing flickers).
+    QList<ReportFigure> reportFigures();
+
     /// \brief Lists the test rows whose actual class is `actual` and predicted class
     /// `predicted` (as a click on that heatmap cell does).
     void showCellRows(int actual, int predicted);
@@ -109,6 +133,12 @@ private:
     CurvesView* m_curves;
     BackgroundTask* m_curvesTask;
     BackgroundTask* m_comparisonTask;
+    ResidualsView* m_residuals;
+    EstimateCheckView* m_estimate;
+    ImportanceView* m_importance;
+    LearningCurveView* m_learning;
+    ModelComparisonView* m_comparison;
+    EvaluationReportExport* m_reportExport;
     /// The table the result's test rows index (kept when other data is loaded later);
     /// null when it is not at hand.
     std::shared_ptr<const data::Table> m_resultTable;

@@ -51,7 +51,7 @@ const models::ModelInfo* findInfo(const std::string& name)
     return nullptr;
 }
 
-QString fitsText(int fits) { return QObject::tr("%n fit(s)", nullptr, fits); }
+QString fitsText(int fits) { return fits == 1 ? QObject::tr("1 fit") : QObject::tr("%1 fits").arg(fits); }
 
 QString computingText() { return QObject::tr("Computing… the progress and Cancel are below the chart."); }
 
