@@ -3,24 +3,17 @@
 
 Usage: test_cli.py PATH/TO/stepwise-cli   (CTest passes the built binary)
 """
-import csv
 import json
 import os
 import signal
 import sqlite3
 import subprocess
-import sys
-import tempfile
 import time
-import unittest
 
-CLI = None
-DATASETS = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "datasets")
+import cli_support
+from cli_support import CliTestCase, load_json, read_csv, run
+
 READERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "readers")
-
-
-def run(*args, timeout=300):
-    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
 
 def slurp(path, mode="r"):
@@ -33,33 +26,7 @@ def write(path, text):
         f.write(text)
 
 
-def load_json(path):
-    with open(path) as f:
-        return json.load(f)
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-class CliContract(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        self.tmp = self.dir.name
-
-    def tearDown(self):
-        self.dir.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
-
-    def assertError(self, result, code, *fragments):
-        self.assertEqual(result.returncode, code, result.stderr)
-        self.assertTrue(result.stderr.startswith("stepwise-cli: error: "), result.stderr)
-        self.assertEqual(len(result.stderr.strip().splitlines()), 1, "errors are one line: " + result.stderr)
-        for fragment in fragments:
-            self.assertIn(fragment, result.stderr)
+class CliContract(CliTestCase):
 
     def test_every_command_has_help(self):
         for command in ["generate", "train", "predict", "inspect"]:
@@ -582,7 +549,7 @@ class CliContract(unittest.TestCase):
     def test_ctrl_c_cancels_with_130_and_writes_nothing(self):
         data, model = self.path("big.csv"), self.path("m.stepwise")
         run("generate", "classification", "--rows", 60000, "--features", 20, "--seed", 2, "--out", data)
-        process = subprocess.Popen([CLI, "train", data, "--target", "target", "--model", "random_forest",
+        process = subprocess.Popen([cli_support.CLI, "train", data, "--target", "target", "--model", "random_forest",
                                     "--param", "n_estimators=2000", "--out", model, "--quiet"],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(1.5)
@@ -598,5 +565,4 @@ class CliContract(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    CLI = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    cli_support.main(verbosity=2)

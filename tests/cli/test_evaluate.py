@@ -6,31 +6,13 @@ and predictions.
 Usage: test_evaluate.py PATH/TO/stepwise-cli   (CTest passes the built binary)
 """
 import csv
-import json
 import os
-import subprocess
-import sys
-import tempfile
-import unittest
 
-CLI = None
-DATASETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "datasets")
+import cli_support
+from cli_support import DATASETS, CliTestCase, load_json, read_csv, run
+
 TITANIC = ["builtin:titanic", "--target", "survived", "--drop", "alive", "--model", "logistic_regression"]
 SCORING_KEYS = {"metrics", "per_class", "confusion_matrix", "success", "latency", "classes"}
-
-
-def run(*args, timeout=300):
-    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout)
-
-
-def load_json(path):
-    with open(path) as f:
-        return json.load(f)
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def write_rows(path, header, rows):
@@ -47,23 +29,7 @@ def titanic_rows():
         return header, list(reader)
 
 
-class EvaluateAndRunChecks(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        self.tmp = self.dir.name
-
-    def tearDown(self):
-        self.dir.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
-
-    def assertError(self, result, code, *fragments):
-        self.assertEqual(result.returncode, code, result.stderr)
-        self.assertTrue(result.stderr.startswith("stepwise-cli: error: "), result.stderr)
-        self.assertEqual(len(result.stderr.strip().splitlines()), 1, "errors are one line: " + result.stderr)
-        for fragment in fragments:
-            self.assertIn(fragment, result.stderr)
+class EvaluateAndRunChecks(CliTestCase):
 
     def assertLatency(self, latency):
         self.assertEqual(set(latency), {"samples", "median_ms", "p99_ms", "max_ms"})
@@ -232,5 +198,4 @@ class EvaluateAndRunChecks(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    CLI = os.path.abspath(sys.argv.pop(1))
-    unittest.main()
+    cli_support.main(verbosity=1)
