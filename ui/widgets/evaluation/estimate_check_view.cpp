@@ -143,10 +143,10 @@ void EstimateCheckView::refresh()
         m_latency->setText(tr("The single-row latency was not measured for this result."));
         return;
     }
-    QString text = tr("Median <b>%1</b>, 99th percentile <b>%2</b> per row, over %n row(s) predicted one at a time "
-                      "through the whole pipeline.",
-                      nullptr, int(latency.samples))
-                       .arg(milliseconds(latency.medianMs), milliseconds(latency.p99Ms));
+    QString text = tr("Median <b>%1</b>, 99th percentile <b>%2</b> per row, over %3 predicted one at a time "
+                      "through the whole pipeline.")
+                       .arg(milliseconds(latency.medianMs), milliseconds(latency.p99Ms),
+                            latency.samples == 1 ? tr("1 row") : tr("%1 rows").arg(latency.samples));
     // The budget judged is the current one: changing it does not make the result stale.
     if (const auto verdict = m_session->latencyVerdict()) {
         const QColor color = bannerColor(verdict->passed ? StatusBanner::Level::Success : StatusBanner::Level::Error);

@@ -24,6 +24,12 @@
 namespace stepwise::ui {
 namespace {
 
+/// "once" / "5 times": `one` for a count of 1, else `many` with the count.
+QString repeatsText(int count, const QString& one, const QString& many)
+{
+    return count == 1 ? one : many.arg(count);
+}
+
 const QColor kHelps(0x25, 0x63, 0xeb);
 const QColor kNoHelp(0x9c, 0xa3, 0xaf);
 const QColor kOwn(0x00, 0x9e, 0x73);
@@ -176,17 +182,17 @@ void ImportanceView::computePermutation()
     const int repeats = m_repeats->value();
     const std::uint64_t seed = recipe.seed;
     const std::string metric = m_metric;
-    m_permutationNote->setText(tr("Each input column is shuffled %n time(s) on the test rows (seed %1) and the "
-                                  "whole pipeline re-scored; the bar is how much %2 gets worse. Near zero or "
-                                  "below: the model does not rely on it.",
-                                  nullptr, repeats)
+    m_permutationNote->setText(tr("Each input column is shuffled %1 on the test rows (seed %2) and the "
+                                  "whole pipeline re-scored; the bar is how much %3 gets worse. Near zero or "
+                                  "below: the model does not rely on it.")
+                                   .arg(repeatsText(repeats, tr("once"), tr("%1 times")))
                                    .arg(seed)
                                    .arg(metricDisplayName(task, metric)));
     m_permutation->clear(computingText());
     // The run under way stops quietly; only this one reports how it ended.
     m_restarting = m_task->isRunning();
     m_task->start(
-        tr("Permutation importance (%n repeat(s))", nullptr, repeats),
+        tr("Permutation importance (%1)").arg(repeatsText(repeats, tr("1 repeat"), tr("%1 repeats"))),
         [result, table, metric, repeats, seed](core::TaskControl& control) -> std::any {
             return std::make_shared<const workflow::PermutationImportance>(workflow::permutationImportance(
                 *result->pipeline, *table, result->testRows, metric, repeats, seed, control));
@@ -217,8 +223,10 @@ void ImportanceView::showPermutation(const std::shared_ptr<const workflow::Permu
         QStringList each;
         for (double drop : importance->drops[c])
             each << valueText(drop);
-        bar.tooltip = tr("%1: %2 ± %3 over %n repeat(s) (%4)", nullptr, int(importance->drops[c].size()))
-                          .arg(bar.label, valueText(bar.value), valueText(bar.spread), each.join(QStringLiteral(", ")));
+        bar.tooltip = tr("%1: %2 ± %3 over %4 (%5)")
+                          .arg(bar.label, valueText(bar.value), valueText(bar.spread),
+                               repeatsText(int(importance->drops[c].size()), tr("1 repeat"), tr("%1 repeats")),
+                               each.join(QStringLiteral(", ")));
         bars.push_back(bar);
         colors.push_back(bar.value > 0.0 ? kHelps : kNoHelp);
     }

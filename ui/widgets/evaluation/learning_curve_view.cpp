@@ -331,9 +331,9 @@ void LearningCurveView::refreshButtons()
                              .arg(fractions().size())
                              .arg(folds)
                              .arg(rows));
-    m_validateNote->setText(tr("%1 value(s) × %2 folds on the %3 training rows; every other setting as the kept "
+    m_validateNote->setText(tr("%1 × %2 folds on the %3 training rows; every other setting as the kept "
                                "model has it.")
-                                .arg(values)
+                                .arg(values == 1 ? tr("1 value") : tr("%1 values").arg(values))
                                 .arg(folds)
                                 .arg(rows));
 }
