@@ -104,29 +104,39 @@ double stdOf(const std::vector<double>& values)
 
 // Largest difference of a point's scores from the reference's, checked within tolerance;
 // the mean and std against the reference's scores.
-double comparePoint(const workflow::CurvePoint& point, const std::vector<double>& train,
-                    const std::vector<double>& test, double tolerance, const std::string& where)
+// Compares every point of a curve with the reference's per-fold train and test scores
+// (`r["train_scores"][i]`, `r["test_scores"][i]`) and their mean and std; `where[i]`
+// names point i in failure messages. Returns the largest score difference.
+double comparePoints(const std::vector<workflow::CurvePoint>& points, const json& r, double tolerance,
+                     const std::vector<std::string>& where)
 {
+    const auto scoreText = [](double value) { return QByteArray::number(value, 'g', 17).toStdString(); };
     double largest = 0.0;
     [&] {
-        QCOMPARE(point.trainScores.size(), train.size());
-        QCOMPARE(point.testScores.size(), test.size());
-        for (std::size_t f = 0; f < train.size(); ++f) {
-            largest = std::max({largest, std::abs(point.trainScores[f] - train[f]),
-                                std::abs(point.testScores[f] - test[f])});
-            QVERIFY2(close(point.trainScores[f], train[f], tolerance),
-                     (where + " train fold " + std::to_string(f) + ": " + QByteArray::number(point.trainScores[f], 'g', 17).toStdString() +
-                      " vs " + QByteArray::number(train[f], 'g', 17).toStdString())
-                         .c_str());
-            QVERIFY2(close(point.testScores[f], test[f], tolerance),
-                     (where + " test fold " + std::to_string(f) + ": " + std::to_string(point.testScores[f]) +
-                      " vs " + std::to_string(test[f]))
-                         .c_str());
+        QCOMPARE(where.size(), points.size());
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            const workflow::CurvePoint& point = points[i];
+            const auto train = r["train_scores"][i].get<std::vector<double>>();
+            const auto test = r["test_scores"][i].get<std::vector<double>>();
+            QCOMPARE(point.trainScores.size(), train.size());
+            QCOMPARE(point.testScores.size(), test.size());
+            for (std::size_t f = 0; f < train.size(); ++f) {
+                largest = std::max({largest, std::abs(point.trainScores[f] - train[f]),
+                                    std::abs(point.testScores[f] - test[f])});
+                QVERIFY2(close(point.trainScores[f], train[f], tolerance),
+                         (where[i] + " train fold " + std::to_string(f) + ": " + scoreText(point.trainScores[f]) +
+                          " vs " + scoreText(train[f]))
+                             .c_str());
+                QVERIFY2(close(point.testScores[f], test[f], tolerance),
+                         (where[i] + " test fold " + std::to_string(f) + ": " + scoreText(point.testScores[f]) +
+                          " vs " + scoreText(test[f]))
+                             .c_str());
+            }
+            QVERIFY2(close(point.trainMean, meanOf(train), tolerance), where[i].c_str());
+            QVERIFY2(close(point.testMean, meanOf(test), tolerance), where[i].c_str());
+            QVERIFY2(close(point.trainStd, stdOf(train), tolerance), where[i].c_str());
+            QVERIFY2(close(point.testStd, stdOf(test), tolerance), where[i].c_str());
         }
-        QVERIFY2(close(point.trainMean, meanOf(train), tolerance), where.c_str());
-        QVERIFY2(close(point.testMean, meanOf(test), tolerance), where.c_str());
-        QVERIFY2(close(point.trainStd, stdOf(train), tolerance), where.c_str());
-        QVERIFY2(close(point.testStd, stdOf(test), tolerance), where.c_str());
     }();
     return largest;
 }
@@ -260,18 +270,12 @@ private slots:
             QCOMPARE(curve.strategy, r["strategy"].get<std::string>());
             QVERIFY(curve.trainSizes == r["train_sizes"].get<std::vector<std::size_t>>());
             QCOMPARE(curve.points.size(), curve.trainSizes.size());
-            const double tolerance = toleranceOf(curve.metric);
-            double largest = 0.0;
-            for (std::size_t i = 0; i < curve.points.size(); ++i) {
-                const std::string where =
-                    r["dataset"].get<std::string>() + " size " + std::to_string(curve.trainSizes[i]);
-                largest = std::max(largest, comparePoint(curve.points[i],
-                                                         r["train_scores"][i].get<std::vector<double>>(),
-                                                         r["test_scores"][i].get<std::vector<double>>(), tolerance,
-                                                         where));
-                if (QTest::currentTestFailed())
-                    return;
-            }
+            std::vector<std::string> where;
+            for (std::size_t size : curve.trainSizes)
+                where.push_back(r["dataset"].get<std::string>() + " size " + std::to_string(size));
+            const double largest = comparePoints(curve.points, r, toleranceOf(curve.metric), where);
+            if (QTest::currentTestFailed())
+                return;
             qInfo("learning curve %s %s %s: largest score difference %.3g", r["dataset"].get<std::string>().c_str(),
                   recipe.model.name.c_str(), curve.metric.c_str(), largest);
         }
@@ -294,17 +298,12 @@ private slots:
             QCOMPARE(curve.param, r["param"].get<std::string>());
             QVERIFY(curve.values == values);
             QCOMPARE(curve.points.size(), values.size());
-            const double tolerance = toleranceOf(curve.metric);
-            double largest = 0.0;
-            for (std::size_t i = 0; i < curve.points.size(); ++i) {
-                const std::string where = recipe.model.name + " " + curve.param + "=" + values[i];
-                largest = std::max(largest, comparePoint(curve.points[i],
-                                                         r["train_scores"][i].get<std::vector<double>>(),
-                                                         r["test_scores"][i].get<std::vector<double>>(), tolerance,
-                                                         where));
-                if (QTest::currentTestFailed())
-                    return;
-            }
+            std::vector<std::string> where;
+            for (const std::string& value : values)
+                where.push_back(recipe.model.name + " " + curve.param + "=" + value);
+            const double largest = comparePoints(curve.points, r, toleranceOf(curve.metric), where);
+            if (QTest::currentTestFailed())
+                return;
             qInfo("validation curve %s %s %s: largest score difference %.3g", r["dataset"].get<std::string>().c_str(),
                   recipe.model.name.c_str(), curve.metric.c_str(), largest);
         }
