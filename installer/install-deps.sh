@@ -21,6 +21,12 @@ packages=(
   python3-openpyxl
   # checks random over/under-sampling and SMOTE against imbalanced-learn
   python3-imblearn
+  # export: ONNX graphs (protobuf), model file hashing and encryption, prediction server
+  # with TLS; onnx.checker verifies exported graphs in the tests
+  libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libsodium-dev
+  libcpp-httplib-dev libssl-dev
+  # the server benchmark: wrk against Flask + scikit-learn
+  wrk python3-flask
   # fuzz targets (libFuzzer ships in compiler-rt)
   clang libclang-rt-14-dev libomp-14-dev
 )
@@ -32,12 +38,6 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
-fi
-
-echo "install-deps: installing ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
@@ -55,6 +55,24 @@ apt_get() {
   return 1
 }
 
-apt_get update -q
-apt_get install -q --no-install-recommends "${missing[@]}"
+# Node.js runs ONNX Runtime in the export tests; the machines usually bring their own.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  apt_get update -q
+  apt_get install -q --no-install-recommends "${missing[@]}"
+fi
+
+# ONNX Runtime for the tests, pinned by tests/onnx/package-lock.json. The plain install
+# also downloads GPU binaries and fails here; the CPU build ships inside the package.
+onnx_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/onnx"
+if [ ! -f "$onnx_dir/node_modules/onnxruntime-node/package.json" ]; then
+  echo "install-deps: installing onnxruntime-node from npm"
+  (cd "$onnx_dir" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "install-deps: done"

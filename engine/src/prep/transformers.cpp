@@ -17,8 +17,16 @@
 #include "prep/simple_imputer.hpp"
 #include "prep/sparse_column_dropper.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::prep {
+
+void Transformer::exportOnnx(io::OnnxGraph& /*graph*/) const
+{
+    throw core::UnsupportedExport("the step \"" + describe() +
+                                  "\" has no ONNX form — turn it off, or export the native "
+                                  ".stepwise file or the Python script");
+}
 
 namespace {
 

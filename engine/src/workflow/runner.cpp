@@ -400,7 +400,11 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     std::vector<std::unique_ptr<prep::Transformer>> boardSteps;
     if (leaderboard)
         boardSteps = cloneSteps(fitted.transformers);  // before the kept pipeline takes them
-    PipelineMetadata metadata{core::kVersion, utcNow(), recipeToJson(recipe), result.trainRowCount};
+    PipelineMetadata metadata;
+    metadata.stepwiseVersion = core::kVersion;
+    metadata.createdUtc = utcNow();
+    metadata.recipeJson = recipeToJson(recipe);
+    metadata.trainingRows = result.trainRowCount;
     auto pipeline = std::make_shared<FittedPipeline>(task, recipe.problem.target, inputs, prepared.classes.labels,
                                                      std::move(fitted.transformers), dataset.featureNames,
                                                      std::move(model), pipelineImputes(recipe), metadata);

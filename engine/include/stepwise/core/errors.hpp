@@ -62,6 +62,20 @@ public:
     using Error::Error;
 };
 
+/// \brief A model file that needs a passphrase to open (none given, or the wrong one).
+/// The message says which; front ends ask for the passphrase and try again.
+class PassphraseError : public ArchiveError {
+public:
+    using ArchiveError::ArchiveError;
+};
+
+/// \brief A fitted pipeline that a target format cannot express (e.g. a step with no
+/// ONNX equivalent). The message names the part and what to do instead.
+class UnsupportedExport : public Error {
+public:
+    using Error::Error;
+};
+
 /// \brief Thrown by `TaskControl::checkCancelled()` when the user asked to stop.
 class Cancelled : public Error {
 public:

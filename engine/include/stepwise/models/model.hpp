@@ -15,6 +15,11 @@
 #include "stepwise/core/task_type.hpp"
 #include "stepwise/models/dataset.hpp"
 
+namespace stepwise::io {
+class OnnxGraph;
+struct OnnxModelOutputs;
+} // namespace stepwise::io
+
 namespace stepwise::models {
 
 /// \brief What fitting did. Not converging is reported here, not thrown.
@@ -67,6 +72,12 @@ public:
     virtual Eigen::VectorXd featureImportances() const { return {}; }
     /// \brief True after a successful `fit` or `load`.
     virtual bool isFitted() const = 0;
+
+    /// \brief Adds the nodes that compute this model's outputs from `features` (float
+    /// `[N, featureCount]`, the transformed columns in training order) to `graph`.
+    /// Models ONNX cannot express throw `core::UnsupportedExport` naming the model and
+    /// what to do instead (the default). Throws `NotFitted` before `fit`.
+    virtual io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const;
 
     /// \brief Writes the fitted state (parameters included) with its class version.
     virtual void save(core::OutputArchive& archive) const = 0;

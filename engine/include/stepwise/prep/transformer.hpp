@@ -11,6 +11,10 @@
 #include "stepwise/core/task_type.hpp"
 #include "stepwise/data/table.hpp"
 
+namespace stepwise::io {
+class OnnxGraph;
+} // namespace stepwise::io
+
 namespace stepwise::prep {
 
 /// \brief The target of the training rows, as the steps see it: the class index
@@ -42,6 +46,12 @@ public:
     virtual data::Table transform(const data::Table& table) const = 0;
     /// \brief True after `fit` or `load`.
     virtual bool isFitted() const = 0;
+
+    /// \brief Adds the nodes that compute this step to `graph`, rewriting its columns as
+    /// `transform` rewrites the table (io/onnx_graph.hpp). Steps ONNX cannot express
+    /// throw `core::UnsupportedExport` naming the step and what to do instead (the
+    /// default). Throws `NotFitted` before `fit`.
+    virtual void exportOnnx(io::OnnxGraph& graph) const;
 
     /// \brief Writes the fitted state with its class version.
     virtual void save(core::OutputArchive& archive) const = 0;

@@ -3,8 +3,10 @@
 /// \brief The fitted pipeline: input schema, transformers and model — what gets saved,
 /// loaded, exported and used to predict.
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -27,12 +29,52 @@ struct InputColumn {
     std::vector<std::string> levels;  ///< categories seen in training (categorical storage only)
 };
 
-/// \brief Facts about how the pipeline was made.
+/// \brief How one raw input column was distributed in the training rows: the baseline
+/// the prediction server measures drift against (population stability index).
+struct FeatureDistribution {
+    std::string column;
+    /// \brief Numeric columns: the inner bin edges, ascending (the training deciles, ties
+    /// merged), so there are `binEdges.size() + 1` bins; a value equal to an edge falls
+    /// in the bin above it. Empty for categorical columns.
+    std::vector<double> binEdges;
+    /// \brief Categorical columns: the levels, one bin each, plus one last bin for
+    /// values not seen in training. Empty for numeric columns.
+    std::vector<std::string> categories;
+    /// \brief Share of training rows per bin, in bin order, then the share of missing
+    /// values last; sums to 1.
+    std::vector<double> fractions;
+};
+
+/// \brief One named score of the fitted model on its test rows.
+struct NamedScore {
+    std::string metric;  ///< the report's key, e.g. "f1_macro", "rmse"
+    double value = 0.0;
+};
+
+/// \brief Facts about how the pipeline was made: what the model card, the server's
+/// `/health` and the reproducibility checks read.
 struct PipelineMetadata {
     std::string stepwiseVersion;
     std::string createdUtc;     ///< ISO 8601
     std::string recipeJson;     ///< the recipe that produced it
     std::size_t trainingRows = 0;
+    // Format version 2 of the pipeline archive adds the fields below; a version 1 file
+    // loads them empty.
+    std::uint64_t seed = 0;
+    /// \brief SHA-256 (hex) of the training data: the file's bytes for a file source, the
+    /// embedded CSV for a built-in dataset, the written CSV of a generated table.
+    std::string dataSha256;
+    std::string dataDescription;  ///< e.g. "titanic.csv, 891 rows × 12 columns"
+    /// \brief Library versions it was built with, e.g. {"eigen", "3.4.0"}, {"boost", "1.74"}.
+    std::vector<std::pair<std::string, std::string>> libraryVersions;
+    std::size_t testRows = 0;
+    /// \brief Scores on the test rows (the report's `metrics`, in that order).
+    std::vector<NamedScore> testScores;
+    /// \brief The success verdict in words, e.g. "f1_macro>=0.75: 0.78 — passed"; empty
+    /// without a criterion.
+    std::string verdict;
+    /// \brief One entry per raw input column, in input order.
+    std::vector<FeatureDistribution> trainingDistribution;
 };
 
 /// \brief Predictions for a batch of rows.
@@ -74,6 +116,9 @@ public:
     Eigen::MatrixXd transform(const data::Table& table) const;
     /// \brief transform + model prediction.
     Predictions predict(const data::Table& table) const;
+    /// \brief Replaces the metadata; the runner fills in the scores once it has
+    /// evaluated the pipeline, before anyone else sees it.
+    void setMetadata(PipelineMetadata metadata) { m_metadata = std::move(metadata); }
 
     /// \brief Writes the whole pipeline.
     void save(core::OutputArchive& archive) const;

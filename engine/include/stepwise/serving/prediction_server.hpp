@@ -1,0 +1,74 @@
+#pragma once
+/// \file
+/// \brief The prediction server (CLI.md "Prediction server"): a fitted pipeline behind
+/// HTTP(S) on its own threads — `POST /predict`, `GET /health`, `GET /schema`,
+/// `GET /metrics` (Prometheus). Used by `stepwise-cli serve` and the Export page.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "stepwise/workflow/pipeline.hpp"
+
+namespace stepwise::serving {
+
+/// \brief How to serve.
+struct ServerOptions {
+    std::string host = "127.0.0.1";  ///< loopback unless told otherwise
+    int port = 8080;                 ///< 0 picks a free port (see `PredictionServer::port`)
+    /// \brief When non-empty, every request must carry `Authorization: Bearer <token>`
+    /// (401 otherwise).
+    std::string bearerToken;
+    /// \brief PEM certificate and key: both set serves HTTPS only.
+    std::string tlsCertificateFile;
+    std::string tlsKeyFile;
+    std::size_t maxBodyBytes = 1 << 20;  ///< larger requests get 413
+    std::size_t maxRows = 10'000;        ///< rows per /predict request; more get 413
+    int threads = 0;                     ///< worker threads; 0 = all cores
+    std::string modelName;               ///< reported by /health, e.g. the file name
+};
+
+/// \brief Counters since start, for the Export page.
+struct ServerCounters {
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0;  ///< 4xx and 5xx answers
+    std::uint64_t predictedRows = 0;
+};
+
+/// \brief Serves one pipeline until `stop`. Malformed, oversized, unauthorised or
+/// mistyped requests get a 4xx JSON error `{"error": "..."}` and the server keeps
+/// serving.
+class PredictionServer {
+public:
+    /// \brief Validates `options` (throws `InvalidParameter` naming a bad one); does not
+    /// bind yet.
+    PredictionServer(std::shared_ptr<const workflow::FittedPipeline> pipeline, ServerOptions options);
+    /// \brief Stops and joins.
+    ~PredictionServer();
+    PredictionServer(const PredictionServer&) = delete;
+    PredictionServer& operator=(const PredictionServer&) = delete;
+
+    /// \brief Binds and starts serving on background threads; returns once the socket
+    /// listens. Throws `core::Error` naming the address when it cannot bind, or the file
+    /// when the TLS certificate or key cannot be used.
+    void start();
+    /// \brief Stops accepting, lets requests in flight finish, joins. Safe to call twice
+    /// and from a signal-watching thread.
+    void stop();
+    /// \brief Blocks until `stop` has finished (the CLI's main thread waits here).
+    void wait();
+
+    bool running() const;
+    /// \brief The bound port (the chosen one when the options said 0).
+    int port() const;
+    /// \brief e.g. "http://127.0.0.1:8080" or "https://…".
+    std::string url() const;
+    ServerCounters counters() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+} // namespace stepwise::serving
