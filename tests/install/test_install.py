@@ -3,8 +3,9 @@
   test_install.py tree --build-dir B --version V --cmake CMAKE [--gui]
       `cmake --install B --prefix <tmp>`: exactly the expected files with the right modes,
       no path into the source or build tree inside the binaries, the .desktop entry and
-      the AppStream metadata pass their validators, the MIME package compiles, and the
-      installed stepwise-cli reports V and trains and predicts on builtin:iris.
+      the AppStream metadata pass their validators, the MIME package compiles, the
+      installed stepwise-cli reports V and trains and predicts on builtin:iris, and the
+      installed wizard runs its demo.
   test_install.py deb --build-dir B --version V --cpack CPACK [--gui]
       cpack into a temporary folder; the .deb's control fields and contents; then
       `apt-get install ./stepwise_V_ARCH.deb` (root, or sudo without a password), the
@@ -111,11 +112,15 @@ def check_no_tree_paths(prefix, gui, source_dir, build_dir):
     print("binaries: no file of %s or %s named" % (source_dir, build_dir))
 
 
-def check_png(path, size):
+def check_png_header(path):
     with open(path, "rb") as f:
         header = f.read(24)
     check(header[:8] == b"\x89PNG\r\n\x1a\n" and header[12:16] == b"IHDR", path + " is not a PNG")
-    width, height = struct.unpack(">II", header[16:24])
+    return struct.unpack(">II", header[16:24])
+
+
+def check_png(path, size):
+    width, height = check_png_header(path)
     check((width, height) == (size, size), "%s is %dx%d, not %dx%d" % (path, width, height, size, size))
 
 
@@ -225,6 +230,27 @@ def check_binaries_run(bin_dir, version, gui, work):
         print("%s --version: %s" % (gui_binary, out))
 
 
+def check_demo(bin_dir, work):
+    """The installed wizard walks every step offscreen (fonts, icons and the bundled
+    Titanic data all from the installed files); its model predicts with the CLI."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=work)
+    shots = os.path.join(work, "shots")
+    run([os.path.join(bin_dir, "stepwise"), "--demo", "--screenshots", shots], env=env, cwd=work, timeout=900)
+    names = sorted(os.listdir(shots))
+    for step in ("01-problem", "02-data", "03-prep", "04-features", "05-training", "06-evaluation", "07-export"):
+        check(step + ".png" in names, "the demo wrote no %s.png: %s" % (step, names))
+        check_png_header(os.path.join(shots, step + ".png"))
+    model = os.path.join(shots, "demo.stepwise")
+    scored = run([os.path.join(bin_dir, "stepwise-cli"), "predict", model, "builtin:titanic", "--quiet"],
+                 env=env, cwd=work).stdout
+    table = list(csv.DictReader(io.StringIO(scored)))
+    accuracy = sum(r["actual"] == r["predicted"] for r in table) / max(len(table), 1)
+    check(len(table) == 891 and accuracy >= 0.75,
+          "the demo model predicted %d rows of builtin:titanic with accuracy %.3f" % (len(table), accuracy))
+    print("installed wizard: demo wrote %d screenshots; its model scores %.3f on builtin:titanic"
+          % (sum(n.endswith(".png") for n in names), accuracy))
+
+
 def test_tree(args):
     with tempfile.TemporaryDirectory(prefix="stepwise-install-") as tmp:
         prefix = os.path.join(tmp, "prefix")
@@ -235,6 +261,8 @@ def test_tree(args):
         work = os.path.join(tmp, "work")
         os.mkdir(work)
         check_binaries_run(os.path.join(prefix, "bin"), args.version, args.gui, work)
+        if args.gui:
+            check_demo(os.path.join(prefix, "bin"), work)
 
 
 def privileged():
