@@ -29,7 +29,7 @@ constexpr time_t kIoTimeoutSeconds = 5;
 constexpr time_t kKeepAliveSeconds = 2;
 // Requests per kept-alive connection before it is closed, so that with more clients than
 // workers every client gets its turn.
-constexpr std::size_t kRequestsPerConnection = 1000;
+constexpr std::size_t kRequestsPerConnection = 100;
 constexpr int kMaxThreads = 1024;
 
 // When the current request's headers were read. A worker thread handles one request at a
