@@ -262,10 +262,21 @@ class ServeTest(CliTestCase):
         self.assertJsonError(server, "POST", "/predict", 413, "51 rows", "50", body={"rows": [good] * 51})
         self.assertJsonError(server, "POST", "/predict", 413, "100000 bytes",
                              body=json.dumps({"rows": [good], "padding": "x" * 200_000}))
+        # Chunked bodies have the same limit, on every path.
+        for path in ["/predict", "/elsewhere"]:
+            connection = server.connection()
+            chunks = (b"x" * 1000 for _ in range(101))
+            connection.request("POST", path, body=chunks, encode_chunked=True,
+                               headers={"Transfer-Encoding": "chunked"})
+            response = connection.getresponse()
+            self.assertEqual(response.status, 413, path)
+            self.assertIn("100000 bytes", json.loads(response.read())["error"])
+            connection.close()
         headers = self.assertJsonError(server, "GET", "/predict", 405, "POST")
         self.assertEqual(headers["Allow"], "POST")
         self.assertJsonError(server, "POST", "/health", 405, "GET")
         self.assertJsonError(server, "DELETE", "/schema", 405, "GET")
+        self.assertJsonError(server, "PUT", "/metrics", 405, "GET", body="{}")
         self.assertJsonError(server, "GET", "/nowhere", 404, "/predict")
         self.assertJsonError(server, "GET", "/health/../etc/passwd", 404)
         self.assertEqual(server.get_json("/health")["status"], "ok")

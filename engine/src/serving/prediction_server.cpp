@@ -31,6 +31,7 @@ constexpr time_t kKeepAliveSeconds = 2;
 // workers every client gets its turn.
 constexpr std::size_t kRequestsPerConnection = 100;
 constexpr int kMaxThreads = 1024;
+constexpr std::size_t kPayloadSlack = 64 * 1024;
 
 // When the current request's headers were read. A worker thread handles one request at a
 // time from routing to the log callback, so a thread-local stamp is that request's.
@@ -110,11 +111,52 @@ struct PredictionServer::State {
         response.set_header("WWW-Authenticate", "Bearer");
     }
 
+    static std::string notFound(const httplib::Request& request)
+    {
+        return "no endpoint " + request.method + " " + request.path +
+               " — this server answers POST /predict, GET /health, GET /schema and GET /metrics";
+    }
+
+    // Reads a request body through `reader`, keeping it in `body` when `keep`; the body is
+    // read even when it will be refused, so a kept-alive connection stays in step. Answers
+    // 413 past the size limit, 400 for a body cut short, and then returns false.
+    bool readBody(const httplib::ContentReader& reader, httplib::Response& response, bool keep, std::string& body)
+    {
+        std::size_t received = 0;
+        bool tooLarge = false;
+        const bool complete = reader([&](const char* data, std::size_t length) {
+            received += length;
+            if (received > options.maxBodyBytes) {
+                tooLarge = true;
+                return false;
+            }
+            if (keep)
+                body.append(data, length);
+            return true;
+        });
+        if (tooLarge || response.status == 413) {
+            send(response, PredictionService::error(413, "the request body is larger than " +
+                                                             std::to_string(options.maxBodyBytes) +
+                                                             " bytes — send fewer rows per request"));
+            response.set_header("Connection", "close");
+            return false;
+        }
+        if (!complete) {
+            send(response, PredictionService::error(400, "the request body could not be read completely"));
+            response.set_header("Connection", "close");
+            return false;
+        }
+        return true;
+    }
+
     void configure(httplib::Server& http)
     {
         const int threads = options.threads > 0 ? options.threads : defaultThreadCount();
         http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-        http.set_payload_max_length(options.maxBodyBytes);
+        // A little above the limit: /predict's own reader stops at the limit and answers
+        // 413 for chunked bodies too, where cpp-httplib would only say 400; every other
+        // route is still bounded.
+        http.set_payload_max_length(options.maxBodyBytes + kPayloadSlack);
         http.set_read_timeout(kIoTimeoutSeconds, 0);
         http.set_write_timeout(kIoTimeoutSeconds, 0);
         http.set_keep_alive_timeout(kKeepAliveSeconds);
@@ -144,8 +186,7 @@ struct PredictionServer::State {
             std::string message;
             switch (response.status) {
             case 404:
-                message = "no endpoint " + request.method + " " + request.path +
-                          " — this server answers POST /predict, GET /health, GET /schema and GET /metrics";
+                message = notFound(request);
                 break;
             case 413:
                 message = "the request body is larger than " + std::to_string(options.maxBodyBytes) +
@@ -178,39 +219,40 @@ struct PredictionServer::State {
         http.Post("/predict", [this](const httplib::Request& request, httplib::Response& response,
                                      const httplib::ContentReader& reader) {
             const bool allowed = authorised(request);
-            // The body is read even when it is refused, so a kept-alive connection stays
-            // in step; reading stops at the size limit.
             std::string body;
-            bool tooLarge = false;
-            const bool complete = reader([&](const char* data, std::size_t length) {
-                if (body.size() + length > options.maxBodyBytes) {
-                    tooLarge = true;
-                    return false;
-                }
-                if (allowed)
-                    body.append(data, length);
-                else
-                    body.resize(body.size() + length);
-                return true;
-            });
-            if (tooLarge || response.status == 413) {
-                send(response, PredictionService::error(413, "the request body is larger than " +
-                                                                 std::to_string(options.maxBodyBytes) +
-                                                                 " bytes — send fewer rows per request"));
-                response.set_header("Connection", "close");
+            if (!readBody(reader, response, allowed, body))
                 return;
-            }
-            if (!complete) {
-                send(response, PredictionService::error(400, "the request body could not be read completely"));
-                response.set_header("Connection", "close");
+            if (!allowed)
+                unauthorised(response);
+            else
+                send(response, service->predict(body));
+        });
+        // Any other request with a body: read within the limit (cpp-httplib 0.11 would read
+        // a chunked body of any size into memory for a route without a reader), then
+        // refuse it as a request without a body is refused.
+        const auto refuseBody = [this](const httplib::Request& request, httplib::Response& response,
+                                       const httplib::ContentReader& reader) {
+            std::string ignored;
+            if (!readBody(reader, response, false, ignored))
                 return;
-            }
-            if (!allowed) {
+            if (!authorised(request)) {
                 unauthorised(response);
                 return;
             }
-            send(response, service->predict(body));
-        });
+            const Endpoint endpoint = endpointOf(request.path);
+            if (endpoint == Endpoint::Other) {
+                send(response, PredictionService::error(404, notFound(request)));
+                return;
+            }
+            const char* allowedMethod = endpoint == Endpoint::Predict ? "POST" : "GET";
+            send(response, PredictionService::error(405, request.method + " is not allowed on " + request.path +
+                                                             " — use " + allowedMethod));
+            response.set_header("Allow", allowedMethod);
+        };
+        http.Post(".*", refuseBody);
+        http.Put(".*", refuseBody);
+        http.Patch(".*", refuseBody);
+        http.Delete(".*", refuseBody);
         const auto get = [this](Reply (PredictionService::*answer)() const) {
             return [this, answer](const httplib::Request& request, httplib::Response& response) {
                 if (!authorised(request))
