@@ -409,6 +409,9 @@ class ServeTest(CliTestCase):
             port = taken.getsockname()[1]
             result = run("serve", self.model, "--port", port, timeout=30)
         self.assertError(result, 1, "cannot listen on 127.0.0.1:%d" % port, "in use")
+        # Nor does it share a port with another server.
+        result = run("serve", self.model, "--port", self.server.port, timeout=30)
+        self.assertError(result, 1, "cannot listen on 127.0.0.1:%d" % self.server.port)
         help_text = run("serve", "--help").stdout
         for flag in ["--host", "--port", "--token-file", "STEPWISE_TOKEN", "--tls-cert", "--tls-key",
                      "--max-body-bytes", "--max-rows", "--threads"]:

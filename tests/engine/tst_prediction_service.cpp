@@ -8,6 +8,11 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "stepwise/core/errors.hpp"
@@ -95,6 +100,27 @@ void expectError(serving::PredictionService& service, const std::string& body, i
     const std::string message = error["error"].get<std::string>();
     for (const char* fragment : fragments)
         QVERIFY2(message.find(fragment) != std::string::npos, (message + " lacks " + fragment).c_str());
+}
+
+// One HTTP/1.1 exchange on a fresh connection to 127.0.0.1:port; the whole answer.
+std::string exchange(int port, const std::string& request)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return {};
+    }
+    ::send(fd, request.data(), request.size(), 0);
+    std::string answer;
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+        answer.append(buffer, static_cast<std::size_t>(n));
+    ::close(fd);
+    return answer;
 }
 
 } // namespace
@@ -323,6 +349,73 @@ private slots:
         QCOMPARE(mismatches.load(), 0);
         QCOMPARE(service.counters().predictedRows, std::uint64_t(2 + 4 * 100 * 2));
         QCOMPARE(service.counters().requests, std::uint64_t(400));
+    }
+
+    void theServerListensAnswersAndStops()
+    {
+        serving::ServerOptions options;
+        options.port = 0;
+        options.threads = 2;
+        options.modelName = "titanic";
+        serving::PredictionServer server(titanicForest(), options);
+        QVERIFY(!server.running());
+        server.start();
+        QVERIFY(server.running());
+        QVERIFY(server.port() > 0);
+        QCOMPARE(server.url(), "http://127.0.0.1:" + std::to_string(server.port()));
+        const std::string health = exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QVERIFY2(health.rfind("HTTP/1.1 200", 0) == 0, health.c_str());
+        QVERIFY(health.find("\"model\":\"titanic\"") != std::string::npos);
+        const std::string missing = exchange(server.port(), "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QVERIFY2(missing.rfind("HTTP/1.1 404", 0) == 0, missing.c_str());
+        // The count is taken after the answer is written: give it a moment.
+        for (int i = 0; i < 200 && server.counters().requests < 2; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        QCOMPARE(server.counters().requests, std::uint64_t(2));
+        QCOMPARE(server.counters().errors, std::uint64_t(1));
+
+        // The port is taken now.
+        serving::ServerOptions same = options;
+        same.port = server.port();
+        serving::PredictionServer second(titanicForest(), same);
+        try {
+            second.start();
+            QFAIL("a second server started on a taken port");
+        } catch (const core::Error& error) {
+            QVERIFY2(std::string(error.what()).find("cannot listen on 127.0.0.1:" + std::to_string(server.port())) !=
+                         std::string::npos, error.what());
+        }
+
+        std::thread stopper([&] { server.stop(); });
+        server.wait();
+        stopper.join();
+        QVERIFY(!server.running());
+        server.stop();  // twice is fine
+        server.wait();
+        QVERIFY(exchange(server.port(), "GET /health HTTP/1.1\r\n\r\n").empty());
+    }
+
+    void badServerOptionsAreRefused()
+    {
+        const auto refused = [](auto change) {
+            serving::ServerOptions options;
+            change(options);
+            try {
+                serving::PredictionServer server(titanicForest(), options);
+            } catch (const core::InvalidParameter&) {
+                return true;
+            }
+            return false;
+        };
+        QVERIFY(refused([](serving::ServerOptions& o) { o.port = 70000; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.port = -1; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.threads = -1; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.maxRows = 0; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.maxBodyBytes = 0; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.host.clear(); }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.tlsCertificateFile = "cert.pem"; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.bearerToken = "two words"; }));
+        QVERIFY(!refused([](serving::ServerOptions& o) { o.port = 0; }));
     }
 
     void refusesToServeNothing()

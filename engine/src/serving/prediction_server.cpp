@@ -163,6 +163,13 @@ struct PredictionServer::State {
         http.set_keep_alive_max_count(kRequestsPerConnection);
         // Small answers go out at once instead of waiting for the client's delayed ACK.
         http.set_tcp_nodelay(true);
+        // SO_REUSEADDR only: a restart may bind while old connections linger, but unlike
+        // cpp-httplib's default (SO_REUSEPORT too) a second server on a port in use fails
+        // instead of silently sharing it.
+        http.set_socket_options([](socket_t socket) {
+            const int yes = 1;
+            ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        });
 
         http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
             t_requestStart = Clock::now();

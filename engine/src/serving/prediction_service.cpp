@@ -17,6 +17,7 @@
 #include "stepwise/core/task_type.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/data/column_kinds.hpp"
+#include "stepwise/workflow/feature_drift.hpp"
 
 namespace stepwise::serving {
 namespace {

@@ -5,17 +5,12 @@
 /// server (prediction_server.hpp) only moves bytes to and from here, so every answer
 /// can be unit-tested and fuzzed without a socket.
 
-#include <atomic>
 #include <cstddef>
-#include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "stepwise/serving/prediction_server.hpp"
-#include "stepwise/workflow/feature_drift.hpp"
 #include "stepwise/workflow/pipeline.hpp"
 
 namespace stepwise::serving {
