@@ -11,7 +11,6 @@
 #include <CLI/CLI.hpp>
 
 #include "stepwise/core/errors.hpp"
-#include "stepwise/io/model_archive.hpp"
 #include "stepwise/serving/prediction_server.hpp"
 
 namespace stepwise::cli {
@@ -66,6 +65,7 @@ CLI::App* addServeCommand(CLI::App& app, ServeOptions& options)
                         "Worker threads, each serving one connection at a time (default: 4 per core, at least 8)")
         ->check(CLI::Range(1, 1024));
     command->add_flag("--quiet", options.quiet, "Print only the serving line and errors");
+    addModelAccessOptions(command, options.access);
     return command;
 }
 
@@ -85,7 +85,7 @@ int runServe(const ServeOptions& options)
     server.threads = options.threads;
     server.modelName = fileName(options.model);
 
-    std::shared_ptr<const workflow::FittedPipeline> pipeline = io::loadModel(options.model);
+    std::shared_ptr<const workflow::FittedPipeline> pipeline = openModel(options.model, options.access);
 
     // SIGTERM and SIGINT are taken by one thread with sigwait; blocked before any other
     // thread exists, so every thread the server starts inherits the block and none of

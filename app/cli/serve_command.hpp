@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "model_access.hpp"
+
 namespace CLI {
 class App;
 }
@@ -22,6 +24,7 @@ struct ServeOptions {
     std::size_t maxRows = 10'000;
     int threads = 0;  // 0 = the server's default
     bool quiet = false;
+    ModelAccessFlags access;  // the passphrase of an encrypted model
 };
 
 /// Adds the `serve` subcommand and its flags to `app`.

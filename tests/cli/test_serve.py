@@ -238,9 +238,10 @@ class ServeTest(CliTestCase):
         self.assertGreater(missing["deck"], 0)
         psi = {dict(labels)["feature"]: value for (name, labels), value in after.items()
                if name == "stepwise_feature_drift_psi"}
-        # Drift needs the training distribution in the model file.
+        # Drift against the training distribution the model file carries, for every column.
         stored = [column["name"] for column in self.schema["columns"] if "training_distribution" in column]
-        self.assertEqual(set(psi), set(stored))
+        self.assertEqual(set(stored), set(self.kinds))
+        self.assertEqual(set(psi), set(self.kinds))
         self.assertTrue(all(value >= 0 for value in psi.values()))
 
     # --- abuse ---------------------------------------------------------------------
@@ -380,6 +381,24 @@ class ServeTest(CliTestCase):
         with self.assertRaises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
 
+    def test_encrypted_model_needs_its_passphrase(self):
+        passphrase = self.path("passphrase")
+        with open(passphrase, "w") as f:
+            f.write("correct horse battery staple\n")
+        model = self.path("encrypted.stepwise")
+        result = run("train", "builtin:iris", "--target", "species", "--model", "logistic_regression", "--out", model,
+                     "--encrypt", "--passphrase-file", passphrase)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        env = {name: value for name, value in os.environ.items() if name != "STEPWISE_PASSPHRASE"}
+        refused = subprocess.run([cli_support.CLI, "serve", model, "--port", "0"], capture_output=True, text=True,
+                                 timeout=60, env=env)
+        self.assertError(refused, 4, "passphrase")
+        server = Server(model, "--passphrase-file", passphrase, env=env)
+        try:
+            self.assertEqual(server.get_json("/health")["classes"], ["setosa", "versicolor", "virginica"])
+        finally:
+            self.assertEqual(server.stop()[0], 0)
+
     def test_sigint_stops_an_idle_server_at_once(self):
         server = Server(self.model)
         start = time.monotonic()
@@ -414,7 +433,7 @@ class ServeTest(CliTestCase):
         self.assertError(result, 1, "cannot listen on 127.0.0.1:%d" % self.server.port)
         help_text = run("serve", "--help").stdout
         for flag in ["--host", "--port", "--token-file", "STEPWISE_TOKEN", "--tls-cert", "--tls-key",
-                     "--max-body-bytes", "--max-rows", "--threads"]:
+                     "--max-body-bytes", "--max-rows", "--threads", "--passphrase-file"]:
             self.assertIn(flag, help_text)
 
 
