@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "serve_command.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/models/registry.hpp"
@@ -182,6 +183,9 @@ int main(int argc, char** argv)
     addReadOptions(inspectCmd, inspect.read);
     addCommonOptions(inspectCmd, common);
 
+    ServeOptions serve;
+    CLI::App* serveCmd = addServeCommand(app, serve);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -200,6 +204,8 @@ int main(int argc, char** argv)
             return runPredict(predict, common);
         if (*evaluateCmd)
             return runEvaluate(evaluate, common);
+        if (*serveCmd)
+            return runServe(serve);
         return runInspect(inspect, common);
     } catch (const Cancelled&) {
         return fail(kCancelled, "cancelled");
