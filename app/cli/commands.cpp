@@ -722,8 +722,9 @@ int runExport(const ExportOptions& options, const CommonOptions& common)
         io::pythonScript(*pipeline, options.data.empty() ? std::string("data.csv") : options.data);
         const std::string dataPath = scriptDataPath(*pipeline, options, common);
         // The script finds its data relative to its own folder, so the two can move together.
-        const std::filesystem::path folder = std::filesystem::absolute(options.python).parent_path();
-        const std::string relative = std::filesystem::absolute(dataPath).lexically_relative(folder).string();
+        const std::filesystem::path folder = std::filesystem::absolute(options.python).lexically_normal().parent_path();
+        const std::string relative =
+            std::filesystem::absolute(dataPath).lexically_normal().lexically_relative(folder).string();
         io::exportPython(*pipeline, options.python, relative.empty() ? dataPath : relative);
         if (!common.quiet)
             std::fprintf(stderr, "Wrote the scikit-learn script %s (reads %s)\n", options.python.c_str(),

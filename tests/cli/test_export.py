@@ -65,6 +65,27 @@ class Export(CliTestCase):
             f.write("not a model")
         self.assertError(run("export", bogus, "--card", self.path("c.md")), 4)
 
+    def test_python_export_of_a_step_scikit_learn_lacks(self):
+        ffill = self.path("ffill.stepwise")
+        result = run("train", *TITANIC, "--impute", "numeric=ffill", "--out", ffill, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        script = self.path("s.py")
+        self.assertError(run("export", ffill, "--python", script), 4, "Fill missing values: numeric=ffill",
+                         "no scikit-learn equivalent")
+        self.assertFalse(os.path.exists(script))
+        self.assertFalse(os.path.exists(self.path("titanic.csv")))  # nothing written beside it either
+
+    def test_python_export_reads_the_given_csv(self):
+        script, data = self.path("s.py"), os.path.join(DATASETS, "titanic.csv")
+        result = run("export", self.model, "--python", script, "--data", data)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertFalse(os.path.exists(self.path("titanic.csv")))
+        with open(script) as f:
+            text = f.read()
+        self.assertIn('"' + os.path.relpath(os.path.normpath(data), self.tmp) + '")', text)
+        self.assertIn("def main():", text)
+        self.assertIn("LogisticRegression(C=1.0", text)
+
     def test_markdown_card(self):
         card = self.path("card.md")
         result = run("export", self.model, "--card", card)

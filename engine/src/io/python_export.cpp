@@ -44,6 +44,18 @@ std::string pyStrings(const std::vector<std::string>& texts)
     return list;
 }
 
+// `NAME = [...]`, one item per line when the list does not fit on one line of 88.
+std::string pyAssignment(const std::string& name, const std::vector<std::string>& texts)
+{
+    const std::string oneLine = name + " = " + pyStrings(texts);
+    if (oneLine.size() <= 88)
+        return oneLine;
+    std::string text = name + " = [\n";
+    for (const std::string& item : texts)
+        text.append("    ").append(pyString(item)).append(",\n");
+    return text.append("]");
+}
+
 // A float literal: always with a point or exponent, so Python keeps it a float.
 std::string pyReal(double value)
 {
@@ -79,7 +91,8 @@ std::string stepName(std::size_t index, const std::string& displayName)
     return name;
 }
 
-// Wraps `words` into "# " comment lines of at most 88 characters, indented by `indent`.
+// Wraps `words` into "# " comment lines of at most 84 characters, indented by `indent`
+// (88 once main()'s body is indented).
 std::string comment(const std::string& words, const std::string& indent = "")
 {
     std::string out;
@@ -87,7 +100,7 @@ std::string comment(const std::string& words, const std::string& indent = "")
     std::istringstream in(words);
     std::string word;
     while (in >> word) {
-        if (!lineText.empty() && indent.size() + 2 + lineText.size() + 1 + word.size() > 88) {
+        if (!lineText.empty() && indent.size() + 2 + lineText.size() + 1 + word.size() > 84) {
             out.append(indent).append("# ").append(lineText).append("\n");
             lineText.clear();
         }
@@ -1001,118 +1014,131 @@ std::string pythonScript(const workflow::FittedPipeline& pipeline, const std::st
         s.append("VALIDATION_SIZE = " + pyReal(recipe.prep.validationSize) + "\n");
     s.append(comment("The input columns the model uses (the target, the columns you dropped and free-text "
                      "columns are left out)."));
-    s.append("FEATURES = " + pyStrings(features) + "\n\n\n");
+    s.append(pyAssignment("FEATURES", features) + "\n\n\n");
+    std::string helpers;
+    std::string body;
 
     if (needs.selectors)
-        s.append(std::string(kSelectors) + "\n\n");
+        helpers.append(std::string(kSelectors) + "\n\n");
     if (needs.helpers.count("outlier_bounds"))
-        s.append(std::string(kOutlierBounds) + "\n\n");
+        helpers.append(std::string(kOutlierBounds) + "\n\n");
     for (const Helper& helper : kHelpers)
         if (needs.helpers.count(helper.name))
-            s.append(std::string(helper.code) + "\n\n");
+            helpers.append(std::string(helper.code) + "\n\n");
     const bool byTime = !recipe.prep.timeColumn.empty();
-    s.append(std::string(kSplit) + "\n\n");
+    helpers.append(std::string(kSplit) + "\n\n");
 
-    s.append("# ---- 1. Read the data ----\n");
-    s.append(comment("Stepwise treats these texts as missing values; pandas is told the same."));
-    s.append("data = " + csvReadCall(recipe, dataPath) + "\n");
+    body.append("# ---- 1. Read the data ----\n");
+    body.append(comment("Stepwise treats these texts as missing values; pandas is told the same."));
+    body.append("data = " + csvReadCall(recipe, dataPath) + "\n");
     if (!booleans.empty()) {
-        s.append(comment("True/False columns are numbers for the model: 1 and 0."));
-        s.append("for column in " + pyStrings(booleans) + ":\n    data[column] = data[column].astype(float)\n");
+        body.append(comment("True/False columns are numbers for the model: 1 and 0."));
+        body.append("for column in " + pyStrings(booleans) + ":\n    data[column] = data[column].astype(float)\n");
     }
     if (!datetimes.empty()) {
-        s.append(comment("Dates are numbers for the model: seconds since 1970-01-01."));
-        s.append("for column in " + pyStrings(datetimes) +
+        body.append(comment("Dates are numbers for the model: seconds since 1970-01-01."));
+        body.append("for column in " + pyStrings(datetimes) +
                  ":\n    data[column] = (pd.to_datetime(data[column]) - pd.Timestamp(\"1970-01-01\")).dt.total_seconds()\n");
     }
     if (!categories.empty()) {
-        s.append(comment("Category columns hold text, even where a category looks like a number."));
-        s.append("for column in " + pyStrings(categories) +
+        body.append(comment("Category columns hold text, even where a category looks like a number."));
+        body.append("for column in " + pyStrings(categories) +
                  ":\n    data[column] = data[column].map(lambda v: v if pd.isna(v) else (str(int(v)) if isinstance(v, "
                  "float) and v.is_integer() else str(v)))\n");
     }
-    s.append("\n# ---- 2. Choose the rows ----\n");
-    s.append(comment("Rows without a value in the target cannot be learned from or scored."));
-    s.append("data = data[data[TARGET].notna()].reset_index(drop=True)\n");
+    body.append("\n# ---- 2. Choose the rows ----\n");
+    body.append(comment("Rows without a value in the target cannot be learned from or scored."));
+    body.append("data = data[data[TARGET].notna()].reset_index(drop=True)\n");
     for (const RowStep& step : translation.beforeSplit) {
-        s.append(comment(step.comment));
-        s.append(step.code + "\n");
+        body.append(comment(step.comment));
+        body.append(step.code + "\n");
     }
-    s.append("X = data[FEATURES]\ny = data[TARGET]\n\n");
+    body.append("X = data[FEATURES]\ny = data[TARGET]\n\n");
 
-    s.append("# ---- 3. Split into training and test rows ----\n");
+    body.append("# ---- 3. Split into training and test rows ----\n");
     if (byTime) {
-        s.append(comment("The split is by time: the oldest rows train, the newest are the test rows, as in "
+        body.append(comment("The split is by time: the oldest rows train, the newest are the test rows, as in "
                          "Stepwise (no shuffling)."));
-        s.append("times = pd.to_numeric(data[" + pyString(recipe.prep.timeColumn) + "], errors=\"coerce\")\n");
-        s.append("if times.isna().all():\n    times = (pd.to_datetime(data[" + pyString(recipe.prep.timeColumn) +
+        body.append("times = pd.to_numeric(data[" + pyString(recipe.prep.timeColumn) + "], errors=\"coerce\")\n");
+        body.append("if times.isna().all():\n    times = (pd.to_datetime(data[" + pyString(recipe.prep.timeColumn) +
                  "]) - pd.Timestamp(\"1970-01-01\")).dt.total_seconds()\n");
-        s.append("train_rows, test_rows = time_split(list(times), TEST_SIZE)\n");
+        body.append("train_rows, test_rows = time_split(list(times), TEST_SIZE)\n");
     } else {
-        s.append(comment("scikit-learn's train_test_split shuffles with NumPy's random generator and Stepwise "
+        body.append(comment("scikit-learn's train_test_split shuffles with NumPy's random generator and Stepwise "
                          "with its own, so with the same seed they pick different test rows (and the scores "
-                         "differ by a few points). stepwise_split above repeats Stepwise's shuffle exactly, so "
+                         "differ by a few points). stepwise_split (below) repeats Stepwise's shuffle exactly, so "
                          "the test rows here are the ones Stepwise scored. The scikit-learn way, with the same "
                          "share and stratification, would be:"));
         const bool stratify = classification && recipe.prep.stratify;
-        s.append("#   X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE, " +
+        body.append("#   X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE, " +
                  std::string(stratify ? "stratify=y, " : "") + "random_state=SEED)\n");
         if (stratify) {
-            s.append(comment("The split keeps the class balance: each class gives its share of the test rows."));
-            s.append("classes = sorted(y.unique())\n");
-            s.append("strata = list(y.map({label: number for number, label in enumerate(classes)}))\n");
-            s.append("train_rows, test_rows = stepwise_split(len(data), TEST_SIZE, SEED, strata)\n");
+            body.append(comment("The split keeps the class balance: each class gives its share of the test rows."));
+            body.append("classes = sorted(y.unique())\n");
+            body.append("strata = list(y.map({label: number for number, label in enumerate(classes)}))\n");
+            body.append("train_rows, test_rows = stepwise_split(len(data), TEST_SIZE, SEED, strata)\n");
         } else {
-            s.append("train_rows, test_rows = stepwise_split(len(data), TEST_SIZE, SEED)\n");
+            body.append("train_rows, test_rows = stepwise_split(len(data), TEST_SIZE, SEED)\n");
         }
     }
     if (recipe.prep.validationSize > 0) {
-        s.append(comment("Validation rows are held out of the training rows too (Stepwise uses them to check "
+        body.append(comment("Validation rows are held out of the training rows too (Stepwise uses them to check "
                          "the model while choosing it); the share is of all usable rows."));
         const bool stratify = classification && recipe.prep.stratify && !byTime;
         if (byTime) {
-            s.append("kept, _ = time_split([times[r] for r in train_rows], VALIDATION_SIZE / (1 - TEST_SIZE))\n");
+            body.append("kept, _ = time_split([times[r] for r in train_rows], VALIDATION_SIZE / (1 - TEST_SIZE))\n");
         } else {
-            s.append(std::string("kept, _ = stepwise_split(len(train_rows), VALIDATION_SIZE / (1 - TEST_SIZE), SEED + 1") +
+            body.append(std::string("kept, _ = stepwise_split(len(train_rows), VALIDATION_SIZE / (1 - TEST_SIZE), SEED + 1") +
                      (stratify ? ", [strata[r] for r in train_rows])\n" : ")\n"));
         }
-        s.append("train_rows = [train_rows[i] for i in kept]\n");
+        body.append("train_rows = [train_rows[i] for i in kept]\n");
     }
-    s.append("X_train, y_train = X.iloc[train_rows], y.iloc[train_rows]\n");
-    s.append("X_test, y_test = X.iloc[test_rows], y.iloc[test_rows]\n");
+    body.append("X_train, y_train = X.iloc[train_rows], y.iloc[train_rows]\n");
+    body.append("X_test, y_test = X.iloc[test_rows], y.iloc[test_rows]\n");
     for (const RowStep& step : translation.trainingOnly) {
-        s.append(comment(step.comment));
-        s.append(step.code + "\n");
+        body.append(comment(step.comment));
+        body.append(step.code + "\n");
     }
-    s.append("\n# ---- 4. The steps and the model ----\n");
-    s.append(comment("A Pipeline runs the steps in order: fit() learns every step from the training rows "
+    body.append("\n# ---- 4. The steps and the model ----\n");
+    body.append(comment("A Pipeline runs the steps in order: fit() learns every step from the training rows "
                      "only, then trains the model on what they produce; predict() runs new rows through "
                      "the same fitted steps. So nothing about the test rows leaks into training."));
     if (!model.note.empty())
-        s.append(comment(model.note));
-    s.append("model = Pipeline([\n");
+        body.append(comment(model.note));
+    body.append("model = Pipeline([\n");
     for (const PipelineStep& step : translation.steps) {
-        s.append(comment(step.comment, "    "));
-        s.append("    (" + pyString(step.name) + ", " + step.code + "),\n");
+        body.append(comment(step.comment, "    "));
+        body.append("    (" + pyString(step.name) + ", " + step.code + "),\n");
     }
-    s.append(comment(models::findModel(pipeline.model().name()).displayName + " with the settings of the Stepwise model.",
+    body.append(comment(models::findModel(pipeline.model().name()).displayName + " with the settings of the Stepwise model.",
                      "    "));
-    s.append("    (\"model\", " + model.code + "),\n])\n");
-    s.append("model.fit(X_train, y_train)\n\n");
+    body.append("    (\"model\", " + model.code + "),\n])\n");
+    body.append("model.fit(X_train, y_train)\n\n");
 
-    s.append("# ---- 5. Test scores ----\n");
-    s.append(comment("The same names as the scores in Stepwise's report, so the two can be compared line by line."));
+    body.append("# ---- 5. Test scores ----\n");
+    body.append(comment("The same names as the scores in Stepwise's report, so the two can be compared line by line."));
     if (classification) {
-        s.append(kClassificationMetrics);
+        body.append(comment(pipeline.model().hasProbabilities()
+                                ? "model.predict picks the class with the highest probability (for two classes: "
+                                  "probability above 0.5), as Stepwise does; no threshold was tuned."
+                                : "model.predict picks the class with the highest decision score, as Stepwise does."));
+        body.append(kClassificationMetrics);
         if (pipeline.model().hasProbabilities())
-            s.append(kProbabilityMetrics);
-        if (recipe.problem.success)
-            s.append(comment("Stepwise predicts the class with the highest probability (for two classes: "
-                             "probability above 0.5), as model.predict does here."));
+            body.append(kProbabilityMetrics);
     } else {
-        s.append(kRegressionMetrics);
+        body.append(kRegressionMetrics);
     }
-    s.append("for name, value in scores.items():\n    print(f\"{name}: {value:.6f}\")\n");
+    body.append("for name, value in scores.items():\n    print(f\"{name}: {value:.6f}\")\n");
+
+    // The story first, in main(); the helpers it uses follow it.
+    s.append("def main():\n");
+    std::istringstream bodyLines(body);
+    std::string line;
+    while (std::getline(bodyLines, line))
+        s.append(line.empty() ? std::string() : "    " + line).append("\n");
+    s.append("\n\n# ---- Helpers: Stepwise's split, and the steps scikit-learn has no single class for ----\n\n\n");
+    s.append(helpers);
+    s.append("if __name__ == \"__main__\":\n    main()\n");
     return s;
 }
 
