@@ -143,6 +143,7 @@ private slots:
         const std::string md = io::modelCardMarkdown(*titanicPipeline(false));
         QVERIFY(has(md, "SHA-256 of the training data: not recorded"));
         QVERIFY(has(md, "No test scores were recorded with this model."));
+        QVERIFY(has(md, "Verdict: not recorded with this model (the criterion was f1\\_macro>=0.7)"));
         QVERIFY(has(md, "The class balance was not recorded"));
         QVERIFY(has(md, "The ranges of the training values were not recorded"));
         QVERIFY(has(md, "- Seed: 7 "));  // from the recipe when the metadata has none

@@ -215,7 +215,7 @@ Section pipelineSection(const workflow::FittedPipeline& pipeline, const std::opt
     return section;
 }
 
-Section metricsSection(const workflow::FittedPipeline& pipeline)
+Section metricsSection(const workflow::FittedPipeline& pipeline, const std::optional<workflow::Recipe>& recipe)
 {
     const workflow::PipelineMetadata& metadata = pipeline.metadata();
     Section section{"Test scores", {}};
@@ -229,7 +229,12 @@ Section metricsSection(const workflow::FittedPipeline& pipeline)
             scores.rows.push_back({score.metric, number(score.value)});
         section.table(std::move(scores));
     }
-    section.paragraph("Verdict: " + (metadata.verdict.empty() ? std::string("no success criterion was set") : metadata.verdict));
+    std::string verdict = metadata.verdict;
+    if (verdict.empty())
+        verdict = recipe && recipe->problem.success
+                      ? "not recorded with this model (the criterion was " + recipe->problem.success->toString() + ")"
+                      : std::string("no success criterion was set");
+    section.paragraph("Verdict: " + verdict);
     return section;
 }
 
@@ -324,7 +329,7 @@ Card buildCard(const workflow::FittedPipeline& pipeline)
     card.title = "Model card: " + ((recipe && !recipe->problem.objective.empty()) ? recipe->problem.objective
                                                                                  : "predicting " + pipeline.target());
     card.sections = {problemSection(pipeline, recipe),  dataSection(pipeline, recipe),
-                     pipelineSection(pipeline, recipe), metricsSection(pipeline),
+                     pipelineSection(pipeline, recipe), metricsSection(pipeline, recipe),
                      limitsSection(pipeline, recipe),   provenanceSection(pipeline, recipe)};
     return card;
 }
