@@ -139,5 +139,23 @@ class ExportPython(CliTestCase):
                          {"accuracy", "f1_macro"})
 
 
+    def test_class_balancing(self):
+        """Random over- and undersampling of the training rows, repeated with Stepwise's
+        random numbers after the other steps."""
+        for method, model in [("over", "logistic_regression"), ("under", "naive_bayes")]:
+            with self.subTest(method=method):
+                model_file, report, script = self.path("m.stepwise"), self.path("r.json"), self.path("model.py")
+                result = run("train", *DATASETS["titanic"], "--model", model, "--resample", method,
+                             "--out", model_file, "--report", report, "--quiet")
+                self.assertEqual(result.returncode, 0, result.stderr)
+                result = run("export", model_file, "--python", script)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                with open(script) as f:
+                    self.assertIn(f'stepwise_resample(X_ready, y_ready, "{method}", SEED + ', f.read())
+                ran = subprocess.run([PYTHON, script], capture_output=True, text=True, timeout=600, cwd=self.tmp)
+                self.assertEqual(ran.returncode, 0, ran.stderr)
+                self.assertAgree("titanic", method + "sampled", load_json(report)["metrics"],
+                                 parse_scores(ran.stdout), {"accuracy", "f1_macro", "log_loss"})
+
 if __name__ == "__main__":
     cli_support.main(verbosity=2)

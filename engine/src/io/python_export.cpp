@@ -308,6 +308,39 @@ const char* kOutlierBounds = R"PY(def outlier_bounds(table, method, factor):
     return q1 - factor * (q3 - q1), q3 + factor * (q3 - q1)
 )PY";
 
+const char* kResample = R"PY(def stepwise_resample(X, y, method, seed):
+    """Stepwise's class balancing of the training rows, with Stepwise's random numbers.
+    over: each class but the largest gets rows drawn at random (with replacement) from its
+    own rows, appended after all rows, until it is as large as the largest class.
+    under: each class but the smallest keeps a random sample (without replacement) as
+    large as the smallest class; the kept rows stay in their order."""
+    classes = sorted(y.unique())
+    labels = list(y)
+    members = [[row for row, label in enumerate(labels) if label == c] for c in classes]
+    sizes = [len(rows) for rows in members]
+    random = StepwiseRandom(seed)
+    if method == "over":
+        largest = sizes.index(max(sizes))
+        picked = list(range(len(labels)))
+        for c, rows in enumerate(members):
+            if c != largest:
+                for _ in range(len(rows), sizes[largest]):
+                    picked.append(rows[random.below(len(rows))])
+    else:
+        smallest = sizes.index(min(sizes))
+        picked = []
+        for c, rows in enumerate(members):
+            rows = list(rows)
+            if c != smallest:
+                for i in range(min(sizes[smallest], len(rows))):
+                    j = i + random.below(len(rows) - i)
+                    rows[i], rows[j] = rows[j], rows[i]
+                rows = rows[:sizes[smallest]]
+            picked += rows
+        picked.sort()
+    return X.iloc[picked], y.iloc[picked]
+)PY";
+
 const char* kSplit = R"PY(MASK64 = (1 << 64) - 1
 
 
@@ -503,9 +536,18 @@ struct RowStep {
     std::string code;  // lines of pandas code
 };
 
+// A class-balancing step: Stepwise runs it after every other step, on the training rows
+// the steps produced, with the seed SEED + its position in the recipe.
+struct Resampling {
+    std::string comment;
+    std::string method;
+    std::size_t index = 0;
+};
+
 struct Translation {
     std::vector<RowStep> beforeSplit;
     std::vector<RowStep> trainingOnly;
+    std::vector<Resampling> resampling;
     std::vector<PipelineStep> steps;
 };
 
@@ -568,8 +610,23 @@ void translateStep(std::size_t index, const prep::StepSpec& spec, const workflow
         out.trainingOnly.push_back({why, code});
         return;
     }
-    if (spec.kind == "resample")
-        unsupported(spec, "class resampling needs imbalanced-learn, which the script does not use");
+    if (spec.kind == "resample") {
+        const std::string method = text(params, "method");
+        if (method == "smote")
+            unsupported(spec, "SMOTE needs imbalanced-learn, which the script does not use; method=over or "
+                              "method=under can be exported");
+        out.resampling.push_back({described + ": " +
+                                      (method == "over" ? "rows of the smaller classes are repeated at random until "
+                                                          "every class has as many rows as the largest"
+                                                        : "rows of the larger classes are dropped at random until "
+                                                          "every class has as few rows as the smallest") +
+                                      ", on the training rows only, after the other steps (as imbalanced-learn's "
+                                      "Random" + (method == "over" ? "Over" : "Under") +
+                                      "Sampler does, with Stepwise's random numbers).",
+                                  method, index});
+        needs.helpers.insert("stepwise_resample");
+        return;
+    }
 
     needs.sklearnImports.insert("from sklearn.compose import ColumnTransformer");
     needs.selectors = true;
@@ -991,7 +1048,7 @@ std::string pythonScript(const workflow::FittedPipeline& pipeline, const std::st
              ".\n\nRun it with: python3 this_file.py   (needs pandas and scikit-learn 1.2)\n\"\"\"\n");
     s.append("import math\nimport os\n\nimport numpy as np\nimport pandas as pd\nfrom sklearn import metrics, set_config\n");
     if (!needs.helpers.empty() && std::any_of(needs.helpers.begin(), needs.helpers.end(), [](const std::string& h) {
-            return h != "outlier_bounds";
+            return h != "outlier_bounds" && h != "stepwise_resample";
         })) {
         const bool oneToOne = needs.helpers.count("ClipOutliers") > 0;
         s.append(std::string("from sklearn.base import BaseEstimator, ") + (oneToOne ? "OneToOneFeatureMixin, " : "") +
@@ -1027,6 +1084,8 @@ std::string pythonScript(const workflow::FittedPipeline& pipeline, const std::st
             helpers.append(std::string(helper.code) + "\n\n");
     const bool byTime = !recipe.prep.timeColumn.empty();
     helpers.append(std::string(kSplit) + "\n\n");
+    if (needs.helpers.count("stepwise_resample"))
+        helpers.append(std::string(kResample) + "\n\n");
 
     body.append("# ---- 1. Read the data ----\n");
     body.append(comment("Stepwise treats these texts as missing values; pandas is told the same."));
@@ -1105,15 +1164,42 @@ std::string pythonScript(const workflow::FittedPipeline& pipeline, const std::st
                      "the same fitted steps. So nothing about the test rows leaks into training."));
     if (!model.note.empty())
         body.append(comment(model.note));
-    body.append("model = Pipeline([\n");
-    for (const PipelineStep& step : translation.steps) {
-        body.append(comment(step.comment, "    "));
-        body.append("    (" + pyString(step.name) + ", " + step.code + "),\n");
+    const std::string modelComment =
+        models::findModel(pipeline.model().name()).displayName + " with the settings of the Stepwise model.";
+    if (translation.resampling.empty()) {
+        body.append("model = Pipeline([\n");
+        for (const PipelineStep& step : translation.steps) {
+            body.append(comment(step.comment, "    "));
+            body.append("    (" + pyString(step.name) + ", " + step.code + "),\n");
+        }
+        body.append(comment(modelComment, "    "));
+        body.append("    (\"model\", " + model.code + "),\n])\n");
+        body.append("model.fit(X_train, y_train)\n\n");
+    } else {
+        // A Pipeline cannot change the rows between its steps, so the steps are fitted,
+        // the rows balanced, and the model trained on them one after the other.
+        if (translation.steps.empty()) {
+            body.append("steps = None\nX_ready = X_train\n");
+        } else {
+            body.append("steps = Pipeline([\n");
+            for (const PipelineStep& step : translation.steps) {
+                body.append(comment(step.comment, "    "));
+                body.append("    (" + pyString(step.name) + ", " + step.code + "),\n");
+            }
+            body.append("])\nX_ready = steps.fit_transform(X_train, y_train)\n");
+        }
+        body.append("y_ready = y_train\n");
+        for (const Resampling& resampling : translation.resampling) {
+            body.append(comment(resampling.comment));
+            body.append("X_ready, y_ready = stepwise_resample(X_ready, y_ready, " + pyString(resampling.method) +
+                        ", SEED + " + std::to_string(resampling.index) + ")\n");
+        }
+        body.append(comment(modelComment));
+        body.append("estimator = " + model.code + "\n");
+        body.append("estimator.fit(X_ready, y_ready)\n");
+        body.append(comment("The fitted steps and model together, to predict raw rows."));
+        body.append("model = Pipeline(([(\"steps\", steps)] if steps is not None else []) + [(\"model\", estimator)])\n\n");
     }
-    body.append(comment(models::findModel(pipeline.model().name()).displayName + " with the settings of the Stepwise model.",
-                     "    "));
-    body.append("    (\"model\", " + model.code + "),\n])\n");
-    body.append("model.fit(X_train, y_train)\n\n");
 
     body.append("# ---- 5. Test scores ----\n");
     body.append(comment("The same names as the scores in Stepwise's report, so the two can be compared line by line."));
