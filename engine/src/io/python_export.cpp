@@ -946,6 +946,27 @@ ModelCode translateModel(const models::Model& model, core::TaskType task)
     return out;
 }
 
+// `Cls(a=1, b=2)` as it is, or with one argument per line when the line starting with
+// `prefix` (at `indent`) would pass 84 characters (88 once main()'s body is indented).
+// The arguments the model translation writes hold no ", " of their own.
+std::string wrapCall(const std::string& call, const std::string& indent, std::size_t prefix)
+{
+    if (indent.size() + prefix + call.size() + 3 <= 84)
+        return call;
+    const std::size_t open = call.find('(');
+    std::string text = call.substr(0, open + 1) + "\n";
+    const std::string inside = call.substr(open + 1, call.size() - open - 2);
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t comma = inside.find(", ", start);
+        text.append(indent).append("    ").append(inside.substr(start, comma - start)).append(",\n");
+        if (comma == std::string::npos)
+            break;
+        start = comma + 2;
+    }
+    return text.append(indent).append(")");
+}
+
 // ---- metrics ---------------------------------------------------------------------------
 
 const char* kClassificationMetrics = R"PY(predicted = model.predict(X_test)
@@ -1173,7 +1194,7 @@ std::string pythonScript(const workflow::FittedPipeline& pipeline, const std::st
             body.append("    (" + pyString(step.name) + ", " + step.code + "),\n");
         }
         body.append(comment(modelComment, "    "));
-        body.append("    (\"model\", " + model.code + "),\n])\n");
+        body.append("    (\"model\", " + wrapCall(model.code, "    ", 15) + "),\n])\n");
         body.append("model.fit(X_train, y_train)\n\n");
     } else {
         // A Pipeline cannot change the rows between its steps, so the steps are fitted,
@@ -1195,7 +1216,7 @@ std::string pythonScript(const workflow::FittedPipeline& pipeline, const std::st
                         ", SEED + " + std::to_string(resampling.index) + ")\n");
         }
         body.append(comment(modelComment));
-        body.append("estimator = " + model.code + "\n");
+        body.append("estimator = " + wrapCall(model.code, "", 12) + "\n");
         body.append("estimator.fit(X_ready, y_ready)\n");
         body.append(comment("The fitted steps and model together, to predict raw rows."));
         body.append("model = Pipeline(([(\"steps\", steps)] if steps is not None else []) + [(\"model\", estimator)])\n\n");
