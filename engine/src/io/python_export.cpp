@@ -967,6 +967,18 @@ std::string wrapCall(const std::string& call, const std::string& indent, std::si
     return text.append(indent).append(")");
 }
 
+// `    ("name", transformer),` for the step list; an on_columns(...) that does not fit on
+// one line gets its part on a line of its own, as the two-part imputer has.
+std::string pipelineEntry(const PipelineStep& step)
+{
+    const std::string head = "    (" + pyString(step.name) + ", ";
+    const std::string prefix = "on_columns((";
+    if (head.size() + step.code.size() + 2 <= 84 || step.code.compare(0, prefix.size(), prefix) != 0)
+        return head + step.code + "),\n";
+    const std::string part = step.code.substr(prefix.size() - 1, step.code.size() - prefix.size());
+    return head + "on_columns(\n        " + part + ",\n    )),\n";
+}
+
 // ---- metrics ---------------------------------------------------------------------------
 
 const char* kClassificationMetrics = R"PY(predicted = model.predict(X_test)
@@ -1191,7 +1203,7 @@ std::string pythonScript(const workflow::FittedPipeline& pipeline, const std::st
         body.append("model = Pipeline([\n");
         for (const PipelineStep& step : translation.steps) {
             body.append(comment(step.comment, "    "));
-            body.append("    (" + pyString(step.name) + ", " + step.code + "),\n");
+            body.append(pipelineEntry(step));
         }
         body.append(comment(modelComment, "    "));
         body.append("    (\"model\", " + wrapCall(model.code, "    ", 15) + "),\n])\n");
@@ -1205,7 +1217,7 @@ std::string pythonScript(const workflow::FittedPipeline& pipeline, const std::st
             body.append("steps = Pipeline([\n");
             for (const PipelineStep& step : translation.steps) {
                 body.append(comment(step.comment, "    "));
-                body.append("    (" + pyString(step.name) + ", " + step.code + "),\n");
+                body.append(pipelineEntry(step));
             }
             body.append("])\nX_ready = steps.fit_transform(X_train, y_train)\n");
         }
