@@ -84,7 +84,8 @@ class Export(CliTestCase):
             text = f.read()
         self.assertIn('"' + os.path.relpath(os.path.normpath(data), self.tmp) + '")', text)
         self.assertIn("def main():", text)
-        self.assertIn("LogisticRegression(C=1.0", text)
+        self.assertIn("LogisticRegression(", text)
+        self.assertIn("C=1.0,", text)
 
     def test_markdown_card(self):
         card = self.path("card.md")
