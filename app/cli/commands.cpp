@@ -724,7 +724,7 @@ int runExport(const ExportOptions& options, const CommonOptions& common)
                                      "FILE.md (or FILE.html)");
     if (!options.data.empty() && options.python.empty())
         throw core::InvalidParameter("--data is the CSV the Python script reads — it needs --python FILE.py");
-    const std::shared_ptr<workflow::FittedPipeline> pipeline = io::loadModel(options.model);
+    const std::shared_ptr<const workflow::FittedPipeline> pipeline = openModel(options.model, options.access);
     if (!options.python.empty()) {
         // The script is checked before any data is written beside it.
         io::pythonScript(*pipeline, options.data.empty() ? std::string("data.csv") : options.data);

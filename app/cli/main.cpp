@@ -185,6 +185,7 @@ int main(int argc, char** argv)
                           "or non-CSV source is written as CSV beside the script)");
     exportCmd->add_option("--card", exportOptions.card,
                           "Write the model card: Markdown, or a self-contained HTML page for FILE.html");
+    addModelAccessOptions(exportCmd, exportOptions.access);
     addCommonOptions(exportCmd, common);
 
     InspectOptions inspect;

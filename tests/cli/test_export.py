@@ -87,6 +87,18 @@ class Export(CliTestCase):
         self.assertIn("LogisticRegression(", text)
         self.assertIn("C=1.0,", text)
 
+    def test_export_of_an_encrypted_model_needs_its_passphrase(self):
+        secret, model = self.path("pass.txt"), self.path("e.stepwise")
+        with open(secret, "w") as f:
+            f.write("correct horse\n")
+        result = run("train", "builtin:iris", "--target", "species", "--model", "knn", "--encrypt",
+                     "--passphrase-file", secret, "--out", model, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertError(run("export", model, "--card", self.path("c.md")), 4, "encrypted", "--passphrase-file")
+        result = run("export", model, "--card", self.path("c.md"), "--passphrase-file", secret)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(os.path.exists(self.path("c.md")))
+
     def test_markdown_card(self):
         card = self.path("card.md")
         result = run("export", self.model, "--card", card)
