@@ -31,7 +31,16 @@ std::shared_ptr<workflow::FittedPipeline> titanicPipeline(bool withMetadata)
     core::TaskControl control;
     auto result = workflow::runRecipe(recipe, data::loadBuiltinDataset("titanic"), nullptr, control);
     auto pipeline = std::const_pointer_cast<workflow::FittedPipeline>(result.pipeline);
-    if (withMetadata) {
+    if (!withMetadata) {
+        // What a format 1 file holds: no seed, hash, scores, verdict or distributions.
+        const workflow::PipelineMetadata full = pipeline->metadata();
+        workflow::PipelineMetadata v1;
+        v1.stepwiseVersion = full.stepwiseVersion;
+        v1.createdUtc = full.createdUtc;
+        v1.recipeJson = full.recipeJson;
+        v1.trainingRows = full.trainingRows;
+        pipeline->setMetadata(v1);
+    } else {
         workflow::PipelineMetadata metadata = pipeline->metadata();
         metadata.seed = 7;
         metadata.dataSha256 = "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12";
