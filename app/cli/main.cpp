@@ -174,6 +174,21 @@ int main(int argc, char** argv)
     addReadOptions(evaluateCmd, evaluate.read);
     addCommonOptions(evaluateCmd, common);
 
+    ExportOptions exportOptions;
+    CLI::App* exportCmd = app.add_subcommand(
+        "export", "Export a saved model: a scikit-learn script that rebuilds it, and/or its model card");
+    exportCmd->add_option("model", exportOptions.model, "Model file (.stepwise)")->required();
+    exportCmd->add_option("--python", exportOptions.python,
+                          "Write a pandas + scikit-learn 1.2 script that repeats the recipe (same steps, split, "
+                          "model and seed) and prints the test scores");
+    exportCmd->add_option("--data", exportOptions.data,
+                          "With --python: the CSV the script reads (default: the recipe's data file; a built-in "
+                          "or non-CSV source is written as CSV beside the script)");
+    exportCmd->add_option("--card", exportOptions.card,
+                          "Write the model card: Markdown, or a self-contained HTML page for FILE.html");
+    addModelAccessOptions(exportCmd, exportOptions.access);
+    addCommonOptions(exportCmd, common);
+
     InspectOptions inspect;
     CLI::App* inspectCmd = app.add_subcommand("inspect", "Summarise a data set: types, missing values, statistics, flags");
     inspectCmd->add_option("data", inspect.data, kDataHelp)
@@ -206,6 +221,8 @@ int main(int argc, char** argv)
             return runEvaluate(evaluate, common);
         if (*serveCmd)
             return runServe(serve);
+        if (*exportCmd)
+            return runExport(exportOptions, common);
         return runInspect(inspect, common);
     } catch (const Cancelled&) {
         return fail(kCancelled, "cancelled");
@@ -214,6 +231,8 @@ int main(int argc, char** argv)
     } catch (const DataError& e) {
         return fail(kBadData, e.what());
     } catch (const ArchiveError& e) {
+        return fail(kBadModelFile, e.what());
+    } catch (const UnsupportedExport& e) {
         return fail(kBadModelFile, e.what());
     } catch (const std::exception& e) {
         return fail(kFailure, e.what());
