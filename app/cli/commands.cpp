@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -20,10 +21,13 @@
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/io/atomic_file.hpp"
 #include "stepwise/io/model_archive.hpp"
+#include "stepwise/io/model_card.hpp"
+#include "stepwise/io/python_export.hpp"
 #include "stepwise/io/report.hpp"
 #include "stepwise/models/registry.hpp"
 #include "stepwise/workflow/pipeline_evaluation.hpp"
 #include "stepwise/workflow/runner.hpp"
+#include "stepwise/workflow/scoring.hpp"
 
 namespace stepwise::cli {
 namespace {
@@ -646,7 +650,24 @@ int runPredict(const PredictOptions& options, const CommonOptions& common)
     const data::Table table = data::loadTable(dataSourceFrom(options.data, options.read), &control);
     bar.finish();
 
-    const workflow::Predictions predictions = pipeline->predict(table);
+    // Every way the file differs from the training data is said before scoring: the
+    // ones the pipeline cannot handle stop here, one line each; the rest are warnings.
+    const workflow::SchemaCheck check = workflow::checkSchema(*pipeline, table);
+    if (!check.canScore()) {
+        std::string message = options.data + " does not fit the model:";
+        for (const workflow::SchemaIssue& issue : check.issues)
+            if (issue.blocking)
+                message.append("\n  ").append(issue.message);
+        throw core::DataError(message);
+    }
+    if (!common.quiet)
+        for (const workflow::SchemaIssue& issue : check.issues)
+            warn(issue.message);
+    ProgressBar scoringBar(!common.quiet && stderrIsTerminal());
+    core::TaskControl scoring(&scoringBar);
+    ActiveControl scoringActive(scoring);
+    const workflow::Predictions predictions = workflow::scoreTable(*pipeline, table, scoring);
+    scoringBar.finish();
     std::vector<std::size_t> rows(table.rowCount());
     for (std::size_t i = 0; i < rows.size(); ++i)
         rows[i] = i;
@@ -661,6 +682,66 @@ int runPredict(const PredictOptions& options, const CommonOptions& common)
         io::writeFileAtomically(options.out, write);
         if (!common.quiet)
             std::fprintf(stderr, "Wrote %zu predictions to %s\n", rows.size(), options.out.c_str());
+    }
+    return 0;
+}
+
+namespace {
+
+// The CSV the exported script reads: the recipe's own file when it is a CSV, else the
+// data written as CSV beside the script (a built-in dataset, a generated table, a
+// spreadsheet or database), said on stderr.
+std::string scriptDataPath(const workflow::FittedPipeline& pipeline, const ExportOptions& options,
+                           const CommonOptions& common)
+{
+    if (!options.data.empty())
+        return options.data;
+    if (pipeline.metadata().recipeJson.empty())
+        throw core::InvalidParameter("the model file does not say which data it was trained on — give the CSV "
+                                     "with --data FILE.csv");
+    const data::DataSource source = workflow::recipeFromJson(pipeline.metadata().recipeJson).data;
+    if (source.kind == data::DataSourceKind::File && data::fileFormatOf(source.location) == data::FileFormat::Csv)
+        return source.location;
+    const std::filesystem::path script(options.python);
+    std::string name = source.kind == data::DataSourceKind::Builtin ? source.location
+                       : source.kind == data::DataSourceKind::File ? std::filesystem::path(source.location).stem().string()
+                                                                    : std::string("generated_data");
+    const std::filesystem::path csv = script.parent_path() / (name + ".csv");
+    data::writeCsvFile(data::loadTable(source), csv.string());
+    if (!common.quiet)
+        std::fprintf(stderr, "Wrote the training data (%s) to %s for the script to read\n", source.describe().c_str(),
+                     csv.string().c_str());
+    return csv.string();
+}
+
+} // namespace
+
+int runExport(const ExportOptions& options, const CommonOptions& common)
+{
+    applyCommon(common);
+    if (options.python.empty() && options.card.empty())
+        throw core::InvalidParameter("export needs at least one output — give --python FILE.py and/or --card "
+                                     "FILE.md (or FILE.html)");
+    if (!options.data.empty() && options.python.empty())
+        throw core::InvalidParameter("--data is the CSV the Python script reads — it needs --python FILE.py");
+    const std::shared_ptr<const workflow::FittedPipeline> pipeline = openModel(options.model, options.access);
+    if (!options.python.empty()) {
+        // The script is checked before any data is written beside it.
+        io::pythonScript(*pipeline, options.data.empty() ? std::string("data.csv") : options.data);
+        const std::string dataPath = scriptDataPath(*pipeline, options, common);
+        // The script finds its data relative to its own folder, so the two can move together.
+        const std::filesystem::path folder = std::filesystem::absolute(options.python).lexically_normal().parent_path();
+        const std::string relative =
+            std::filesystem::absolute(dataPath).lexically_normal().lexically_relative(folder).string();
+        io::exportPython(*pipeline, options.python, relative.empty() ? dataPath : relative);
+        if (!common.quiet)
+            std::fprintf(stderr, "Wrote the scikit-learn script %s (reads %s)\n", options.python.c_str(),
+                         dataPath.c_str());
+    }
+    if (!options.card.empty()) {
+        io::exportModelCard(*pipeline, options.card);
+        if (!common.quiet)
+            std::fprintf(stderr, "Wrote the model card %s\n", options.card.c_str());
     }
     return 0;
 }

@@ -92,6 +92,14 @@ struct EvaluateOptions {
     ReadFlags read;
 };
 
+struct ExportOptions {
+    std::string model;
+    std::string python;  // FILE.py
+    std::string data;    // the CSV the script reads (default: the recipe's data)
+    std::string card;    // FILE.md or FILE.html
+    ModelAccessFlags access;
+};
+
 struct InspectOptions {
     std::string data;
     std::string target;
@@ -103,6 +111,7 @@ int runGenerate(const GenerateOptions& options, const CommonOptions& common);
 int runTrain(const TrainOptions& options, const CommonOptions& common);
 int runPredict(const PredictOptions& options, const CommonOptions& common);
 int runEvaluate(const EvaluateOptions& options, const CommonOptions& common);
+int runExport(const ExportOptions& options, const CommonOptions& common);
 int runInspect(const InspectOptions& options, const CommonOptions& common);
 
 /// Requests cancellation of the running command (called from the SIGINT handler).

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "serve_command.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/models/registry.hpp"
@@ -173,6 +174,21 @@ int main(int argc, char** argv)
     addReadOptions(evaluateCmd, evaluate.read);
     addCommonOptions(evaluateCmd, common);
 
+    ExportOptions exportOptions;
+    CLI::App* exportCmd = app.add_subcommand(
+        "export", "Export a saved model: a scikit-learn script that rebuilds it, and/or its model card");
+    exportCmd->add_option("model", exportOptions.model, "Model file (.stepwise)")->required();
+    exportCmd->add_option("--python", exportOptions.python,
+                          "Write a pandas + scikit-learn 1.2 script that repeats the recipe (same steps, split, "
+                          "model and seed) and prints the test scores");
+    exportCmd->add_option("--data", exportOptions.data,
+                          "With --python: the CSV the script reads (default: the recipe's data file; a built-in "
+                          "or non-CSV source is written as CSV beside the script)");
+    exportCmd->add_option("--card", exportOptions.card,
+                          "Write the model card: Markdown, or a self-contained HTML page for FILE.html");
+    addModelAccessOptions(exportCmd, exportOptions.access);
+    addCommonOptions(exportCmd, common);
+
     InspectOptions inspect;
     CLI::App* inspectCmd = app.add_subcommand("inspect", "Summarise a data set: types, missing values, statistics, flags");
     inspectCmd->add_option("data", inspect.data, kDataHelp)
@@ -181,6 +197,9 @@ int main(int argc, char** argv)
     inspectCmd->add_flag("--json", inspect.json, "Print JSON (see CLI.md)");
     addReadOptions(inspectCmd, inspect.read);
     addCommonOptions(inspectCmd, common);
+
+    ServeOptions serve;
+    CLI::App* serveCmd = addServeCommand(app, serve);
 
     try {
         app.parse(argc, argv);
@@ -200,6 +219,10 @@ int main(int argc, char** argv)
             return runPredict(predict, common);
         if (*evaluateCmd)
             return runEvaluate(evaluate, common);
+        if (*serveCmd)
+            return runServe(serve);
+        if (*exportCmd)
+            return runExport(exportOptions, common);
         return runInspect(inspect, common);
     } catch (const Cancelled&) {
         return fail(kCancelled, "cancelled");
@@ -208,6 +231,8 @@ int main(int argc, char** argv)
     } catch (const DataError& e) {
         return fail(kBadData, e.what());
     } catch (const ArchiveError& e) {
+        return fail(kBadModelFile, e.what());
+    } catch (const UnsupportedExport& e) {
         return fail(kBadModelFile, e.what());
     } catch (const std::exception& e) {
         return fail(kFailure, e.what());

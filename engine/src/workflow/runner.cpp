@@ -26,6 +26,7 @@
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
 #include "stepwise/prep/transformers.hpp"
+#include "stepwise/workflow/feature_drift.hpp"
 #include "workflow/cross_validate.hpp"
 #include "workflow/run_stages.hpp"
 
@@ -392,6 +393,8 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     prep::LabelledRows train{featureTable.selectRows(prepared.train),
                              trainingTarget(recipe, data, prepared, prepared.train)};
     std::vector<InputColumn> inputs = inputSchema(train.table);
+    // The baseline the prediction server measures drift against: the raw training rows.
+    std::vector<FeatureDistribution> trainingDistribution = featureDistributions(train.table, inputs);
     FittedSteps fitted = fitSteps(pipelineSteps(recipe), std::move(train), recipe.seed, prepControl);
     result.trainingOnlySteps = std::move(fitted.trainingOnly);
     models::Dataset dataset = toDataset(fitted.train, recipe.seed);
@@ -501,6 +504,7 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     metadata.seed = recipe.seed;
     describeTrainingData(recipe.data, data, metadata);
     metadata.libraryVersions = libraryVersions();
+    metadata.trainingDistribution = std::move(trainingDistribution);
     auto pipeline = std::make_shared<FittedPipeline>(task, recipe.problem.target, inputs, prepared.classes.labels,
                                                      std::move(fitted.transformers), dataset.featureNames,
                                                      std::move(model), pipelineImputes(recipe), metadata);

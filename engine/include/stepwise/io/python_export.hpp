@@ -10,7 +10,7 @@
 namespace stepwise::io {
 
 /// \brief A self-contained Python script (pandas + scikit-learn) that reads the CSV at
-/// `dataPath`, rebuilds the same steps and model with the same parameters, splits the
+/// `dataPath` (a relative path is taken from the script's own folder), rebuilds the same steps and model with the same parameters, splits the
 /// rows as Stepwise did (same test size, stratification and seed), trains, and prints
 /// the test metrics as `name: value` lines using the report's metric names. Every
 /// block is commented in plain words. Throws `core::UnsupportedExport` for a step or

@@ -25,7 +25,9 @@ struct ServerOptions {
     std::string tlsKeyFile;
     std::size_t maxBodyBytes = 1 << 20;  ///< larger requests get 413
     std::size_t maxRows = 10'000;        ///< rows per /predict request; more get 413
-    int threads = 0;                     ///< worker threads; 0 = all cores
+    /// \brief Worker threads, each serving one connection at a time; 0 = the default,
+    /// 4 per core and at least 8 (workers mostly wait on their clients' sockets).
+    int threads = 0;
     std::string modelName;               ///< reported by /health, e.g. the file name
 };
 
