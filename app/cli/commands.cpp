@@ -22,6 +22,7 @@
 #include "stepwise/io/atomic_file.hpp"
 #include "stepwise/io/model_archive.hpp"
 #include "stepwise/io/model_card.hpp"
+#include "stepwise/io/onnx_export.hpp"
 #include "stepwise/io/python_export.hpp"
 #include "stepwise/io/report.hpp"
 #include "stepwise/models/registry.hpp"
@@ -719,12 +720,18 @@ std::string scriptDataPath(const workflow::FittedPipeline& pipeline, const Expor
 int runExport(const ExportOptions& options, const CommonOptions& common)
 {
     applyCommon(common);
-    if (options.python.empty() && options.card.empty())
-        throw core::InvalidParameter("export needs at least one output — give --python FILE.py and/or --card "
-                                     "FILE.md (or FILE.html)");
+    if (options.python.empty() && options.card.empty() && options.onnx.empty())
+        throw core::InvalidParameter("export needs at least one output — give --onnx FILE.onnx, --python FILE.py "
+                                     "and/or --card FILE.md (or FILE.html)");
     if (!options.data.empty() && options.python.empty())
         throw core::InvalidParameter("--data is the CSV the Python script reads — it needs --python FILE.py");
     const std::shared_ptr<const workflow::FittedPipeline> pipeline = openModel(options.model, options.access);
+    // The graph first: a pipeline ONNX cannot express stops the export before any file is written.
+    if (!options.onnx.empty()) {
+        io::exportOnnx(*pipeline, options.onnx);
+        if (!common.quiet)
+            std::fprintf(stderr, "Wrote the ONNX graph %s\n", options.onnx.c_str());
+    }
     if (!options.python.empty()) {
         // The script is checked before any data is written beside it.
         io::pythonScript(*pipeline, options.data.empty() ? std::string("data.csv") : options.data);

@@ -97,6 +97,7 @@ struct ExportOptions {
     std::string python;  // FILE.py
     std::string data;    // the CSV the script reads (default: the recipe's data)
     std::string card;    // FILE.md or FILE.html
+    std::string onnx;    // FILE.onnx
     ModelAccessFlags access;
 };
 

@@ -176,7 +176,7 @@ int main(int argc, char** argv)
 
     ExportOptions exportOptions;
     CLI::App* exportCmd = app.add_subcommand(
-        "export", "Export a saved model: a scikit-learn script that rebuilds it, and/or its model card");
+        "export", "Export a saved model: an ONNX graph, a scikit-learn script that rebuilds it, and/or its model card");
     exportCmd->add_option("model", exportOptions.model, "Model file (.stepwise)")->required();
     exportCmd->add_option("--python", exportOptions.python,
                           "Write a pandas + scikit-learn 1.2 script that repeats the recipe (same steps, split, "
@@ -184,6 +184,10 @@ int main(int argc, char** argv)
     exportCmd->add_option("--data", exportOptions.data,
                           "With --python: the CSV the script reads (default: the recipe's data file; a built-in "
                           "or non-CSV source is written as CSV beside the script)");
+    exportCmd->add_option("--onnx", exportOptions.onnx,
+                          "Write the whole pipeline as one ONNX graph (opset 15 + ai.onnx.ml 3): one [N,1] input per "
+                          "training column (float, NaN for missing; string, \"\" for missing), outputs label and "
+                          "probabilities; a step or model ONNX cannot express is exit code 4");
     exportCmd->add_option("--card", exportOptions.card,
                           "Write the model card: Markdown, or a self-contained HTML page for FILE.html");
     addModelAccessOptions(exportCmd, exportOptions.access);
