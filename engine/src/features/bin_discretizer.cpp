@@ -16,6 +16,7 @@
 
 #include "features/numpy_quantile.hpp"
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::features {
 namespace {
@@ -461,6 +462,63 @@ bool BinDiscretizer::isConsistent() const
             return false;
     }
     return true;
+}
+
+void BinDiscretizer::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "be exported");
+    const bool given = m_settings.strategy == BinStrategy::Edges;
+    std::vector<io::OnnxColumn> columns = graph.columns();
+    for (std::size_t i = 0; i < m_names.size(); ++i) {
+        const io::OnnxColumn& column = graph.column(m_names[i]);
+        const std::string x = prep::onnxFloat(graph, column, kStep);
+        const std::vector<double>& edges = m_edges[i];
+        // Learned edges: searchsorted(edges[1:-1], x, "right") = how many inner edges are
+        // <= x. Given edges: searchsorted(edges, x, "left" if right else "right") − 1,
+        // missing outside [1, edges − 1].
+        const std::vector<double> compared =
+            given ? edges : std::vector<double>(edges.begin() + 1, edges.end() - 1);
+        std::string count;
+        if (compared.empty()) {
+            count = graph.addNode("Mul", {x, prep::onnxScalar(graph, 0.0)});
+        } else {
+            std::vector<float> values;
+            for (double edge : compared)
+                values.push_back(static_cast<float>(edge));
+            const std::string row = graph.constant(values, {1, static_cast<std::int64_t>(values.size())});
+            const std::string below = given && m_settings.right ? graph.addNode("Less", {row, x})
+                                                                : graph.addNode("LessOrEqual", {row, x});
+            count = graph.addNode("ReduceSum",
+                                  {graph.addNode("Cast", {below}, {{"to", std::int64_t{1}}}),
+                                   graph.constant(std::vector<std::int64_t>{1}, {1})},
+                                  {{"keepdims", std::int64_t{1}}});
+        }
+        std::string bin = count;
+        std::string missing = graph.addNode("IsNaN", {x});
+        if (given) {
+            bin = graph.addNode("Sub", {count, prep::onnxScalar(graph, 1.0)});
+            const std::string outside = graph.addNode(
+                "Or", {graph.addNode("Less", {count, prep::onnxScalar(graph, 1.0)}),
+                       graph.addNode("Greater", {count, prep::onnxScalar(graph, static_cast<double>(edges.size() - 1))})});
+            missing = graph.addNode("Or", {missing, outside});
+        }
+        if (m_settings.output == BinOutput::Ordinal) {
+            const std::string value = graph.addNode("Where", {missing, prep::onnxScalar(graph, kNaN), bin});
+            columns = prep::withColumn(columns, column.name, {column.name, value, io::OnnxElement::Float});
+            continue;
+        }
+        // A missing bin takes label 0 for the Gather, then the missing category "".
+        const std::string safe = graph.addNode("Where", {missing, prep::onnxScalar(graph, 0.0), bin});
+        const std::string index = graph.addNode("Cast", {safe}, {{"to", std::int64_t{7}}});  // 7 = INT64
+        const std::string labels =
+            graph.constant(m_labels[i], {static_cast<std::int64_t>(m_labels[i].size())});
+        const std::string label = graph.addNode("Gather", {labels, index}, {{"axis", std::int64_t{0}}});
+        const std::string value =
+            graph.addNode("Where", {missing, graph.constant(std::vector<std::string>{""}, {1, 1}), label});
+        columns = prep::withColumn(columns, column.name, {column.name, value, io::OnnxElement::String});
+    }
+    graph.setColumns(std::move(columns));
 }
 
 void BinDiscretizer::save(core::OutputArchive& archive) const

@@ -54,6 +54,9 @@ public:
     void fit(const data::Table& train, const prep::TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
+    /// The bin as the count of edges at or below the value (comparisons with every edge
+    /// at once), missing where transform gives NaN; bin labels by Gather.
+    void exportOnnx(io::OnnxGraph& graph) const override;
     void save(core::OutputArchive& archive) const override;
     void load(core::InputArchive& archive) override;
 

@@ -4,6 +4,7 @@
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::features {
 
@@ -53,6 +54,23 @@ data::Table ColumnScaler::transform(const data::Table& table) const
         result.replaceColumn(data::Column::numeric(column.name(), std::move(values)));
     }
     return result;
+}
+
+void ColumnScaler::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(m_step, "be exported");
+    std::vector<io::OnnxColumn> columns = graph.columns();
+    for (std::size_t i = 0; i < m_names.size(); ++i) {
+        const io::OnnxColumn& column = graph.column(m_names[i]);
+        const std::string value = prep::onnxFloat(graph, column, m_step);
+        const std::string shifted =
+            graph.addNode("Sub", {value, graph.constant(std::vector<float>{static_cast<float>(m_shift[i])}, {1, 1})});
+        const std::string scaled = graph.addNode(
+            "Div", {shifted, graph.constant(std::vector<float>{static_cast<float>(m_divisor[i])}, {1, 1})});
+        columns = prep::withColumn(columns, column.name, {column.name, scaled, io::OnnxElement::Float});
+    }
+    graph.setColumns(std::move(columns));
 }
 
 void ColumnScaler::save(core::OutputArchive& archive) const

@@ -61,6 +61,8 @@ public:
     const std::string& text() const { return m_text; }
     /// The columns the expression names, in order of first use.
     const std::vector<std::string>& columns() const { return m_columns; }
+    /// The compiled postfix program (what the ONNX export translates).
+    const std::vector<ExpressionInstruction>& program() const { return m_program; }
     /// Character position of the first use of `columns()[index]`.
     std::size_t firstUse(std::size_t index) const { return m_firstUse.at(index); }
 

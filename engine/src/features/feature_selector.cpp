@@ -10,6 +10,7 @@
 #include <Eigen/Core>
 
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::features {
 namespace {
@@ -294,6 +295,13 @@ data::Table FeatureSelector::transform(const data::Table& table) const
     for (const std::string& name : m_kept)
         prep::requireFittedColumn(table, name, data::ColumnType::Numeric, kStep);
     return table.withoutColumns(m_dropped);
+}
+
+void FeatureSelector::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "be exported");
+    graph.setColumns(prep::withoutColumns(graph.columns(), m_dropped));
 }
 
 void FeatureSelector::save(core::OutputArchive& archive) const

@@ -51,6 +51,8 @@ public:
     void fit(const data::Table& train, const prep::TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
+    /// Drops the columns transform drops.
+    void exportOnnx(io::OnnxGraph& graph) const override;
     void save(core::OutputArchive& archive) const override;
     void load(core::InputArchive& archive) override;
 

@@ -1,11 +1,13 @@
 #include "features/formula_column.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::features {
 namespace {
@@ -141,6 +143,100 @@ data::Table FormulaColumn::transform(const data::Table& table) const
     data::Table result = table;
     result.addColumn(data::Column::numeric(m_name, evaluate(table, nullptr).values));
     return result;
+}
+
+void FormulaColumn::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(step(), "be exported");
+    std::vector<std::string> inputs;
+    for (const std::string& name : m_expression.columns())
+        inputs.push_back(prep::onnxFloat(graph, graph.column(name), step()));
+    const std::string nan = prep::onnxScalar(graph, std::nan(""));
+    // std::min/max give NaN when either side is NaN; ONNX's Min/Max need not.
+    const auto eitherNaN = [&](const std::string& a, const std::string& b) {
+        return graph.addNode("Or", {graph.addNode("IsNaN", {a}), graph.addNode("IsNaN", {b})});
+    };
+    std::vector<std::string> stack;
+    const auto pop = [&stack] {
+        std::string top = stack.back();
+        stack.pop_back();
+        return top;
+    };
+    const auto binary = [&](const char* op) {
+        const std::string right = pop();
+        const std::string left = pop();
+        std::string value = graph.addNode(op, {left, right});
+        if (std::string(op) == "Min" || std::string(op) == "Max")
+            value = graph.addNode("Where", {eitherNaN(left, right), nan, value});
+        stack.push_back(value);
+    };
+    for (const ExpressionInstruction& instruction : m_expression.program()) {
+        switch (instruction.op) {
+        case ExpressionOp::Constant:
+            stack.push_back(prep::onnxScalar(graph, instruction.constant));
+            break;
+        case ExpressionOp::Column:
+            stack.push_back(inputs.at(instruction.column));
+            break;
+        case ExpressionOp::Negate:
+            stack.push_back(graph.addNode("Neg", {pop()}));
+            break;
+        case ExpressionOp::Add:
+            binary("Add");
+            break;
+        case ExpressionOp::Subtract:
+            binary("Sub");
+            break;
+        case ExpressionOp::Multiply:
+            binary("Mul");
+            break;
+        case ExpressionOp::Divide:
+            binary("Div");
+            break;
+        case ExpressionOp::Power:
+            binary("Pow");
+            break;
+        case ExpressionOp::Min:
+            binary("Min");
+            break;
+        case ExpressionOp::Max:
+            binary("Max");
+            break;
+        case ExpressionOp::Log:
+            stack.push_back(graph.addNode("Log", {pop()}));
+            break;
+        case ExpressionOp::Log1p:
+            stack.push_back(graph.addNode("Log", {graph.addNode("Add", {pop(), prep::onnxScalar(graph, 1.0)})}));
+            break;
+        case ExpressionOp::Exp:
+            stack.push_back(graph.addNode("Exp", {pop()}));
+            break;
+        case ExpressionOp::Sqrt:
+            stack.push_back(graph.addNode("Sqrt", {pop()}));
+            break;
+        case ExpressionOp::Abs:
+            stack.push_back(graph.addNode("Abs", {pop()}));
+            break;
+        }
+    }
+    if (stack.size() != 1)
+        throw core::Error("internal error: the formula \"" + m_text + "\" did not compile to one value — please report this");
+    std::string value = stack.back();
+    if (inputs.empty()) {
+        // A formula of constants only: one value repeated for every row.
+        if (graph.columns().empty())
+            throw core::UnsupportedExport("the " + step() + " has no column to take the row count from");
+        value = graph.addNode("Expand", {value, graph.addNode("Shape", {graph.columns().front().tensor})});
+    }
+    // Missing where an input is missing, or where the result is not finite.
+    std::string missing = graph.addNode("IsInf", {value});
+    for (const std::string& input : inputs)
+        missing = graph.addNode("Or", {missing, graph.addNode("IsNaN", {input})});
+    value = graph.addNode("Where", {missing, nan, value});
+    std::vector<io::OnnxColumn> columns = graph.columns();
+    columns.push_back({m_name, value, io::OnnxElement::Float});
+    graph.setColumns(std::move(columns));
 }
 
 void FormulaColumn::save(core::OutputArchive& archive) const

@@ -30,6 +30,9 @@ public:
     void fit(const data::Table& train, const prep::TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
+    /// The expression's program as float nodes; a row with a missing input or a
+    /// non-finite result is NaN, as transform.
+    void exportOnnx(io::OnnxGraph& graph) const override;
     void save(core::OutputArchive& archive) const override;
     void load(core::InputArchive& archive) override;
 

@@ -7,6 +7,7 @@
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::features {
 namespace {
@@ -145,6 +146,53 @@ data::Table MathTransform::transform(const data::Table& table) const
         result.replaceColumn(data::Column::numeric(column.name(), std::move(values)));
     }
     return result;
+}
+
+void MathTransform::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "be exported");
+    std::vector<io::OnnxColumn> columns = graph.columns();
+    const auto function = static_cast<MathFunction>(m_function);
+    for (const std::string& name : m_names) {
+        const io::OnnxColumn& column = graph.column(name);
+        const std::string x = prep::onnxFloat(graph, column, kStep);
+        std::string value;
+        std::string inDomain;  // empty: every number is
+        switch (function) {
+        case MathFunction::Log1p:
+            value = graph.addNode("Log", {graph.addNode("Add", {x, prep::onnxScalar(graph, 1.0)})});
+            inDomain = graph.addNode("Greater", {x, prep::onnxScalar(graph, -1.0)});
+            break;
+        case MathFunction::Log:
+            value = graph.addNode("Log", {x});
+            inDomain = graph.addNode("Greater", {x, prep::onnxScalar(graph, 0.0)});
+            break;
+        case MathFunction::Sqrt:
+            value = graph.addNode("Sqrt", {x});
+            inDomain = graph.addNode("Not", {graph.addNode("Less", {x, prep::onnxScalar(graph, 0.0)})});
+            break;
+        case MathFunction::Square:
+            value = graph.addNode("Mul", {x, x});
+            break;
+        case MathFunction::Power: {
+            value = graph.addNode("Pow", {x, prep::onnxScalar(graph, m_exponent)});
+            const bool fractional = m_exponent != std::floor(m_exponent);
+            if (fractional)
+                inDomain = graph.addNode("Not", {graph.addNode("Less", {x, prep::onnxScalar(graph, 0.0)})});
+            if (m_exponent < 0.0) {
+                const std::string nonZero =
+                    graph.addNode("Not", {graph.addNode("Equal", {x, prep::onnxScalar(graph, 0.0)})});
+                inDomain = inDomain.empty() ? nonZero : graph.addNode("And", {inDomain, nonZero});
+            }
+            break;
+        }
+        }
+        if (!inDomain.empty())
+            value = graph.addNode("Where", {inDomain, value, prep::onnxScalar(graph, std::nan(""))});
+        columns = prep::withColumn(columns, name, {name, value, io::OnnxElement::Float});
+    }
+    graph.setColumns(std::move(columns));
 }
 
 void MathTransform::save(core::OutputArchive& archive) const

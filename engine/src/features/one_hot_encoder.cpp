@@ -7,6 +7,7 @@
 
 #include "features/category_codes.hpp"
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::features {
 namespace {
@@ -68,6 +69,43 @@ data::Table OneHotEncoder::transform(const data::Table& table) const
         }
     }
     return result;
+}
+
+void OneHotEncoder::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "be exported");
+    std::vector<io::OnnxColumn> result;
+    for (const io::OnnxColumn& column : graph.columns()) {
+        const auto fitted = std::find(m_names.begin(), m_names.end(), column.name);
+        if (fitted == m_names.end()) {
+            result.push_back(column);
+            continue;
+        }
+        if (column.type != io::OnnxElement::String)
+            prep::unsupportedSetting(kStep, "encodes column \"" + column.name + "\", which holds numbers in the graph");
+        const auto& categories = m_categories[static_cast<std::size_t>(fitted - m_names.begin())];
+        if (categories.empty())
+            continue;
+        const auto count = static_cast<std::int64_t>(categories.size());
+        // Missing ("") and unseen categories get index -1, which matches no column.
+        const std::string index = prep::onnxCategoryIndex(graph, column.tensor, categories, -1);
+        std::vector<std::int64_t> positions(categories.size());
+        for (std::size_t c = 0; c < categories.size(); ++c)
+            positions[c] = static_cast<std::int64_t>(c);
+        const std::string equal = graph.addNode("Equal", {index, graph.constant(positions, {1, count})});
+        const std::string indicators = graph.addNode("Cast", {equal}, {{"to", std::int64_t{1}}});
+        const std::vector<std::string> parts =
+            count == 1 ? std::vector<std::string>{indicators}
+                       : graph.addNode("Split", {indicators}, categories.size(), {{"axis", std::int64_t{1}}});
+        for (std::size_t c = 0; c < categories.size(); ++c) {
+            std::string name = column.name;
+            name.push_back('=');
+            name.append(categories[c]);
+            result.push_back({std::move(name), parts[c], io::OnnxElement::Float});
+        }
+    }
+    graph.setColumns(std::move(result));
 }
 
 void OneHotEncoder::save(core::OutputArchive& archive) const

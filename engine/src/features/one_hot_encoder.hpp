@@ -32,6 +32,9 @@ public:
     void fit(const data::Table& train, const prep::TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
+    /// LabelEncoder to the category's index, compared with every index. The graph cannot
+    /// refuse a row, so with unknown=error an unseen category gives all zeros there.
+    void exportOnnx(io::OnnxGraph& graph) const override;
     void save(core::OutputArchive& archive) const override;
     void load(core::InputArchive& archive) override;
 

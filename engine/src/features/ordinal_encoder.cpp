@@ -1,5 +1,7 @@
 #include "features/ordinal_encoder.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <limits>
 
@@ -8,6 +10,7 @@
 
 #include "features/category_codes.hpp"
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::features {
 namespace {
@@ -119,6 +122,25 @@ data::Table OrdinalEncoder::transform(const data::Table& table) const
         result.replaceColumn(data::Column::numeric(column.name(), std::move(values)));
     }
     return result;
+}
+
+void OrdinalEncoder::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw prep::notFitted(kStep, "be exported");
+    std::vector<io::OnnxColumn> columns = graph.columns();
+    for (std::size_t i = 0; i < m_names.size(); ++i) {
+        const io::OnnxColumn& column = graph.column(m_names[i]);
+        if (column.type != io::OnnxElement::String)
+            prep::unsupportedSetting(kStep, "encodes column \"" + column.name + "\", which holds numbers in the graph");
+        const std::string index = graph.addNode(
+            "Cast", {prep::onnxCategoryIndex(graph, column.tensor, m_categories[i], kUnknownCategory)},
+            {{"to", std::int64_t{1}}});
+        const std::string value = graph.addNode(
+            "Where", {prep::onnxMissing(graph, column), prep::onnxScalar(graph, std::nan("")), index});
+        columns = prep::withColumn(columns, column.name, {column.name, value, io::OnnxElement::Float});
+    }
+    graph.setColumns(std::move(columns));
 }
 
 void OrdinalEncoder::save(core::OutputArchive& archive) const

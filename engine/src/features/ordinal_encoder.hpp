@@ -34,6 +34,9 @@ public:
     void fit(const data::Table& train, const prep::TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
+    /// LabelEncoder to the category's index (-1 unseen, NaN missing). The graph cannot
+    /// refuse a row, so with unknown=error an unseen category gives -1 there.
+    void exportOnnx(io::OnnxGraph& graph) const override;
     void save(core::OutputArchive& archive) const override;
     void load(core::InputArchive& archive) override;
 

@@ -13,6 +13,9 @@
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
 
+#include "models/linear_onnx.hpp"
+#include "stepwise/io/onnx_graph.hpp"
+
 namespace stepwise::models {
 namespace {
 
@@ -207,6 +210,15 @@ Eigen::VectorXd Lasso::predict(const Eigen::MatrixXd& x) const
 {
     validatePredictionInput(x, m_coefficients.size(), m_fitted, name());
     return (x * m_coefficients).array() + m_intercept;
+}
+
+io::OnnxModelOutputs Lasso::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    io::OnnxModelOutputs outputs;
+    outputs.values = linearScoresOnnx(graph, features, m_coefficients.transpose(),
+                                      Eigen::VectorXd::Constant(1, m_intercept));
+    return outputs;
 }
 
 Eigen::VectorXd Lasso::featureImportances() const

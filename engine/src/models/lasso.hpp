@@ -36,6 +36,8 @@ public:
     /// Always throws `InvalidParameter`: a regression model has no class probabilities.
     Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// features · coefficients + intercept.
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
     /// |coef| per feature (zero for the features the penalty removed).
     Eigen::VectorXd featureImportances() const override;
 

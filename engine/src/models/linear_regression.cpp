@@ -10,6 +10,9 @@
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
 
+#include "models/linear_onnx.hpp"
+#include "stepwise/io/onnx_graph.hpp"
+
 namespace stepwise::models {
 
 const std::vector<core::ParamSpec>& LinearRegression::paramTable()
@@ -80,6 +83,15 @@ Eigen::VectorXd LinearRegression::predict(const Eigen::MatrixXd& x) const
 {
     validatePredictionInput(x, m_coefficients.size(), m_fitted, name());
     return (x * m_coefficients).array() + m_intercept;
+}
+
+io::OnnxModelOutputs LinearRegression::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    io::OnnxModelOutputs outputs;
+    outputs.values = linearScoresOnnx(graph, features, m_coefficients.transpose(),
+                                      Eigen::VectorXd::Constant(1, m_intercept));
+    return outputs;
 }
 
 template <class Archive>

@@ -33,6 +33,8 @@ public:
     /// Always throws `InvalidParameter`: a regression model has no class probabilities.
     Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// features · coefficients + intercept.
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
 
     int classCount() const override { return 0; }
     bool isFitted() const override { return m_fitted; }

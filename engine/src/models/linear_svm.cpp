@@ -19,6 +19,9 @@
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/random.hpp"
 
+#include "models/linear_onnx.hpp"
+#include "stepwise/io/onnx_graph.hpp"
+
 namespace stepwise::models {
 namespace {
 
@@ -430,6 +433,27 @@ Eigen::VectorXd LinearSvm::predict(const Eigen::MatrixXd& x) const
     if (values.cols() == 1)
         return (values.col(0).array() > 0.0).cast<double>().matrix();
     return rowArgmax(values).cast<double>();
+}
+
+io::OnnxModelOutputs LinearSvm::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    const std::string scores = linearScoresOnnx(graph, features, m_coefficients, m_intercepts);
+    io::OnnxModelOutputs outputs;
+    if (m_task == core::TaskType::Regression) {
+        outputs.values = scores;
+    } else if (m_coefficients.rows() == 1) {
+        // Class 1 where the score is above 0, as predict.
+        const std::string positive = graph.addNode("Greater", {scores, graph.constant(std::vector<float>{0.0F}, {1})});
+        const std::string index = graph.addNode("Cast", {positive}, {{"to", std::int64_t{7}}});  // 7 = INT64
+        outputs.classIndex = graph.addNode("Reshape", {index, graph.constant(std::vector<std::int64_t>{-1}, {1})});
+    } else {
+        // First maximum on ties, as predict.
+        outputs.classIndex = graph.addNode(
+            "ArgMax", {scores},
+            {{"axis", std::int64_t{1}}, {"keepdims", std::int64_t{0}}, {"select_last_index", std::int64_t{0}}});
+    }
+    return outputs;
 }
 
 Eigen::VectorXd LinearSvm::featureImportances() const

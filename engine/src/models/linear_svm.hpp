@@ -44,6 +44,9 @@ public:
     /// Classification: class 1 where the score is positive (two classes), else the class
     /// with the largest score (first on ties). Regression: the predicted value.
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// The decision scores; the class is score > 0 (two classes) or the argmax, the
+    /// value the score (regression). No probabilities.
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
     /// Classification: scikit-learn's `decision_function` (rows × 1 for two classes,
     /// rows × classes for more). Regression throws `InvalidParameter`.
     Eigen::MatrixXd decisionScores(const Eigen::MatrixXd& x) const override;

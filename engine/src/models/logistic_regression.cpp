@@ -13,10 +13,12 @@
 
 #include "io/eigen_serialization.hpp"
 #include "models/lbfgs.hpp"
+#include "models/linear_onnx.hpp"
 #include "models/row_chunks.hpp"
 #include "models/snapshot_throttle.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::models {
 namespace {
@@ -445,6 +447,21 @@ Eigen::MatrixXd LogisticRegression::predictProba(const Eigen::MatrixXd& x) const
 Eigen::VectorXd LogisticRegression::predict(const Eigen::MatrixXd& x) const
 {
     return rowArgmax(predictProba(x)).cast<double>();
+}
+
+io::OnnxModelOutputs LogisticRegression::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    const std::string scores = linearScoresOnnx(graph, features, m_coefficients, m_intercepts);
+    io::OnnxModelOutputs outputs;
+    if (m_coefficients.rows() == 1) {
+        const std::string positive = graph.addNode("Sigmoid", {scores});
+        const std::string negative = graph.addNode("Sub", {graph.constant(std::vector<float>{1.0F}, {1}), positive});
+        outputs.probabilities = graph.addNode("Concat", {negative, positive}, {{"axis", std::int64_t{1}}});
+    } else {
+        outputs.probabilities = graph.addNode("Softmax", {scores}, {{"axis", std::int64_t{1}}});
+    }
+    return outputs;
 }
 
 Eigen::VectorXd LogisticRegression::featureImportances() const

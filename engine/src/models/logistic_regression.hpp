@@ -42,6 +42,8 @@ public:
     Eigen::MatrixXd decisionScores(const Eigen::MatrixXd& x) const override;
     /// |coef| summed over the weight vectors, one per feature.
     Eigen::VectorXd featureImportances() const override;
+    /// Scores as decisionScores, then the sigmoid (two classes) or the softmax.
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
 
     int classCount() const override { return m_classCount; }
     bool isFitted() const override { return m_fitted; }

@@ -14,6 +14,9 @@
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
 
+#include "models/linear_onnx.hpp"
+#include "stepwise/io/onnx_graph.hpp"
+
 namespace stepwise::models {
 namespace {
 
@@ -185,6 +188,15 @@ Eigen::VectorXd Ridge::predict(const Eigen::MatrixXd& x) const
 {
     validatePredictionInput(x, m_coefficients.size(), m_fitted, name());
     return (x * m_coefficients).array() + m_intercept;
+}
+
+io::OnnxModelOutputs Ridge::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    io::OnnxModelOutputs outputs;
+    outputs.values = linearScoresOnnx(graph, features, m_coefficients.transpose(),
+                                      Eigen::VectorXd::Constant(1, m_intercept));
+    return outputs;
 }
 
 Eigen::VectorXd Ridge::featureImportances() const

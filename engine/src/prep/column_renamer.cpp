@@ -4,6 +4,7 @@
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 #include "stepwise/core/errors.hpp"
 
 namespace stepwise::prep {
@@ -72,6 +73,15 @@ data::Table ColumnRenamer::transform(const data::Table& table) const
     for (const data::Column& column : table.columns())
         result.addColumn(column.name() == m_from ? column.renamed(m_to) : column);
     return result;
+}
+
+void ColumnRenamer::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw notFitted(kStep, "be exported");
+    io::OnnxColumn renamed = graph.column(m_from);
+    renamed.name = m_to;
+    graph.setColumns(withColumn(graph.columns(), m_from, renamed));
 }
 
 void ColumnRenamer::save(core::OutputArchive& archive) const

@@ -9,6 +9,7 @@
 #include "prep/fitted_columns.hpp"
 #include "prep/numeric_kind.hpp"
 #include "prep/outlier_bounds.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::prep {
 namespace {
@@ -73,6 +74,23 @@ data::Table OutlierClipper::transform(const data::Table& table) const
         result.replaceColumn(data::Column::numeric(column.name(), std::move(values), kind));
     }
     return result;
+}
+
+void OutlierClipper::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw notFitted(kStep, "be exported");
+    std::vector<io::OnnxColumn> columns = graph.columns();
+    for (std::size_t i = 0; i < m_names.size(); ++i) {
+        const io::OnnxColumn& column = graph.column(m_names[i]);
+        const std::string value = onnxFloat(graph, column, kStep);
+        const std::string lower = onnxScalar(graph, m_lower[i]);
+        const std::string upper = onnxScalar(graph, m_upper[i]);
+        const std::string high = graph.addNode("Where", {graph.addNode("Greater", {value, upper}), upper, value});
+        const std::string clipped = graph.addNode("Where", {graph.addNode("Less", {value, lower}), lower, high});
+        columns = withColumn(columns, column.name, {column.name, clipped, io::OnnxElement::Float});
+    }
+    graph.setColumns(std::move(columns));
 }
 
 void OutlierClipper::save(core::OutputArchive& archive) const

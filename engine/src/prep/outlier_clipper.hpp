@@ -29,6 +29,8 @@ public:
     void fit(const data::Table& train, const TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
+    /// Where(x < lower, lower, Where(x > upper, upper, x)): NaN stays NaN.
+    void exportOnnx(io::OnnxGraph& graph) const override;
     void save(core::OutputArchive& archive) const override;
     void load(core::InputArchive& archive) override;
 

@@ -8,6 +8,7 @@
 
 #include "prep/fitted_columns.hpp"
 #include "prep/numeric_kind.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::prep {
 namespace {
@@ -347,6 +348,44 @@ data::Table SimpleImputer::transform(const data::Table& table) const
         }
     }
     return result;
+}
+
+void SimpleImputer::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw notFitted(kStep, "be exported");
+    if (m_spec.numeric == NumericImputation::ForwardFill || m_spec.numeric == NumericImputation::BackwardFill ||
+        m_spec.categorical == CategoricalImputation::ForwardFill ||
+        m_spec.categorical == CategoricalImputation::BackwardFill)
+        unsupportedSetting(kStep, "fills gaps from neighbouring rows (forward or backward fill)");
+    std::vector<io::OnnxColumn> result;
+    for (const io::OnnxColumn& column : graph.columns()) {
+        const auto numeric = std::find(m_numericNames.begin(), m_numericNames.end(), column.name);
+        const auto categorical = std::find(m_categoricalNames.begin(), m_categoricalNames.end(), column.name);
+        const bool indicator =
+            std::find(m_indicatorNames.begin(), m_indicatorNames.end(), column.name) != m_indicatorNames.end();
+        const bool filled = numeric != m_numericNames.end() || categorical != m_categoricalNames.end();
+        const std::string missing = filled || indicator ? onnxMissing(graph, column) : std::string();
+        if (numeric != m_numericNames.end()) {
+            const std::string value = onnxFloat(graph, column, kStep);
+            const auto fill = static_cast<float>(m_numericFill[static_cast<std::size_t>(numeric - m_numericNames.begin())]);
+            const std::string constant = graph.constant(std::vector<float>{fill}, {1, 1});
+            result.push_back({column.name, graph.addNode("Where", {missing, constant, value}), io::OnnxElement::Float});
+        } else if (categorical != m_categoricalNames.end()) {
+            if (column.type != io::OnnxElement::String)
+                unsupportedSetting(kStep, "fills categories in column \"" + column.name + "\" that holds numbers in the graph");
+            const std::string& fill = m_categoricalFill[static_cast<std::size_t>(categorical - m_categoricalNames.begin())];
+            const std::string constant = graph.constant(std::vector<std::string>{fill}, {1, 1});
+            result.push_back(
+                {column.name, graph.addNode("Where", {missing, constant, column.tensor}), io::OnnxElement::String});
+        } else {
+            result.push_back(column);
+        }
+        if (indicator)
+            result.push_back({indicatorName(column.name), graph.addNode("Cast", {missing}, {{"to", std::int64_t{1}}}),
+                              io::OnnxElement::Float});
+    }
+    graph.setColumns(std::move(result));
 }
 
 void SimpleImputer::save(core::OutputArchive& archive) const

@@ -47,6 +47,9 @@ public:
     void fit(const data::Table& train, const TrainingTarget& target, core::TaskControl& control) override;
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
+    /// Where(missing, fill, value) per filled column, the indicators as 0/1 floats;
+    /// forward and backward fill depend on row order and have no ONNX form.
+    void exportOnnx(io::OnnxGraph& graph) const override;
     void save(core::OutputArchive& archive) const override;
     void load(core::InputArchive& archive) override;
 

@@ -4,6 +4,7 @@
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "prep/fitted_columns.hpp"
+#include "prep/onnx_columns.hpp"
 
 namespace stepwise::prep {
 namespace {
@@ -82,6 +83,13 @@ data::Table SparseColumnDropper::transform(const data::Table& table) const
     if (!m_fitted)
         throw notFitted(kStep, "transform");
     return table.withoutColumns(m_dropped);
+}
+
+void SparseColumnDropper::exportOnnx(io::OnnxGraph& graph) const
+{
+    if (!m_fitted)
+        throw notFitted(kStep, "be exported");
+    graph.setColumns(withoutColumns(graph.columns(), m_dropped));
 }
 
 void SparseColumnDropper::save(core::OutputArchive& archive) const

@@ -27,6 +27,8 @@ public:
     /// Columns already absent are fine: a drop needs nothing from them.
     data::Table transform(const data::Table& table) const override;
     bool isFitted() const override { return m_fitted; }
+    /// Drops the columns transform drops.
+    void exportOnnx(io::OnnxGraph& graph) const override;
     void save(core::OutputArchive& archive) const override;
     void load(core::InputArchive& archive) override;
 
