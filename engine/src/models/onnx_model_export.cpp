@@ -28,12 +28,6 @@ float floatThresholdAtOrBelow(double threshold)
     return rounded;
 }
 
-void requireFittedForExport(bool fitted, const std::string& model)
-{
-    if (!fitted)
-        throw core::NotFitted(model + " is not fitted — train the model before exporting it to ONNX");
-}
-
 void OnnxTreeEnsemble::addTree(const DecisionTree& tree)
 {
     const std::int64_t id = m_trees++;

@@ -15,15 +15,13 @@
 
 #include "models/boosting_tree.hpp"
 #include "models/decision_tree.hpp"
+#include "models/linear_onnx.hpp"  // requireFittedForExport, shared with the linear models
 #include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::models {
 
 /// The largest float32 that is <= `threshold` (FLT_MAX above the float range, -inf below).
 float floatThresholdAtOrBelow(double threshold);
-
-/// Throws `NotFitted` naming `model` unless `fitted`: an unfitted model has no graph.
-void requireFittedForExport(bool fitted, const std::string& model);
 
 /// Trees gathered for one ai.onnx.ml TreeEnsembleClassifier or TreeEnsembleRegressor.
 class OnnxTreeEnsemble {
