@@ -169,6 +169,29 @@ private slots:
         compare(*fit(recipe, dataset("titanic")), titanicWithSurprises(), "ordinal, min-max, k best, titanic");
     }
 
+    void otherStepSettingsOnTitanic()
+    {
+        // sqrt and square, uniform bins as categories, left-closed given edges, a user's
+        // category order, one-hot refusing unknown categories (the graph gives zeros:
+        // compared on the training rows only), z-score clipping, a correlation filter.
+        workflow::Recipe recipe = recipeFor("titanic", "survived", "logistic_regression");
+        recipe.prep.steps = {{"impute", true, {}, {{"numeric", "mean"}, {"categorical", "most_frequent"}}},
+                             {"clip_outliers", true, {"age", "fare"}, {{"method", "zscore"}, {"z_limit", "2.5"}}}};
+        recipe.features.steps = {
+            {"math", true, {"fare"}, {{"function", "sqrt"}}},
+            {"math", true, {"parch"}, {{"function", "square"}}},
+            {"formula", true, {}, {{"name", "family"}, {"expression", "sibsp + parch + 1"}}},
+            {"math", true, {"family"}, {{"function", "power"}, {"power", "-1.5"}}},
+            {"bin", true, {"fare"}, {{"strategy", "uniform"}, {"bins", "3"}, {"output", "category"}}},
+            {"bin", true, {"age"}, {{"strategy", "edges"}, {"edges", "0,12,18,60,100"}, {"right", "false"}}},
+            {"encode", true, {"embark_town"}, {{"method", "ordinal"}, {"order", "Southampton,Cherbourg,Queenstown"}}},
+            {"encode", true, {}, {{"method", "onehot"}, {"unknown", "error"}}},
+            {"scale", true, {}, {{"method", "standard"}}},
+            {"select_features", true, {}, {{"method", "correlation"}, {"max_correlation", "0.9"}}}};
+        const data::Table table = dataset("titanic");
+        compare(*fit(recipe, table), table, "other step settings, titanic");
+    }
+
     void linearRegressionModelsOnDiabetes()
     {
         const data::Table table = dataset("diabetes");

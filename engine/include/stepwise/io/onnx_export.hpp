@@ -2,6 +2,12 @@
 /// \file
 /// \brief Export of a fitted pipeline as one ONNX graph (opset 15 with ai.onnx.ml 3):
 /// raw columns in, `label` and `probabilities` out (CLI.md "ONNX graph").
+///
+/// A missing categorical value is passed as the empty string (a missing number as NaN).
+/// The graph computes in float32 and cannot refuse a row: where `predict` throws (a gap
+/// in a pipeline trained without imputation, a category an encoder with unknown=error
+/// never saw, a non-finite feature) the graph still gives an output — encoders then
+/// treat the category as unknown=ignore would.
 
 #include <string>
 
