@@ -246,6 +246,41 @@ private slots:
     void knnBruteDistanceWeights() { compareAllProblems("knn", {{"algorithm", "brute"}, {"weights", "distance"}}); }
     void knnManhattan() { compareAllProblems("knn", {{"p", "1"}, {"weights", "distance"}, {"n_neighbors", "7"}}); }
 
+    void knnTiesInTrainingRowOrder()
+    {
+        // Small integer features: many rows at equal distances, straddling the k-th place,
+        // and test rows equal to training rows (zero distances). The graph's TopK puts equal
+        // distances in training-row order, as our brute force does.
+        std::mt19937_64 random(3);
+        std::uniform_int_distribution<int> level(0, 3);
+        std::uniform_int_distribution<int> noise(0, 9);
+        data::Table table;
+        std::vector<double> a(600);
+        std::vector<double> b(600);
+        std::vector<double> target(600);
+        for (std::size_t r = 0; r < a.size(); ++r) {
+            a[r] = level(random);
+            b[r] = level(random);
+            target[r] = noise(random) < 3 ? noise(random) % 3 : static_cast<int>(a[r] + b[r]) % 3;
+        }
+        table.addColumn(data::Column::numeric("a", a));
+        table.addColumn(data::Column::numeric("b", b));
+        table.addColumn(data::Column::numeric("target", target));
+        for (const char* weights : {"uniform", "distance"}) {
+            workflow::Recipe recipe;
+            recipe.problem.target = "target";
+            recipe.model.name = "knn";
+            recipe.model.params = {{"algorithm", "brute"}, {"n_neighbors", "7"}, {"weights", weights}};
+            recipe.prep.steps.clear();
+            recipe.features.steps.clear();
+            recipe.seed = 7;
+            compareOnTestRows(fitRecipe(recipe, table), table, std::string("knn ties, weights=") + weights,
+                              Inputs::Exact);
+            if (QTest::currentTestFailed())
+                return;
+        }
+    }
+
     void naiveBayes() { compareAllProblems("naive_bayes", {}, false); }
 
     void hundredTreeForestOnTwentyThousandRows()
