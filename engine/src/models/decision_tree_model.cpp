@@ -9,8 +9,10 @@
 #include <boost/serialization/string.hpp>
 
 #include "io/eigen_serialization.hpp"
+#include "models/onnx_model_export.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::models {
 namespace {
@@ -240,6 +242,21 @@ Eigen::VectorXd DecisionTreeModel::predict(const Eigen::MatrixXd& x) const
     for (Eigen::Index r = 0; r < x.rows(); ++r)
         values(r) = *m_tree.leafValues(m_tree.findLeaf([&](std::int32_t f) { return static_cast<float>(x(r, f)); }));
     return values;
+}
+
+io::OnnxModelOutputs DecisionTreeModel::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    OnnxTreeEnsemble ensemble;
+    ensemble.addTree(m_tree);
+    io::OnnxModelOutputs outputs;
+    // The leaf fractions are count / total, so classes unequal in float64 stay unequal in
+    // float32 and the pipeline's argmax picks our class.
+    if (m_task == core::TaskType::Classification)
+        outputs.probabilities = ensemble.classifier(graph, features, m_classCount);
+    else
+        outputs.values = ensemble.regressor(graph, features, 1, "SUM", {});
+    return outputs;
 }
 
 template <class Archive>

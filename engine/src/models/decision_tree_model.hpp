@@ -38,6 +38,9 @@ public:
     FitReport fit(const Dataset& data, core::TaskControl& control) override;
     Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// The tree as one ai.onnx.ml TreeEnsembleClassifier (leaf class fractions) or
+    /// TreeEnsembleRegressor, thresholds rounded down to float32 so every row takes our path.
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
 
     int classCount() const override { return m_task == core::TaskType::Classification ? m_classCount : 0; }
     bool isFitted() const override { return m_fitted; }

@@ -13,9 +13,11 @@
 #include <boost/serialization/vector.hpp>
 
 #include "io/eigen_serialization.hpp"
+#include "models/onnx_model_export.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/core/random.hpp"
+#include "stepwise/io/onnx_graph.hpp"
 #include "stepwise/prep/split.hpp"
 
 namespace stepwise::models {
@@ -685,6 +687,30 @@ Eigen::VectorXd GradientBoosting::predict(const Eigen::MatrixXd& x) const
         return rowArgmax(predictProba(x)).cast<double>();
     validatePredictionInput(x, m_featureCount, m_fitted, name());
     return rawPredictions(x).col(0);
+}
+
+io::OnnxModelOutputs GradientBoosting::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    // Our predict compares float64 features with the thresholds; the graph's features are
+    // float32 and its thresholds rounded down, so a row differs only where the float32
+    // rounding of a feature value itself crosses a threshold.
+    OnnxTreeEnsemble ensemble;
+    for (std::size_t t = 0; t < m_trees.size(); ++t)
+        ensemble.addTree(m_trees[t], static_cast<std::int64_t>(t % static_cast<std::size_t>(m_treesPerIteration)));
+    const std::string raw = ensemble.regressor(graph, features, m_treesPerIteration, "SUM", m_baseline);
+    io::OnnxModelOutputs outputs;
+    if (m_task == core::TaskType::Regression) {
+        outputs.values = raw;
+    } else if (m_treesPerIteration == 1) {
+        const std::string positive = graph.addNode("Sigmoid", {raw});
+        const std::string negative =
+            graph.addNode("Sub", {graph.constant(std::vector<float>{1.0f}, {1}), positive});
+        outputs.probabilities = graph.addNode("Concat", {negative, positive}, {{"axis", std::int64_t{1}}});
+    } else {
+        outputs.probabilities = graph.addNode("Softmax", {raw}, {{"axis", std::int64_t{1}}});
+    }
+    return outputs;
 }
 
 template <class Archive>

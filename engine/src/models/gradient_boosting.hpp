@@ -48,6 +48,9 @@ public:
     FitReport fit(const Dataset& data, core::TaskControl& control) override;
     Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// The trees as one ai.onnx.ml TreeEnsembleRegressor summing the raw predictions from the
+    /// baseline, then Sigmoid (two classes: [1 - p, p]) or Softmax; regression: the raw sum.
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
     /// The raw predictions (sum of the baseline and the trees' leaf values), as
     /// scikit-learn's decision_function: rows × 1 for two classes, rows × classes for more.
     /// Regression models throw `InvalidParameter`, as scikit-learn's regressor has none.

@@ -10,8 +10,10 @@
 
 #include "io/eigen_serialization.hpp"
 #include "models/numpy_sum.hpp"
+#include "models/onnx_model_export.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::models {
 namespace {
@@ -269,6 +271,91 @@ Eigen::VectorXd KNearestNeighbours::predict(const Eigen::MatrixXd& x) const
     if (m_task == core::TaskType::Regression)
         return output.col(0);
     return rowArgmax(output).cast<double>();
+}
+
+io::OnnxModelOutputs KNearestNeighbours::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    constexpr std::int64_t kOnnxFloat = 1;
+    constexpr std::int64_t kOnnxBool = 9;
+    const RowMatrix training = m_state->trainingRows();
+    const std::int64_t trainingRows = training.rows();
+    const bool euclidean = m_metric == NeighbourMetric::Euclidean;
+    const auto one = [&](std::int64_t value) { return graph.constant(std::vector<std::int64_t>{value}, {1}); };
+
+    // Reduced distances [N, training rows], summed feature by feature in feature order as
+    // reducedDistance does; one feature at a time keeps the largest tensor at N × rows
+    // instead of N × rows × features.
+    std::string reduced;
+    std::vector<float> column(static_cast<std::size_t>(trainingRows));
+    for (Eigen::Index f = 0; f < training.cols(); ++f) {
+        for (Eigen::Index row = 0; row < trainingRows; ++row)
+            column[static_cast<std::size_t>(row)] = static_cast<float>(training(row, f));
+        const std::string value = graph.addNode("Gather", {features, one(f)}, {{"axis", std::int64_t{1}}});
+        const std::string difference = graph.addNode("Sub", {value, graph.constant(column, {1, trainingRows})});
+        const std::string term =
+            euclidean ? graph.addNode("Mul", {difference, difference}) : graph.addNode("Abs", {difference});
+        reduced = f == 0 ? term : graph.addNode("Add", {reduced, term});
+    }
+    // TopK puts equal values in index order: our brute force's (distance, row) order.
+    const std::vector<std::string> nearest =
+        graph.addNode("TopK", {reduced, one(m_neighbourCount)}, 2,
+                      {{"axis", std::int64_t{1}}, {"largest", std::int64_t{0}}, {"sorted", std::int64_t{1}}});
+    const std::string& indices = nearest[1];
+
+    // Distance weights as distanceWeights: 1/distance, unless that is infinite for some
+    // neighbour; then those neighbours weigh 1 and the others 0.
+    std::string weights;
+    if (m_distanceWeights) {
+        const std::string distances = euclidean ? graph.addNode("Sqrt", {nearest[0]}) : nearest[0];
+        const std::string inverse = graph.addNode("Reciprocal", {distances});
+        const std::string infinite =
+            graph.addNode("Cast", {graph.addNode("IsInf", {inverse})}, {{"to", kOnnxFloat}});
+        const std::string anyInfinite = graph.addNode(
+            "Cast",
+            {graph.addNode("ReduceMax", {infinite}, {{"axes", std::vector<std::int64_t>{1}}, {"keepdims", std::int64_t{1}}})},
+            {{"to", kOnnxBool}});
+        weights = graph.addNode("Where", {anyInfinite, infinite, inverse});
+    }
+
+    const Eigen::VectorXd& y = m_state->y;
+    io::OnnxModelOutputs outputs;
+    if (m_task == core::TaskType::Classification) {
+        std::vector<float> oneHot(static_cast<std::size_t>(trainingRows) * static_cast<std::size_t>(m_classCount), 0.0f);
+        for (std::int64_t row = 0; row < trainingRows; ++row)
+            oneHot[static_cast<std::size_t>(row * m_classCount) + static_cast<std::size_t>(y(row))] = 1.0f;
+        std::string votes = graph.addNode("Gather", {graph.constant(oneHot, {trainingRows, m_classCount}), indices},
+                                          {{"axis", std::int64_t{0}}});
+        if (m_distanceWeights)
+            votes = graph.addNode("Mul", {votes, graph.addNode("Unsqueeze", {weights, one(2)})});
+        const std::string tally = graph.addNode("ReduceSum", {votes, one(1)}, {{"keepdims", std::int64_t{0}}});
+        std::string normaliser;
+        if (m_distanceWeights) {
+            // All weights zero (every distance overflowed) divides by 1, as predictProba does.
+            const std::string total = graph.addNode("ReduceSum", {tally, one(1)}, {{"keepdims", std::int64_t{1}}});
+            const std::string zero = graph.constant(std::vector<float>{0.0f}, {1});
+            normaliser = graph.addNode("Where", {graph.addNode("Equal", {total, zero}),
+                                                 graph.constant(std::vector<float>{1.0f}, {1}), total});
+        } else {
+            normaliser = graph.constant(std::vector<float>{static_cast<float>(m_neighbourCount)}, {1});
+        }
+        outputs.probabilities = graph.addNode("Div", {tally, normaliser});
+        return outputs;
+    }
+    std::vector<float> targets(static_cast<std::size_t>(trainingRows));
+    for (std::int64_t row = 0; row < trainingRows; ++row)
+        targets[static_cast<std::size_t>(row)] = static_cast<float>(y(row));
+    const std::string neighbourTargets =
+        graph.addNode("Gather", {graph.constant(targets, {trainingRows}), indices}, {{"axis", std::int64_t{0}}});
+    if (!m_distanceWeights) {
+        outputs.values = graph.addNode("ReduceMean", {neighbourTargets},
+                                       {{"axes", std::vector<std::int64_t>{1}}, {"keepdims", std::int64_t{0}}});
+        return outputs;
+    }
+    const std::string weighted = graph.addNode("Mul", {neighbourTargets, weights});
+    outputs.values = graph.addNode("Div", {graph.addNode("ReduceSum", {weighted, one(1)}, {{"keepdims", std::int64_t{0}}}),
+                                           graph.addNode("ReduceSum", {weights, one(1)}, {{"keepdims", std::int64_t{0}}})});
+    return outputs;
 }
 
 std::string KNearestNeighbours::fittedAlgorithm() const

@@ -55,6 +55,11 @@ public:
     FitReport fit(const Dataset& data, core::TaskControl& control) override;
     Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// A brute-force search in the graph: the training rows as float32 constants, the
+    /// distances summed feature by feature, TopK of the smallest (equal distances in
+    /// training-row order, as our brute force; the kd-tree orders them as scikit-learn's),
+    /// then the (weighted) votes or mean as predict computes them.
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
 
     int classCount() const override { return m_task == core::TaskType::Classification ? m_classCount : 0; }
     bool isFitted() const override { return m_fitted; }

@@ -10,9 +10,11 @@
 #include <boost/serialization/string.hpp>
 
 #include "io/eigen_serialization.hpp"
+#include "models/onnx_model_export.hpp"
 #include "models/numpy_sum.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::models {
 namespace {
@@ -191,6 +193,51 @@ Eigen::MatrixXd GaussianNaiveBayes::predictProba(const Eigen::MatrixXd& x) const
 Eigen::VectorXd GaussianNaiveBayes::predict(const Eigen::MatrixXd& x) const
 {
     return rowArgmax(predictProba(x)).cast<double>();
+}
+
+io::OnnxModelOutputs GaussianNaiveBayes::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    // float64 throughout: a class's joint log-likelihood can be large next to the gaps
+    // between classes that decide the probabilities, which float32 would blur.
+    constexpr std::int64_t kOnnxFloat = 1;
+    constexpr std::int64_t kOnnxDouble = 11;
+    const auto classes = static_cast<std::int64_t>(m_prior.size());
+    const auto featureCount = static_cast<std::int64_t>(m_means.cols());
+    std::vector<double> means;
+    std::vector<double> variances;
+    std::vector<double> logPriors;
+    std::vector<double> normalisers;
+    std::vector<double> terms(static_cast<std::size_t>(featureCount));
+    for (Eigen::Index c = 0; c < m_means.rows(); ++c) {
+        for (Eigen::Index f = 0; f < m_means.cols(); ++f) {
+            means.push_back(m_means(c, f));
+            variances.push_back(m_variances(c, f));
+            terms[static_cast<std::size_t>(f)] = std::log(2.0 * std::numbers::pi * m_variances(c, f));
+        }
+        // A class without training rows: log 0 = -inf, so its probability comes out 0.
+        logPriors.push_back(m_prior(c) == 0.0 ? -std::numeric_limits<double>::infinity() : std::log(m_prior(c)));
+        normalisers.push_back(-0.5 * numpySum(terms.data(), featureCount));
+    }
+    const std::string x = graph.addNode("Cast", {features}, {{"to", kOnnxDouble}});
+    const std::string rows = graph.addNode("Unsqueeze", {x, graph.constant(std::vector<std::int64_t>{1}, {1})});
+    const std::string deviations = graph.addNode("Sub", {rows, doubleConstant(graph, means, {1, classes, featureCount})});
+    const std::string squares = graph.addNode("Mul", {deviations, deviations});
+    const std::string scaled =
+        graph.addNode("Div", {squares, doubleConstant(graph, variances, {1, classes, featureCount})});
+    const std::string sums = graph.addNode("ReduceSum", {scaled, graph.constant(std::vector<std::int64_t>{2}, {1})},
+                                           {{"keepdims", std::int64_t{0}}});
+    const std::string half = graph.addNode("Mul", {sums, doubleConstant(graph, {0.5}, {1})});
+    const std::string likelihoods = graph.addNode("Sub", {doubleConstant(graph, normalisers, {classes}), half});
+    const std::string joint = graph.addNode("Add", {doubleConstant(graph, logPriors, {classes}), likelihoods});
+    const std::string probabilities = graph.addNode("Softmax", {joint}, {{"axis", std::int64_t{1}}});
+    io::OnnxModelOutputs outputs;
+    // The class from the float64 probabilities: classes a float32 rounding would tie keep
+    // our order.
+    outputs.classIndex = graph.addNode("ArgMax", {probabilities},
+                                       {{"axis", std::int64_t{1}}, {"keepdims", std::int64_t{0}}});
+    outputs.probabilities = graph.addNode("Cast", {probabilities}, {{"to", kOnnxFloat}});
+    return outputs;
 }
 
 template <class Archive>

@@ -38,6 +38,9 @@ public:
     FitReport fit(const Dataset& data, core::TaskControl& control) override;
     Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// The joint log-likelihoods and their softmax computed in float64 in the graph (the
+    /// class statistics as float32 pairs summing to their float64 values).
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
 
     int classCount() const override { return static_cast<int>(m_prior.size()); }
     bool isFitted() const override { return m_fitted; }

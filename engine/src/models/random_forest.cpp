@@ -16,9 +16,11 @@
 
 #include "io/eigen_serialization.hpp"
 #include "models/histogram_tree.hpp"
+#include "models/onnx_model_export.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/random.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::models {
 namespace {
@@ -485,6 +487,24 @@ Eigen::VectorXd RandomForest::predict(const Eigen::MatrixXd& x) const
     for (Eigen::Index row = 0; row < x.rows(); ++row)
         values(row) = sums[static_cast<std::size_t>(row)] / treeCount;
     return values;
+}
+
+io::OnnxModelOutputs RandomForest::exportOnnx(io::OnnxGraph& graph, const std::string& features) const
+{
+    requireFittedForExport(m_fitted, name());
+    OnnxTreeEnsemble ensemble;
+    for (const DecisionTree& tree : m_trees)
+        ensemble.addTree(tree);
+    io::OnnxModelOutputs outputs;
+    if (m_task == core::TaskType::Regression) {
+        outputs.values = ensemble.regressor(graph, features, 1, "AVERAGE", {});
+        return outputs;
+    }
+    // Sum, then divide by the tree count, as predictProba does.
+    const std::string sums = ensemble.classifier(graph, features, m_classCount);
+    const std::string treeCount = graph.constant(std::vector<float>{static_cast<float>(m_trees.size())}, {1});
+    outputs.probabilities = graph.addNode("Div", {sums, treeCount});
+    return outputs;
 }
 
 template <class Archive>

@@ -45,6 +45,9 @@ public:
     FitReport fit(const Dataset& data, core::TaskControl& control) override;
     Eigen::MatrixXd predictProba(const Eigen::MatrixXd& x) const override;
     Eigen::VectorXd predict(const Eigen::MatrixXd& x) const override;
+    /// The trees as one ai.onnx.ml TreeEnsembleClassifier whose summed leaf class fractions
+    /// are divided by the tree count, or a TreeEnsembleRegressor averaging the leaf means.
+    io::OnnxModelOutputs exportOnnx(io::OnnxGraph& graph, const std::string& features) const override;
 
     int classCount() const override { return m_task == core::TaskType::Classification ? m_classCount : 0; }
     bool isFitted() const override { return m_fitted; }
