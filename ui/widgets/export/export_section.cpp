@@ -1,15 +1,9 @@
 #include "widgets/export/export_section.hpp"
 
-#include <QApplication>
-#include <QClipboard>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFontDatabase>
-#include <QHBoxLayout>
-#include <QLineEdit>
 #include <QLocale>
-#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
@@ -104,23 +98,6 @@ void ExportSection::clearMessage()
 {
     if (m_banner)
         m_banner->clearMessage(m_key);
-}
-
-QLayout* makeCommandRow(QLineEdit* edit, QWidget* parent)
-{
-    auto* row = new QHBoxLayout;
-    edit->setReadOnly(true);
-    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    auto* copy = new QPushButton(QObject::tr("Copy"), parent);
-    copy->setObjectName(edit->objectName() + QStringLiteral("Copy"));
-    copy->setToolTip(QObject::tr("Copy the command to the clipboard"));
-    QObject::connect(copy, &QPushButton::clicked, edit, [edit] {
-        QApplication::clipboard()->setText(edit->text());
-        edit->selectAll();
-    });
-    row->addWidget(edit, 1);
-    row->addWidget(copy);
-    return row;
 }
 
 QString formatBytes(qint64 bytes) { return QLocale().formattedDataSize(bytes); }

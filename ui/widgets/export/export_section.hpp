@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// \brief What every section of the Export page shares: the session, the page's banner,
-/// the remembered folder and a read-only command line with a Copy button.
+/// \brief What every section of the Export page shares: the session, the page's banner
+/// and the remembered folder.
 
 #include <QGroupBox>
 #include <QString>
@@ -62,10 +62,6 @@ private:
     QString m_folder;
     bool m_usesSettings = true;
 };
-
-/// \brief A read-only, fixed-width command line and its Copy button, laid out in a row
-/// (the button's object name is the edit's with "Copy" appended).
-QLayout* makeCommandRow(QLineEdit* edit, QWidget* parent);
 
 /// \brief "1.2 MB" for a byte count, in the user's locale.
 QString formatBytes(qint64 bytes);

@@ -77,12 +77,10 @@ ScoringSection::ScoringSection(Session* session, StatusBanner* banner, QWidget* 
     m_issues->setWordWrap(true);
     m_issues->setSelectionMode(QAbstractItemView::NoSelection);
     m_issues->setFocusPolicy(Qt::NoFocus);
-    m_issues->setMaximumHeight(110);
     m_progress->setTask(m_task);
     m_progress->setHiddenWhenIdle(true);
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->verticalHeader()->hide();
-    m_preview->horizontalHeader()->setStretchLastSection(true);
     m_preview->setMinimumHeight(140);
 
     auto* layout = new QVBoxLayout(this);
@@ -218,6 +216,11 @@ void ScoringSection::showIssues()
                                         : tr("The model handles this; check that it is expected"));
     }
     m_issues->setVisible(m_issues->count() > 0);
+    // As tall as its messages, up to five lines; more scroll.
+    int height = 2 * m_issues->frameWidth();
+    for (int i = 0; i < std::min(m_issues->count(), 5); ++i)
+        height += m_issues->sizeHintForRow(i);
+    m_issues->setFixedHeight(std::max(height, 24));
 }
 
 void ScoringSection::fillPreview()

@@ -1,6 +1,10 @@
 #include "widgets/export/server_section.hpp"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QFileInfo>
+#include <QFontDatabase>
+#include <QPlainTextEdit>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
@@ -70,7 +74,7 @@ ServerSection::ServerSection(Session* session, StatusBanner* banner, QWidget* pa
       m_start(new QPushButton(tr("Start"), this)),
       m_stop(new QPushButton(tr("Stop"), this)),
       m_status(new QLabel(this)),
-      m_curl(new QLineEdit(this)),
+      m_curl(new QPlainTextEdit(this)),
       m_poll(new QTimer(this)),
       m_startTask(new BackgroundTask(tr("Starting the server"), this)),
       m_stopTask(new BackgroundTask(tr("Stopping the server"), this))
@@ -115,7 +119,21 @@ ServerSection::ServerSection(Session* session, StatusBanner* banner, QWidget* pa
     layout->addLayout(form);
     layout->addWidget(m_status);
     layout->addWidget(new QLabel(tr("Try it from a terminal:"), this));
-    layout->addLayout(makeCommandRow(m_curl, this));
+    auto* curlRow = new QHBoxLayout;
+    m_curl->setReadOnly(true);
+    m_curl->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_curl->setWordWrapMode(QTextOption::WrapAnywhere);
+    m_curl->setFixedHeight(QFontMetrics(m_curl->font()).lineSpacing() * 4 + 14);
+    auto* copy = new QPushButton(tr("Copy"), this);
+    copy->setObjectName(QStringLiteral("curlCommandCopy"));
+    copy->setToolTip(tr("Copy the command to the clipboard"));
+    connect(copy, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_curl->toPlainText());
+        m_curl->selectAll();
+    });
+    curlRow->addWidget(m_curl, 1);
+    curlRow->addWidget(copy, 0, Qt::AlignTop);
+    layout->addLayout(curlRow);
 
     connect(m_start, &QPushButton::clicked, this, &ServerSection::start);
     connect(m_stop, &QPushButton::clicked, this, &ServerSection::stop);
@@ -219,7 +237,7 @@ void ServerSection::stop()
 
 QString ServerSection::statusText() const { return m_status->text(); }
 
-QString ServerSection::curlCommand() const { return m_curl->text(); }
+QString ServerSection::curlCommand() const { return m_curl->toPlainText(); }
 
 void ServerSection::rebuildRequest()
 {
@@ -271,8 +289,7 @@ void ServerSection::refresh()
         args << QStringLiteral("-H") << shellQuote(QStringLiteral("Authorization: Bearer ") + token);
     if (!m_body.isEmpty())
         args << QStringLiteral("-d") << shellQuote(m_body);
-    m_curl->setText(hasModel ? args.join(QLatin1Char(' ')) : QString());
-    m_curl->setCursorPosition(0);
+    m_curl->setPlainText(hasModel ? args.join(QLatin1Char(' ')) : QString());
 }
 
 void ServerSection::refreshStatus()

@@ -11,6 +11,7 @@
 #include "stepwise/data/table.hpp"
 #include "stepwise/workflow/pipeline.hpp"
 
+class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QTimer;
@@ -75,7 +76,7 @@ private:
     QPushButton* m_start;
     QPushButton* m_stop;
     QLabel* m_status;
-    QLineEdit* m_curl;
+    QPlainTextEdit* m_curl;
     QTimer* m_poll;
     BackgroundTask* m_startTask;
     BackgroundTask* m_stopTask;
