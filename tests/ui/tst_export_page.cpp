@@ -269,12 +269,29 @@ private slots:
         const QString code = readText(script);
         QVERIFY(code.contains(QStringLiteral("sklearn")));
         // A built-in dataset: its rows are written beside the script, which reads them.
-        const QString csv = ui::dataCsvBeside(script);
+        const QString csv = m_dir.filePath(QStringLiteral("titanic.csv"));
+        QCOMPARE(ui::dataCsvBeside(script, session->resultRecipe().data), csv);
         QCOMPARE(python->lastDataPath(), csv);
-        QVERIFY2(code.contains(csv), qPrintable(csv));
+        QVERIFY2(code.contains(QStringLiteral("\"titanic.csv\"")), qPrintable(code.left(2000)));
         const data::Table rows = data::loadTable(data::parseDataLocation(csv.toStdString()));
         QCOMPARE(rows.rowCount(), session->table()->rowCount());
         QCOMPARE(rows.columnNames(), session->table()->columnNames());
+        // The script retrains in scikit-learn on the same split and scores within a point.
+        if (QFileInfo::exists(QStringLiteral("/usr/bin/python3"))) {
+            QProcess run;
+            run.setWorkingDirectory(QDir::tempPath());
+            run.start(QStringLiteral("/usr/bin/python3"), {script});
+            QVERIFY(run.waitForFinished(120000));
+            const QString printed = QString::fromUtf8(run.readAllStandardOutput());
+            QVERIFY2(run.exitCode() == 0, run.readAllStandardError().constData());
+            static const QRegularExpression accuracyLine(QStringLiteral("^accuracy: ([0-9.]+)"),
+                                                         QRegularExpression::MultilineOption);
+            const auto match = accuracyLine.match(printed);
+            QVERIFY2(match.hasMatch(), qPrintable(printed));
+            const double ours = session->result()->classification->accuracy;
+            qInfo("Python script accuracy %s, Stepwise %.4f", qPrintable(match.captured(1)), ours);
+            QVERIFY(std::abs(match.captured(1).toDouble() - ours) <= 0.01);
+        }
 
         ui::ModelCardSection* card = m_page->modelCardSection();
         QVERIFY(QTest::qWaitFor([card] { return !card->markdown().isEmpty(); }, 30000));

@@ -331,6 +331,9 @@ void ExportPage::refresh()
         note += tr(" Replace NEW_DATA.csv with a file of rows to predict.");
     if (saved.isEmpty())
         note += tr(" Save the model first; its path replaces MODEL.stepwise.");
+    else if (session()->savedModelInfo().encrypted)
+        note += tr(" The file is encrypted: the CLI reads the passphrase from the STEPWISE_PASSPHRASE environment "
+                   "variable or --passphrase-file FILE.");
     m_predictNote->setText(note);
     m_train->setPlainText(trainCommandFor(recipe, modelArgument));
     const QString model = shellQuote(modelArgument);

@@ -569,15 +569,17 @@ void DemoDriver::exportStep()
 {
     Session* session = m_wizard->session();
     ExportPage* page = m_wizard->exportPage();
-    // Everything the export writes goes to a folder of its own outside the screenshot
-    // folder (which may be docs/screenshots in the repository).
+    // The model goes beside the screenshots (stepwise --help promises demo.stepwise there);
+    // the other forms go to a folder of their own outside it, since the screenshot folder
+    // may be docs/screenshots in the repository.
     const QDir out(QDir::temp().filePath(QStringLiteral("stepwise-demo-export")));
     if (!out.mkpath(QStringLiteral("."))) {
         fail(tr("cannot create the export folder %1").arg(out.absolutePath()));
         return;
     }
     m_exportDir = out.absolutePath();
-    const QString path = out.filePath(QStringLiteral("titanic.stepwise"));
+    const QString path = m_screenshots ? m_dir.filePath(QStringLiteral("demo.stepwise"))
+                                       : out.filePath(QStringLiteral("demo.stepwise"));
     connect(session, &Session::modelSaveFailed, this,
             [this](const QString& message) { fail(tr("saving the model failed: %1").arg(message)); });
     waitFor(session, &Session::savedModelChanged, tr("the model file to be written"), [this, path, session] {

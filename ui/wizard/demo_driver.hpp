@@ -38,13 +38,13 @@ class StagePipeline;
 /// models on the Live tab (`05d-training-folds.png`). On Evaluation it lists the missed
 /// survivors under the matrix (`06-evaluation.png`), moves the threshold to the best F1
 /// (`06b-evaluation-threshold.png`) and shows the curves of every trained model
-/// (`06c-evaluation-curves.png`). On Export it saves the model, writes the ONNX file,
-/// the Python script and the model card into `stepwise-demo-export` in the temporary
-/// folder (never the screenshot folder), starts the prediction server and grabs the page
-/// with it running and its curl line (`07-export.png`), then scores a CSV with an extra
-/// column and an unseen category (`07b-export-scoring.png`) and stops the server. Emits
-/// `finished(0)` on success, or `finished(1)` after
-/// writing the reason to stderr.
+/// (`06c-evaluation-curves.png`). On Export it saves the model (`DIR/demo.stepwise`),
+/// writes the ONNX file, the Python script and the model card into
+/// `stepwise-demo-export` in the temporary folder (never the screenshot folder), starts
+/// the prediction server and grabs the page with it running and its curl line
+/// (`07-export.png`), then scores a CSV with an extra column and an unseen category
+/// (`07b-export-scoring.png`) and stops the server. Emits `finished(0)` on success, or
+/// `finished(1)` after writing the reason to stderr.
 class DemoDriver : public QObject {
     Q_OBJECT
 public:

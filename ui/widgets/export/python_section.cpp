@@ -31,10 +31,15 @@ bool isCsvFile(const data::DataSource& source)
 
 } // namespace
 
-QString dataCsvBeside(const QString& scriptPath)
+QString dataCsvBeside(const QString& scriptPath, const data::DataSource& source)
 {
-    const QFileInfo info(scriptPath);
-    return info.absoluteDir().filePath(info.completeBaseName() + QStringLiteral("-data.csv"));
+    // The names `stepwise-cli export --python` gives, so both write the same files.
+    QString name = QStringLiteral("generated_data");
+    if (source.kind == data::DataSourceKind::Builtin)
+        name = QString::fromStdString(source.location);
+    else if (source.kind == data::DataSourceKind::File)
+        name = QFileInfo(QString::fromStdString(source.location)).completeBaseName();
+    return QFileInfo(scriptPath).absoluteDir().filePath(name + QStringLiteral(".csv"));
 }
 
 PythonSection::PythonSection(Session* session, StatusBanner* banner, QWidget* parent)
@@ -101,10 +106,12 @@ bool PythonSection::exportTo(const QString& path)
         [model, source, script](core::TaskControl& control) -> std::any {
             Written written;
             written.script = script;
+            // The script is checked before any data is written beside it.
+            io::pythonScript(*model, "data.csv");
             if (isCsvFile(source)) {
                 written.data = QFileInfo(QString::fromStdString(source.location)).absoluteFilePath();
             } else {
-                written.data = dataCsvBeside(script);
+                written.data = dataCsvBeside(script, source);
                 written.dataWritten = true;
                 // Read again from the recipe's source: the rows the model was trained from,
                 // whatever was loaded since.
@@ -114,7 +121,9 @@ bool PythonSection::exportTo(const QString& path)
                 data::writeCsvFile(rows, written.data.toStdString());
             }
             control.progress(0.8, "Writing " + script.toStdString());
-            io::exportPython(*model, script.toStdString(), written.data.toStdString());
+            // The script finds its data relative to its own folder, so the two can move together.
+            const QString relative = QFileInfo(script).absoluteDir().relativeFilePath(written.data);
+            io::exportPython(*model, script.toStdString(), relative.toStdString());
             control.progress(1.0);
             return written;
         },

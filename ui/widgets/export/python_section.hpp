@@ -5,6 +5,8 @@
 
 #include "widgets/export/export_section.hpp"
 
+#include "stepwise/data/data_source.hpp"
+
 class QPushButton;
 
 namespace stepwise::ui {
@@ -12,9 +14,10 @@ namespace stepwise::ui {
 class BackgroundTask;
 
 /// \brief "Export Python…" writes `io::exportPython`'s script in the background. The
-/// script reads the recipe's data file; when the data is not a CSV file on disk (a
-/// built-in or generated dataset, a spreadsheet, JSON, SQLite) the same rows are also
-/// written as a CSV beside the script (`<script>-data.csv`), and the script reads that.
+/// script reads the recipe's data file (by its path relative to the script's folder);
+/// when the data is not a CSV file on disk (a built-in or generated dataset, a
+/// spreadsheet, JSON, SQLite) the same rows are also written as a CSV beside the script
+/// (`dataCsvBeside`), and the script reads that.
 class PythonSection : public ExportSection {
     Q_OBJECT
 public:
@@ -46,7 +49,9 @@ private:
     QString m_lastDataPath;
 };
 
-/// \brief The CSV beside `scriptPath` that a script exported from a non-CSV source reads.
-QString dataCsvBeside(const QString& scriptPath);
+/// \brief The CSV beside `scriptPath` that a script exported from a non-CSV source reads:
+/// `<dataset>.csv` for a built-in dataset, `<file stem>.csv` for a spreadsheet or
+/// database, `generated_data.csv` for a generated table (as `stepwise-cli export`).
+QString dataCsvBeside(const QString& scriptPath, const data::DataSource& source);
 
 } // namespace stepwise::ui

@@ -77,6 +77,8 @@ ScoringSection::ScoringSection(Session* session, StatusBanner* banner, QWidget* 
     m_issues->setWordWrap(true);
     m_issues->setSelectionMode(QAbstractItemView::NoSelection);
     m_issues->setFocusPolicy(Qt::NoFocus);
+    m_issues->setResizeMode(QListView::Adjust);
+    m_issues->setTextElideMode(Qt::ElideNone);
     m_progress->setTask(m_task);
     m_progress->setHiddenWhenIdle(true);
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -216,11 +218,24 @@ void ScoringSection::showIssues()
                                         : tr("The model handles this; check that it is expected"));
     }
     m_issues->setVisible(m_issues->count() > 0);
-    // As tall as its messages, up to five lines; more scroll.
-    int height = 2 * m_issues->frameWidth();
-    for (int i = 0; i < std::min(m_issues->count(), 5); ++i)
-        height += m_issues->sizeHintForRow(i);
-    m_issues->setFixedHeight(std::max(height, 24));
+    fitIssuesHeight();
+}
+
+void ScoringSection::fitIssuesHeight()
+{
+    // As tall as its wrapped messages, up to about seven lines; more scroll.
+    const QFontMetrics metrics(m_issues->font());
+    const int width = std::max(m_issues->viewport()->width(), 300) - 16 - 3 * m_issues->spacing() - 12;
+    int height = 2 * m_issues->frameWidth() + 4;
+    for (int i = 0; i < m_issues->count(); ++i)
+        height += metrics.boundingRect(QRect(0, 0, width, 0), Qt::TextWordWrap, m_issues->item(i)->text()).height() + 4;
+    m_issues->setFixedHeight(std::min(height, metrics.lineSpacing() * 7 + 2 * m_issues->frameWidth()));
+}
+
+void ScoringSection::resizeEvent(QResizeEvent* event)
+{
+    ExportSection::resizeEvent(event);
+    fitIssuesHeight();
 }
 
 void ScoringSection::fillPreview()

@@ -69,6 +69,8 @@ private:
     struct Outcome;
     void showOutcome(const Outcome& outcome);
     void showIssues();
+    void fitIssuesHeight();
+    void resizeEvent(QResizeEvent* event) override;
     void fillPreview();
     void refresh();
 

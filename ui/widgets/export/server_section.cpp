@@ -123,7 +123,7 @@ ServerSection::ServerSection(Session* session, StatusBanner* banner, QWidget* pa
     m_curl->setReadOnly(true);
     m_curl->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_curl->setWordWrapMode(QTextOption::WrapAnywhere);
-    m_curl->setFixedHeight(QFontMetrics(m_curl->font()).lineSpacing() * 4 + 14);
+    m_curl->setFixedHeight(QFontMetrics(m_curl->font()).lineSpacing() * 5 + 14);
     auto* copy = new QPushButton(tr("Copy"), this);
     copy->setObjectName(QStringLiteral("curlCommandCopy"));
     copy->setToolTip(tr("Copy the command to the clipboard"));
