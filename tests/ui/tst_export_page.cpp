@@ -1,15 +1,18 @@
 // The Export page driven through its sections on a real training run (titanic, logistic
 // regression): the model file saves plain and encrypted (the encrypted one loads back
 // only with its passphrase; mismatched passphrases disable Save and say why; the SHA-256
-// shown is the file's, hashed here independently), ONNX is checked before a file is
-// chosen and the written file passes onnx.checker, the Python script and the model card
-// are written with the expected content (the script's CSV beside it for a built-in
-// dataset), a CSV without an input column lists that issue and scores nothing, a good
-// CSV scores with the progress bar at 100 % and the predictions equal
-// FittedPipeline::predict, and the prediction server started from the page answers
-// /health, refuses a request without the token, answers the page's own curl line with
-// the prediction of that row, counts the requests, and frees its port when stopped.
-// With STEPWISE_SCREENSHOT_DIR set, the window is saved as 07-export-test.png.
+// shown is the file's, hashed here independently) and a failed save keeps the saved
+// file; ONNX is checked before a file is chosen and the written file passes
+// onnx.checker; the Python script (its CSV beside it for a built-in dataset) runs in
+// scikit-learn and scores within a point of Stepwise; the model card is written as
+// Markdown and HTML and previewed; a CSV without an input column lists that issue and
+// scores nothing, a good CSV scores with the progress bar at 100 % and the predictions
+// equal FittedPipeline::predict, Cancel scores nothing; the prediction server started
+// from the page answers /health, refuses a request without the token, answers the
+// page's own curl line with the prediction of that row, counts the requests, starts
+// again on the same port after Stop and refuses connections once stopped; a busy port
+// is said in the banner. With STEPWISE_SCREENSHOT_DIR set, the window is saved as
+// 07-export-test.png.
 #include <QtTest>
 
 #include <QCheckBox>
@@ -372,6 +375,40 @@ private slots:
         const QStringList lines = readText(out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), int(reread.rowCount()) + 1);
         QVERIFY2(lines.front().startsWith(QStringLiteral("row,actual,predicted,proba_")), qPrintable(lines.front()));
+    }
+
+    void cancelledScoringScoresNothing()
+    {
+        ui::Session* session = m_wizard->session();
+        const QString path = m_dir.filePath(QStringLiteral("cancelled.csv"));
+        data::writeCsvFile(*session->table(), path.toStdString());
+        ui::ScoringSection* section = m_page->scoringSection();
+        QVERIFY(section->scoreFile(path));
+        QVERIFY(section->progressPanel()->cancelButton()->isEnabled());
+        QTest::mouseClick(section->progressPanel()->cancelButton(), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([section] { return !section->task()->isRunning(); }, 30000));
+        QCOMPARE(section->task()->state(), ui::BackgroundTask::State::Cancelled);
+        QVERIFY(!section->predictions());
+        QVERIFY(!section->saveButton()->isEnabled());
+        QVERIFY(section->scoreButton()->isEnabled());
+        QVERIFY(section->findChild<QLabel*>(QStringLiteral("scoringSummary"))->text().contains(QStringLiteral("cancelled")));
+    }
+
+    void aFailedSaveKeepsTheSavedModel()
+    {
+        ui::Session* session = m_wizard->session();
+        const QString before = session->savedModelPath();
+        QVERIFY(!before.isEmpty());
+        const QString bytes = sha256OfFile(before);
+        QSignalSpy failed(session, &ui::Session::modelSaveFailed);
+        QVERIFY(m_page->modelFileSection()->saveTo(m_dir.filePath(QStringLiteral("no/such/folder/model.stepwise"))));
+        QVERIFY(failed.wait(30000));
+        QCOMPARE(session->savedModelPath(), before);
+        QCOMPARE(sha256OfFile(before), bytes);
+        QVERIFY(m_page->banner()->hasError());
+        QVERIFY2(m_page->banner()->text().contains(QStringLiteral("The model was not saved")),
+                 qPrintable(m_page->banner()->text()));
+        QVERIFY(m_wizard->button(QWizard::FinishButton)->isEnabled());
     }
 
     void serverAnswersTheCurlLineAndFreesItsPort()
