@@ -25,8 +25,12 @@ packages=(
   # with TLS; onnx.checker verifies exported graphs in the tests
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libsodium-dev
   libcpp-httplib-dev libssl-dev
-  # the server benchmark: wrk against Flask + scikit-learn
-  wrk python3-flask
+  # the server benchmark: wrk against Flask + scikit-learn; openssl makes the TLS test's
+  # self-signed certificate
+  wrk python3-flask openssl
+  # packaging: .deb dependencies (dpkg-shlibdeps), validators of the desktop entry,
+  # AppStream metainfo and MIME type
+  dpkg-dev desktop-file-utils appstream shared-mime-info
   # fuzz targets (libFuzzer ships in compiler-rt)
   clang libclang-rt-14-dev libomp-14-dev
 )

@@ -69,8 +69,11 @@ int main(int argc, char** argv)
                                          QStringLiteral("dir"));
     parser.addOption(demo);
     parser.addOption(screenshots);
-    parser.addPositionalArgument(QStringLiteral("data"), QStringLiteral("A CSV or TSV file to open on the Data step."),
-                                 QStringLiteral("[data.csv]"));
+    // The desktop entry starts `stepwise %f`, so "Open with" and a double-click land here.
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A data file to open on the Data step: .csv, .tsv, .txt, .xlsx, "
+                                                ".json, .jsonl, .sqlite or .db."),
+                                 QStringLiteral("[file]"));
     parser.process(app);
 
     if (parser.isSet(screenshots) && !parser.isSet(demo)) {
@@ -78,7 +81,7 @@ int main(int argc, char** argv)
         return 2;
     }
     if (parser.positionalArguments().size() > 1) {
-        std::fprintf(stderr, "stepwise: error: give at most one data file\n");
+        std::fprintf(stderr, "stepwise: error: give at most one file to open\n");
         return 2;
     }
 

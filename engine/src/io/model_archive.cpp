@@ -21,21 +21,23 @@ constexpr std::size_t kHeaderSize = kMagic.size() + 4;
 
 } // namespace
 
-void saveModel(const workflow::FittedPipeline& pipeline, const std::string& path)
+void saveModel(const workflow::FittedPipeline& pipeline, const std::string& path, const ModelSaveOptions& options)
 {
+    if (options.passphrase)
+        throw core::InvalidParameter("passphrase: this build writes model format 1, which has no encryption");
     writeFileAtomically(
         path,
         [&pipeline](std::ostream& out) {
             out.write(kMagic.data(), kMagic.size());
             for (int shift = 0; shift < 32; shift += 8)
-                out.put(static_cast<char>((kModelFormatVersion >> shift) & 0xFF));
+                out.put(static_cast<char>((1u >> shift) & 0xFF));
             boost::archive::binary_oarchive archive(out);
             pipeline.save(archive);
         },
         true);
 }
 
-std::shared_ptr<workflow::FittedPipeline> loadModel(const std::string& path)
+std::shared_ptr<workflow::FittedPipeline> loadModel(const std::string& path, const std::optional<std::string>&)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -51,7 +53,7 @@ std::shared_ptr<workflow::FittedPipeline> loadModel(const std::string& path)
     for (int i = 0; i < 4; ++i)
         version |= static_cast<unsigned>(static_cast<unsigned char>(bytes[kMagic.size() + static_cast<std::size_t>(i)]))
                    << (8 * i);
-    if (version > kModelFormatVersion || version == 0)
+    if (version > 1 || version == 0)
         throw core::ArchiveError(path + " has model format version " + std::to_string(version) +
                                  "; this Stepwise reads versions up to " + std::to_string(kModelFormatVersion) +
                                  " — use a newer Stepwise");
