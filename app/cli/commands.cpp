@@ -537,6 +537,14 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
 {
     applyCommon(common);
     const workflow::Recipe recipe = recipeFromOptions(options);
+    // Before any work: training for minutes and then failing to save is no use.
+    io::ModelSaveOptions saveOptions;
+    if (options.encrypt) {
+        saveOptions.passphrase = passphraseFrom(options.access);
+        if (!saveOptions.passphrase)
+            throw core::InvalidParameter("--encrypt needs a passphrase — give it with --passphrase-file FILE or the "
+                                         "STEPWISE_PASSPHRASE environment variable");
+    }
     // Bad model names and parameters are usage errors: report them before loading data.
     models::createModel(recipe.model.name, recipe.problem.task, recipe.model.params);
     for (const workflow::ModelChoice& other : recipe.compareWith)
@@ -565,7 +573,7 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
 
 
     if (!options.out.empty())
-        io::saveModel(*result.pipeline, options.out);
+        io::saveModel(*result.pipeline, options.out, saveOptions);
     if (!options.report.empty())
         io::writeFileAtomically(options.report, [&](std::ostream& out) { out << io::reportJson(recipe, result); });
     if (!options.predictions.empty()) {
@@ -630,7 +638,7 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
 int runPredict(const PredictOptions& options, const CommonOptions& common)
 {
     applyCommon(common);
-    const std::shared_ptr<workflow::FittedPipeline> pipeline = io::loadModel(options.model);
+    const std::shared_ptr<const workflow::FittedPipeline> pipeline = openModel(options.model, options.access);
     ProgressBar bar(!common.quiet && stderrIsTerminal());
     core::TaskControl control(&bar);
     ActiveControl active(control);
@@ -661,7 +669,7 @@ int runEvaluate(const EvaluateOptions& options, const CommonOptions& common)
 {
     applyCommon(common);
     // The model first: a bad model file is the first thing to report.
-    const std::shared_ptr<workflow::FittedPipeline> pipeline = io::loadModel(options.model);
+    const std::shared_ptr<const workflow::FittedPipeline> pipeline = openModel(options.model, options.access);
     ProgressBar bar(!common.quiet && stderrIsTerminal());
     core::TaskControl control(&bar);
     ActiveControl active(control);

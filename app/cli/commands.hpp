@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model_access.hpp"
 #include "step_flags.hpp"
 
 namespace stepwise::cli {
@@ -66,6 +67,8 @@ struct TrainOptions {
     std::optional<double> maxLatencyMs;  // p99 single-row budget
     std::string testData;
     std::string out;
+    bool encrypt = false;     // --encrypt: the saved model needs the passphrase to open
+    ModelAccessFlags access;  // where --encrypt's passphrase comes from
     std::string report;
     std::string predictions;
     ReadFlags read;
@@ -73,6 +76,7 @@ struct TrainOptions {
 
 struct PredictOptions {
     std::string model;
+    ModelAccessFlags access;
     std::string data;
     std::string out;
     bool proba = false;
@@ -81,6 +85,7 @@ struct PredictOptions {
 
 struct EvaluateOptions {
     std::string model;
+    ModelAccessFlags access;
     std::string data;
     std::string report;
     std::string predictions;

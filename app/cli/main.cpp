@@ -140,7 +140,12 @@ int main(int argc, char** argv)
                          "percentile of single-row predictions); part of the success verdict");
     trainCmd->add_option("--test-data", train.testData,
                          "Evaluate on this labelled file instead of a split (read with the same reading flags)");
-    trainCmd->add_option("--out", train.out, "Save the fitted pipeline (.stepwise)");
+    CLI::Option* trainOut = trainCmd->add_option("--out", train.out, "Save the fitted pipeline (.stepwise)");
+    trainCmd->add_flag("--encrypt", train.encrypt,
+                       "Encrypt the saved model (Argon2id + XChaCha20-Poly1305) with the passphrase from "
+                       "--passphrase-file or STEPWISE_PASSPHRASE; opening it then needs that passphrase")
+        ->needs(trainOut);
+    addModelAccessOptions(trainCmd, train.access);
     trainCmd->add_option("--report", train.report, "Write the report JSON");
     trainCmd->add_option("--predictions", train.predictions, "Write the test-row predictions CSV");
     addReadOptions(trainCmd, train.read);
@@ -153,6 +158,7 @@ int main(int argc, char** argv)
         ->required();
     predictCmd->add_option("--out", predict.out, "Predictions CSV (default: standard output)");
     predictCmd->add_flag("--proba", predict.proba, "Add one proba_<class> column per class");
+    addModelAccessOptions(predictCmd, predict.access);
     addReadOptions(predictCmd, predict.read);
     addCommonOptions(predictCmd, common);
 
@@ -163,6 +169,7 @@ int main(int argc, char** argv)
     evaluateCmd->add_option("data", evaluate.data, std::string(kDataHelp) + ", with the target column")->required();
     evaluateCmd->add_option("--report", evaluate.report, "Write the report JSON");
     evaluateCmd->add_option("--predictions", evaluate.predictions, "Write the predictions CSV of the scored rows");
+    addModelAccessOptions(evaluateCmd, evaluate.access);
     addReadOptions(evaluateCmd, evaluate.read);
     addCommonOptions(evaluateCmd, common);
 

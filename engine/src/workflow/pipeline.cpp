@@ -37,6 +37,132 @@ data::ColumnKind kindOfCode(int code)
     return kKindCodes[static_cast<std::size_t>(code)];
 }
 
+// Upper bounds on what a pipeline archive may declare before its content is read, so a
+// damaged or crafted file fails on a clear message instead of a huge allocation.
+constexpr std::uint64_t kMaxItems = 1'000'000;           // names, levels, scores, bins
+constexpr std::uint64_t kMaxTextBytes = 64ull << 20;     // one string (a recipe is the longest)
+
+std::uint64_t readCount(core::InputArchive& archive, std::uint64_t limit, const char* what)
+{
+    std::uint64_t count = 0;
+    archive >> count;
+    if (count > limit)
+        throw core::ArchiveError("the file declares " + std::to_string(count) + " " + what + ", more than the " +
+                                 std::to_string(limit) + " a model can have");
+    return count;
+}
+
+// Reads a std::string as Boost writes it (length, then the bytes), bounded.
+std::string readText(core::InputArchive& archive, const char* what)
+{
+    std::size_t length = 0;
+    archive >> length;
+    if (length > kMaxTextBytes)
+        throw core::ArchiveError(std::string("the file declares a ") + what + " of " + std::to_string(length) +
+                                 " bytes, more than a model can have");
+    std::string text(length, '\0');
+    if (length > 0)
+        archive.load_binary(text.data(), length);
+    return text;
+}
+
+// Lists of names in format version 2: a u64 count, then the strings, so reading can
+// bound the count (Boost's own vector layout allocates whatever count the file gives, and
+// its per-type preamble would tie this layout to the steps' and models' archives).
+void writeTextList(core::OutputArchive& archive, const std::vector<std::string>& list)
+{
+    const std::uint64_t count = list.size();
+    archive << count;
+    for (const std::string& text : list)
+        archive << text;
+}
+
+std::vector<std::string> readTextList(core::InputArchive& archive, const char* what)
+{
+    std::vector<std::string> list;
+    for (std::uint64_t i = 0, n = readCount(archive, kMaxItems, what); i < n; ++i)
+        list.push_back(readText(archive, what));
+    return list;
+}
+
+// The version 2 fields of PipelineMetadata: counts as u64, then the items.
+void saveMetadataV2(core::OutputArchive& archive, const PipelineMetadata& m)
+{
+    const std::uint64_t seed = m.seed;
+    const std::uint64_t testRows = m.testRows;
+    archive << seed << m.dataSha256 << m.dataDescription;
+    std::uint64_t count = m.libraryVersions.size();
+    archive << count;
+    for (const auto& [library, version] : m.libraryVersions)
+        archive << library << version;
+    archive << testRows;
+    count = m.testScores.size();
+    archive << count;
+    for (const NamedScore& score : m.testScores)
+        archive << score.metric << score.value;
+    archive << m.verdict;
+    count = m.trainingDistribution.size();
+    archive << count;
+    for (const FeatureDistribution& feature : m.trainingDistribution) {
+        archive << feature.column;
+        count = feature.binEdges.size();
+        archive << count;
+        for (double edge : feature.binEdges)
+            archive << edge;
+        count = feature.categories.size();
+        archive << count;
+        for (const std::string& category : feature.categories)
+            archive << category;
+        count = feature.fractions.size();
+        archive << count;
+        for (double fraction : feature.fractions)
+            archive << fraction;
+    }
+}
+
+void loadMetadataV2(core::InputArchive& archive, PipelineMetadata& m)
+{
+    std::uint64_t seed = 0;
+    archive >> seed;
+    m.seed = seed;
+    m.dataSha256 = readText(archive, "data digest");
+    m.dataDescription = readText(archive, "data description");
+    m.libraryVersions.clear();
+    for (std::uint64_t i = 0, n = readCount(archive, kMaxItems, "library versions"); i < n; ++i) {
+        std::string library = readText(archive, "library name");
+        m.libraryVersions.emplace_back(std::move(library), readText(archive, "library version"));
+    }
+    std::uint64_t testRows = 0;
+    archive >> testRows;
+    m.testRows = static_cast<std::size_t>(testRows);
+    m.testScores.clear();
+    for (std::uint64_t i = 0, n = readCount(archive, kMaxItems, "test scores"); i < n; ++i) {
+        NamedScore score;
+        score.metric = readText(archive, "metric name");
+        archive >> score.value;
+        m.testScores.push_back(std::move(score));
+    }
+    m.verdict = readText(archive, "verdict");
+    m.trainingDistribution.clear();
+    for (std::uint64_t i = 0, n = readCount(archive, kMaxItems, "column distributions"); i < n; ++i) {
+        FeatureDistribution feature;
+        feature.column = readText(archive, "column name");
+        for (std::uint64_t k = 0, edges = readCount(archive, kMaxItems, "bin edges"); k < edges; ++k) {
+            double edge = 0.0;
+            archive >> edge;
+            feature.binEdges.push_back(edge);
+        }
+        for (std::uint64_t k = 0, levels = readCount(archive, kMaxItems, "categories"); k < levels; ++k)
+            feature.categories.push_back(readText(archive, "category"));
+        for (std::uint64_t k = 0, bins = readCount(archive, kMaxItems, "bin fractions"); k < bins; ++k) {
+            double fraction = 0.0;
+            archive >> fraction;
+            feature.fractions.push_back(fraction);
+        }
+        m.trainingDistribution.push_back(std::move(feature));
+    }
+}
+
 } // namespace
 
 
@@ -117,11 +243,15 @@ void FittedPipeline::save(core::OutputArchive& archive) const
     archive << inputCount;
     for (const InputColumn& input : m_inputs) {
         const int kind = kindCode(input.kind);
-        archive << input.name << kind << input.levels;
+        archive << input.name << kind;
+        writeTextList(archive, input.levels);
     }
-    archive << m_classes << m_featureNames << m_imputesMissing;
+    writeTextList(archive, m_classes);
+    writeTextList(archive, m_featureNames);
+    archive << m_imputesMissing;
     archive << m_metadata.stepwiseVersion << m_metadata.createdUtc << m_metadata.recipeJson
             << m_metadata.trainingRows;
+    saveMetadataV2(archive, m_metadata);
     const std::size_t stepCount = m_steps.size();
     archive << stepCount;
     for (const auto& step : m_steps) {
@@ -134,40 +264,61 @@ void FittedPipeline::save(core::OutputArchive& archive) const
     m_model->save(archive);
 }
 
-void FittedPipeline::load(core::InputArchive& archive)
+void FittedPipeline::load(core::InputArchive& archive, unsigned formatVersion)
 {
+    if (formatVersion < 1 || formatVersion > 2)
+        throw core::ArchiveError("unknown pipeline format version " + std::to_string(formatVersion));
     int task = 0;
-    archive >> task >> m_target;
+    archive >> task;
     if (task != 0 && task != 1)
         throw core::ArchiveError("unknown task code " + std::to_string(task));
+    m_target = readText(archive, "target name");
     m_task = task == 0 ? core::TaskType::Classification : core::TaskType::Regression;
-    std::size_t inputCount = 0;
-    archive >> inputCount;
-    if (inputCount > 1'000'000)
-        throw core::ArchiveError("implausible number of input columns");
-    m_inputs.assign(inputCount, {});
-    for (InputColumn& input : m_inputs) {
+    const std::uint64_t inputCount = readCount(archive, kMaxItems, "input columns");
+    m_inputs.clear();
+    for (std::uint64_t i = 0; i < inputCount; ++i) {
+        InputColumn input;
+        input.name = readText(archive, "column name");
         int kind = 0;
-        archive >> input.name >> kind >> input.levels;
+        archive >> kind;
         input.kind = kindOfCode(kind);
+        if (formatVersion == 1)
+            archive >> input.levels;
+        else
+            input.levels = readTextList(archive, "category levels");
+        m_inputs.push_back(std::move(input));
     }
-    archive >> m_classes >> m_featureNames >> m_imputesMissing;
-    archive >> m_metadata.stepwiseVersion >> m_metadata.createdUtc >> m_metadata.recipeJson >>
-        m_metadata.trainingRows;
+    if (formatVersion == 1) {
+        archive >> m_classes >> m_featureNames;
+    } else {
+        m_classes = readTextList(archive, "class labels");
+        m_featureNames = readTextList(archive, "feature names");
+    }
+    // As a byte: a bool read straight from a damaged file may hold neither 0 nor 1.
+    unsigned char imputes = 0;
+    archive >> imputes;
+    if (imputes > 1)
+        throw core::ArchiveError("unknown imputation flag " + std::to_string(imputes));
+    m_imputesMissing = imputes == 1;
+    m_metadata = {};
+    m_metadata.stepwiseVersion = readText(archive, "version text");
+    m_metadata.createdUtc = readText(archive, "creation time");
+    m_metadata.recipeJson = readText(archive, "recipe");
+    archive >> m_metadata.trainingRows;
+    if (formatVersion >= 2)
+        loadMetadataV2(archive, m_metadata);
     std::size_t stepCount = 0;
     archive >> stepCount;
     if (stepCount > 1000)
         throw core::ArchiveError("implausible number of pipeline steps");
     m_steps.clear();
     for (std::size_t i = 0; i < stepCount; ++i) {
-        std::string kind;
-        archive >> kind;
+        const std::string kind = readText(archive, "step name");
         auto step = prep::makeTransformerForLoading(kind);
         step->load(archive);
         m_steps.push_back(std::move(step));
     }
-    std::string modelName;
-    archive >> modelName;
+    const std::string modelName = readText(archive, "model name");
     try {
         m_model = models::createModel(modelName, m_task, {});
     } catch (const core::InvalidParameter& e) {

@@ -5,14 +5,23 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
+#include <Eigen/Core>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
+#include <boost/version.hpp>
+#include <google/protobuf/stubs/common.h>
+#include <onnx/common/version.h>
+#include <sodium.h>
 
+#include "data/embedded_datasets.hpp"
 #include "features/category_codes.hpp"
+#include "stepwise/core/digest.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/data/csv_writer.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
@@ -38,6 +47,90 @@ std::string utcNow()
     char buffer[32];
     std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
     return buffer;
+}
+
+// The table as CSV text: the reproducible form of data that has no file of its own.
+std::string tableCsv(const data::Table& table)
+{
+    std::ostringstream out;
+    data::writeCsv(table, out);
+    return std::move(out).str();
+}
+
+// Which data the model was trained on, recognisably: the SHA-256 of the source's bytes
+// (the file as it is on disk, the bundled CSV, or the generated table written as CSV) and
+// a one-line description.
+void describeTrainingData(const data::DataSource& source, const data::Table& table, PipelineMetadata& metadata)
+{
+    std::string name = source.describe();
+    std::optional<std::string> digest;
+    if (source.kind == data::DataSourceKind::File) {
+        name = std::filesystem::path(source.location).filename().string();
+        try {
+            digest = core::fileSha256Hex(source.location);
+        } catch (const core::Error&) {
+            // The table came from somewhere else than the file (a caller that loaded it
+            // itself, or a file removed since): the table as given is what was trained on.
+        }
+    } else if (source.kind == data::DataSourceKind::Builtin) {
+        for (const auto& file : data::embedded::files())
+            if (source.location == file.name)
+                digest = core::sha256Hex(file.text);
+    }
+    metadata.dataSha256 = digest ? *digest : core::sha256Hex(tableCsv(table));
+    metadata.dataDescription = name;
+    metadata.dataDescription.append(", ").append(std::to_string(table.rowCount())).append(" rows × ");
+    metadata.dataDescription.append(std::to_string(table.columnCount())).append(" columns");
+}
+
+std::vector<std::pair<std::string, std::string>> libraryVersions()
+{
+    std::string boost = BOOST_LIB_VERSION;
+    std::replace(boost.begin(), boost.end(), '_', '.');
+    const int protobuf = GOOGLE_PROTOBUF_VERSION;
+    std::string protobufText = std::to_string(protobuf / 1000000);
+    protobufText.append(".").append(std::to_string(protobuf / 1000 % 1000));
+    protobufText.append(".").append(std::to_string(protobuf % 1000));
+    std::string eigen = std::to_string(EIGEN_WORLD_VERSION);
+    eigen.append(".").append(std::to_string(EIGEN_MAJOR_VERSION)).append(".").append(std::to_string(EIGEN_MINOR_VERSION));
+    return {{"eigen", eigen},
+            {"boost", boost},
+            {"libsodium", sodium_version_string()},
+            {"onnx", ONNX_NAMESPACE::LAST_RELEASE_VERSION},
+            {"protobuf", protobufText}};
+}
+
+// The test scores in the report's spelling, the ones that could be computed.
+std::vector<NamedScore> namedScores(core::TaskType task,
+                                    const std::optional<evaluation::ClassificationMetrics>& classification,
+                                    const std::optional<evaluation::RegressionMetrics>& regression)
+{
+    std::vector<NamedScore> scores;
+    for (const evaluation::MetricInfo& info : evaluation::metricsFor(task)) {
+        std::optional<double> value;
+        if (classification)
+            value = evaluation::metricValue(*classification, info.name);
+        else if (regression)
+            value = evaluation::metricValue(*regression, info.name);
+        if (value && std::isfinite(*value))
+            scores.push_back({info.name, *value});
+    }
+    return scores;
+}
+
+// "f1_macro>=0.75: 0.7812 — passed".
+std::string verdictText(const evaluation::SuccessVerdict& verdict)
+{
+    std::string text = verdict.criterion.toString() + ": ";
+    if (verdict.value) {
+        char value[64];
+        std::snprintf(value, sizeof value, "%.4g", *verdict.value);
+        text.append(value);
+    } else {
+        text.append("not computable on the test rows");
+    }
+    text.append(verdict.passed ? " — passed" : " — failed");
+    return text;
 }
 
 // True when `a` ranks before `b`.
@@ -405,6 +498,9 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
     metadata.createdUtc = utcNow();
     metadata.recipeJson = recipeToJson(recipe);
     metadata.trainingRows = result.trainRowCount;
+    metadata.seed = recipe.seed;
+    describeTrainingData(recipe.data, data, metadata);
+    metadata.libraryVersions = libraryVersions();
     auto pipeline = std::make_shared<FittedPipeline>(task, recipe.problem.target, inputs, prepared.classes.labels,
                                                      std::move(fitted.transformers), dataset.featureNames,
                                                      std::move(model), pipelineImputes(recipe), metadata);
@@ -458,6 +554,12 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
         const std::optional<double> value = metricOf(result.classification, result.regression, criterion->metric);
         result.verdict = evaluation::judge(*criterion, value);
     }
+    // What the saved model says about itself: its own test scores and verdict (each
+    // leaderboard pipeline gets its own below).
+    metadata.testRows = result.testRows.size();
+    metadata.testScores = namedScores(task, result.classification, result.regression);
+    metadata.verdict = result.verdict ? verdictText(*result.verdict) : std::string();
+    pipeline->setMetadata(metadata);
     if (!result.fit.converged)
         result.warnings.push_back(result.fit.message);
 
@@ -507,6 +609,11 @@ RunResult runRecipe(const Recipe& recipe, const data::Table& data, const data::T
             if (boardCv[i])
                 entry.crossValidation = crossValidationResult(*recipe.crossValidation, metric, *boardCv[i]);
             PipelineMetadata otherMetadata = metadata;
+            otherMetadata.testScores = namedScores(task, scored.classification, scored.regression);
+            otherMetadata.verdict.clear();
+            if (const auto& criterion = recipe.problem.success)
+                otherMetadata.verdict = verdictText(evaluation::judge(
+                    *criterion, metricOf(scored.classification, scored.regression, criterion->metric)));
             otherMetadata.recipeJson = recipeToJson([&] {
                 Recipe own = recipe;
                 own.model = board[i];

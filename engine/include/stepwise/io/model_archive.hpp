@@ -54,4 +54,9 @@ ModelFileInfo readModelFileInfo(const std::string& path);
 std::shared_ptr<workflow::FittedPipeline> loadModel(const std::string& path,
                                                     const std::optional<std::string>& passphrase = std::nullopt);
 
+/// \brief `loadModel` on the bytes of a whole model file already in memory; `name` is
+/// what messages call it. The same checks, in the same order, with the same errors.
+std::shared_ptr<workflow::FittedPipeline> loadModelFromBytes(const std::string& bytes, const std::string& name,
+                                                             const std::optional<std::string>& passphrase = std::nullopt);
+
 } // namespace stepwise::io

@@ -122,8 +122,10 @@ public:
 
     /// \brief Writes the whole pipeline.
     void save(core::OutputArchive& archive) const;
-    /// \brief Restores what `save` wrote; throws `ArchiveError` for unknown parts.
-    void load(core::InputArchive& archive);
+    /// \brief Restores what `save` wrote in model file format `formatVersion` (1: without
+    /// the metadata fields of version 2, which then stay empty); throws `ArchiveError` for
+    /// unknown parts and for counts or texts larger than a model can have.
+    void load(core::InputArchive& archive, unsigned formatVersion);
 
 private:
     data::Table conformToSchema(const data::Table& table) const;
