@@ -2,11 +2,10 @@
 
 #include <QApplication>
 #include <QClipboard>
-#include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -15,9 +14,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QSettings>
-#include <QStandardPaths>
-#include <QStyle>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include "session/session.hpp"
@@ -25,12 +22,16 @@
 #include "stepwise/evaluation/cross_validation.hpp"
 #include "stepwise/models/registry.hpp"
 #include "stepwise/workflow/search_spec.hpp"
+#include "widgets/export/model_card_section.hpp"
+#include "widgets/export/model_file_section.hpp"
+#include "widgets/export/onnx_section.hpp"
+#include "widgets/export/python_section.hpp"
+#include "widgets/export/scoring_section.hpp"
+#include "widgets/export/server_section.hpp"
 #include "widgets/status_banner.hpp"
 
 namespace stepwise::ui {
 namespace {
-
-const char* kLastModelFolderKey = "paths/lastModelFolder";
 
 QHBoxLayout* commandRow(QLineEdit* edit, QWidget* parent)
 {
@@ -186,40 +187,28 @@ QString trainCommandFor(const workflow::Recipe& recipe, const QString& modelPath
 
 ExportPage::ExportPage(Session* session, QWidget* parent)
     : WizardStepPage(session, tr("Export"),
-                     tr("Save the trained pipeline and use it on new rows — here, from a script, or in a "
-                        "pipeline."),
+                     tr("Hand the trained pipeline over in every form a deployer needs: the model file, ONNX, a "
+                        "Python script, a model card, predictions for new rows and a live prediction server."),
                      parent),
-      m_save(new QPushButton(tr("Save model…"), this)),
-      m_path(new QLabel(this)),
+      m_modelFile(new ModelFileSection(session, banner(), this)),
+      m_onnx(new OnnxSection(session, banner(), this)),
+      m_python(new PythonSection(session, banner(), this)),
+      m_card(new ModelCardSection(session, banner(), this)),
+      m_scoring(new ScoringSection(session, banner(), this)),
+      m_server(new ServerSection(session, banner(), this)),
       m_predict(new QLineEdit(this)),
       m_train(new QPlainTextEdit(this)),
+      m_deploy(new QPlainTextEdit(this)),
       m_predictNote(makeNote({}, this)),
       m_facts(new QFormLayout),
       m_factsBox(new QGroupBox(tr("What the model file contains"), this))
 {
-    m_save->setObjectName(QStringLiteral("saveModelButton"));
-    m_path->setObjectName(QStringLiteral("savedPathLabel"));
     m_predict->setObjectName(QStringLiteral("predictCommand"));
     m_train->setObjectName(QStringLiteral("trainCommand"));
+    m_deploy->setObjectName(QStringLiteral("deployCommands"));
 
-    auto* saveBox = new QGroupBox(tr("Save the model"), this);
-    auto* saveLayout = new QVBoxLayout(saveBox);
-    auto* saveRow = new QHBoxLayout;
-    m_save->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
-    m_save->setToolTip(tr("Save the fitted pipeline as a .stepwise file (Ctrl+S)"));
-    m_save->setMinimumHeight(32);
-    m_path->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_path->setWordWrap(true);
-    saveRow->addWidget(m_save);
-    saveRow->addSpacing(8);
-    saveRow->addWidget(m_path, 1);
-    saveLayout->addLayout(saveRow);
-    saveLayout->addWidget(makeNote(tr("The file holds the whole fitted pipeline — missing-value rules, scaling, "
-                                      "encoding and the model — so it takes raw rows with the same columns as the "
-                                      "training data."),
-                                   this));
-
-    auto* cliBox = new QGroupBox(tr("Use it from the command line"), this);
+    auto* cliBox = new QGroupBox(tr("Command line"), this);
+    cliBox->setObjectName(QStringLiteral("commandLineSection"));
     auto* cliLayout = new QVBoxLayout(cliBox);
     cliLayout->addWidget(new QLabel(tr("Predict new rows:"), this));
     cliLayout->addLayout(commandRow(m_predict, this));
@@ -227,41 +216,86 @@ ExportPage::ExportPage(Session* session, QWidget* parent)
     cliLayout->addSpacing(6);
     cliLayout->addWidget(new QLabel(tr("Reproduce this training run (same recipe, same numbers):"), this));
     cliLayout->addLayout(commandBlock(m_train, this));
+    cliLayout->addSpacing(6);
+    cliLayout->addWidget(new QLabel(tr("The other forms, and the server:"), this));
+    cliLayout->addLayout(commandBlock(m_deploy, this));
+    m_deploy->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_deploy->setFixedHeight(QFontMetrics(m_deploy->font()).lineSpacing() * 4 + 14);
 
     m_facts->setLabelAlignment(Qt::AlignRight);
     m_facts->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_factsBox->setLayout(m_facts);
 
-    contentLayout()->addWidget(saveBox);
-    contentLayout()->addWidget(cliBox);
-    contentLayout()->addWidget(m_factsBox);
-    contentLayout()->addStretch(1);
+    // Two columns: what is written to files on the left, what runs (scoring and the
+    // server) on the right; the whole scrolls on small screens.
+    auto* sections = new QWidget;
+    sections->setObjectName(QStringLiteral("exportSections"));
+    auto* grid = new QGridLayout(sections);
+    grid->setContentsMargins(0, 0, 4, 0);
+    auto* left = new QVBoxLayout;
+    left->addWidget(m_modelFile);
+    left->addWidget(m_onnx);
+    left->addWidget(m_python);
+    left->addWidget(m_card, 1);
+    auto* right = new QVBoxLayout;
+    right->addWidget(m_server);
+    right->addWidget(m_scoring, 1);
+    right->addWidget(cliBox);
+    right->addWidget(m_factsBox);
+    grid->addLayout(left, 0, 0);
+    grid->addLayout(right, 0, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("exportScroll"));
+    scroll->setWidget(sections);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    contentLayout()->addWidget(scroll, 1);
 
     setLearnText(tr("<p>A model is only useful where the predictions are needed. The saved file is the "
                     "<b>whole pipeline</b>: it applies the same preparation to new rows that it learned from the "
-                    "training rows.</p>"
-                    "<p>Keep the <b>train command</b> with the model: it is the recipe, and running it again "
-                    "gives the same numbers.</p>"
-                    "<p>Predictions are only as good as the match between new rows and the training data — "
-                    "watch for drift.</p>"));
+                    "training rows. Encrypt it when it must not be readable at rest; the SHA-256 shows a copy "
+                    "arrived whole.</p>"
+                    "<p><b>ONNX</b> runs the same pipeline in ONNX Runtime from C#, Java, JavaScript or Python, "
+                    "without Stepwise. The <b>Python script</b> rebuilds it in scikit-learn — a bridge to "
+                    "notebooks. The <b>model card</b> says what the model is for and where it should not be "
+                    "used.</p>"
+                    "<p><b>Scoring a file</b> checks its columns first: a missing column or a value of the wrong "
+                    "type is explained instead of producing silent nonsense. Categories never seen in training "
+                    "are a sign of <b>drift</b>.</p>"
+                    "<p>The <b>prediction server</b> answers HTTP requests — try the curl line in a terminal. "
+                    "Keep the <b>train command</b> with the model: it is the recipe, and running it again gives the "
+                    "same numbers.</p>"));
 
-    connect(m_save, &QPushButton::clicked, this, &ExportPage::saveModelInteractively);
     connect(session, &Session::savedModelChanged, this, &ExportPage::refresh);
     connect(session, &Session::resultChanged, this, &ExportPage::refresh);
     connect(session, &Session::recipeChanged, this, &ExportPage::refresh);
-    connect(session->exportTask(), &BackgroundTask::started, this, [this] {
-        banner()->clearMessage(QStringLiteral("save-error"));
-        refresh();
-    });
+    connect(session->exportTask(), &BackgroundTask::started, this, &ExportPage::refresh);
     connect(session->exportTask(), &BackgroundTask::finished, this, &ExportPage::refresh);
-    connect(session, &Session::modelSaveFailed, this, [this](const QString& message) {
-        banner()->setMessage(QStringLiteral("save-error"), StatusBanner::Level::Error,
-                             tr("The model was not saved: %1").arg(message));
-    });
     refresh();
 }
 
+ExportPage::~ExportPage()
+{
+    // The server section stops serving and every section waits for its workers here,
+    // while the session they read is still alive.
+    delete m_server;
+    delete m_scoring;
+    delete m_card;
+    delete m_python;
+    delete m_onnx;
+    delete m_modelFile;
+}
+
 void ExportPage::initializePage() { refresh(); }
+
+void ExportPage::setUsesSettings(bool uses)
+{
+    for (ExportSection* section :
+         std::initializer_list<ExportSection*>{m_modelFile, m_onnx, m_python, m_card, m_scoring, m_server})
+        section->setUsesSettings(uses);
+}
 
 void ExportPage::saveModelInteractively()
 {
@@ -270,50 +304,21 @@ void ExportPage::saveModelInteractively()
                              tr("There is no model to save yet — train one on the Training step."));
         return;
     }
-    QString folder;
-    if (m_usesSettings)
-        folder = QSettings().value(kLastModelFolderKey).toString();
-    if (folder.isEmpty())
-        folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    QString suggested = QString::fromStdString(session()->resultRecipe().problem.target);
-    if (suggested.isEmpty())
-        suggested = QStringLiteral("model");
-    suggested = QDir(folder).filePath(suggested + QStringLiteral("-") +
-                                      QString::fromStdString(session()->resultRecipe().model.name) +
-                                      QStringLiteral(".stepwise"));
-    QString path = QFileDialog::getSaveFileName(this, tr("Save model"), suggested,
-                                                tr("Stepwise models (*.stepwise);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += QStringLiteral(".stepwise");
-    if (m_usesSettings)
-        QSettings().setValue(kLastModelFolderKey, QFileInfo(path).absolutePath());
-    saveModelTo(path);
+    m_modelFile->saveInteractively();
 }
 
-void ExportPage::saveModelTo(const QString& path) { session()->saveModel(QFileInfo(path).absoluteFilePath()); }
+void ExportPage::saveModelTo(const QString& path) { m_modelFile->saveTo(path); }
 
 QString ExportPage::predictCommand() const { return m_predict->text(); }
 
 QString ExportPage::trainCommand() const { return m_train->toPlainText(); }
 
+QString ExportPage::deployCommands() const { return m_deploy->toPlainText(); }
+
 void ExportPage::refresh()
 {
     const auto result = session()->result();
     const QString saved = session()->savedModelPath();
-    const bool saving = session()->exportTask()->isRunning();
-    m_save->setEnabled(result != nullptr && !saving);
-    if (saving) {
-        m_path->setText(tr("Saving…"));
-    } else if (!saved.isEmpty()) {
-        const QFileInfo info(saved);
-        m_path->setText(tr("Saved to <b>%1</b> (%2)")
-                            .arg(saved.toHtmlEscaped(), QLocale().formattedDataSize(info.size())));
-    } else {
-        m_path->setText(result ? tr("Not saved yet.") : tr("Train a model first."));
-    }
-
     const QString modelArgument = saved.isEmpty() ? QStringLiteral("MODEL.stepwise") : saved;
     const auto& recipe = result ? session()->resultRecipe() : session()->recipe();
     const QString dataArgument = cliDataArgument(recipe.data);
@@ -326,8 +331,20 @@ void ExportPage::refresh()
         note += tr(" Replace NEW_DATA.csv with a file of rows to predict.");
     if (saved.isEmpty())
         note += tr(" Save the model first; its path replaces MODEL.stepwise.");
+    else if (session()->savedModelInfo().encrypted)
+        note += tr(" The file is encrypted: the CLI reads the passphrase from the STEPWISE_PASSPHRASE environment "
+                   "variable or --passphrase-file FILE.");
     m_predictNote->setText(note);
     m_train->setPlainText(trainCommandFor(recipe, modelArgument));
+    const QString model = shellQuote(modelArgument);
+    QString stem = QString::fromStdString(recipe.problem.target);
+    if (stem.isEmpty())
+        stem = QStringLiteral("model");
+    m_deploy->setPlainText(QStringList{QStringLiteral("stepwise-cli export %1 --onnx %2.onnx").arg(model, stem),
+                                       QStringLiteral("stepwise-cli export %1 --python %2.py").arg(model, stem),
+                                       QStringLiteral("stepwise-cli export %1 --card %2-card.md").arg(model, stem),
+                                       QStringLiteral("stepwise-cli serve %1 --port 8080").arg(model)}
+                               .join(QLatin1Char('\n')));
 
     while (m_facts->rowCount() > 0)
         m_facts->removeRow(0);

@@ -1,5 +1,6 @@
 #include "session/session.hpp"
 
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <functional>
 
+#include "stepwise/core/digest.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/data/builtin_datasets.hpp"
 #include "stepwise/data/data_source.hpp"
@@ -707,6 +709,7 @@ void Session::train()
             m_resultRecipe = recipe;
             m_resultKey = resultKey(recipe);
             m_savedModelPath.clear();
+            m_savedModelInfo = {};
             emit resultChanged();
             emit savedModelChanged();
         });
@@ -714,25 +717,39 @@ void Session::train()
 
 void Session::cancelTraining() { m_trainingTask->cancel(); }
 
-void Session::saveModel(const QString& path)
+void Session::saveModel(const QString& path, const std::optional<std::string>& passphrase)
 {
     if (!m_result || !m_result->pipeline) {
         emit modelSaveFailed(tr("There is no trained model to save — train one on the Training step first."));
         return;
     }
     const auto result = m_result;
+    io::ModelSaveOptions options;
+    if (passphrase && !passphrase->empty())
+        options.passphrase = passphrase;
     m_exportTask->start(
         tr("Saving %1").arg(path),
-        [result, file = path.toStdString()](core::TaskControl& control) -> std::any {
+        [result, options, file = path.toStdString()](core::TaskControl& control) -> std::any {
             control.progress(0.0, "Writing " + file);
-            io::saveModel(*result->pipeline, file);
+            io::saveModel(*result->pipeline, file, options);
+            control.progress(0.8, "Checking " + file);
+            // Read back what was written: the header proves the file is whole, and the
+            // digest is what a deployer compares after copying it.
+            const io::ModelFileInfo header = io::readModelFileInfo(file);
+            SavedModelInfo info;
+            info.fileBytes = QFileInfo(QString::fromStdString(file)).size();
+            info.formatVersion = header.formatVersion;
+            info.encrypted = header.encrypted;
+            info.payloadSha256 = QString::fromStdString(header.payloadSha256);
+            info.fileSha256 = QString::fromStdString(core::fileSha256Hex(file));
             control.progress(1.0);
-            return {};
+            return info;
         },
-        [this, result, path](const std::any&) {
+        [this, result, path](const std::any& value) {
             if (result != m_result)
                 return;
             m_savedModelPath = path;
+            m_savedModelInfo = std::any_cast<SavedModelInfo>(value);
             emit savedModelChanged();
         });
 }

@@ -157,10 +157,22 @@ public:
     std::optional<evaluation::LatencyVerdict> latencyVerdict() const;
 
     // --- the model file -----------------------------------------------------------
-    /// \brief Saves the last result's fitted pipeline to `path` in the background.
-    void saveModel(const QString& path);
+    /// \brief What the saved model file is, read back from the disk after writing it.
+    struct SavedModelInfo {
+        qint64 fileBytes = 0;
+        unsigned formatVersion = 0;
+        bool encrypted = false;
+        QString fileSha256;     ///< of the whole file, as `sha256sum` prints it
+        QString payloadSha256;  ///< the digest the file's header carries
+    };
+    /// \brief Saves the last result's fitted pipeline to `path` in the background,
+    /// encrypted when `passphrase` is set and not empty; then reads the file's header and
+    /// digest back (`savedModelInfo`).
+    void saveModel(const QString& path, const std::optional<std::string>& passphrase = std::nullopt);
     /// \brief Where the current result was saved (empty if it was not).
     const QString& savedModelPath() const { return m_savedModelPath; }
+    /// \brief The saved file's size, format and digests (empty until saved).
+    const SavedModelInfo& savedModelInfo() const { return m_savedModelInfo; }
 
     /// \brief Background slots, for progress displays.
     BackgroundTask* dataTask() const { return m_dataTask; }
@@ -223,6 +235,7 @@ private:
     workflow::Recipe m_resultRecipe;
     std::string m_resultKey;
     QString m_savedModelPath;
+    SavedModelInfo m_savedModelInfo;
 
     BackgroundTask* m_dataTask;
     BackgroundTask* m_profileTask;

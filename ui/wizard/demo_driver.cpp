@@ -11,6 +11,7 @@
 #include <QPixmap>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
@@ -36,6 +37,12 @@
 #include "widgets/param_form.hpp"
 #include "widgets/pipeline_editor.hpp"
 #include "widgets/step_preview_view.hpp"
+#include "stepwise/data/csv_writer.hpp"
+#include "widgets/export/model_card_section.hpp"
+#include "widgets/export/onnx_section.hpp"
+#include "widgets/export/python_section.hpp"
+#include "widgets/export/scoring_section.hpp"
+#include "widgets/export/server_section.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/threshold_view.hpp"
 #include "wizard/main_wizard.hpp"
@@ -561,8 +568,18 @@ void DemoDriver::evaluationStep()
 void DemoDriver::exportStep()
 {
     Session* session = m_wizard->session();
+    ExportPage* page = m_wizard->exportPage();
+    // The model goes beside the screenshots (stepwise --help promises demo.stepwise there);
+    // the other forms go to a folder of their own outside it, since the screenshot folder
+    // may be docs/screenshots in the repository.
+    const QDir out(QDir::temp().filePath(QStringLiteral("stepwise-demo-export")));
+    if (!out.mkpath(QStringLiteral("."))) {
+        fail(tr("cannot create the export folder %1").arg(out.absolutePath()));
+        return;
+    }
+    m_exportDir = out.absolutePath();
     const QString path = m_screenshots ? m_dir.filePath(QStringLiteral("demo.stepwise"))
-                                       : QDir::temp().filePath(QStringLiteral("stepwise-demo.stepwise"));
+                                       : out.filePath(QStringLiteral("demo.stepwise"));
     connect(session, &Session::modelSaveFailed, this,
             [this](const QString& message) { fail(tr("saving the model failed: %1").arg(message)); });
     waitFor(session, &Session::savedModelChanged, tr("the model file to be written"), [this, path, session] {
@@ -570,16 +587,125 @@ void DemoDriver::exportStep()
             fail(tr("the model file %1 was not written").arg(path));
             return;
         }
-        capture(QStringLiteral("07-export"), [this] {
-            if (!m_wizard->button(QWizard::FinishButton)->isEnabled()) {
-                fail(tr("Finish is disabled after saving: %1").arg(m_wizard->exportPage()->incompleteReason()));
+        if (!m_wizard->button(QWizard::FinishButton)->isEnabled()) {
+            fail(tr("Finish is disabled after saving: %1").arg(m_wizard->exportPage()->incompleteReason()));
+            return;
+        }
+        exportFormsStep();
+    });
+    page->saveModelTo(path);
+}
+
+void DemoDriver::exportFormsStep()
+{
+    ExportPage* page = m_wizard->exportPage();
+    const QDir out(m_exportDir);
+    OnnxSection* onnx = page->onnxSection();
+    whenIdle(onnx->checkTask(), tr("the ONNX check"), [this, page, onnx, out] {
+        if (!onnx->problem().isEmpty() || !onnx->exportTo(out.filePath(QStringLiteral("titanic.onnx")))) {
+            fail(tr("the ONNX export is not possible: %1").arg(onnx->problem()));
+            return;
+        }
+        whenIdle(onnx->exportTask(), tr("the ONNX file"), [this, page, onnx, out] {
+            if (onnx->exportTask()->state() != BackgroundTask::State::Succeeded) {
+                fail(tr("the ONNX export failed: %1").arg(onnx->exportTask()->errorMessage()));
                 return;
             }
-            m_done = true;
-            emit finished(0);
+            PythonSection* python = page->pythonSection();
+            python->exportTo(out.filePath(QStringLiteral("titanic.py")));
+            whenIdle(python->task(), tr("the Python script"), [this, page, python, out] {
+                if (python->task()->state() != BackgroundTask::State::Succeeded) {
+                    fail(tr("the Python export failed: %1").arg(python->task()->errorMessage()));
+                    return;
+                }
+                ModelCardSection* card = page->modelCardSection();
+                card->exportTo(out.filePath(QStringLiteral("titanic-card.md")));
+                whenIdle(card->exportTask(), tr("the model card"), [this, card] {
+                    if (card->exportTask()->state() != BackgroundTask::State::Succeeded) {
+                        fail(tr("the model card export failed: %1").arg(card->exportTask()->errorMessage()));
+                        return;
+                    }
+                    serverStep();
+                });
+            });
         });
     });
-    m_wizard->exportPage()->saveModelTo(path);
+}
+
+void DemoDriver::serverStep()
+{
+    ServerSection* server = m_wizard->exportPage()->serverSection();
+    server->tokenEdit()->setText(QStringLiteral("demo-token"));
+    auto started = [this, server] {
+        if (!server->isRunning()) {
+            // 8080 is taken on this computer: any free port shows the same page.
+            if (server->portSpin()->value() != 0) {
+                m_wizard->exportPage()->banner()->clearMessage(QStringLiteral("export-server"));
+                server->portSpin()->setValue(0);
+                serverStep();
+                return;
+            }
+            fail(tr("the prediction server did not start: %1").arg(server->startTask()->errorMessage()));
+            return;
+        }
+        capture(QStringLiteral("07-export"), [this] { scoringStep(); });
+    };
+    if (!server->start()) {
+        fail(tr("the prediction server cannot start"));
+        return;
+    }
+    whenIdle(server->startTask(), tr("the prediction server"), started);
+}
+
+void DemoDriver::scoringStep()
+{
+    Session* session = m_wizard->session();
+    ExportPage* page = m_wizard->exportPage();
+    const auto table = session->table();
+    const auto pipeline = session->result()->pipeline;
+    // New rows as they often arrive: an extra column the model does not use, and a
+    // category it never saw in training in a few rows.
+    data::Table rows = *table;
+    std::vector<std::string> notes(rows.rowCount(), "batch 2");
+    rows.addColumn(data::Column::categoricalFromText("batch", notes, std::vector<bool>(rows.rowCount(), false)));
+    for (const workflow::InputColumn& input : pipeline->inputColumns()) {
+        if (input.kind != data::ColumnKind::Categorical || !rows.hasColumn(input.name))
+            continue;
+        const data::Column& column = rows.column(input.name);
+        std::vector<std::string> texts;
+        std::vector<bool> missing;
+        for (std::size_t row = 0; row < column.size(); ++row) {
+            texts.push_back(row % 97 == 3 ? std::string("Atlantis") : column.textAt(row));
+            missing.push_back(row % 97 != 3 && column.isMissing(row));
+        }
+        rows.replaceColumn(data::Column::categoricalFromText(input.name, texts, missing));
+        break;
+    }
+    const QString path = QDir(m_exportDir).filePath(QStringLiteral("new-passengers.csv"));
+    try {
+        data::writeCsvFile(rows, path.toStdString());
+    } catch (const std::exception& error) {
+        fail(tr("could not write %1: %2").arg(path, QString::fromStdString(error.what())));
+        return;
+    }
+    ScoringSection* scoring = page->scoringSection();
+    scoring->scoreFile(path);
+    whenIdle(scoring->task(), tr("scoring the new rows"), [this, page, scoring] {
+        if (!scoring->predictions()) {
+            fail(tr("the new rows were not scored: %1 %2").arg(scoring->task()->errorMessage(), page->banner()->text()));
+            return;
+        }
+        if (auto* scroll = page->findChild<QScrollArea*>(QStringLiteral("exportScroll")))
+            scroll->ensureWidgetVisible(scoring, 0, 0);
+        capture(QStringLiteral("07b-export-scoring"), [this, page] {
+            ServerSection* server = page->serverSection();
+            server->stop();
+            whenIdle(server->stopTask(), tr("the prediction server to stop"), [this] {
+                m_done = true;
+                emit finished(0);
+            });
+        });
+    });
 }
 
 } // namespace stepwise::ui

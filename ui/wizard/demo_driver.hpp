@@ -38,8 +38,13 @@ class StagePipeline;
 /// models on the Live tab (`05d-training-folds.png`). On Evaluation it lists the missed
 /// survivors under the matrix (`06-evaluation.png`), moves the threshold to the best F1
 /// (`06b-evaluation-threshold.png`) and shows the curves of every trained model
-/// (`06c-evaluation-curves.png`). Emits `finished(0)` on success, or `finished(1)` after
-/// writing the reason to stderr.
+/// (`06c-evaluation-curves.png`). On Export it saves the model (`DIR/demo.stepwise`),
+/// writes the ONNX file, the Python script and the model card into
+/// `stepwise-demo-export` in the temporary folder (never the screenshot folder), starts
+/// the prediction server and grabs the page with it running and its curl line
+/// (`07-export.png`), then scores a CSV with an extra column and an unseen category
+/// (`07b-export-scoring.png`) and stops the server. Emits `finished(0)` on success, or
+/// `finished(1)` after writing the reason to stderr.
 class DemoDriver : public QObject {
     Q_OBJECT
 public:
@@ -68,6 +73,12 @@ private:
     void trainingSearchStep();
     void evaluationStep();
     void exportStep();
+    /// ONNX, Python and the model card into the export folder.
+    void exportFormsStep();
+    /// Starts the prediction server (8080, else any free port) and grabs the page.
+    void serverStep();
+    /// Scores a CSV with an extra column and an unseen category, grabs it, stops the server.
+    void scoringStep();
 
     /// Row of the first step of `kind` in `editor`, or -1.
     int rowOfKind(PipelineEditor* editor, const std::string& kind) const;
@@ -93,6 +104,7 @@ private:
 
     MainWizard* m_wizard;
     QDir m_dir;
+    QString m_exportDir;
     bool m_screenshots;
     bool m_done = false;
     int m_generation = 0;
