@@ -258,25 +258,41 @@ std::string decryptPayload(std::string_view payload, const std::optional<std::st
     return plain;
 }
 
-std::string readWholeFile(const std::string& path)
+/// Opens a model file and reads and checks its header, so a file claiming more than it
+/// holds is refused before the rest of it is read.
+struct OpenedModelFile {
+    std::ifstream in;
+    std::uint64_t size = 0;
+    std::string head;
+    ModelFileInfo info;
+};
+
+OpenedModelFile openModelFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    OpenedModelFile file;
+    file.in.open(path, std::ios::binary);
+    if (!file.in)
         throw core::ArchiveError("cannot open model file " + path + ": " + std::strerror(errno));
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    in.seekg(0, std::ios::beg);
+    file.in.seekg(0, std::ios::end);
+    const std::streamoff size = file.in.tellg();
+    file.in.seekg(0, std::ios::beg);
     if (size < 0)
         throw core::ArchiveError("cannot read model file " + path + ": it is not a regular file");
-    // The header first, so a file claiming more than it holds is refused before the
-    // whole of it is read.
-    std::string head(std::min<std::size_t>(kHeaderSize, static_cast<std::size_t>(size)), '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    checkHeader(head, static_cast<std::uint64_t>(size), path);
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    std::memcpy(bytes.data(), head.data(), head.size());
-    in.read(bytes.data() + head.size(), static_cast<std::streamsize>(bytes.size() - head.size()));
-    if (static_cast<std::size_t>(in.gcount()) != bytes.size() - head.size() && bytes.size() > head.size())
+    file.size = static_cast<std::uint64_t>(size);
+    file.head.assign(std::min<std::size_t>(kHeaderSize, static_cast<std::size_t>(size)), '\0');
+    file.in.read(file.head.data(), static_cast<std::streamsize>(file.head.size()));
+    file.info = checkHeader(file.head, file.size, path);
+    return file;
+}
+
+std::string readWholeFile(const std::string& path)
+{
+    OpenedModelFile file = openModelFile(path);
+    std::string bytes(static_cast<std::size_t>(file.size), '\0');
+    std::memcpy(bytes.data(), file.head.data(), file.head.size());
+    const std::size_t rest = bytes.size() - file.head.size();
+    file.in.read(bytes.data() + file.head.size(), static_cast<std::streamsize>(rest));
+    if (static_cast<std::size_t>(file.in.gcount()) != rest && rest > 0)
         throw core::ArchiveError("reading model file " + path + " failed: " + std::strerror(errno));
     return bytes;
 }
@@ -314,17 +330,7 @@ void saveModel(const workflow::FittedPipeline& pipeline, const std::string& path
 
 ModelFileInfo readModelFileInfo(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw core::ArchiveError("cannot open model file " + path + ": " + std::strerror(errno));
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    in.seekg(0, std::ios::beg);
-    if (size < 0)
-        throw core::ArchiveError("cannot read model file " + path + ": it is not a regular file");
-    std::string head(std::min<std::size_t>(kHeaderSize, static_cast<std::size_t>(size)), '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    return checkHeader(head, static_cast<std::uint64_t>(size), path);
+    return openModelFile(path).info;
 }
 
 std::shared_ptr<workflow::FittedPipeline> loadModelFromBytes(const std::string& bytes, const std::string& name,

@@ -28,36 +28,41 @@ float floatThresholdAtOrBelow(double threshold)
     return rounded;
 }
 
+bool OnnxTreeEnsemble::addNode(std::int64_t tree, std::size_t index, int feature, double threshold, int left,
+                               int right)
+{
+    m_treeIds.push_back(tree);
+    m_nodeIds.push_back(static_cast<std::int64_t>(index));
+    const bool leaf = feature < 0;
+    m_featureIds.push_back(leaf ? 0 : feature);
+    m_modes.emplace_back(leaf ? "LEAF" : "BRANCH_LEQ");
+    m_values.push_back(leaf ? 0.0f : floatThresholdAtOrBelow(threshold));
+    m_trueIds.push_back(leaf ? 0 : left);
+    m_falseIds.push_back(leaf ? 0 : right);
+    return leaf;
+}
+
+void OnnxTreeEnsemble::addLeafWeight(std::int64_t tree, std::size_t index, std::int64_t target, double weight)
+{
+    m_leafTreeIds.push_back(tree);
+    m_leafNodeIds.push_back(static_cast<std::int64_t>(index));
+    m_leafTargets.push_back(target);
+    m_leafWeights.push_back(static_cast<float>(weight));
+}
+
 void OnnxTreeEnsemble::addTree(const DecisionTree& tree)
 {
     const std::int64_t id = m_trees++;
     const std::vector<DecisionTree::Node>& nodes = tree.nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const DecisionTree::Node& node = nodes[i];
-        m_treeIds.push_back(id);
-        m_nodeIds.push_back(static_cast<std::int64_t>(i));
-        if (node.feature >= 0) {
-            m_featureIds.push_back(node.feature);
-            m_modes.emplace_back("BRANCH_LEQ");
-            m_values.push_back(floatThresholdAtOrBelow(node.threshold));
-            m_trueIds.push_back(node.left);
-            m_falseIds.push_back(node.right);
+        if (!addNode(id, i, node.feature, node.threshold, node.left, node.right))
             continue;
-        }
-        m_featureIds.push_back(0);
-        m_modes.emplace_back("LEAF");
-        m_values.push_back(0.0f);
-        m_trueIds.push_back(0);
-        m_falseIds.push_back(0);
         // Every value, zeros included: ONNX Runtime treats a class that no reached leaf
         // names as absent, which for two classes changes the output's layout.
         const double* values = tree.leafValues(node.left);
-        for (int k = 0; k < tree.valueWidth(); ++k) {
-            m_leafTreeIds.push_back(id);
-            m_leafNodeIds.push_back(static_cast<std::int64_t>(i));
-            m_leafTargets.push_back(k);
-            m_leafWeights.push_back(static_cast<float>(values[k]));
-        }
+        for (int k = 0; k < tree.valueWidth(); ++k)
+            addLeafWeight(id, i, k, values[k]);
     }
 }
 
@@ -67,25 +72,8 @@ void OnnxTreeEnsemble::addTree(const BoostingTree& tree, std::int64_t target)
     const std::vector<BoostingTree::Node>& nodes = tree.nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const BoostingTree::Node& node = nodes[i];
-        m_treeIds.push_back(id);
-        m_nodeIds.push_back(static_cast<std::int64_t>(i));
-        if (node.feature >= 0) {
-            m_featureIds.push_back(node.feature);
-            m_modes.emplace_back("BRANCH_LEQ");
-            m_values.push_back(floatThresholdAtOrBelow(node.threshold));
-            m_trueIds.push_back(node.left);
-            m_falseIds.push_back(node.right);
-            continue;
-        }
-        m_featureIds.push_back(0);
-        m_modes.emplace_back("LEAF");
-        m_values.push_back(0.0f);
-        m_trueIds.push_back(0);
-        m_falseIds.push_back(0);
-        m_leafTreeIds.push_back(id);
-        m_leafNodeIds.push_back(static_cast<std::int64_t>(i));
-        m_leafTargets.push_back(target);
-        m_leafWeights.push_back(static_cast<float>(node.value));
+        if (addNode(id, i, node.feature, node.threshold, node.left, node.right))
+            addLeafWeight(id, i, target, node.value);
     }
 }
 

@@ -46,6 +46,11 @@ public:
                           const std::string& aggregate, const std::vector<double>& baseValues) const;
 
 private:
+    /// Adds node `index` of tree `tree`: a `x <= threshold` split when `feature` >= 0,
+    /// else a leaf (whose weights the caller adds). Returns true for a leaf.
+    bool addNode(std::int64_t tree, std::size_t index, int feature, double threshold, int left, int right);
+    void addLeafWeight(std::int64_t tree, std::size_t index, std::int64_t target, double weight);
+
     std::vector<io::OnnxAttribute> nodeAttributes() const;
 
     std::int64_t m_trees = 0;
