@@ -229,10 +229,10 @@ struct TileScan {
 [[gnu::always_inline]] inline bool anySignBit(const BitLanes& any)
 {
     BitLanes bits = any & kSignBits;
-    bits |= __builtin_shuffle(bits, BitLanes{8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7});
-    bits |= __builtin_shuffle(bits, BitLanes{4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3});
-    bits |= __builtin_shuffle(bits, BitLanes{2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1});
-    bits |= __builtin_shuffle(bits, BitLanes{1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0});
+    bits |= __builtin_shufflevector(bits, bits, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    bits |= __builtin_shufflevector(bits, bits, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3);
+    bits |= __builtin_shufflevector(bits, bits, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1);
+    bits |= __builtin_shufflevector(bits, bits, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
     return bits[0] != 0;
 }
 
@@ -367,14 +367,36 @@ void scanManhattanBaseline(const TileScan& scan, Eigen::Index begin, Eigen::Inde
     scanTile<NeighbourMetric::Manhattan, kNarrowTile>(scan, begin, end);
 }
 
+#if defined(__x86_64__)
+// clang 14 knows only single features, not GCC's x86-64 levels (fuzz builds use clang).
+bool cpuHasX86_64V3()
+{
+#if defined(__clang__)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2");
+#else
+    return __builtin_cpu_supports("x86-64-v3");
+#endif
+}
+
+bool cpuHasX86_64V4()
+{
+#if defined(__clang__)
+    return cpuHasX86_64V3() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+    return __builtin_cpu_supports("x86-64-v4");
+#endif
+}
+#endif
+
 // The widest instruction set this processor has.
 TileKernel tileKernel(NeighbourMetric metric)
 {
     const bool euclidean = metric == NeighbourMetric::Euclidean;
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("x86-64-v4"))
+    if (cpuHasX86_64V4())
         return {euclidean ? scanEuclideanAvx512 : scanManhattanAvx512, kWideTile};
-    if (__builtin_cpu_supports("x86-64-v3"))
+    if (cpuHasX86_64V3())
         return {euclidean ? scanEuclideanAvx2 : scanManhattanAvx2, kNarrowTile};
 #endif
     return {euclidean ? scanEuclideanBaseline : scanManhattanBaseline, kNarrowTile};
