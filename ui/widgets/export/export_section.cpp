@@ -3,12 +3,16 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 
 #include "session/session.hpp"
+#include "tasks/background_task.hpp"
 #include "widgets/status_banner.hpp"
 
 namespace stepwise::ui {
@@ -22,6 +26,28 @@ ExportSection::ExportSection(const QString& title, Session* session, StatusBanne
                              QWidget* parent)
     : QGroupBox(title, parent), m_session(session), m_banner(banner), m_key(bannerKey)
 {
+}
+
+void ExportSection::followTask(BackgroundTask* task, std::function<QString(const QString& error)> failureText)
+{
+    connect(task, &BackgroundTask::started, this, [this] { refresh(); });
+    connect(task, &BackgroundTask::finished, this, [this, task, failureText = std::move(failureText)] {
+        if (task->state() == BackgroundTask::State::Failed)
+            showError(failureText(task->errorMessage()));
+        refresh();
+    });
+}
+
+QHBoxLayout* ExportSection::actionRow(std::initializer_list<QPushButton*> buttons, QLabel* status)
+{
+    auto* row = new QHBoxLayout;
+    for (QPushButton* button : buttons)
+        row->addWidget(button);
+    row->addSpacing(8);
+    status->setWordWrap(true);
+    status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    row->addWidget(status, 1);
+    return row;
 }
 
 std::shared_ptr<const workflow::FittedPipeline> ExportSection::pipeline() const

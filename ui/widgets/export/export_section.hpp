@@ -6,10 +6,14 @@
 #include <QGroupBox>
 #include <QString>
 
+#include <functional>
+#include <initializer_list>
 #include <memory>
 
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace stepwise::workflow {
 class FittedPipeline;
@@ -17,6 +21,7 @@ class FittedPipeline;
 
 namespace stepwise::ui {
 
+class BackgroundTask;
 class Session;
 class StatusBanner;
 
@@ -36,6 +41,14 @@ public:
     void setUsesSettings(bool uses) { m_usesSettings = uses; }
 
 protected:
+    /// \brief Shows the section's current state: which buttons are enabled, the status.
+    virtual void refresh() = 0;
+    /// \brief Refreshes when `task` starts and ends, and shows `failureText(error)` in the
+    /// banner when it fails.
+    void followTask(BackgroundTask* task, std::function<QString(const QString& error)> failureText);
+    /// \brief A row of `buttons` followed by `status` (wrapped, selectable) taking the rest.
+    static QHBoxLayout* actionRow(std::initializer_list<QPushButton*> buttons, QLabel* status);
+
     Session* session() const { return m_session; }
     /// \brief The current result's pipeline, or null without a result.
     std::shared_ptr<const workflow::FittedPipeline> pipeline() const;

@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QTextBrowser>
@@ -27,8 +26,6 @@ ModelCardSection::ModelCardSection(Session* session, StatusBanner* banner, QWidg
     m_export->setObjectName(QStringLiteral("exportCardButton"));
     m_status->setObjectName(QStringLiteral("cardStatus"));
     m_preview->setObjectName(QStringLiteral("cardPreview"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_export->setToolTip(tr("What the model is for, what it was trained on, how it scored and where it should not be "
                             "used — as Markdown or a self-contained HTML page"));
     m_preview->setOpenExternalLinks(true);
@@ -36,11 +33,7 @@ ModelCardSection::ModelCardSection(Session* session, StatusBanner* banner, QWidg
     m_preview->setPlaceholderText(tr("The card of the trained model shows here."));
 
     auto* layout = new QVBoxLayout(this);
-    auto* row = new QHBoxLayout;
-    row->addWidget(m_export);
-    row->addSpacing(8);
-    row->addWidget(m_status, 1);
-    layout->addLayout(row);
+    layout->addLayout(actionRow({m_export}, m_status));
     layout->addWidget(m_preview, 1);
 
     connect(m_export, &QPushButton::clicked, this, &ModelCardSection::exportInteractively);
@@ -49,12 +42,7 @@ ModelCardSection::ModelCardSection(Session* session, StatusBanner* banner, QWidg
         if (m_previewTask->state() == BackgroundTask::State::Failed)
             m_preview->setPlainText(tr("The card could not be written: %1").arg(m_previewTask->errorMessage()));
     });
-    connect(m_exportTask, &BackgroundTask::started, this, &ModelCardSection::refresh);
-    connect(m_exportTask, &BackgroundTask::finished, this, [this] {
-        if (m_exportTask->state() == BackgroundTask::State::Failed)
-            showError(tr("The model card was not written: %1").arg(m_exportTask->errorMessage()));
-        refresh();
-    });
+    followTask(m_exportTask, [](const QString& error) { return tr("The model card was not written: %1").arg(error); });
     rebuildPreview();
 }
 

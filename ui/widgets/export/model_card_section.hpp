@@ -40,7 +40,7 @@ signals:
 
 private:
     void rebuildPreview();
-    void refresh();
+    void refresh() override;
 
     QPushButton* m_export;
     QLabel* m_status;

@@ -35,7 +35,7 @@ public:
     /// \brief The facts of the written file ("12 KB · format 2 · encrypted · SHA-256 …").
     QString fileFacts() const;
 
-    void refresh();
+    void refresh() override;
 
 private:
     QPushButton* m_save;

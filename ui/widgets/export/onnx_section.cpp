@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -25,19 +24,13 @@ OnnxSection::OnnxSection(Session* session, StatusBanner* banner, QWidget* parent
     setObjectName(QStringLiteral("onnxSection"));
     m_export->setObjectName(QStringLiteral("exportOnnxButton"));
     m_status->setObjectName(QStringLiteral("onnxStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_export->setToolTip(tr("The whole pipeline as one ONNX graph (opset %1 with ai.onnx.ml %2): raw columns in, "
                             "label and probabilities out — for ONNX Runtime in C#, Java, JavaScript, Python, …")
                              .arg(io::kOnnxOpset)
                              .arg(io::kOnnxMlOpset));
 
     auto* layout = new QVBoxLayout(this);
-    auto* row = new QHBoxLayout;
-    row->addWidget(m_export);
-    row->addSpacing(8);
-    row->addWidget(m_status, 1);
-    layout->addLayout(row);
+    layout->addLayout(actionRow({m_export}, m_status));
 
     connect(m_export, &QPushButton::clicked, this, &OnnxSection::exportInteractively);
     connect(session, &Session::resultChanged, this, &OnnxSection::check);
@@ -48,12 +41,7 @@ OnnxSection::OnnxSection(Session* session, StatusBanner* banner, QWidget* parent
         }
         refresh();
     });
-    connect(m_exportTask, &BackgroundTask::started, this, &OnnxSection::refresh);
-    connect(m_exportTask, &BackgroundTask::finished, this, [this] {
-        if (m_exportTask->state() == BackgroundTask::State::Failed)
-            showError(tr("The ONNX file was not written: %1").arg(m_exportTask->errorMessage()));
-        refresh();
-    });
+    followTask(m_exportTask, [](const QString& error) { return tr("The ONNX file was not written: %1").arg(error); });
     check();
 }
 

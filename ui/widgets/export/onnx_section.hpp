@@ -45,7 +45,7 @@ signals:
 
 private:
     void check();
-    void refresh();
+    void refresh() override;
 
     QPushButton* m_export;
     QLabel* m_status;

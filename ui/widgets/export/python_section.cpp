@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -51,29 +50,18 @@ PythonSection::PythonSection(Session* session, StatusBanner* banner, QWidget* pa
     setObjectName(QStringLiteral("pythonSection"));
     m_export->setObjectName(QStringLiteral("exportPythonButton"));
     m_status->setObjectName(QStringLiteral("pythonStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_export->setToolTip(tr("A readable scikit-learn script that rebuilds the same steps and model from the same "
                             "data, trains it on the same split and prints the same metrics"));
 
     auto* layout = new QVBoxLayout(this);
-    auto* row = new QHBoxLayout;
-    row->addWidget(m_export);
-    row->addSpacing(8);
-    row->addWidget(m_status, 1);
-    layout->addLayout(row);
+    layout->addLayout(actionRow({m_export}, m_status));
 
     connect(m_export, &QPushButton::clicked, this, &PythonSection::exportInteractively);
     connect(session, &Session::resultChanged, this, [this] {
         m_lastPath.clear();
         refresh();
     });
-    connect(m_task, &BackgroundTask::started, this, &PythonSection::refresh);
-    connect(m_task, &BackgroundTask::finished, this, [this] {
-        if (m_task->state() == BackgroundTask::State::Failed)
-            showError(tr("The Python script was not written: %1").arg(m_task->errorMessage()));
-        refresh();
-    });
+    followTask(m_task, [](const QString& error) { return tr("The Python script was not written: %1").arg(error); });
     refresh();
 }
 

@@ -40,7 +40,7 @@ signals:
     void exported(const QString& path);
 
 private:
-    void refresh();
+    void refresh() override;
 
     QPushButton* m_export;
     QLabel* m_status;

@@ -72,8 +72,6 @@ ScoringSection::ScoringSection(Session* session, StatusBanner* banner, QWidget* 
                            "their values are checked against the training data first"));
     m_save->setToolTip(tr("Save row, actual (when the file has the target), predicted and the class probabilities "
                           "as CSV"));
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_issues->setWordWrap(true);
     m_issues->setSelectionMode(QAbstractItemView::NoSelection);
     m_issues->setFocusPolicy(Qt::NoFocus);
@@ -86,12 +84,7 @@ ScoringSection::ScoringSection(Session* session, StatusBanner* banner, QWidget* 
     m_preview->setMinimumHeight(140);
 
     auto* layout = new QVBoxLayout(this);
-    auto* row = new QHBoxLayout;
-    row->addWidget(m_score);
-    row->addWidget(m_save);
-    row->addSpacing(8);
-    row->addWidget(m_summary, 1);
-    layout->addLayout(row);
+    layout->addLayout(actionRow({m_score, m_save}, m_summary));
     layout->addWidget(m_progress);
     layout->addWidget(m_issues);
     layout->addWidget(m_preview, 1);
@@ -112,18 +105,9 @@ ScoringSection::ScoringSection(Session* session, StatusBanner* banner, QWidget* 
         fillPreview();
         refresh();
     });
-    connect(m_task, &BackgroundTask::started, this, &ScoringSection::refresh);
-    connect(m_task, &BackgroundTask::finished, this, [this] {
-        if (m_task->state() == BackgroundTask::State::Failed)
-            showError(tr("%1 was not scored: %2").arg(QFileInfo(m_path).fileName(), m_task->errorMessage()));
-        refresh();
-    });
-    connect(m_saveTask, &BackgroundTask::started, this, &ScoringSection::refresh);
-    connect(m_saveTask, &BackgroundTask::finished, this, [this] {
-        if (m_saveTask->state() == BackgroundTask::State::Failed)
-            showError(tr("The predictions were not saved: %1").arg(m_saveTask->errorMessage()));
-        refresh();
-    });
+    followTask(m_task,
+               [this](const QString& error) { return tr("%1 was not scored: %2").arg(QFileInfo(m_path).fileName(), error); });
+    followTask(m_saveTask, [](const QString& error) { return tr("The predictions were not saved: %1").arg(error); });
     showIssues();
     fillPreview();
     refresh();

@@ -72,7 +72,7 @@ private:
     void fitIssuesHeight();
     void resizeEvent(QResizeEvent* event) override;
     void fillPreview();
-    void refresh();
+    void refresh() override;
 
     QPushButton* m_score;
     QPushButton* m_save;

@@ -66,7 +66,7 @@ signals:
 
 private:
     void rebuildRequest();
-    void refresh();
+    void refresh() override;
     void refreshStatus();
     void poll();
 
