@@ -35,6 +35,56 @@ static const char* toString(data::DataSourceKind kind)
     return "file";
 }
 
+const char* toString(Interpretability value)
+{
+    switch (value) {
+    case Interpretability::Unspecified: return "unspecified";
+    case Interpretability::NotNeeded: return "not_needed";
+    case Interpretability::Preferred: return "preferred";
+    case Interpretability::Required: return "required";
+    }
+    return "unspecified";
+}
+
+const char* toString(RetrainingCadence value)
+{
+    switch (value) {
+    case RetrainingCadence::Unspecified: return "unspecified";
+    case RetrainingCadence::Once: return "once";
+    case RetrainingCadence::Daily: return "daily";
+    case RetrainingCadence::Weekly: return "weekly";
+    case RetrainingCadence::Monthly: return "monthly";
+    case RetrainingCadence::Quarterly: return "quarterly";
+    case RetrainingCadence::Yearly: return "yearly";
+    }
+    return "unspecified";
+}
+
+namespace {
+
+template <typename Enum>
+std::optional<Enum> findChoice(const std::string& text, std::initializer_list<Enum> choices)
+{
+    for (Enum choice : choices)
+        if (text == toString(choice))
+            return choice;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<Interpretability> parseInterpretability(const std::string& text)
+{
+    using enum Interpretability;
+    return findChoice(text, {Unspecified, NotNeeded, Preferred, Required});
+}
+
+std::optional<RetrainingCadence> parseRetrainingCadence(const std::string& text)
+{
+    using enum RetrainingCadence;
+    return findChoice(text, {Unspecified, Once, Daily, Weekly, Monthly, Quarterly, Yearly});
+}
+
 namespace {
 
 // Reverse lookup of the toString spellings above.
@@ -205,19 +255,36 @@ data::ReadOptions readOptionsFromJson(const json& j)
 
 } // namespace
 
-std::string recipeToJson(const Recipe& recipe)
+namespace {
+
+json problemJson(const ProblemStatement& statement)
 {
-    json problem = {{"task", core::toString(recipe.problem.task)},
-                    {"objective", recipe.problem.objective},
-                    {"target", recipe.problem.target},
+    json problem = {{"task", core::toString(statement.task)},
+                    {"objective", statement.objective},
+                    {"target", statement.target},
                     {"success", nullptr}};
-    if (const auto& success = recipe.problem.success)
+    if (const auto& success = statement.success)
         problem["success"] = {{"metric", success->metric},
                               {"at_least", success->atLeast},
                               {"threshold", success->threshold}};
-    // Written only when set, so recipes without a budget look as they did before it existed.
-    if (const auto& budget = recipe.problem.maxLatencyMs)
+    // The constraints are written only when set, so recipes without them look as they did
+    // before they existed.
+    if (const auto& budget = statement.maxLatencyMs)
         problem["max_latency_ms"] = *budget;
+    if (statement.interpretability != Interpretability::Unspecified)
+        problem["interpretability"] = toString(statement.interpretability);
+    if (statement.retraining != RetrainingCadence::Unspecified)
+        problem["retraining"] = toString(statement.retraining);
+    return problem;
+}
+
+} // namespace
+
+std::string problemToJson(const ProblemStatement& problem) { return problemJson(problem).dump(2); }
+
+std::string recipeToJson(const Recipe& recipe)
+{
+    const json problem = problemJson(recipe.problem);
 
     json dataJson = {{"kind", toString(recipe.data.kind)}, {"location", recipe.data.location}};
     if (recipe.data.kind == data::DataSourceKind::Generated)
@@ -272,6 +339,18 @@ Recipe recipeFromJson(const std::string& text)
                 throw core::ArchiveError("recipe field 'problem.max_latency_ms' is " + data::formatNumber(ms) +
                                          " — it must be a positive number of milliseconds");
             recipe.problem.maxLatencyMs = ms;
+        }
+        if (const auto value = problem.find("interpretability"); value != problem.end()) {
+            using enum Interpretability;
+            recipe.problem.interpretability = parseChoice(value->get<std::string>(),
+                                                          {Unspecified, NotNeeded, Preferred, Required},
+                                                          "problem.interpretability");
+        }
+        if (const auto value = problem.find("retraining"); value != problem.end()) {
+            using enum RetrainingCadence;
+            recipe.problem.retraining = parseChoice(value->get<std::string>(),
+                                                    {Unspecified, Once, Daily, Weekly, Monthly, Quarterly, Yearly},
+                                                    "problem.retraining");
         }
 
         const json& dataJson = all.at("data");

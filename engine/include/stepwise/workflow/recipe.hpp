@@ -19,7 +19,26 @@
 
 namespace stepwise::workflow {
 
-/// \brief Step 1: what is to be predicted and what counts as success.
+/// \brief How much the people who use the model need to see why it predicts what it does.
+enum class Interpretability {
+    Unspecified,  ///< not said
+    NotNeeded,    ///< only the predictions matter
+    Preferred,    ///< explanations help; a black box is acceptable if it is clearly better
+    Required,     ///< every prediction must be explainable (linear models, shallow trees)
+};
+/// \brief How often the model is expected to be trained again on new data.
+enum class RetrainingCadence { Unspecified, Once, Daily, Weekly, Monthly, Quarterly, Yearly };
+/// \brief "unspecified", "not_needed", "preferred", "required".
+const char* toString(Interpretability value);
+/// \brief "unspecified", "once", "daily", "weekly", "monthly", "quarterly", "yearly".
+const char* toString(RetrainingCadence value);
+/// \brief The value `toString` spells `text`, if any.
+std::optional<Interpretability> parseInterpretability(const std::string& text);
+/// \brief The value `toString` spells `text`, if any.
+std::optional<RetrainingCadence> parseRetrainingCadence(const std::string& text);
+
+/// \brief Step 1: what is to be predicted and what counts as success (the problem-statement
+/// template: objective, problem type, target, success metric and threshold, constraints).
 struct ProblemStatement {
     core::TaskType task = core::TaskType::Classification;
     std::string objective;  ///< the user's own words
@@ -28,7 +47,15 @@ struct ProblemStatement {
     /// \brief Latency budget: the fitted pipeline must answer one row within this many
     /// milliseconds (99th percentile of single-row predictions); none by default.
     std::optional<double> maxLatencyMs;
+    /// \brief Constraint: how explainable the predictions must be.
+    Interpretability interpretability = Interpretability::Unspecified;
+    /// \brief Constraint: how often the model will be retrained.
+    RetrainingCadence retraining = RetrainingCadence::Unspecified;
 };
+
+/// \brief The problem statement as JSON text (the "problem" object of `recipeToJson`;
+/// also what the Problem page exports and the report embeds).
+std::string problemToJson(const ProblemStatement& problem);
 
 /// \brief The steps a new recipe starts with: fill missing values (mean, most frequent).
 std::vector<prep::StepSpec> defaultPrepSteps();
