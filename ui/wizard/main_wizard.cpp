@@ -7,6 +7,8 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QKeyEvent>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMimeData>
 #include <QSettings>
 #include <QShortcut>
@@ -53,7 +55,11 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
       m_evaluation(new EvaluationPage(m_session)),
       m_export(new ExportPage(m_session)),
       m_undo(m_session->undoStack()->createUndoAction(this, tr("Undo"))),
-      m_redo(m_session->undoStack()->createRedoAction(this, tr("Redo")))
+      m_redo(m_session->undoStack()->createRedoAction(this, tr("Redo"))),
+      m_menuBar(new QMenuBar(this)),
+      m_fileMenu(m_menuBar->addMenu(tr("&File"))),
+      m_viewMenu(m_menuBar->addMenu(tr("&View"))),
+      m_learnMenu(m_menuBar->addMenu(tr("&Learn")))
 {
     setObjectName(QStringLiteral("mainWizard"));
     setWindowTitle(QStringLiteral("Stepwise"));
@@ -90,6 +96,7 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
         panel->setTask(task);
         m_rail->addTaskPanel(panel);
     }
+    m_rail->setMenuBar(m_menuBar);
     setSideWidget(m_rail);
     connect(m_rail, &StepRail::stepClicked, this, [this](int index) { goToStep(index); });
     connect(this, &QWizard::currentIdChanged, this, &MainWizard::updateRail);
@@ -123,8 +130,21 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
         action->setShortcutContext(Qt::WindowShortcut);
         addAction(action);
     }
-    auto* learn = new QShortcut(QKeySequence::HelpContents, this);
-    connect(learn, &QShortcut::activated, this, [this] { setLearnVisible(!m_learnVisible); });
+
+    m_menuBar->setObjectName(QStringLiteral("menuBar"));
+    QAction* quit = m_fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu* edit = new QMenu(tr("&Edit"), m_menuBar);
+    m_menuBar->insertMenu(m_viewMenu->menuAction(), edit);
+    edit->addAction(m_undo);
+    edit->addAction(m_redo);
+    QAction* showLearn = m_viewMenu->addAction(tr("Learn &panel"));
+    showLearn->setObjectName(QStringLiteral("learnPanelAction"));
+    showLearn->setCheckable(true);
+    showLearn->setShortcut(QKeySequence::HelpContents);
+    connect(button(QWizard::HelpButton), &QAbstractButton::toggled, showLearn, &QAction::setChecked);
+    connect(showLearn, &QAction::triggered, this, &MainWizard::setLearnVisible);
 
     resize(1280, 800);
     setMinimumSize(1000, 640);

@@ -6,6 +6,8 @@
 #include <QWizard>
 
 class QAction;
+class QMenu;
+class QMenuBar;
 
 namespace stepwise::ui {
 
@@ -49,6 +51,13 @@ public:
     /// \brief Undo and redo of the session's recipe edits (shortcuts installed on the window).
     QAction* undoAction() const { return m_undo; }
     QAction* redoAction() const { return m_redo; }
+    /// \brief The window's menu bar: File (projects), View (Learn panel, themes,
+    /// presentation), Learn (quiz, tour, history of runs). Parts of the window add their
+    /// actions to these menus.
+    QMenuBar* menuBar() const { return m_menuBar; }
+    QMenu* fileMenu() const { return m_fileMenu; }
+    QMenu* viewMenu() const { return m_viewMenu; }
+    QMenu* learnMenu() const { return m_learnMenu; }
     /// \brief The page of step `id`.
     WizardStepPage* stepPage(int id) const;
 
@@ -87,6 +96,10 @@ private:
     ExportPage* m_export;
     QAction* m_undo;
     QAction* m_redo;
+    QMenuBar* m_menuBar;
+    QMenu* m_fileMenu;
+    QMenu* m_viewMenu;
+    QMenu* m_learnMenu;
 };
 
 } // namespace stepwise::ui

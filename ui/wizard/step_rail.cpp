@@ -3,6 +3,7 @@
 #include <QEnterEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenuBar>
 #include <QPainter>
 #include <QPainterPath>
 #include <QVBoxLayout>
@@ -203,6 +204,16 @@ void StepRailItem::paintEvent(QPaintEvent*)
         p.setBrush(Qt::NoBrush);
         p.drawRoundedRect(r.adjusted(7, 4, -7, -4), 6, 6);
     }
+}
+
+void StepRail::setMenuBar(QMenuBar* menuBar)
+{
+    menuBar->setParent(this);
+    menuBar->setAutoFillBackground(false);
+    auto* column = static_cast<QVBoxLayout*>(layout());
+    column->setContentsMargins(0, 0, 0, 12);
+    column->insertWidget(0, menuBar);
+    column->insertSpacing(1, 10);
 }
 
 StepRail::StepRail(const QStringList& steps, QWidget* parent) : QWidget(parent), m_tasks(new QVBoxLayout)

@@ -8,6 +8,8 @@
 
 class QVBoxLayout;
 
+class QMenuBar;
+
 namespace stepwise::ui {
 
 class TaskProgressPanel;
@@ -58,6 +60,9 @@ public:
     StepRailItem* item(int index) const { return m_items.value(index); }
     /// \brief Number of steps.
     int count() const { return int(m_items.size()); }
+    /// \brief Puts the window's menu bar at the top of the rail (a QWizard has no room
+    /// for one above its pages).
+    void setMenuBar(QMenuBar* menuBar);
     /// \brief Adds a task panel at the bottom.
     void addTaskPanel(TaskProgressPanel* panel);
 
