@@ -546,6 +546,15 @@ void FoldDiagramPanel::showEvent(QShowEvent* event)
     QWidget::showEvent(event);
     if (m_stale)
         m_delay->start();
+    else if (m_diagram->animationEnabled() && m_diagram->currentFold() >= 0)
+        m_diagram->play();
+}
+
+void FoldDiagramPanel::hideEvent(QHideEvent* event)
+{
+    // Nobody watches a hidden diagram: no timer ticks behind another tab.
+    m_diagram->pause();
+    QWidget::hideEvent(event);
 }
 
 void FoldDiagramPanel::recompute()
