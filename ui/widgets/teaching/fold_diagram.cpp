@@ -160,7 +160,10 @@ void FoldCanvas::paintEvent(QPaintEvent*)
     paintStrip(painter, QRectF(left, y, right - left, laneHeight), -2);
     y += pitch * 1.6;
 
-    const double fade = m_diagram->m_fade->currentValue().isValid() ? m_diagram->m_fade->currentValue().toDouble() : 1.0;
+    // Only a running fade dims the current lane; stepping without animation shows it at once.
+    const double fade = m_diagram->m_fade->state() == QAbstractAnimation::Running
+                            ? m_diagram->m_fade->currentValue().toDouble()
+                            : 1.0;
     for (int f : lanes) {
         const QRectF strip(left, y, right - left, laneHeight);
         const bool isCurrent = f == current;
