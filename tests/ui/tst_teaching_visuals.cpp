@@ -23,6 +23,7 @@
 #include "stepwise/data/data_source.hpp"
 #include "stepwise/workflow/fold_preview.hpp"
 #include "tasks/background_task.hpp"
+#include "tasks/evaluation_curves.hpp"
 #include "widgets/heatmap_widget.hpp"
 #include "widgets/teaching/confusion_explanation.hpp"
 #include "widgets/teaching/fold_diagram.hpp"
@@ -364,6 +365,59 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(sweep->state(), QAbstractAnimation::Stopped, 15000);
         QCOMPARE(view->threshold(), 1.0);
         QCOMPARE(view->sweepButton()->text(), QStringLiteral("Sweep 0 → 1"));
+    }
+
+    void reducedMotionIsRespected()
+    {
+        qputenv("STEPWISE_REDUCED_MOTION", "1");
+        const auto restore = qScopeGuard([] { qunsetenv("STEPWISE_REDUCED_MOTION"); });
+        QVERIFY(ui::prefersReducedMotion());
+
+        // The fold diagram starts still, on every fold at once, and never plays.
+        workflow::Recipe recipe;
+        recipe.problem.target = "species";
+        recipe.crossValidation = evaluation::parseCvSpec("stratified:3");
+        const data::Table iris = data::loadTable(data::parseDataLocation("builtin:iris"));
+        core::TaskControl control;
+        FoldDiagram diagram;
+        QVERIFY(!diagram.animationEnabled());
+        diagram.show();
+        diagram.setPreview(std::make_shared<const workflow::FoldPreview>(workflow::previewFolds(recipe, iris, control)));
+        QCOMPARE(diagram.currentFold(), -1);
+        QVERIFY(!diagram.isPlaying());
+        diagram.play();
+        QVERIFY(!diagram.isPlaying());
+        diagram.nextButton()->click();
+        QCOMPARE(diagram.currentFold(), 0);
+        QCOMPARE(diagram.fade()->state(), QAbstractAnimation::Stopped);
+
+        // The sweep jumps in tenths instead of gliding.
+        const std::vector<bool> positive = {false, false, true, false, true, true};
+        const std::vector<double> score = {0.1, 0.35, 0.4, 0.55, 0.8, 0.95};
+        ui::ThresholdView view;
+        view.setData(std::make_shared<const evaluation::ThresholdAnalysis>(positive, score), ui::ClassCurves{},
+                     {QStringLiteral("no"), QStringLiteral("yes")}, QStringLiteral("bought"));
+        view.sweepButton()->click();
+        view.sweepAnimation()->setCurrentTime(view.sweepAnimation()->duration() * 37 / 100);
+        QCOMPARE(view.threshold(), 0.3);
+        QCOMPARE(view.point().truePositives, 3);
+        QCOMPARE(view.point().falsePositives, 2);
+        QVERIFY2(view.explanationLabel()->text().startsWith(
+                     QStringLiteral("At threshold 0.300, 5 of the 6 test rows are predicted “yes” (P(bought = yes) > "
+                                    "0.300). Compared with 0.5, 2 rows flipped from “no” to “yes”: 1 of them really are "
+                                    "“yes” (found now) and 1 really are “no” (new false alarms).")),
+                 qPrintable(view.explanationLabel()->text()));
+        view.sweepButton()->click();
+        QCOMPARE(view.sweepAnimation()->state(), QAbstractAnimation::Stopped);
+        // One row between the thresholds: told in the singular.
+        view.setThreshold(0.37);
+        QVERIFY2(view.explanationLabel()->text().contains(
+                     QStringLiteral("Compared with 0.5, 1 row flipped from “no” to “yes”: it really is “yes” (found now).")),
+                 qPrintable(view.explanationLabel()->text()));
+        view.setThreshold(0.6);
+        QVERIFY2(view.explanationLabel()->text().contains(QStringLiteral(
+                     "Compared with 0.5, 1 row flipped from “yes” to “no”: it really is “no” (a false alarm avoided).")),
+                 qPrintable(view.explanationLabel()->text()));
     }
 
     void cellExplanationForMoreClasses()

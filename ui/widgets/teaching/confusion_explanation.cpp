@@ -99,7 +99,14 @@ QString explainThreshold(const evaluation::ThresholdPoint& now, const evaluation
                                                : now.truePositives - atHalf.truePositives;
     const std::int64_t reallyNegative = raised ? atHalf.falsePositives - now.falsePositives
                                                : now.falsePositives - atHalf.falsePositives;
-    if (raised)
+    if (flipped == 1)
+        text += QLatin1Char(' ') +
+                tr("Compared with 0.5, 1 row flipped from %1 to %2: it really is %3 (%4).")
+                    .arg(quoted.arg(raised ? positive : negative), quoted.arg(raised ? negative : positive),
+                         quoted.arg(reallyPositive == 1 ? positive : negative),
+                         raised ? (reallyPositive == 1 ? tr("now missed") : tr("a false alarm avoided"))
+                                : (reallyPositive == 1 ? tr("found now") : tr("a new false alarm")));
+    else if (raised)
         text += QLatin1Char(' ') + tr("Compared with 0.5, %1 rows flipped from %2 to %3: %4 of them really are %3 "
                                       "(false alarms avoided) and %5 really are %2 (now missed).")
                                        .arg(count(flipped), quoted.arg(positive), quoted.arg(negative),
