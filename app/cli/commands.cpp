@@ -26,6 +26,8 @@
 #include "stepwise/io/python_export.hpp"
 #include "stepwise/io/report.hpp"
 #include "stepwise/models/registry.hpp"
+#include "stepwise/core/digest.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "stepwise/workflow/pipeline_evaluation.hpp"
 #include "stepwise/workflow/runner.hpp"
 #include "stepwise/workflow/scoring.hpp"
@@ -596,6 +598,20 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
         if (finding.severity != workflow::AuditSeverity::Info)
             warn(std::string(finding.severity == workflow::AuditSeverity::Leak ? "leak: " : "audit: ") +
                  finding.message + " " + finding.fix);
+    if (testTable) {
+        // Testing on the training data: the same file, or rows the model trained on.
+        workflow::TestDataFacts facts;
+        facts.separateTestData = true;
+        facts.testRows = testTable->rowCount();
+        const data::DataSource testSource = testSourceFrom(options.testData, recipe.data);
+        if (recipe.data.kind == data::DataSourceKind::File && testSource.kind == data::DataSourceKind::File) {
+            facts.trainSha256 = core::fileSha256Hex(recipe.data.location);
+            facts.testSha256 = core::fileSha256Hex(testSource.location);
+        }
+        facts.overlappingRows = workflow::countOverlappingRows(table, *testTable);
+        if (const auto mistake = workflow::testingOnTrainingData(facts))
+            warn("misconception: " + mistake->seen + " " + mistake->why + " " + mistake->fix);
+    }
 
     if (!common.quiet) {
         std::string validation;

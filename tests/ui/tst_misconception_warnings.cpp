@@ -109,6 +109,7 @@ void savePicture(QWidget* widget, const QString& name)
     if (folder.isEmpty())
         return;
     QDir().mkpath(folder);
+    QTest::qWait(200);  // the banner lays out its new message on the next turn of the event loop
     QVERIFY(widget->grab().save(QDir(folder).filePath(name)));
 }
 

@@ -65,10 +65,11 @@ std::vector<Misconception> misconceptionsFromAudit(const std::vector<AuditFindin
         Misconception item;
         if (finding.kind == "prescaled") {
             item.kind = "scaling_before_splitting";
-            item.seen = "The numeric column" + std::string(finding.columns.size() > 1 ? "s " : " ") +
-                        joined(finding.columns) +
-                        " already have mean 0 and standard deviation 1 over all rows: the data was scaled before "
-                        "it was split.";
+            const bool several = finding.columns.size() > 1;
+            item.seen = std::string(several ? "The numeric columns " : "The numeric column ");
+            item.seen.append(joined(finding.columns))
+                .append(several ? " already have" : " already has")
+                .append(" mean 0 and standard deviation 1 over all rows: the data was scaled before it was split.");
             item.why = "The scale was learnt from every row, the test rows included, so the test rows' mean and "
                        "spread leaked into training and the test score is a little too good.";
             item.fix = "Load the unscaled data and keep the 'Scale numbers' feature step: Stepwise fits scalers on "
