@@ -275,9 +275,9 @@ void ProblemPage::buildConstraints(QWidget* box)
     m_interpretabilityNote->setObjectName(QStringLiteral("interpretabilityNote"));
     const std::pair<workflow::Interpretability, QString> levels[] = {
         {workflow::Interpretability::Unspecified, tr("Not decided yet")},
-        {workflow::Interpretability::NotNeeded, tr("Not needed — only the predictions matter")},
+        {workflow::Interpretability::NotNeeded, tr("Not needed — predictions only")},
         {workflow::Interpretability::Preferred, tr("Preferred — explanations help")},
-        {workflow::Interpretability::Required, tr("Required — every prediction must be explained")},
+        {workflow::Interpretability::Required, tr("Required — explain every prediction")},
     };
     for (const auto& [value, text] : levels)
         m_interpretability->addItem(text, QString::fromLatin1(workflow::toString(value)));
@@ -298,8 +298,12 @@ void ProblemPage::buildConstraints(QWidget* box)
     m_retraining->setToolTip(tr("How often new data arrives and the model is trained again. A frequent cadence "
                                 "favours models that train quickly and a recipe that runs without hand edits "
                                 "(stepwise-cli run)."));
-    m_interpretability->setMinimumWidth(220);
-    m_retraining->setMinimumWidth(220);
+    // Long item texts must not widen the page beyond a small window: the combo boxes elide.
+    for (QComboBox* box : {m_interpretability, m_retraining}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(18);
+        box->setMinimumWidth(220);
+    }
 
     auto* layout = new QGridLayout(box);
     auto* interpretLabel = new QLabel(tr("&Interpretability:"), box);
@@ -327,6 +331,8 @@ void ProblemPage::buildGuide(QWidget* box)
     m_advice->setObjectName(QStringLiteral("metricAdviceLabel"));
     m_applyAdvice->setObjectName(QStringLiteral("applyMetricAdviceButton"));
     m_advice->setTextFormat(Qt::RichText);
+    m_mistake->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_mistake->setMinimumContentsLength(16);
     m_mistake->setToolTip(tr("Think of one wrong prediction of each kind and what it costs the people affected."));
     m_applyAdvice->setToolTip(tr("Make the recommended metric the success metric."));
     auto* layout = new QGridLayout(box);
