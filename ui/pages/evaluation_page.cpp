@@ -27,7 +27,9 @@
 
 #include "models/confusion_matrix_model.hpp"
 #include "models/test_rows_model.hpp"
+#include "pages/misconception_banner.hpp"
 #include "session/session.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
@@ -684,6 +686,7 @@ void EvaluationPage::refreshVerdict()
     const auto result = session()->result();
     banner()->clearMessage(QStringLiteral("stale"));
     if (!result) {
+        showMisconception(banner(), "accuracy_on_imbalanced", std::nullopt);
         m_verdict->setVerdict(VerdictBadge::Outcome::Neutral, tr("No result yet"),
                               tr("Train a model on the Training step to evaluate it."));
         updateCompleteness();
@@ -693,6 +696,15 @@ void EvaluationPage::refreshVerdict()
         banner()->setMessage(QStringLiteral("stale"), StatusBanner::Level::Warning,
                              tr("These results come from earlier settings. Train again on the Training step to "
                                 "evaluate the current recipe."));
+    {
+        // Accuracy is what this page leads with when no other criterion is set.
+        const auto& success = session()->recipe().problem.success;
+        const std::string shown = success ? success->metric : std::string("accuracy");
+        std::optional<workflow::Misconception> imbalanced;
+        if (result->classification)
+            imbalanced = workflow::accuracyOnImbalancedTarget(shown, session()->classCounts(), session()->classLabels());
+        showMisconception(banner(), "accuracy_on_imbalanced", imbalanced);
+    }
     // The current latency budget judged on the measured latency (as the success
     // criterion is: changing either does not make the result stale).
     QString latencyDetail;

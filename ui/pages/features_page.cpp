@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "pages/misconception_banner.hpp"
 #include "pages/stage_pipeline.hpp"
 #include "session/session.hpp"
 #include "tasks/pipeline_check.hpp"
@@ -131,6 +132,17 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     connect(all, &QPushButton::clicked, this, [useAll] { useAll(true); });
     connect(none, &QPushButton::clicked, this, [useAll] { useAll(false); });
     connect(m_pipeline, &StagePipeline::checked, this, &FeaturesPage::applyCheck);
+    // Misconceptions among the audit's findings, said where the mistake is made.
+    connect(m_pipeline, &StagePipeline::checked, this, [this] {
+        const auto check = m_pipeline->check();
+        const QStringList managed{QStringLiteral("scaling_before_splitting"), QStringLiteral("label_encoding_nominal")};
+        std::vector<workflow::Misconception> found;
+        if (check && this->session()->table())
+            for (auto& item : workflow::misconceptionsFromAudit(check->findings))
+                if (managed.contains(QString::fromStdString(item.kind)))
+                    found.push_back(std::move(item));
+        showMisconceptions(banner(), found, managed);
+    });
     connect(m_pipeline, &StagePipeline::checked, previewBox,
             [this, previewBox] { previewBox->setTitle(m_pipeline->previewTitle()); });
     connect(m_pipeline, &StagePipeline::problemChanged, this, [this] { updateCompleteness(); });

@@ -24,6 +24,7 @@
 #include "models/step_list_model.hpp"
 #include "pages/data_page.hpp"
 #include "pages/duplicate_rows_dialog.hpp"
+#include "pages/misconception_banner.hpp"
 #include "pages/stage_pipeline.hpp"
 #include "session/live_preview.hpp"
 #include "session/session.hpp"
@@ -229,6 +230,17 @@ PrepPage::PrepPage(Session* session, QWidget* parent)
     });
     m_pipeline->livePreview()->setCountsDuplicates(true);
     connect(m_pipeline, &StagePipeline::checked, this, &PrepPage::applyCheck);
+    // Misconceptions among the audit's findings, said where the mistake is made.
+    connect(m_pipeline, &StagePipeline::checked, this, [this] {
+        const auto check = m_pipeline->check();
+        const QStringList managed{QStringLiteral("testing_on_training_data")};
+        std::vector<workflow::Misconception> found;
+        if (check && this->session()->table())
+            for (auto& item : workflow::misconceptionsFromAudit(check->findings))
+                if (managed.contains(QString::fromStdString(item.kind)))
+                    found.push_back(std::move(item));
+        showMisconceptions(banner(), found, managed);
+    });
     connect(m_pipeline, &StagePipeline::problemChanged, this, [this] { updateCompleteness(); });
     connect(m_pipeline->editor(), &PipelineEditor::currentStepChanged, this, &PrepPage::applyCheck);
     connect(session, &Session::recipeChanged, this, &PrepPage::refresh);

@@ -29,6 +29,7 @@
 
 #include "models/confusion_matrix_model.hpp"
 #include "models/training_progress_model.hpp"
+#include "pages/misconception_banner.hpp"
 #include "session/session.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/evaluation/success.hpp"
@@ -634,6 +635,19 @@ void TrainingPage::refresh()
     refreshTabTitles();
     validateSetup();
     refreshButtons();
+    refreshMisconceptions();
+}
+
+void TrainingPage::refreshMisconceptions()
+{
+    const auto& recipe = session()->recipe();
+    showMisconception(banner(), "black_box_when_interpretability_required",
+                      workflow::interpretabilityConflict(recipe.problem.interpretability, recipe.model));
+    // Once cross-validation, a validation set or a search is on, the advice is taken.
+    std::optional<workflow::Misconception> tuning;
+    if (!workflow::tuningRunFor(recipe).validated)
+        tuning = workflow::tuningOnTestSet(m_tuningHistory);
+    showMisconception(banner(), "tuning_on_test_set", tuning);
 }
 
 void TrainingPage::refreshModelList()
@@ -1304,6 +1318,9 @@ void TrainingPage::onResult()
     const auto result = session()->result();
     if (!result)
         return;
+    // The test score is shown below as soon as the run ends: the user has seen it.
+    m_tuningHistory.push_back(workflow::tuningRunFor(session()->resultRecipe()));
+    refreshMisconceptions();
     showResultViews();
     const QLocale locale;
     const auto& recipe = session()->resultRecipe();
