@@ -224,9 +224,6 @@ void addPredictions(Fingerprint& print, const std::string& label, const workflow
     print.numbers(label + " values", p.values);
 }
 
-// Curve points of the models whose snapshots are paced by the clock (the linear solvers
-// watch the time a snapshot costs) are not all present in every run; the points both runs
-// have must agree, and so must the last.
 void addFitReport(Fingerprint& print, const std::string& label, const models::FitReport& fit)
 {
     print.integer(label + " iterations", fit.iterations);
@@ -234,18 +231,19 @@ void addFitReport(Fingerprint& print, const std::string& label, const models::Fi
     print.text(label + " message", fit.message);
 }
 
+// Curve points of the models whose snapshots are paced by the clock (the linear solvers
+// watch the time a snapshot costs) are not all present in every run; the points both runs
+// have must agree, and so must the last.
 std::string curveDifference(const std::string& label, const models::FitReport& a, const models::FitReport& b)
 {
     const auto key = [](const core::TrainingSnapshot& s) { return s.metricName + "@" + s.measuredOn + "#" + std::to_string(s.step); };
     std::map<std::string, const core::TrainingSnapshot*> points;
     for (const core::TrainingSnapshot& s : a.curve)
         points[key(s)] = &s;
-    std::size_t shared = 0;
     for (const core::TrainingSnapshot& s : b.curve) {
         const auto found = points.find(key(s));
         if (found == points.end())
             continue;
-        ++shared;
         const core::TrainingSnapshot& other = *found->second;
         if (std::memcmp(&s.value, &other.value, sizeof(double)) != 0 || s.confusion != other.confusion) {
             char text[200];
@@ -256,7 +254,6 @@ std::string curveDifference(const std::string& label, const models::FitReport& a
     }
     if (a.curve.empty() != b.curve.empty() || (!a.curve.empty() && key(a.curve.back()) != key(b.curve.back())))
         return label + " curve ends differently";
-    (void)shared;
     return {};
 }
 
