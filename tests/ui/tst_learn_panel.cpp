@@ -340,6 +340,10 @@ private slots:
             const QString feedback = dialog->findChild<QLabel*>(QStringLiteral("quizFeedback"))->text();
             QVERIFY(feedback.contains(questions[std::size_t(i)].options[std::size_t(choice)].explanation.toHtmlEscaped()));
             QVERIFY(feedback.contains(i == 0 ? QStringLiteral("Not quite") : QStringLiteral("Right.")));
+            // The right option is marked in place.
+            QVERIFY(dialog->findChild<QRadioButton*>(QStringLiteral("quizOption%1").arg(questions[std::size_t(i)].correct))
+                        ->text()
+                        .startsWith(QStringLiteral("✓ ")));
             // Every other option is explained too.
             for (const QuizOption& other : questions[std::size_t(i)].options)
                 QVERIFY(feedback.contains(other.explanation.toHtmlEscaped()));

@@ -139,7 +139,7 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     successLayout->addWidget(m_latencyHelp, 5, 0, 1, 4);
     successLayout->setColumnStretch(3, 1);
     successLayout->setRowStretch(6, 1);
-    m_metric->setMinimumWidth(220);
+    m_metric->setMinimumWidth(150);  // room for its "Why?" link beside the Learn panel
     m_threshold->setMinimumWidth(110);
 
     auto* top = new QHBoxLayout;

@@ -68,6 +68,7 @@ QuizDialog::QuizDialog(std::vector<QuizQuestion> questions, const QString& title
     m_score->setFont(scoreFont);
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
+    m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     auto* restartButton = new QPushButton(tr("Try again"), this);
     restartButton->setObjectName(QStringLiteral("quizRestartButton"));
     summaryLayout->addWidget(m_score);
@@ -148,8 +149,16 @@ void QuizDialog::checkAnswer()
     }
     html += QStringLiteral("</p>");
     m_feedback->setText(html);
-    for (QAbstractButton* button : m_options->buttons())
-        button->setEnabled(false);
+    // Locked but readable: the right option and a wrong choice are marked in place.
+    for (QAbstractButton* button : m_options->buttons()) {
+        button->setAttribute(Qt::WA_TransparentForMouseEvents);
+        button->setFocusPolicy(Qt::NoFocus);
+        const int id = m_options->id(button);
+        if (id == q.correct)
+            button->setText(QStringLiteral("✓ ") + button->text());
+        else if (id == chosen)
+            button->setText(QStringLiteral("✗ ") + button->text());
+    }
     m_checkButton->setVisible(false);
     m_nextButton->setVisible(true);
     m_nextButton->setFocus();

@@ -134,7 +134,7 @@ bool placeBeside(QWidget* widget, WhyLink* link, WhyFilter* filter)
     auto* layout = below ? static_cast<QBoxLayout*>(new QVBoxLayout(container))
                          : static_cast<QBoxLayout*>(new QHBoxLayout(container));
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(below ? 2 : 6);
+    layout->setSpacing(below ? 2 : 4);
     container->setSizePolicy(widget->sizePolicy());
     if (below) {
         layout->addWidget(widget, 1);
@@ -162,11 +162,12 @@ WhyFilter* filterOf(QWidget* widget)
 } // namespace
 
 WhyLink::WhyLink(QWidget* target, std::function<QString()> currentKey, std::function<QStringList()> allKeys,
-                 QWidget* parent)
+                 QWidget* parent, WhyStyle style)
     : QLabel(parent), m_target(target), m_currentKey(std::move(currentKey)), m_allKeys(std::move(allKeys))
 {
     setObjectName(QStringLiteral("whyLink"));
-    setText(QStringLiteral("<a href=\"why\">%1</a>").arg(WhyText::link().toHtmlEscaped()));
+    setText(style == WhyStyle::Mark ? QStringLiteral("<a href=\"why\"><b>?</b></a>")
+                                    : QStringLiteral("<a href=\"why\">%1</a>").arg(WhyText::link().toHtmlEscaped()));
     setTextFormat(Qt::RichText);
     setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     setFocusPolicy(Qt::TabFocus);
@@ -202,13 +203,16 @@ bool openGlossaryEntry(QWidget* from, const QString& key)
     return false;
 }
 
-WhyLink* attachWhy(QWidget* widget, std::function<QString()> currentKey, std::function<QStringList()> allKeys)
+namespace {
+
+WhyLink* attachWithStyle(QWidget* widget, std::function<QString()> currentKey, std::function<QStringList()> allKeys,
+                         WhyStyle style)
 {
     if (!widget)
         return nullptr;
     auto* filter = new WhyFilter(widget, currentKey);
     widget->installEventFilter(filter);
-    auto* link = new WhyLink(widget, std::move(currentKey), std::move(allKeys), widget->parentWidget());
+    auto* link = new WhyLink(widget, std::move(currentKey), std::move(allKeys), widget->parentWidget(), style);
     if (!placeBeside(widget, link, filter)) {
         delete link;
         return nullptr;
@@ -216,11 +220,18 @@ WhyLink* attachWhy(QWidget* widget, std::function<QString()> currentKey, std::fu
     return link;
 }
 
-WhyLink* attachWhy(QWidget* widget, const QString& key)
+} // namespace
+
+WhyLink* attachWhy(QWidget* widget, std::function<QString()> currentKey, std::function<QStringList()> allKeys)
+{
+    return attachWithStyle(widget, std::move(currentKey), std::move(allKeys), WhyStyle::Word);
+}
+
+WhyLink* attachWhy(QWidget* widget, const QString& key, WhyStyle style)
 {
     if (!glossaryEntry(key))
         return nullptr;
-    return attachWhy(widget, [key] { return key; }, [key] { return QStringList{key}; });
+    return attachWithStyle(widget, [key] { return key; }, [key] { return QStringList{key}; }, style);
 }
 
 WhyLink* attachComboWhy(QComboBox* combo, const QString& prefix, const QString& emptyKey)

@@ -14,6 +14,10 @@ class QComboBox;
 
 namespace stepwise::ui::teaching {
 
+/// \brief How a link reads: the word "Why?", or a bare "?" where room is short (the
+/// rows of a hyper-parameter form).
+enum class WhyStyle { Word, Mark };
+
 /// \brief The small "Why?" link beside a control. Activating it (click, or Enter when it
 /// has the focus) asks the nearest ancestor with a `showGlossaryEntry(QString)` slot —
 /// the step page — to open its Learn panel at the entry; with no such ancestor the
@@ -24,7 +28,7 @@ public:
     /// \brief A link for `target`; `currentKey` names the entry to open now, `allKeys`
     /// every entry the control can point to (for the Learn panel's list).
     WhyLink(QWidget* target, std::function<QString()> currentKey, std::function<QStringList()> allKeys,
-            QWidget* parent);
+            QWidget* parent, WhyStyle style = WhyStyle::Word);
 
     /// \brief The control the link explains.
     QWidget* target() const { return m_target; }
@@ -46,7 +50,7 @@ private:
 /// sit in its parent's layout; the link is placed next to it (below an item view) and
 /// follows its visibility. Returns the link; nullptr when `key` has no entry (nothing
 /// is attached) or the widget is in no layout (the tooltip is attached only).
-WhyLink* attachWhy(QWidget* widget, const QString& key);
+WhyLink* attachWhy(QWidget* widget, const QString& key, WhyStyle style = WhyStyle::Word);
 /// \brief Same for a control whose entry changes with its state (a metric combo): the
 /// key is read at hover and click time.
 WhyLink* attachWhy(QWidget* widget, std::function<QString()> currentKey, std::function<QStringList()> allKeys);

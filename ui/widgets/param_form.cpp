@@ -119,7 +119,7 @@ void ParamForm::setSpecs(const std::vector<core::ParamSpec>& specs, const std::m
         rowLayout->setContentsMargins(0, 0, 0, 0);
         rowLayout->addWidget(editor, 1);
         if (const QString key = teaching::paramGlossaryKey(owner, spec.name); !key.isEmpty())
-            teaching::attachWhy(editor, key);
+            teaching::attachWhy(editor, key, teaching::WhyStyle::Mark);
         if (m_showsDefaults) {
             auto* hint = new QLabel(tr("default %1").arg(defaultText), row);
             hint->setEnabled(false);
