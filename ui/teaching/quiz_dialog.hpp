@@ -24,6 +24,7 @@ namespace stepwise::ui::teaching {
 class QuizDialog : public QDialog {
     Q_OBJECT
 public:
+    /// \brief A dialog titled `title` asking `questions`, starting at the first.
     QuizDialog(std::vector<QuizQuestion> questions, const QString& title, QWidget* parent = nullptr);
 
     /// \brief The answers so far and their score.
