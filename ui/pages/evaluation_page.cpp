@@ -54,6 +54,7 @@
 #include "widgets/status_banner.hpp"
 #include "widgets/threshold_view.hpp"
 #include "widgets/verdict_badge.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 
@@ -378,20 +379,11 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     connect(exportReport, &QPushButton::clicked, this,
             [this] { m_reportExport->chooseFileAndExport(reportFigures()); });
 
-    setLearnText(tr("<p>The <b>test rows</b> were held back, so these scores estimate how the model does on new "
-                    "data.</p>"
-                    "<p>Read the <b>confusion matrix</b> row by row: each row is an actual class, each column a "
-                    "prediction; the diagonal is correct. Off-diagonal cells show which classes get mixed up. "
-                    "<b>Row %</b> shows recall on the diagonal, <b>Column %</b> precision. Click a cell to see "
-                    "its rows.</p>"
-                    "<p><b>Precision</b>: when it says X, how often is it right? <b>Recall</b>: of all X, how "
-                    "many does it find? <b>F1</b> balances the two.</p>"
-                    "<p>The <b>threshold</b> (two classes) trades precision for recall without retraining: lower it "
-                    "to find more positives at the price of more false alarms.</p>"
-                    "<p>The <b>ROC curve</b> judges the ranking of the probabilities at every threshold; the "
-                    "<b>calibration</b> curve whether a probability of 0.8 means right 8 times in 10.</p>"
-                    "<p>Compare with a baseline: always predicting the largest class already scores its share "
-                    "as accuracy.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachItemWhy(m_metrics, QStringLiteral("metric/"), Qt::UserRole);
+    teaching::attachWhy(m_matrix, QStringLiteral("option/confusion_matrix"));
+    teaching::attachWhy(m_threshold, QStringLiteral("option/decision_threshold"));
+    setLearnStep(teaching::Step::Evaluation);
 
     connect(session, &Session::resultChanged, this, &EvaluationPage::refresh);
     connect(session, &Session::recipeChanged, this, &EvaluationPage::refreshVerdict);

@@ -20,6 +20,7 @@
 #include "widgets/pipeline_editor.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/step_preview_view.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -111,15 +112,9 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     m_splitter->setStretchFactor(1, 1);
     contentLayout()->addWidget(m_splitter, 1);
 
-    setLearnText(tr("<p>Models see numbers only. <b>Scaling</b> puts numeric columns on a comparable footing, "
-                    "so a column measured in thousands does not drown one measured in fractions; trees do not "
-                    "need it.</p>"
-                    "<p><b>Encoding</b> turns categories into numbers: one-hot for categories without an order, "
-                    "ordinal (with the order you set) for ordered ones.</p>"
-                    "<p>Feature steps run after the prep steps, in order, and learn from the training rows only. "
-                    "Select a step to see its columns before and after.</p>"
-                    "<p>Every input must be known at prediction time. Leave out <b>leaks</b> (columns derived "
-                    "from the answer) and <b>IDs</b> — they make test scores lie.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachWhy(m_columns, QStringLiteral("option/target_leak"));
+    setLearnStep(teaching::Step::Features);
 
     connect(m_columns, &QTableWidget::itemChanged, this, &FeaturesPage::onItemChanged);
     const auto useAll = [this](bool used) {

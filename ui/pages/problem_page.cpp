@@ -26,6 +26,7 @@
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/io/atomic_file.hpp"
 #include "stepwise/workflow/misconceptions.hpp"
+#include "teaching/why_link.hpp"
 #include "widgets/recipe_summary.hpp"
 #include "widgets/status_banner.hpp"
 
@@ -155,7 +156,7 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     successLayout->addWidget(guide, 4, 0, 1, 4);
     successLayout->setColumnStretch(3, 1);
     successLayout->setRowStretch(5, 1);
-    m_metric->setMinimumWidth(220);
+    m_metric->setMinimumWidth(150);  // room for its "Why?" link beside the Learn panel
     m_threshold->setMinimumWidth(110);
 
     auto* top = new QHBoxLayout;
@@ -185,16 +186,16 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     scroll->setWidget(body);
     contentLayout()->addWidget(scroll, 1);
 
-    setLearnText(tr("<p>Every project starts with a question. <b>Classification</b> answers <i>which one?</i>; "
-                    "<b>regression</b> answers <i>how much?</i></p>"
-                    "<p>The <b>target</b> is the column you want to predict; every other column may become an "
-                    "input.</p>"
-                    "<p>Set the <b>success criterion</b> before training. Deciding the bar after seeing the "
-                    "numbers makes any result look good.</p>"
-                    "<p><b>Tip:</b> for unbalanced classes prefer F1 (macro) over accuracy: predicting the "
-                    "majority class always scores a high accuracy.</p>"
-                    "<p>A <b>latency budget</b> matters when the model will answer requests one at a time: a "
-                    "slower, more accurate model may miss the deadline.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachWhy(m_classification, QStringLiteral("option/task"));
+    teaching::attachWhy(m_objective, QStringLiteral("option/objective"));
+    teaching::attachWhy(m_target, QStringLiteral("option/target"));
+    teaching::attachComboWhy(m_metric, QStringLiteral("metric/"), QStringLiteral("option/success_metric"));
+    teaching::attachWhy(m_successEnabled, QStringLiteral("option/success_threshold"));
+    teaching::attachWhy(m_latency, QStringLiteral("option/latency_budget"));
+    teaching::attachWhy(m_interpretability, QStringLiteral("option/interpretability"));
+    teaching::attachWhy(m_retraining, QStringLiteral("option/retraining_cadence"));
+    setLearnStep(teaching::Step::Problem);
 
     connect(m_classification, &QRadioButton::toggled, this, [this](bool on) {
         if (on)
