@@ -16,6 +16,7 @@
 #include "widgets/app_icon.hpp"
 #include "wizard/demo_driver.hpp"
 #include "wizard/main_wizard.hpp"
+#include "wizard/project_actions.hpp"
 
 namespace {
 
@@ -64,15 +65,17 @@ int main(int argc, char** argv)
                                   QStringLiteral("Walk every step on the built-in Titanic data: train, evaluate, "
                                                  "export, then quit."));
     const QCommandLineOption screenshots(QStringLiteral("screenshots"),
-                                         QStringLiteral("With --demo: save one PNG per step and the model "
-                                                        "(demo.stepwise) into <dir>."),
+                                         QStringLiteral("With --demo: save one PNG per step, the model "
+                                                        "(demo.stepwise) and the project (demo.stepwise-project) "
+                                                        "into <dir>."),
                                          QStringLiteral("dir"));
     parser.addOption(demo);
     parser.addOption(screenshots);
     // The desktop entry starts `stepwise %f`, so "Open with" and a double-click land here.
     parser.addPositionalArgument(QStringLiteral("file"),
-                                 QStringLiteral("A data file to open on the Data step: .csv, .tsv, .txt, .xlsx, "
-                                                ".json, .jsonl, .sqlite or .db."),
+                                 QStringLiteral("A project to open (.stepwise-project), or a data file to open on "
+                                                "the Data step: .csv, .tsv, .txt, .xlsx, .json, .jsonl, .sqlite or "
+                                                ".db."),
                                  QStringLiteral("[file]"));
     parser.process(app);
 
@@ -110,7 +113,7 @@ int main(int argc, char** argv)
     wizard.show();
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = QFileInfo(parser.positionalArguments().front()).absoluteFilePath();
-        QTimer::singleShot(0, &wizard, [&wizard, path] { wizard.openDataFile(path); });
+        QTimer::singleShot(0, &wizard, [&wizard, path] { wizard.projectActions()->openPath(path); });
     }
     return app.exec();
 }

@@ -72,7 +72,7 @@ private slots:
         wizard.show();
         QVERIFY(QTest::qWaitForWindowExposed(&wizard));
         ui::Session* session = wizard.session();
-        QCOMPARE(wizard.windowTitle(), QStringLiteral("Stepwise"));
+        QCOMPARE(wizard.windowTitle(), QStringLiteral("Untitled[*] — Stepwise"));
         // Building the pages must not rewrite the recipe's defaults.
         QCOMPARE(session->recipe().prep.testSize, workflow::PrepSpec{}.testSize);
         QVERIFY(session->recipe().features.steps == workflow::FeatureSpec{}.steps);

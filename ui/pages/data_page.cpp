@@ -396,16 +396,25 @@ DataPage::DataPage(Session* session, QWidget* parent)
 
 void DataPage::initializePage() { refreshData(); }
 
-void DataPage::openFileDialog()
+QString DataPage::lastDataFolder() const
 {
     QString folder;
     if (m_usesSettings)
         folder = QSettings().value(kLastFolderKey).toString();
     if (folder.isEmpty())
         folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open data"), folder, fileDialogFilter());
-    if (path.isEmpty())
-        return;
+    return folder;
+}
+
+void DataPage::openFileDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open data"), lastDataFolder(), fileDialogFilter());
+    if (!path.isEmpty())
+        openChosenFile(path);
+}
+
+void DataPage::openChosenFile(const QString& path)
+{
     if (m_usesSettings)
         QSettings().setValue(kLastFolderKey, QFileInfo(path).absolutePath());
     OpenDataDialog dialog(path, data::ReadOptions{}, this);

@@ -45,6 +45,11 @@ public:
     /// \brief Asks for a data file (starting in the last folder used), then how to read
     /// it, and loads it.
     void openFileDialog();
+    /// \brief The rest of `openFileDialog` for a file the user picked elsewhere (the
+    /// window's Open…): remembers its folder, asks how to read it, and loads it.
+    void openChosenFile(const QString& path);
+    /// \brief The folder the last data file was picked in (Documents at first).
+    QString lastDataFolder() const;
     /// \brief Opens `path` with default read options. Asks first (the read-options
     /// dialog) when the file needs a choice (a workbook with several sheets, a database
     /// with several tables) or the load is large; refuses in the banner when it cannot

@@ -401,7 +401,7 @@ QString ExportPage::incompleteReason() const
     if (session()->exportTask()->isRunning())
         return tr("wait for the model file to be written.");
     if (session()->savedModelPath().isEmpty())
-        return tr("save the model (Save model… or Ctrl+S) to finish.");
+        return tr("save the model (Save model…) to finish.");
     return {};
 }
 

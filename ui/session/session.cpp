@@ -473,7 +473,39 @@ bool Session::isFeatureUsed(const std::string& column) const
     return std::find(drop.begin(), drop.end(), column) == drop.end();
 }
 
-void Session::loadData(const data::DataSource& source)
+void Session::loadData(const data::DataSource& source) { startLoad(source, false); }
+
+void Session::setRecipe(const workflow::Recipe& recipe, const std::optional<data::DataSource>& source)
+{
+    // Work on the previous recipe or table would land on the new one.
+    for (BackgroundTask* task : tasks())
+        task->cancel();
+    m_recipe = recipe;
+    m_undo->clear();
+    m_featureDecisions.clear();
+    m_autoDropped.clear();
+    m_table.reset();
+    m_profile.reset();
+    m_correlation.reset();
+    m_distributions.reset();
+    m_classLabels.clear();
+    m_classCounts.clear();
+    m_loadedSource = {};
+    m_result.reset();
+    m_resultRecipe = {};
+    m_resultKey.clear();
+    m_savedModelPath.clear();
+    m_savedModelInfo = {};
+    emit dataChanged();
+    emit profileChanged();
+    emit resultChanged();
+    emit savedModelChanged();
+    changed();
+    if (source)
+        startLoad(*source, true);
+}
+
+void Session::startLoad(const data::DataSource& source, bool keepRecipe)
 {
     const std::string currentTarget = m_recipe.problem.target;
     const core::TaskType currentTask = m_recipe.problem.task;
@@ -509,7 +541,7 @@ void Session::loadData(const data::DataSource& source)
             loaded.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             return loaded;
         },
-        [this, source](const std::any& value) {
+        [this, source, keepRecipe](const std::any& value) {
             const auto& loaded = std::any_cast<const LoadedData&>(value);
             m_table = loaded.table;
             m_profile = loaded.profile;
@@ -520,15 +552,22 @@ void Session::loadData(const data::DataSource& source)
             m_loadedSource = source;
             m_loadSeconds = loaded.seconds;
             m_recipe.data = source;
-            m_recipe.problem.target = loaded.target;
-            m_recipe.problem.task = loaded.task;
-            if (loaded.task == core::TaskType::Regression)
-                m_recipe.prep.stratify = false;
-            // Column choices belong to the table they were made on.
-            m_recipe.prep.dropColumns.clear();
-            m_featureDecisions.clear();
-            m_autoDropped.clear();
-            m_undo->clear();
+            if (keepRecipe) {
+                // A restored recipe's column choices were the user's: profile flags must
+                // not add to them.
+                for (const auto& column : m_table->columns())
+                    m_featureDecisions.insert(column.name());
+            } else {
+                m_recipe.problem.target = loaded.target;
+                m_recipe.problem.task = loaded.task;
+                if (loaded.task == core::TaskType::Regression)
+                    m_recipe.prep.stratify = false;
+                // Column choices belong to the table they were made on.
+                m_recipe.prep.dropColumns.clear();
+                m_featureDecisions.clear();
+                m_autoDropped.clear();
+                m_undo->clear();
+            }
             applyProfileDefaults();
             qCDebug(lcSession) << "loaded" << QString::fromStdString(source.describe()) << m_table->rowCount() << "rows";
             emit dataChanged();

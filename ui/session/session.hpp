@@ -102,6 +102,15 @@ public:
     QUndoStack* undoStack() const { return m_undo; }
     /// \brief True when `column` is an input feature (not the target, not dropped).
     bool isFeatureUsed(const std::string& column) const;
+    /// \brief Replaces the whole recipe (opening or recovering a project): running work
+    /// is cancelled, the undo history, the result and the loaded table go (emitting
+    /// `dataChanged`, `resultChanged` with a null result and `recipeChanged`), and
+    /// `source` — normally `recipe.data`, or the extracted embedded copy of a project's
+    /// data — loads in the background; nullopt loads nothing (the data is missing). The
+    /// recipe stays as given: its target, task and dropped columns are kept and profile
+    /// flags drop no further columns; only `recipe.data` becomes `source` once it has
+    /// loaded. A failed load keeps the recipe and leaves no table.
+    void setRecipe(const workflow::Recipe& recipe, const std::optional<data::DataSource>& source);
 
     // --- the data -----------------------------------------------------------------
     /// \brief Sets the recipe's data source and loads it in the background. A builtin
@@ -216,6 +225,7 @@ signals:
 
 private:
     void changed();
+    void startLoad(const data::DataSource& source, bool keepRecipe);
     void applyEditedSections(const workflow::Recipe& recipe);
     void reprofile();
     void applyProfileDefaults();

@@ -32,6 +32,7 @@
 #include "models/training_progress_model.hpp"
 #include "widgets/charts/training_chart.hpp"
 #include "session/live_preview.hpp"
+#include "session/project_document.hpp"
 #include "session/session.hpp"
 #include "tasks/background_task.hpp"
 #include "widgets/param_form.hpp"
@@ -643,6 +644,24 @@ void DemoDriver::exportFormsStep()
     });
 }
 
+bool DemoDriver::saveProject()
+{
+    // Beside the model, like it: the project replays the walk's runs (stepwise-cli run).
+    const QString path = m_screenshots ? m_dir.filePath(QStringLiteral("demo.stepwise-project"))
+                                       : QDir(m_exportDir).filePath(QStringLiteral("demo.stepwise-project"));
+    ProjectDocument* project = m_wizard->project();
+    if (project->runs().empty()) {
+        fail(tr("no training run was recorded in the project"));
+        return false;
+    }
+    QString error;
+    if (!project->saveAs(path, &error)) {
+        fail(tr("the project %1 was not saved: %2").arg(path, error));
+        return false;
+    }
+    return true;
+}
+
 void DemoDriver::serverStep()
 {
     ServerSection* server = m_wizard->exportPage()->serverSection();
@@ -712,6 +731,8 @@ void DemoDriver::scoringStep()
             ServerSection* server = page->serverSection();
             server->stop();
             whenIdle(server->stopTask(), tr("the prediction server to stop"), [this] {
+                if (!saveProject())
+                    return;
                 m_done = true;
                 emit finished(0);
             });

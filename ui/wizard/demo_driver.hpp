@@ -43,7 +43,8 @@ class StagePipeline;
 /// `stepwise-demo-export` in the temporary folder (never the screenshot folder), starts
 /// the prediction server and grabs the page with it running and its curl line
 /// (`07-export.png`), then scores a CSV with an extra column and an unseen category
-/// (`07b-export-scoring.png`) and stops the server. Emits `finished(0)` on success, or
+/// (`07b-export-scoring.png`), stops the server and saves the project with every run of
+/// the walk beside the model (`DIR/demo.stepwise-project`). Emits `finished(0)` on success, or
 /// `finished(1)` after writing the reason to stderr.
 class DemoDriver : public QObject {
     Q_OBJECT
@@ -79,6 +80,9 @@ private:
     void serverStep();
     /// Scores a CSV with an extra column and an unseen category, grabs it, stops the server.
     void scoringStep();
+    /// Saves the project (recipe, every run of the walk) as demo.stepwise-project beside
+    /// the model; false (after `fail`) when it cannot.
+    bool saveProject();
 
     /// Row of the first step of `kind` in `editor`, or -1.
     int rowOfKind(PipelineEditor* editor, const std::string& kind) const;

@@ -12,6 +12,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QShortcut>
+#include <QTimer>
 #include <QUndoStack>
 #include <QUrl>
 
@@ -22,12 +23,14 @@
 #include "pages/prep_page.hpp"
 #include "pages/problem_page.hpp"
 #include "pages/training_page.hpp"
+#include "session/project_document.hpp"
 #include "session/session.hpp"
 #include "teaching/quiz.hpp"
 #include "teaching/quiz_dialog.hpp"
 #include "widgets/app_icon.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
+#include "wizard/project_actions.hpp"
 #include "wizard/step_rail.hpp"
 
 namespace stepwise::ui {
@@ -42,12 +45,18 @@ bool isDataFile(const QUrl& url)
     return dataFileSuffixes().contains(QFileInfo(url.toLocalFile()).suffix().toLower());
 }
 
+bool isOpenable(const QUrl& url)
+{
+    return isDataFile(url) || (url.isLocalFile() && ProjectActions::isProjectFile(url.toLocalFile()));
+}
+
 } // namespace
 
 MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     : QWizard(parent),
       m_usesSettings(usesSettings),
       m_session(new Session(this)),
+      m_project(new ProjectDocument(m_session, this)),
       m_rail(nullptr),
       m_problem(new ProblemPage(m_session)),
       m_data(new DataPage(m_session)),
@@ -108,13 +117,6 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     }
     connect(this, &QWizard::helpRequested, this, [this] { setLearnVisible(!m_learnVisible); });
 
-    auto* open = new QShortcut(QKeySequence::Open, this);
-    connect(open, &QShortcut::activated, this, [this] {
-        goToStep(DataId);
-        m_data->openFileDialog();
-    });
-    auto* save = new QShortcut(QKeySequence::Save, this);
-    connect(save, &QShortcut::activated, this, &MainWizard::saveModelShortcut);
     auto* back = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Left), this);
     connect(back, &QShortcut::activated, this, [this] {
         if (currentId() != startId())
@@ -157,6 +159,11 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     });
+    m_projectActions = new ProjectActions(this, m_project, usesSettings);
+    if (usesSettings || qEnvironmentVariableIsSet("STEPWISE_AUTOSAVE_DIR")) {
+        m_project->setAutosaveDir(ProjectDocument::defaultAutosaveDir());
+        QTimer::singleShot(0, m_projectActions, &ProjectActions::offerRecovery);
+    }
 
     resize(1280, 800);
     setMinimumSize(1000, 640);
@@ -165,7 +172,12 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     updateRail();
 }
 
-MainWizard::~MainWizard() = default;
+// The project goes first: it listens to the session and the pages, which go after it.
+MainWizard::~MainWizard()
+{
+    delete m_projectActions;
+    delete m_project;
+}
 
 WizardStepPage* MainWizard::stepPage(int id) const { return qobject_cast<WizardStepPage*>(page(id)); }
 
@@ -206,19 +218,6 @@ void MainWizard::openDataFile(const QString& path)
     m_data->openFile(path);
 }
 
-void MainWizard::saveModelShortcut()
-{
-    if (!m_session->result()) {
-        if (auto* page = stepPage(currentId()))
-            page->banner()->setMessage(QStringLiteral("shortcut"), StatusBanner::Level::Info,
-                                       tr("Nothing to save yet — train a model on the Training step, then press "
-                                          "Ctrl+S."));
-        return;
-    }
-    goToStep(ExportId);
-    m_export->saveModelInteractively();
-}
-
 void MainWizard::updateRail()
 {
     if (!m_rail)
@@ -240,16 +239,18 @@ void MainWizard::updateRail()
 void MainWizard::dragEnterEvent(QDragEnterEvent* event)
 {
     const auto urls = event->mimeData()->urls();
-    if (urls.size() == 1 && isDataFile(urls.front()))
+    if (urls.size() == 1 && isOpenable(urls.front()))
         event->acceptProposedAction();
 }
 
 void MainWizard::dropEvent(QDropEvent* event)
 {
     const auto urls = event->mimeData()->urls();
-    if (urls.size() == 1 && isDataFile(urls.front())) {
+    if (urls.size() == 1 && isOpenable(urls.front())) {
         event->acceptProposedAction();
-        openDataFile(urls.front().toLocalFile());
+        const QString path = urls.front().toLocalFile();
+        // Opening a project may ask about unsaved changes: not inside the drop itself.
+        QTimer::singleShot(0, m_projectActions, [this, path] { m_projectActions->openPath(path); });
     }
 }
 
@@ -262,6 +263,10 @@ void MainWizard::closeEvent(QCloseEvent* event)
 
 void MainWizard::done(int result)
 {
+    // Close, Quit and Finish all end here.
+    if (!m_projectActions->confirmDiscard())
+        return;
+    m_project->discardAutosave();
     if (m_usesSettings)
         QSettings().setValue(kGeometryKey, saveGeometry());
     QWizard::done(result);

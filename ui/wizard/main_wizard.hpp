@@ -17,17 +17,23 @@ class ExportPage;
 class FeaturesPage;
 class PrepPage;
 class ProblemPage;
+class ProjectActions;
+class ProjectDocument;
 class Session;
 class StepRail;
 class TrainingPage;
 class WizardStepPage;
 
 /// \brief Problem → Data → Prep → Features → Training → Evaluation → Export. Owns the
-/// session. The rail shows each step's state and jumps to visited steps; keyboard:
-/// Ctrl+O open data, Ctrl+S save model, Alt+Left/Right back/next, F1 Learn panel.
-/// Ctrl+Z undoes the last recipe edit of the Prep and Features steps, Ctrl+Shift+Z or
-/// Ctrl+Y redoes it. A .csv dropped on the window is opened on the Data step. Geometry
-/// is remembered.
+/// session and its project. The rail shows each step's state and jumps to visited steps;
+/// keyboard: Ctrl+N new project, Ctrl+O open a project or data, Ctrl+S save the project
+/// (the Export step's Save model… saves the model), Ctrl+Shift+S save the project as,
+/// Alt+Left/Right back/next, F1 Learn panel. Ctrl+Z undoes the last recipe edit of the
+/// Prep and Features steps, Ctrl+Shift+Z or Ctrl+Y redoes it. A project dropped on the
+/// window opens; a data file (.csv, …) opens on the Data step. Closing, Quit and Finish
+/// ask first when the project has unsaved changes. The project autosaves (with settings,
+/// or when `STEPWISE_AUTOSAVE_DIR` is set) and on start offers to restore a session that
+/// did not exit cleanly. Geometry is remembered.
 class MainWizard : public QWizard {
     Q_OBJECT
 public:
@@ -40,6 +46,10 @@ public:
     ~MainWizard() override;
 
     Session* session() const { return m_session; }
+    /// \brief The project: file, unsaved changes, run history, autosave.
+    ProjectDocument* project() const { return m_project; }
+    /// \brief The File menu's project commands and prompts.
+    ProjectActions* projectActions() const { return m_projectActions; }
     StepRail* rail() const { return m_rail; }
     ProblemPage* problemPage() const { return m_problem; }
     DataPage* dataPage() const { return m_data; }
@@ -80,12 +90,13 @@ protected:
 
 private:
     void updateRail();
-    void saveModelShortcut();
 
     bool m_usesSettings;
     QSet<int> m_reached;  // steps shown at least once; QWizard forgets them on Back
     bool m_learnVisible = false;
     Session* m_session;
+    ProjectDocument* m_project;
+    ProjectActions* m_projectActions = nullptr;
     StepRail* m_rail;
     ProblemPage* m_problem;
     DataPage* m_data;

@@ -39,7 +39,7 @@ ModelFileSection::ModelFileSection(Session* session, StatusBanner* banner, QWidg
     m_facts->setObjectName(QStringLiteral("savedFileFacts"));
 
     m_save->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
-    m_save->setToolTip(tr("Save the fitted pipeline as a .stepwise file (Ctrl+S)"));
+    m_save->setToolTip(tr("Save the fitted pipeline as a .stepwise file"));
     m_encrypt->setToolTip(tr("For models that must not be readable at rest: the file cannot be loaded without "
                              "the passphrase. A lost passphrase cannot be recovered."));
     for (QLineEdit* edit : {m_passphrase, m_confirm}) {
@@ -143,7 +143,7 @@ void ModelFileSection::refresh()
     if (m_encrypt->isChecked() && reason.isEmpty())
         m_passphraseNote->setText(tr("The passphrases match. Keep it safe: without it the file cannot be opened."));
     m_save->setEnabled(session()->result() && !saving && reason.isEmpty());
-    m_save->setToolTip(reason.isEmpty() ? tr("Save the fitted pipeline as a .stepwise file (Ctrl+S)") : reason);
+    m_save->setToolTip(reason.isEmpty() ? tr("Save the fitted pipeline as a .stepwise file") : reason);
 
     const QString saved = session()->savedModelPath();
     m_facts->setVisible(!saving && !saved.isEmpty());
