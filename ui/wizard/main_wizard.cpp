@@ -12,6 +12,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QShortcut>
+#include <QTimer>
 #include <QUndoStack>
 #include <QUrl>
 
@@ -23,9 +24,13 @@
 #include "pages/problem_page.hpp"
 #include "pages/training_page.hpp"
 #include "session/session.hpp"
+#include "teaching/guided_tour.hpp"
 #include "widgets/app_icon.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
+#include "widgets/theme.hpp"
+#include "wizard/keyboard_navigation.hpp"
+#include "wizard/presentation_mode.hpp"
 #include "wizard/step_rail.hpp"
 
 namespace stepwise::ui {
@@ -145,12 +150,38 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     showLearn->setShortcut(QKeySequence::HelpContents);
     connect(button(QWizard::HelpButton), &QAbstractButton::toggled, showLearn, &QAction::setChecked);
     connect(showLearn, &QAction::triggered, this, &MainWizard::setLearnVisible);
+    m_theme = new Theme(usesSettings, this);
+    m_presentation = new PresentationMode(this, m_theme);
+    m_viewMenu->addAction(m_presentation->action());
+    m_theme->addMenu(m_viewMenu);
+    if (m_theme->scheme() != ColorScheme::System || Theme::platformPrefersDark())
+        m_theme->apply();
+    m_tour = new GuidedTour(this);
+    QAction* tour = m_learnMenu->addAction(tr("Take the &tour"), this, &MainWizard::startTour);
+    tour->setObjectName(QStringLiteral("tourAction"));
+    new KeyboardNavigation(this);
 
     resize(1280, 800);
     setMinimumSize(1000, 640);
     if (m_usesSettings)
         restoreGeometry(QSettings().value(kGeometryKey).toByteArray());
     updateRail();
+    // The tour greets a first start once the window is up; tests and the demo never see it.
+    if (m_usesSettings && GuidedTour::isDue(QSettings()))
+        QTimer::singleShot(0, this, &MainWizard::startTour);
+}
+
+bool MainWizard::isPresentationMode() const { return m_presentation->isActive(); }
+
+void MainWizard::setPresentationMode(bool on) { m_presentation->setActive(on); }
+
+void MainWizard::startTour()
+{
+    if (m_usesSettings) {
+        QSettings settings;
+        GuidedTour::markDone(settings);
+    }
+    m_tour->start();
 }
 
 MainWizard::~MainWizard() = default;

@@ -270,6 +270,7 @@ StepRail::StepRail(const QStringList& steps, QWidget* parent) : QWidget(parent),
     m_tasks->setSpacing(6);
     layout->addLayout(m_tasks);
     auto* version = new QLabel(tr("Version %1 · F1 Learn").arg(QString::fromLatin1(core::kVersion)), this);
+    version->setObjectName(QStringLiteral("railFooter"));
     version->setFont(small);
     version->setEnabled(false);
     version->setContentsMargins(20, 0, 0, 0);
