@@ -152,6 +152,12 @@ private slots:
         QVERIFY(wizard.isPresentationMode());
         QTest::keyClick(&wizard, Qt::Key_F5);
         QVERIFY(!wizard.isPresentationMode());
+        // Full screen is a separate choice (F11).
+        QVERIFY(!wizard.isFullScreen());
+        wizard.presentationMode()->fullScreenAction()->trigger();
+        QTRY_VERIFY(wizard.windowState() & Qt::WindowFullScreen);
+        wizard.presentationMode()->fullScreenAction()->trigger();
+        QTRY_VERIFY(!(wizard.windowState() & Qt::WindowFullScreen));
     }
 
     void thickensChartLines()

@@ -153,6 +153,7 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     m_theme = new Theme(usesSettings, this);
     m_presentation = new PresentationMode(this, m_theme);
     m_viewMenu->addAction(m_presentation->action());
+    m_viewMenu->addAction(m_presentation->fullScreenAction());
     m_theme->addMenu(m_viewMenu);
     if (m_theme->scheme() != ColorScheme::System || Theme::platformPrefersDark())
         m_theme->apply();

@@ -76,7 +76,11 @@ struct ChartFonts {
 } // namespace
 
 PresentationMode::PresentationMode(MainWizard* wizard, Theme* theme)
-    : QObject(wizard), m_wizard(wizard), m_theme(theme), m_action(new QAction(tr("&Presentation mode"), this))
+    : QObject(wizard),
+      m_wizard(wizard),
+      m_theme(theme),
+      m_action(new QAction(tr("&Presentation mode"), this)),
+      m_fullScreen(new QAction(tr("&Full screen"), this))
 {
     m_action->setObjectName(QStringLiteral("presentationAction"));
     m_action->setCheckable(true);
@@ -87,6 +91,17 @@ PresentationMode::PresentationMode(MainWizard* wizard, Theme* theme)
     m_action->setShortcutContext(Qt::WindowShortcut);
     wizard->addAction(m_action);
     connect(m_action, &QAction::toggled, this, &PresentationMode::setActive);
+    m_fullScreen->setObjectName(QStringLiteral("fullScreenAction"));
+    m_fullScreen->setCheckable(true);
+    m_fullScreen->setShortcut(QKeySequence(Qt::Key_F11));
+    m_fullScreen->setShortcutContext(Qt::WindowShortcut);
+    wizard->addAction(m_fullScreen);
+    connect(m_fullScreen, &QAction::toggled, this, [this](bool on) {
+        if (on)
+            m_wizard->showFullScreen();
+        else
+            m_wizard->showNormal();
+    });
     qApp->installEventFilter(this);
 }
 

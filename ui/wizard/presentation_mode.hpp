@@ -30,6 +30,9 @@ public:
 
     /// \brief The checkable View menu action (F5).
     QAction* action() const { return m_action; }
+    /// \brief The checkable View menu action for full screen (F11), with or without
+    /// presentation mode.
+    QAction* fullScreenAction() const { return m_fullScreen; }
     /// \brief True while presenting.
     bool isActive() const { return m_active; }
     /// \brief Enters or leaves the mode.
@@ -56,6 +59,7 @@ private:
     MainWizard* m_wizard;
     QPointer<Theme> m_theme;
     QAction* m_action;
+    QAction* m_fullScreen;
     bool m_active = false;
     double m_basePointSize = 0;
     int m_menuBarMaxHeight = 0;

@@ -210,6 +210,9 @@ void StepRail::setMenuBar(QMenuBar* menuBar)
 {
     menuBar->setParent(this);
     menuBar->setAutoFillBackground(false);
+    // Fusion paints a menu bar in the window colour; on the rail's card (lighter than the
+    // window in the dark theme) it must let the card show through.
+    menuBar->setStyleSheet(QStringLiteral("QMenuBar { background: transparent; }"));
     auto* column = static_cast<QVBoxLayout*>(layout());
     column->setContentsMargins(0, 0, 0, 12);
     column->insertWidget(0, menuBar);
