@@ -35,6 +35,7 @@
 #include "tasks/evaluation_curves.hpp"
 #include "report/evaluation_report.hpp"
 #include "widgets/charts/curve_chart.hpp"
+#include "widgets/teaching/confusion_explanation.hpp"
 #include "widgets/charts/distribution_chart.hpp"
 #include "widgets/charts/interval_bar_chart.hpp"
 #include "widgets/charts/residual_chart.hpp"
@@ -276,6 +277,22 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     m_matrix->setFocusPolicy(Qt::StrongFocus);
     m_matrix->setToolTip(QString());
     connect(m_matrix, &HeatmapWidget::cellClicked, this, &EvaluationPage::showCellRows);
+    m_cellExplanation = new QLabel(this);
+    m_cellExplanation->setObjectName(QStringLiteral("cellExplanation"));
+    m_cellExplanation->setWordWrap(true);
+    m_cellExplanation->setTextFormat(Qt::PlainText);
+    // Pointing at a cell explains it; leaving the matrix goes back to the clicked cell's.
+    connect(m_matrix, &HeatmapWidget::cellHovered, this, [this](int actual, int predicted) {
+        const QPoint selected = m_matrix->selectedCell();
+        if (actual < 0 && selected.x() < 0) {
+            m_cellExplanation->clear();
+            return;
+        }
+        m_cellExplanation->setText(explainConfusionCell(m_matrixModel->matrix(), m_matrixModel->classNames(),
+                                                        m_matrixModel->targetName(),
+                                                        actual >= 0 ? actual : selected.y(),
+                                                        actual >= 0 ? predicted : selected.x()));
+    });
 
     m_cellRows->setModel(m_cellRowsModel);
     m_cellRows->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -296,6 +313,7 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     auto* rowsLayout = new QVBoxLayout(rowsBox);
     rowsLayout->setContentsMargins(0, 0, 0, 0);
     rowsLayout->setSpacing(2);
+    rowsLayout->addWidget(m_cellExplanation);
     rowsLayout->addWidget(m_cellCaption);
     rowsLayout->addWidget(m_cellRows, 1);
     m_matrixSplit->setChildrenCollapsible(false);
@@ -407,6 +425,7 @@ void EvaluationPage::refresh()
     m_cellRowsModel->clear();
     m_cellRows->hide();
     m_matrix->setSelectedCell(-1, -1);
+    m_cellExplanation->clear();
     m_perClass->setRowCount(0);
     m_report->clear();
     refreshMetrics();
@@ -452,7 +471,8 @@ void EvaluationPage::refresh()
             classNames = result->pipeline->classes();
         m_matrixModel->setTargetName(QString::fromStdString(recipe.problem.target));
         m_matrixModel->setMatrix(result->classification->confusion, names);
-        m_cellCaption->setText(tr("Click a cell of the matrix to list its test rows."));
+        m_cellCaption->setText(tr("Click a cell of the matrix to list its test rows; point at one to read what it "
+                                  "means."));
         const auto& perClass = result->classification->perClass;
         for (std::size_t i = 0; i < perClass.size(); ++i) {
             const int row = m_perClass->rowCount();
@@ -627,6 +647,8 @@ void EvaluationPage::showCellRows(int actual, int predicted)
         predicted >= m_matrixModel->columnCount())
         return;
     m_matrix->setSelectedCell(actual, predicted);
+    m_cellExplanation->setText(explainConfusionCell(m_matrixModel->matrix(), m_matrixModel->classNames(),
+                                                    m_matrixModel->targetName(), actual, predicted));
     std::vector<std::size_t> positions;
     const auto& predictions = result->testPredictions.classIndex;
     for (std::size_t i = 0; i < result->testActualClass.size() && i < predictions.size(); ++i) {

@@ -36,6 +36,7 @@
 #include "stepwise/workflow/search_spec.hpp"
 #include "widgets/charts/training_chart.hpp"
 #include "widgets/heatmap_widget.hpp"
+#include "widgets/teaching/fold_diagram.hpp"
 #include "widgets/leaderboard_table.hpp"
 #include "widgets/param_form.hpp"
 #include "widgets/score_text.hpp"
@@ -313,6 +314,10 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     cvForm->addRow(m_cvGapLabel, m_cvGap);
     validationLayout->addWidget(m_cvGroup);
     validationLayout->addWidget(m_cvNote);
+    auto* showFolds = new QPushButton(tr("Show how the folds are made"), this);
+    showFolds->setObjectName(QStringLiteral("showFoldsButton"));
+    showFolds->setToolTip(tr("The folds of these settings cut from your own training rows, fold by fold"));
+    validationLayout->addWidget(showFolds, 0, Qt::AlignLeft);
     validationLayout->addStretch(1);
 
     // --- search -----------------------------------------------------------------------
@@ -445,6 +450,9 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     m_resultTabs->addTab(livePage, tr("Live"));
     m_resultTabs->addTab(boardPage, tr("Leaderboard"));
     m_resultTabs->addTab(searchResultsPage, tr("Search results"));
+    // The folds of the current recipe on the loaded rows, so the CV choice can be seen.
+    m_resultTabs->addTab(new FoldDiagramPanel(session, this), tr("Folds"));
+    connect(showFolds, &QPushButton::clicked, this, [this] { m_resultTabs->setCurrentIndex(FoldsTab); });
 
     auto* middle = new QHBoxLayout;
     middle->addWidget(left);

@@ -47,7 +47,7 @@ class TrainingPage : public WizardStepPage {
     Q_OBJECT
 public:
     /// \brief Tabs of the results area.
-    enum ResultTab { LiveTab, LeaderboardTab, SearchTab };
+    enum ResultTab { LiveTab, LeaderboardTab, SearchTab, FoldsTab };
     /// \brief Tabs of the set-up area.
     enum SetupTab { ParamsTab, ValidationTab, SearchSetupTab };
 
