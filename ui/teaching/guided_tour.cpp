@@ -34,9 +34,10 @@ GuidedTour::GuidedTour(MainWizard* wizard)
       m_counter(new QLabel(m_bubble)),
       m_title(new QLabel(m_bubble)),
       m_text(new QLabel(m_bubble)),
-      m_back(new QPushButton(tr("&Back"), m_bubble)),
-      m_next(new QPushButton(tr("&Next"), m_bubble)),
-      m_skip(new QPushButton(tr("&Skip tour"), m_bubble))
+      // No mnemonics: Alt+B and Alt+N are the wizard's; Enter, the arrows and Esc drive the tour.
+      m_back(new QPushButton(tr("Back"), m_bubble)),
+      m_next(new QPushButton(tr("Next"), m_bubble)),
+      m_skip(new QPushButton(tr("Skip tour"), m_bubble))
 {
     setObjectName(QStringLiteral("guidedTour"));
     setFocusPolicy(Qt::StrongFocus);
@@ -69,10 +70,7 @@ GuidedTour::GuidedTour(MainWizard* wizard)
         {[wizard] { return std::pair<QWidget*, QRect>{wizard->button(QWizard::NextButton), {}}; }, tr("Next"),
          tr("Next (Alt+Right) is enabled once the page is complete; until then the page says what is missing. "
             "Back (Alt+Left) returns without losing anything.")},
-        {[wizard]() -> std::pair<QWidget*, QRect> {
-             QMenuBar* bar = wizard->menuBar();
-             return {bar, bar->actionGeometry(wizard->fileMenu()->menuAction())};
-         },
+        {[wizard] { return std::pair<QWidget*, QRect>{wizard->menuBar(), {}}; },
          tr("Menus"),
          tr("File saves and opens your work (Ctrl+S saves the trained model). View has the Learn panel, light and "
             "dark themes and presentation mode (F5) for a projector; Learn has this tour.")},
@@ -175,7 +173,7 @@ void GuidedTour::show(int index, int direction)
     m_title->setText(stop.title);
     m_text->setText(stop.text);
     m_back->setEnabled(m_current > 0);
-    m_next->setText(m_current + 1 == m_stops.size() ? tr("&Done") : tr("&Next"));
+    m_next->setText(m_current + 1 == m_stops.size() ? tr("Done") : tr("Next"));
     place();
     m_next->setFocus(Qt::OtherFocusReason);
     update();
