@@ -27,7 +27,9 @@
 
 #include "models/confusion_matrix_model.hpp"
 #include "models/test_rows_model.hpp"
+#include "pages/misconception_banner.hpp"
 #include "session/session.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
@@ -52,6 +54,7 @@
 #include "widgets/status_banner.hpp"
 #include "widgets/threshold_view.hpp"
 #include "widgets/verdict_badge.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 
@@ -376,20 +379,11 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     connect(exportReport, &QPushButton::clicked, this,
             [this] { m_reportExport->chooseFileAndExport(reportFigures()); });
 
-    setLearnText(tr("<p>The <b>test rows</b> were held back, so these scores estimate how the model does on new "
-                    "data.</p>"
-                    "<p>Read the <b>confusion matrix</b> row by row: each row is an actual class, each column a "
-                    "prediction; the diagonal is correct. Off-diagonal cells show which classes get mixed up. "
-                    "<b>Row %</b> shows recall on the diagonal, <b>Column %</b> precision. Click a cell to see "
-                    "its rows.</p>"
-                    "<p><b>Precision</b>: when it says X, how often is it right? <b>Recall</b>: of all X, how "
-                    "many does it find? <b>F1</b> balances the two.</p>"
-                    "<p>The <b>threshold</b> (two classes) trades precision for recall without retraining: lower it "
-                    "to find more positives at the price of more false alarms.</p>"
-                    "<p>The <b>ROC curve</b> judges the ranking of the probabilities at every threshold; the "
-                    "<b>calibration</b> curve whether a probability of 0.8 means right 8 times in 10.</p>"
-                    "<p>Compare with a baseline: always predicting the largest class already scores its share "
-                    "as accuracy.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachItemWhy(m_metrics, QStringLiteral("metric/"), Qt::UserRole);
+    teaching::attachWhy(m_matrix, QStringLiteral("option/confusion_matrix"));
+    teaching::attachWhy(m_threshold, QStringLiteral("option/decision_threshold"));
+    setLearnStep(teaching::Step::Evaluation);
 
     connect(session, &Session::resultChanged, this, &EvaluationPage::refresh);
     connect(session, &Session::recipeChanged, this, &EvaluationPage::refreshVerdict);
@@ -684,6 +678,7 @@ void EvaluationPage::refreshVerdict()
     const auto result = session()->result();
     banner()->clearMessage(QStringLiteral("stale"));
     if (!result) {
+        showMisconception(banner(), "accuracy_on_imbalanced", std::nullopt);
         m_verdict->setVerdict(VerdictBadge::Outcome::Neutral, tr("No result yet"),
                               tr("Train a model on the Training step to evaluate it."));
         updateCompleteness();
@@ -693,6 +688,15 @@ void EvaluationPage::refreshVerdict()
         banner()->setMessage(QStringLiteral("stale"), StatusBanner::Level::Warning,
                              tr("These results come from earlier settings. Train again on the Training step to "
                                 "evaluate the current recipe."));
+    {
+        // Accuracy is what this page leads with when no other criterion is set.
+        const auto& success = session()->recipe().problem.success;
+        const std::string shown = success ? success->metric : std::string("accuracy");
+        std::optional<workflow::Misconception> imbalanced;
+        if (result->classification)
+            imbalanced = workflow::accuracyOnImbalancedTarget(shown, session()->classCounts(), session()->classLabels());
+        showMisconception(banner(), "accuracy_on_imbalanced", imbalanced);
+    }
     // The current latency budget judged on the measured latency (as the success
     // criterion is: changing either does not make the result stale).
     QString latencyDetail;

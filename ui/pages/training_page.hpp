@@ -9,6 +9,7 @@
 #include <string>
 
 #include "pages/wizard_step_page.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "stepwise/workflow/recipe.hpp"
 #include "tasks/training_update.hpp"
 
@@ -98,6 +99,7 @@ public:
 
 private:
     void refresh();
+    void refreshMisconceptions();
     void refreshModelList();
     void refreshForm();
     void refreshValidation();
@@ -122,6 +124,8 @@ private:
     void rememberMatrix(const ConfusionUpdate& matrix);
     void showMatrix(const QString& source);
 
+    /// The runs trained on this page, oldest first: the tuning-on-the-test-set detector's input.
+    std::vector<workflow::TuningRun> m_tuningHistory;
     QListWidget* m_modelList;
     QPushButton* m_keep;
     QLabel* m_modelNote;

@@ -25,6 +25,8 @@
 #include "pages/training_page.hpp"
 #include "session/session.hpp"
 #include "teaching/guided_tour.hpp"
+#include "teaching/quiz.hpp"
+#include "teaching/quiz_dialog.hpp"
 #include "widgets/app_icon.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
@@ -161,6 +163,16 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     QAction* tour = m_learnMenu->addAction(tr("Take the &tour"), this, &MainWizard::startTour);
     tour->setObjectName(QStringLiteral("tourAction"));
     new KeyboardNavigation(this);
+    for (int id = 0; id < PageCount; ++id)
+        connect(stepPage(id), &WizardStepPage::learnPanelRequested, this, [this] { setLearnVisible(true); });
+    QAction* knowledgeCheck = m_learnMenu->addAction(tr("&Knowledge check…"));
+    knowledgeCheck->setObjectName(QStringLiteral("knowledgeCheckAction"));
+    knowledgeCheck->setToolTip(tr("Multiple-choice questions on every step, with explanations and a score"));
+    connect(knowledgeCheck, &QAction::triggered, this, [this] {
+        auto* dialog = new teaching::QuizDialog(teaching::quizQuestions(), tr("Knowledge check"), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
 
     resize(1280, 800);
     setMinimumSize(1000, 640);
