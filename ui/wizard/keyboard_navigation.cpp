@@ -2,6 +2,8 @@
 
 #include <QAbstractItemView>
 #include <QApplication>
+#include <QKeyEvent>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QShortcut>
 #include <QTextEdit>
@@ -40,6 +42,24 @@ void KeyboardNavigation::release(QWidget* widget)
 
 bool KeyboardNavigation::eventFilter(QObject* watched, QEvent* event)
 {
+    // A label with keyboard-accessible links cycles Tab through its own links for ever
+    // (one link: it never lets go); Tab and Shift+Tab leave it for the next control.
+    if (event->type() == QEvent::KeyPress && watched->isWidgetType()) {
+        auto* label = qobject_cast<QLabel*>(watched);
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (label && label->window() == m_wizard && (label->textInteractionFlags() & Qt::LinksAccessibleByKeyboard) &&
+            (key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab) &&
+            !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
+            const bool forward = key->key() == Qt::Key_Tab && !(key->modifiers() & Qt::ShiftModifier);
+            QWidget* next = label;
+            do {
+                next = forward ? next->nextInFocusChain() : next->previousInFocusChain();
+            } while (next != label && !(next->isVisible() && next->isEnabled() && (next->focusPolicy() & Qt::TabFocus) &&
+                                        !next->focusProxy() && next->window() == m_wizard));
+            next->setFocus(forward ? Qt::TabFocusReason : Qt::BacktabFocusReason);
+            return true;
+        }
+    }
     if (event->type() == QEvent::Polish && watched->isWidgetType()) {
         auto* widget = static_cast<QWidget*>(watched);
         if (widget->window() == m_wizard)
