@@ -9,6 +9,7 @@
 
 #include "stepwise/core/errors.hpp"
 #include "widgets/status_banner.hpp"
+#include "widgets/engine_text.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -21,7 +22,7 @@ QString stepDisplayName(const std::string& kind)
 {
     for (const prep::StepInfo& info : prep::stepRegistry())
         if (info.kind == kind)
-            return QString::fromStdString(info.displayName);
+            return engineText(info.displayName);
     return QString::fromStdString(kind);
 }
 
@@ -36,7 +37,7 @@ QString stepErrorText(const std::string& error)
 QString stepDescription(const prep::StepSpec& spec)
 {
     try {
-        return QString::fromStdString(prep::describeStep(spec));
+        return engineText(prep::describeStep(spec));
     } catch (const core::Error&) {
         return QString::fromStdString(spec.kind);
     }

@@ -28,6 +28,7 @@
 #include "stepwise/workflow/misconceptions.hpp"
 #include "teaching/why_link.hpp"
 #include "widgets/recipe_summary.hpp"
+#include "widgets/engine_text.hpp"
 #include "widgets/status_banner.hpp"
 
 namespace stepwise::ui {
@@ -450,7 +451,7 @@ void ProblemPage::fillMetrics()
         m_metric->addItem(display.compare(name, Qt::CaseInsensitive) == 0 ? display
                                                                           : QStringLiteral("%1 · %2").arg(display, name),
                           name);
-        m_metric->setItemData(m_metric->count() - 1, QString::fromStdString(metric.help), Qt::ToolTipRole);
+        m_metric->setItemData(m_metric->count() - 1, engineText(metric.help), Qt::ToolTipRole);
     }
     m_metric->setProperty("task", int(task));
     if (!wanted.isEmpty())
@@ -528,8 +529,8 @@ void ProblemPage::refresh()
     if (index >= 0 && index < int(metrics.size())) {
         const auto& metric = metrics[std::size_t(index)];
         m_comparator->setText(metric.higherIsBetter ? QStringLiteral("≥") : QStringLiteral("≤"));
-        m_metricHelp->setText(QString::fromStdString(metric.help));
-        m_metric->setToolTip(QString::fromStdString(metric.help));
+        m_metricHelp->setText(engineText(metric.help));
+        m_metric->setToolTip(engineText(metric.help));
     }
     {
         QSignalBlocker a(m_latencyEnabled);

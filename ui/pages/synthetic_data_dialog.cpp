@@ -52,15 +52,15 @@ SyntheticDataDialog::SyntheticDataDialog(QWidget* parent)
     m_flipY->setToolTip(tr("Fraction of labels assigned at random (label noise)"));
 
     auto* form = new QFormLayout;
-    form->addRow(tr("Samples (rows):"), m_samples);
-    form->addRow(tr("Features:"), m_features);
-    form->addRow(tr("Informative:"), m_informative);
-    form->addRow(tr("Redundant:"), m_redundant);
-    form->addRow(tr("Classes:"), m_classes);
-    form->addRow(tr("Clusters per class:"), m_clusters);
-    form->addRow(tr("Class separation:"), m_classSep);
-    form->addRow(tr("Label noise (flip_y):"), m_flipY);
-    form->addRow(tr("Seed:"), m_seed);
+    form->addRow(tr("&Samples (rows):"), m_samples);
+    form->addRow(tr("&Features:"), m_features);
+    form->addRow(tr("&Informative:"), m_informative);
+    form->addRow(tr("&Redundant:"), m_redundant);
+    form->addRow(tr("C&lasses:"), m_classes);
+    form->addRow(tr("Cl&usters per class:"), m_clusters);
+    form->addRow(tr("Class se&paration:"), m_classSep);
+    form->addRow(tr("Label &noise (flip_y):"), m_flipY);
+    form->addRow(tr("S&eed:"), m_seed);
 
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #c62828;"));

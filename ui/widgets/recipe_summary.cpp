@@ -5,6 +5,7 @@
 
 #include "stepwise/core/errors.hpp"
 #include "stepwise/models/registry.hpp"
+#include "widgets/engine_text.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -23,7 +24,7 @@ QString stepsInWords(const std::vector<prep::StepSpec>& steps)
             continue;
         QString text;
         try {
-            text = QString::fromStdString(prep::describeStep(step));
+            text = engineText(prep::describeStep(step));
         } catch (const core::Error&) {
             text = QString::fromStdString(step.kind);
         }

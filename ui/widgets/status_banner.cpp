@@ -1,5 +1,6 @@
 #include "widgets/status_banner.hpp"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
@@ -134,6 +135,14 @@ QString StatusBanner::text() const
     for (const Message& message : sorted)
         lines << message.text;
     return lines.join(QLatin1Char('\n'));
+}
+
+void StatusBanner::changeEvent(QEvent* event)
+{
+    // The rows' tints are mixed from the palette: a theme change re-mixes them.
+    if (event->type() == QEvent::PaletteChange && !m_messages.isEmpty())
+        rebuild();
+    QFrame::changeEvent(event);
 }
 
 void StatusBanner::rebuild()

@@ -42,6 +42,9 @@ signals:
     /// \brief The set of messages changed.
     void changed();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     struct Message {
         QString key;

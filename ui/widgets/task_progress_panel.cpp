@@ -1,5 +1,6 @@
 #include "widgets/task_progress_panel.hpp"
 
+#include <QCoreApplication>
 #include <QGridLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -17,9 +18,10 @@ QString formatElapsed(qint64 milliseconds)
 {
     const qint64 seconds = milliseconds / 1000;
     if (milliseconds < 1000)
-        return QStringLiteral("%1 ms").arg(milliseconds);
+        return QCoreApplication::translate("stepwise::ui::TaskProgressPanel", "%1 ms").arg(milliseconds);
     if (milliseconds < 10000)
-        return QStringLiteral("%1 s").arg(QString::number(milliseconds / 1000.0, 'f', 1));
+        return QCoreApplication::translate("stepwise::ui::TaskProgressPanel", "%1 s")
+            .arg(QString::number(milliseconds / 1000.0, 'f', 1));
     if (seconds < 3600)
         return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1:%2:%3")

@@ -25,11 +25,15 @@
 #include "pages/training_page.hpp"
 #include "session/project_document.hpp"
 #include "session/session.hpp"
+#include "teaching/guided_tour.hpp"
 #include "teaching/quiz.hpp"
 #include "teaching/quiz_dialog.hpp"
 #include "widgets/app_icon.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
+#include "widgets/theme.hpp"
+#include "wizard/keyboard_navigation.hpp"
+#include "wizard/presentation_mode.hpp"
 #include "wizard/project_actions.hpp"
 #include "wizard/step_rail.hpp"
 
@@ -149,6 +153,17 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     showLearn->setShortcut(QKeySequence::HelpContents);
     connect(button(QWizard::HelpButton), &QAbstractButton::toggled, showLearn, &QAction::setChecked);
     connect(showLearn, &QAction::triggered, this, &MainWizard::setLearnVisible);
+    m_theme = new Theme(usesSettings, this);
+    m_presentation = new PresentationMode(this, m_theme);
+    m_viewMenu->addAction(m_presentation->action());
+    m_viewMenu->addAction(m_presentation->fullScreenAction());
+    m_theme->addMenu(m_viewMenu);
+    if (m_theme->scheme() != ColorScheme::System || Theme::platformPrefersDark())
+        m_theme->apply();
+    m_tour = new GuidedTour(this);
+    QAction* tour = m_learnMenu->addAction(tr("Take the &tour"), this, &MainWizard::startTour);
+    tour->setObjectName(QStringLiteral("tourAction"));
+    new KeyboardNavigation(this);
     for (int id = 0; id < PageCount; ++id)
         connect(stepPage(id), &WizardStepPage::learnPanelRequested, this, [this] { setLearnVisible(true); });
     QAction* knowledgeCheck = m_learnMenu->addAction(tr("&Knowledge check…"));
@@ -160,6 +175,12 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
         dialog->open();
     });
     m_projectActions = new ProjectActions(this, m_project, usesSettings);
+    // A project remembers presentation mode, so a lesson reopens as it was shown; turning
+    // it on or off is not an edit of the project.
+    m_project->addWindowState(
+        QStringLiteral("presentation"),
+        [this] { return isPresentationMode() ? QStringLiteral("1") : QStringLiteral("0"); },
+        [this](const QString& value) { setPresentationMode(value == QStringLiteral("1")); }, false);
     if (usesSettings || qEnvironmentVariableIsSet("STEPWISE_AUTOSAVE_DIR")) {
         m_project->setAutosaveDir(ProjectDocument::defaultAutosaveDir());
         QTimer::singleShot(0, m_projectActions, &ProjectActions::offerRecovery);
@@ -170,6 +191,22 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     if (m_usesSettings)
         restoreGeometry(QSettings().value(kGeometryKey).toByteArray());
     updateRail();
+    // The tour greets a first start once the window is up; tests and the demo never see it.
+    if (m_usesSettings && GuidedTour::isDue(QSettings()))
+        QTimer::singleShot(0, this, &MainWizard::startTour);
+}
+
+bool MainWizard::isPresentationMode() const { return m_presentation->isActive(); }
+
+void MainWizard::setPresentationMode(bool on) { m_presentation->setActive(on); }
+
+void MainWizard::startTour()
+{
+    if (m_usesSettings) {
+        QSettings settings;
+        GuidedTour::markDone(settings);
+    }
+    m_tour->start();
 }
 
 // The project goes first: it listens to the session and the pages, which go after it.

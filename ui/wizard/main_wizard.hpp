@@ -13,6 +13,9 @@ namespace stepwise::ui {
 
 class DataPage;
 class EvaluationPage;
+class GuidedTour;
+class PresentationMode;
+class Theme;
 class ExportPage;
 class FeaturesPage;
 class PrepPage;
@@ -81,6 +84,18 @@ public:
     /// \brief Opens `path` on the Data step.
     void openDataFile(const QString& path);
 
+    /// \brief Presentation mode (View menu, F5): large fonts and charts, high contrast,
+    /// PageDown/PageUp step. Part of the window state a project remembers.
+    bool isPresentationMode() const;
+    void setPresentationMode(bool on);
+    PresentationMode* presentationMode() const { return m_presentation; }
+    /// \brief The light/dark palette (View ▸ Theme).
+    Theme* theme() const { return m_theme; }
+    /// \brief The guided tour (Learn ▸ Take the tour; once on the first start).
+    GuidedTour* guidedTour() const { return m_tour; }
+    /// \brief Starts the guided tour.
+    void startTour();
+
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -111,6 +126,9 @@ private:
     QMenu* m_fileMenu;
     QMenu* m_viewMenu;
     QMenu* m_learnMenu;
+    Theme* m_theme;
+    PresentationMode* m_presentation;
+    GuidedTour* m_tour;
 };
 
 } // namespace stepwise::ui

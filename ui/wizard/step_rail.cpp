@@ -210,6 +210,9 @@ void StepRail::setMenuBar(QMenuBar* menuBar)
 {
     menuBar->setParent(this);
     menuBar->setAutoFillBackground(false);
+    // Fusion paints a menu bar in the window colour; on the rail's card (lighter than the
+    // window in the dark theme) it must let the card show through.
+    menuBar->setStyleSheet(QStringLiteral("QMenuBar { background: transparent; }"));
     auto* column = static_cast<QVBoxLayout*>(layout());
     column->setContentsMargins(0, 0, 0, 12);
     column->insertWidget(0, menuBar);
@@ -270,6 +273,7 @@ StepRail::StepRail(const QStringList& steps, QWidget* parent) : QWidget(parent),
     m_tasks->setSpacing(6);
     layout->addLayout(m_tasks);
     auto* version = new QLabel(tr("Version %1 · F1 Learn").arg(QString::fromLatin1(core::kVersion)), this);
+    version->setObjectName(QStringLiteral("railFooter"));
     version->setFont(small);
     version->setEnabled(false);
     version->setContentsMargins(20, 0, 0, 0);

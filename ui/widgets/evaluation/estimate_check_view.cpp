@@ -11,6 +11,7 @@
 #include "widgets/charts/interval_bar_chart.hpp"
 #include "widgets/score_text.hpp"
 #include "widgets/status_banner.hpp"
+#include "widgets/engine_text.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -95,7 +96,7 @@ void EstimateCheckView::refresh()
 
     for (std::size_t i = 0; i < check.warnings.size(); ++i)
         m_banner->setMessage(QStringLiteral("estimate-%1").arg(i), StatusBanner::Level::Warning,
-                             QString::fromStdString(check.warnings[i]));
+                             engineText(check.warnings[i]));
 
     std::vector<IntervalBar> bars;
     std::vector<QColor> colors;

@@ -64,8 +64,8 @@ ModelFileSection::ModelFileSection(Session* session, StatusBanner* banner, QWidg
     layout->addWidget(m_encrypt);
     auto* form = new QFormLayout(m_passphraseBox);
     form->setContentsMargins(20, 0, 0, 0);
-    form->addRow(tr("Passphrase:"), m_passphrase);
-    form->addRow(tr("Confirm:"), m_confirm);
+    form->addRow(tr("Pa&ssphrase:"), m_passphrase);
+    form->addRow(tr("Confir&m:"), m_confirm);
     form->addRow(m_passphraseNote);
     layout->addWidget(m_passphraseBox);
     layout->addWidget(makeNote(tr("The file holds the whole fitted pipeline — missing-value rules, scaling, encoding "
