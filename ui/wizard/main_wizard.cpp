@@ -31,6 +31,7 @@
 #include "widgets/app_icon.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
+#include "widgets/teaching/fold_diagram.hpp"
 #include "widgets/theme.hpp"
 #include "wizard/keyboard_navigation.hpp"
 #include "wizard/presentation_mode.hpp"
@@ -158,6 +159,14 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     m_viewMenu->addAction(m_presentation->action());
     m_viewMenu->addAction(m_presentation->fullScreenAction());
     m_theme->addMenu(m_viewMenu);
+    QAction* stillPictures = m_viewMenu->addAction(tr("&Reduce motion"));
+    stillPictures->setObjectName(QStringLiteral("reduceMotionAction"));
+    stillPictures->setCheckable(true);
+    stillPictures->setToolTip(tr("Show the fold diagram and the threshold sweep without animation"));
+    stillPictures->setChecked(prefersReducedMotion());
+    connect(stillPictures, &QAction::toggled, this, [](bool on) {
+        QSettings().setValue(QStringLiteral("view/reducedMotion"), on);
+    });
     if (m_theme->scheme() != ColorScheme::System || Theme::platformPrefersDark())
         m_theme->apply();
     m_tour = new GuidedTour(this);
