@@ -145,6 +145,7 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     showLearn->setShortcut(QKeySequence::HelpContents);
     connect(button(QWizard::HelpButton), &QAbstractButton::toggled, showLearn, &QAction::setChecked);
     connect(showLearn, &QAction::triggered, this, &MainWizard::setLearnVisible);
+    setUpRunHistory();
 
     resize(1280, 800);
     setMinimumSize(1000, 640);

@@ -17,6 +17,7 @@ class ExportPage;
 class FeaturesPage;
 class PrepPage;
 class ProblemPage;
+class RunHistoryDialog;
 class Session;
 class StepRail;
 class TrainingPage;
@@ -58,6 +59,11 @@ public:
     QMenu* fileMenu() const { return m_fileMenu; }
     QMenu* viewMenu() const { return m_viewMenu; }
     QMenu* learnMenu() const { return m_learnMenu; }
+    /// \brief View ▸ Run history… (Ctrl+H; also the Training page's History… button):
+    /// shows `runHistory()`.
+    QAction* runHistoryAction() const { return m_runHistoryAction; }
+    /// \brief The run history window (hidden until asked for).
+    RunHistoryDialog* runHistory() const { return m_runHistory; }
     /// \brief The page of step `id`.
     WizardStepPage* stepPage(int id) const;
 
@@ -81,6 +87,7 @@ protected:
 private:
     void updateRail();
     void saveModelShortcut();
+    void setUpRunHistory();  // main_wizard_history.cpp
 
     bool m_usesSettings;
     QSet<int> m_reached;  // steps shown at least once; QWizard forgets them on Back
@@ -100,6 +107,8 @@ private:
     QMenu* m_fileMenu;
     QMenu* m_viewMenu;
     QMenu* m_learnMenu;
+    RunHistoryDialog* m_runHistory = nullptr;
+    QAction* m_runHistoryAction = nullptr;
 };
 
 } // namespace stepwise::ui
