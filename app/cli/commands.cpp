@@ -10,6 +10,7 @@
 #include <map>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "progress_bar.hpp"
 #include "stepwise/core/errors.hpp"
@@ -23,6 +24,7 @@
 #include "stepwise/io/model_archive.hpp"
 #include "stepwise/io/model_card.hpp"
 #include "stepwise/io/onnx_export.hpp"
+#include "stepwise/io/project.hpp"
 #include "stepwise/io/python_export.hpp"
 #include "stepwise/io/report.hpp"
 #include "stepwise/models/registry.hpp"
@@ -538,15 +540,185 @@ int runGenerate(const GenerateOptions& o, const CommonOptions& common)
     return 0;
 }
 
+namespace {
+
+// Where a run's results go: the same files for train and run.
+struct RunOutputs {
+    std::string model;  // --out
+    io::ModelSaveOptions modelSave;
+    std::string report;
+    std::string predictions;
+};
+
+// The data loaded and the recipe run on it, with a progress bar and Ctrl-C.
+struct LoadedRun {
+    data::Table table;
+    std::optional<data::Table> testTable;
+    workflow::RunResult result;
+    std::string startedUtc;
+    double seconds = 0.0;  // wall clock: loading and running
+};
+
+LoadedRun loadAndRun(const workflow::Recipe& recipe, const std::optional<data::DataSource>& testSource,
+                     const CommonOptions& common)
+{
+    ProgressBar bar(!common.quiet && stderrIsTerminal());
+    core::TaskControl control(&bar);
+    ActiveControl active(control);
+
+    LoadedRun run;
+    run.startedUtc = io::utcTimestamp();
+    const auto start = std::chrono::steady_clock::now();
+    run.table = data::loadTable(recipe.data, &control);
+    if (testSource)
+        run.testTable = data::loadTable(*testSource, &control);
+    const double loadSeconds = secondsSince(start);
+    run.result = workflow::runRecipe(recipe, run.table, run.testTable ? &*run.testTable : nullptr, control);
+    run.result.timings.loadSeconds = loadSeconds;
+    run.seconds = secondsSince(start);
+    bar.finish();
+    return run;
+}
+
+void writeRunOutputs(const workflow::Recipe& recipe, const LoadedRun& run, const RunOutputs& outputs)
+{
+    const workflow::RunResult& result = run.result;
+    if (!outputs.model.empty())
+        io::saveModel(*result.pipeline, outputs.model, outputs.modelSave);
+    if (!outputs.report.empty())
+        io::writeFileAtomically(outputs.report, [&](std::ostream& out) { out << io::reportJson(recipe, result); });
+    if (!outputs.predictions.empty()) {
+        const data::Table& evaluated = run.testTable ? *run.testTable : run.table;
+        const auto actual = actualTexts(evaluated, recipe.problem.target, result.testRows);
+        io::writeFileAtomically(outputs.predictions, [&](std::ostream& out) {
+            io::writePredictionsCsv(out, *result.pipeline, result.testRows, actual, result.testPredictions, true);
+        });
+    }
+}
+
+void warnAboutRun(const workflow::RunResult& result)
+{
+    for (const std::string& warning : result.warnings)
+        warn(warning);
+    for (const workflow::AuditFinding& finding : result.audit)
+        if (finding.severity != workflow::AuditSeverity::Info)
+            warn(std::string(finding.severity == workflow::AuditSeverity::Leak ? "leak: " : "audit: ") +
+                 finding.message + " " + finding.fix);
+}
+
+void printRunSummary(const workflow::Recipe& recipe, const workflow::RunResult& result, const std::string& modelOut)
+{
+    std::string validation;
+    if (!result.validationRows.empty())
+        validation = std::to_string(result.validationRows.size()) + " validation rows, ";
+    std::printf("Trained %s on %s: %zu training rows, %s%zu test rows%s, seed %llu, %.2f s\n",
+                recipe.model.name.c_str(), recipe.data.describe().c_str(), result.trainRowCount, validation.c_str(),
+                result.testRows.size(), result.separateTestData ? " (separate test data)" : "",
+                static_cast<unsigned long long>(recipe.seed), result.timings.fitSeconds);
+    std::printf("Pipeline (fitted on the training rows):\n");
+    for (std::size_t i = 0; i < result.pipeline->steps().size(); ++i)
+        std::printf("  %zu. %s\n", i + 1, result.pipeline->steps()[i]->describe().c_str());
+    for (const std::string& step : result.trainingOnlySteps)
+        std::printf("  training rows only: %s\n", step.c_str());
+    // What the fit itself says (e.g. the forest's out-of-bag score); a fit that did
+    // not converge is already among the warnings.
+    if (result.fit.converged && !result.fit.message.empty())
+        std::printf("Model: %s\n", result.fit.message.c_str());
+    std::printf("\n");
+    if (const auto& cv = result.crossValidation) {
+        std::printf("Cross-validation on the training rows (%s, %s): %s ± %s —", cv->strategy.c_str(),
+                    cv->metric.c_str(), fixed(cv->mean).c_str(), fixed(cv->std).c_str());
+        for (double score : cv->scores)
+            std::printf(" %s", fixed(score).c_str());
+        std::printf("\n\n");
+    }
+    if (result.search)
+        printSearch(*result.search, result.timings.searchSeconds);
+    if (!result.leaderboard.empty())
+        printLeaderboard(result);
+    if (result.classification)
+        printClassificationSummary(*result.classification, result.pipeline->classes(), "Test metrics");
+    else
+        printRegressionSummary(*result.regression, "Test metrics");
+    printEstimateCheck(result.estimateCheck);
+    printLatency(result.latency);
+    printVerdict(result.verdict, result.latencyVerdict);
+    if (!modelOut.empty())
+        std::printf("Model saved to %s\n", modelOut.c_str());
+}
+
+// The recipe as a project keeps it: a file by its absolute path, since the project may be
+// opened from any folder (the project also records the path from its own folder).
+workflow::Recipe projectRecipe(workflow::Recipe recipe)
+{
+    if (recipe.data.kind == data::DataSourceKind::File)
+        recipe.data.location = std::filesystem::absolute(recipe.data.location).lexically_normal().string();
+    return recipe;
+}
+
+// A metric value in full, so any difference between runs shows.
+std::string exact(const std::optional<double>& value)
+{
+    if (!value)
+        return "absent";
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.17g", *value);
+    return buffer;
+}
+
+bool sameValue(const std::optional<double>& a, const std::optional<double>& b)
+{
+    if (!a || !b)
+        return !a && !b;
+    return *a == *b || (std::isnan(*a) && std::isnan(*b));
+}
+
+// This run's metrics against the project's last recorded run, on stderr.
+void compareWithLastRun(const io::Project& project, const io::RunRecord& now)
+{
+    if (project.runs.empty()) {
+        std::fprintf(stderr, "stepwise-cli: the project has no recorded run to compare with\n");
+        return;
+    }
+    const io::RunRecord& last = project.runs.back();
+    if (const auto changes = io::recipeDiff(last.recipe, project.recipe); !changes.empty()) {
+        std::string fields;
+        for (std::size_t i = 0; i < changes.size() && i < 5; ++i)
+            fields.append(i == 0 ? "" : ", ").append(changes[i].field);
+        if (changes.size() > 5)
+            fields.append(", …");
+        std::fprintf(stderr,
+                     "stepwise-cli: note: the project's recipe differs from run %d's in %zu field%s (%s); different "
+                     "metrics are to be expected\n",
+                     last.id, changes.size(), changes.size() == 1 ? "" : "s", fields.c_str());
+    }
+    const std::vector<io::MetricChange> metrics = io::metricDiff(last, now);
+    std::size_t differing = 0;
+    for (const io::MetricChange& change : metrics) {
+        if (sameValue(change.before, change.after))
+            continue;
+        ++differing;
+        std::fprintf(stderr, "stepwise-cli: differs from run %d: %s %s → %s\n", last.id, change.metric.c_str(),
+                     exact(change.before).c_str(), exact(change.after).c_str());
+    }
+    if (differing == 0)
+        std::fprintf(stderr, "stepwise-cli: reproduced run %d: all %zu metrics identical\n", last.id, metrics.size());
+}
+
+} // namespace
+
 int runTrain(const TrainOptions& options, const CommonOptions& common)
 {
     applyCommon(common);
     const workflow::Recipe recipe = recipeFromOptions(options);
+    if (!options.saveProject.empty() && !options.testData.empty())
+        throw core::InvalidParameter("--save-project keeps the recipe, and a recipe has no separate test data — "
+                                     "leave out --test-data to save a project");
     // Before any work: training for minutes and then failing to save is no use.
-    io::ModelSaveOptions saveOptions;
+    RunOutputs outputs{options.out, {}, options.report, options.predictions};
     if (options.encrypt) {
-        saveOptions.passphrase = passphraseFrom(options.access);
-        if (!saveOptions.passphrase)
+        outputs.modelSave.passphrase = passphraseFrom(options.access);
+        if (!outputs.modelSave.passphrase)
             throw core::InvalidParameter("--encrypt needs a passphrase — give it with --passphrase-file FILE or the "
                                          "STEPWISE_PASSPHRASE environment variable");
     }
@@ -560,82 +732,89 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
                                        recipe.model.params, recipe.model.name, recipe.seed);
         });
 
-    ProgressBar bar(!common.quiet && stderrIsTerminal());
-    core::TaskControl control(&bar);
-    ActiveControl active(control);
+    // The data reference is taken before training, from the bytes the run then reads.
+    std::optional<io::Project> project;
+    if (!options.saveProject.empty()) {
+        project.emplace();
+        project->recipe = projectRecipe(recipe);
+        project->data = io::referenceData(project->recipe.data, options.embedData);
+    }
 
-    const auto loadStart = std::chrono::steady_clock::now();
-    const data::Table table = data::loadTable(recipe.data, &control);
-    std::optional<data::Table> testTable;
+    std::optional<data::DataSource> testSource;
     if (!options.testData.empty())
-        testTable = data::loadTable(testSourceFrom(options.testData, recipe.data), &control);
-    const double loadSeconds = secondsSince(loadStart);
+        testSource = testSourceFrom(options.testData, recipe.data);
+    const LoadedRun run = loadAndRun(recipe, testSource, common);
+    const workflow::RunResult& result = run.result;
 
-    workflow::RunResult result =
-        workflow::runRecipe(recipe, table, testTable ? &*testTable : nullptr, control);
-    result.timings.loadSeconds = loadSeconds;
-    bar.finish();
-
-
-    if (!options.out.empty())
-        io::saveModel(*result.pipeline, options.out, saveOptions);
-    if (!options.report.empty())
-        io::writeFileAtomically(options.report, [&](std::ostream& out) { out << io::reportJson(recipe, result); });
-    if (!options.predictions.empty()) {
-        const data::Table& evaluated = testTable ? *testTable : table;
-        const auto actual = actualTexts(evaluated, recipe.problem.target, result.testRows);
-        io::writeFileAtomically(options.predictions, [&](std::ostream& out) {
-            io::writePredictionsCsv(out, *result.pipeline, result.testRows, actual, result.testPredictions, true);
-        });
+    writeRunOutputs(recipe, run, outputs);
+    if (project) {
+        project->runs.push_back(io::makeRunRecord(1, project->recipe, result, run.startedUtc, run.seconds,
+                                                  core::threadCount()));
+        io::saveProject(*project, options.saveProject);
     }
 
     // After the outputs, so a failed write is the first thing on stderr.
-    for (const std::string& warning : result.warnings)
-        warn(warning);
-    for (const workflow::AuditFinding& finding : result.audit)
-        if (finding.severity != workflow::AuditSeverity::Info)
-            warn(std::string(finding.severity == workflow::AuditSeverity::Leak ? "leak: " : "audit: ") +
-                 finding.message + " " + finding.fix);
-
+    warnAboutRun(result);
     if (!common.quiet) {
-        std::string validation;
-        if (!result.validationRows.empty())
-            validation = std::to_string(result.validationRows.size()) + " validation rows, ";
-        std::printf("Trained %s on %s: %zu training rows, %s%zu test rows%s, seed %llu, %.2f s\n",
-                    recipe.model.name.c_str(), recipe.data.describe().c_str(), result.trainRowCount,
-                    validation.c_str(), result.testRows.size(),
-                    result.separateTestData ? " (separate test data)" : "",
-                    static_cast<unsigned long long>(recipe.seed), result.timings.fitSeconds);
-        std::printf("Pipeline (fitted on the training rows):\n");
-        for (std::size_t i = 0; i < result.pipeline->steps().size(); ++i)
-            std::printf("  %zu. %s\n", i + 1, result.pipeline->steps()[i]->describe().c_str());
-        for (const std::string& step : result.trainingOnlySteps)
-            std::printf("  training rows only: %s\n", step.c_str());
-        // What the fit itself says (e.g. the forest's out-of-bag score); a fit that did
-        // not converge is already among the warnings.
-        if (result.fit.converged && !result.fit.message.empty())
-            std::printf("Model: %s\n", result.fit.message.c_str());
-        std::printf("\n");
-        if (const auto& cv = result.crossValidation) {
-            std::printf("Cross-validation on the training rows (%s, %s): %s ± %s —", cv->strategy.c_str(),
-                        cv->metric.c_str(), fixed(cv->mean).c_str(), fixed(cv->std).c_str());
-            for (double score : cv->scores)
-                std::printf(" %s", fixed(score).c_str());
-            std::printf("\n\n");
-        }
-        if (result.search)
-            printSearch(*result.search, result.timings.searchSeconds);
-        if (!result.leaderboard.empty())
-            printLeaderboard(result);
-        if (result.classification)
-            printClassificationSummary(*result.classification, result.pipeline->classes(), "Test metrics");
-        else
-            printRegressionSummary(*result.regression, "Test metrics");
-        printEstimateCheck(result.estimateCheck);
-        printLatency(result.latency);
-        printVerdict(result.verdict, result.latencyVerdict);
-        if (!options.out.empty())
-            std::printf("Model saved to %s\n", options.out.c_str());
+        printRunSummary(recipe, result, options.out);
+        if (project)
+            std::printf("Project saved to %s%s\n", options.saveProject.c_str(),
+                        project->data.embedded ? " (with the data embedded)" : "");
+    }
+    return 0;
+}
+
+int runProject(const RunOptions& options, const CommonOptions& common)
+{
+    applyCommon(common);
+    io::Project project = io::loadProject(options.project);
+    // The embedded copy goes to one folder per user; it is written once per digest.
+    const std::filesystem::path extractDir =
+        std::filesystem::temp_directory_path() / ("stepwise-project-data-" + std::to_string(::getuid()));
+    const io::ResolvedData data = io::resolveProjectData(project, extractDir);
+    switch (data.check) {
+    case io::DataCheck::Unchanged:
+        break;
+    case io::DataCheck::Missing:
+        throw core::DataError(data.message + " — restore it, or save the project again with the data embedded "
+                                             "(train --save-project P --embed-data)");
+    case io::DataCheck::Changed:
+        if (!options.allowChangedData)
+            throw core::DataError(data.message + " — restore it, or pass --allow-changed-data");
+        if (!common.quiet)
+            warn(data.message + "; running on it as it is now (--allow-changed-data)");
+        break;
+    case io::DataCheck::UsedEmbedded:
+        if (!common.quiet)
+            warn(data.message);
+        break;
+    }
+    // The recipe with the project's seed, on the data found; reports and records keep the
+    // recipe as the project has it.
+    workflow::Recipe recipe = project.recipe;
+    recipe.data = data.source;
+
+    RunOutputs outputs{options.out, {}, options.report, options.predictions};
+    LoadedRun run = loadAndRun(recipe, std::nullopt, common);
+    writeRunOutputs(project.recipe, run, outputs);
+    int nextId = 1;
+    for (const io::RunRecord& recorded : project.runs)
+        nextId = std::max(nextId, recorded.id + 1);
+    const io::RunRecord record = io::makeRunRecord(nextId, project.recipe, run.result, run.startedUtc, run.seconds,
+                                                   core::threadCount());
+    if (options.record) {
+        io::Project updated = project;
+        updated.runs.push_back(record);
+        io::saveProject(updated, options.project);
+    }
+
+    warnAboutRun(run.result);
+    if (!common.quiet) {
+        printRunSummary(project.recipe, run.result, options.out);
+        if (options.record)
+            std::printf("Recorded as run %d in %s\n", record.id, options.project.c_str());
+        std::fflush(stdout);
+        compareWithLastRun(project, record);
     }
     return 0;
 }

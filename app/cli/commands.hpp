@@ -71,7 +71,19 @@ struct TrainOptions {
     ModelAccessFlags access;  // where --encrypt's passphrase comes from
     std::string report;
     std::string predictions;
+    std::string saveProject;  // --save-project FILE.stepwise-project
+    bool embedData = false;   // --embed-data: the project holds a copy of DATA
     ReadFlags read;
+};
+
+// `run PROJECT`: replays a project's recipe and compares with its last recorded run.
+struct RunOptions {
+    std::string project;
+    std::string report;
+    std::string out;
+    std::string predictions;
+    bool allowChangedData = false;
+    bool record = false;  // append this run to the project
 };
 
 struct PredictOptions {
@@ -110,6 +122,7 @@ struct InspectOptions {
 
 int runGenerate(const GenerateOptions& options, const CommonOptions& common);
 int runTrain(const TrainOptions& options, const CommonOptions& common);
+int runProject(const RunOptions& options, const CommonOptions& common);
 int runPredict(const PredictOptions& options, const CommonOptions& common);
 int runEvaluate(const EvaluateOptions& options, const CommonOptions& common);
 int runExport(const ExportOptions& options, const CommonOptions& common);

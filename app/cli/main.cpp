@@ -149,6 +149,14 @@ int main(int argc, char** argv)
     addModelAccessOptions(trainCmd, train.access);
     trainCmd->add_option("--report", train.report, "Write the report JSON");
     trainCmd->add_option("--predictions", train.predictions, "Write the test-row predictions CSV");
+    CLI::Option* saveProject = trainCmd->add_option(
+        "--save-project", train.saveProject,
+        "Write a project (.stepwise-project): the recipe, DATA's path and SHA-256, and this run as run 1 with its "
+        "metrics and manifest — `run` replays it");
+    trainCmd->add_flag("--embed-data", train.embedData,
+                       "With --save-project: keep a copy of the DATA file in the project, used when the file is "
+                       "gone or has changed")
+        ->needs(saveProject);
     addReadOptions(trainCmd, train.read);
     addCommonOptions(trainCmd, common);
 
@@ -202,6 +210,25 @@ int main(int argc, char** argv)
     addReadOptions(inspectCmd, inspect.read);
     addCommonOptions(inspectCmd, common);
 
+    RunOptions runOptions;
+    CLI::App* runCmd = app.add_subcommand(
+        "run", "Replay a project: train its recipe with its seed on its data, write the report, and compare the "
+               "metrics with its last recorded run");
+    runCmd->add_option("project", runOptions.project, "Project file (.stepwise-project)")->required();
+    runCmd->add_option("--report", runOptions.report, "Write the report JSON (as train writes it)");
+    runCmd->add_option("--out", runOptions.out, "Save the fitted pipeline (.stepwise)");
+    runCmd->add_option("--predictions", runOptions.predictions, "Write the test-row predictions CSV");
+    runCmd->add_flag("--allow-changed-data", runOptions.allowChangedData,
+                     "Run even though the data's SHA-256 differs from the one the project recorded (otherwise exit "
+                     "code 3)");
+    runCmd->add_flag("--record", runOptions.record,
+                     "Append this run to the project's run history (the file is rewritten atomically)");
+    addCommonOptions(runCmd, common);
+    runCmd->footer("The data is the project's file, found by its recorded path, else by its path from the project's "
+                   "folder, else the copy embedded in the project. A missing or changed file is exit code 3; a "
+                   "damaged or newer project is exit code 4. On stderr (unless --quiet): \"reproduced run N: all K "
+                   "metrics identical\", or one line per metric that differs.");
+
     ServeOptions serve;
     CLI::App* serveCmd = addServeCommand(app, serve);
 
@@ -219,6 +246,8 @@ int main(int argc, char** argv)
             return runGenerate(generate, common);
         if (*trainCmd)
             return runTrain(train, common);
+        if (*runCmd)
+            return runProject(runOptions, common);
         if (*predictCmd)
             return runPredict(predict, common);
         if (*evaluateCmd)

@@ -6,13 +6,17 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <sstream>
 
+#include "data/embedded_datasets.hpp"
 #include "data/sqlite_table_size.hpp"
 #include "data/system_memory.hpp"
 #include "data/xlsx_sheet_size.hpp"
+#include "stepwise/core/digest.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/data/builtin_datasets.hpp"
 #include "stepwise/data/csv_reader.hpp"
+#include "stepwise/data/csv_writer.hpp"
 #include "stepwise/data/json_reader.hpp"
 #include "stepwise/data/sqlite_reader.hpp"
 #include "stepwise/data/xlsx_reader.hpp"
@@ -329,6 +333,25 @@ Table loadTable(const DataSource& source, core::TaskControl* control)
     if (!source.read.columnKinds.empty())
         table = applyColumnKinds(std::move(table), source.read.columnKinds, source.describe());
     return table;
+}
+
+std::string dataSha256(const DataSource& source, const Table& table)
+{
+    if (source.kind == DataSourceKind::File) {
+        try {
+            return core::fileSha256Hex(source.location);
+        } catch (const core::Error&) {
+            // The table came from somewhere else than the file (a caller that loaded it
+            // itself, or a file removed since): the table as given is what was used.
+        }
+    } else if (source.kind == DataSourceKind::Builtin) {
+        for (const auto& file : embedded::files())
+            if (source.location == file.name)
+                return core::sha256Hex(file.text);
+    }
+    std::ostringstream csv;
+    writeCsv(table, csv);
+    return core::sha256Hex(std::move(csv).str());
 }
 
 } // namespace stepwise::data

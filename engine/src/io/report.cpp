@@ -6,10 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stepwise/core/threads.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/data/csv_writer.hpp"
 #include "stepwise/evaluation/curves.hpp"
 #include "stepwise/evaluation/success.hpp"
+#include "stepwise/io/project.hpp"
 
 namespace stepwise::io {
 namespace {
@@ -328,6 +330,9 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
                          {"message", finding.message},
                          {"fix", finding.fix}});
     report["audit"] = audit;
+    // What the run was made with (versions, seed, data digest, threads, machine), so a
+    // re-run can be told apart from a different run.
+    report["manifest"] = json::parse(manifestToJson(makeManifest(result, core::threadCount())));
     return report.dump(2) + "\n";
 }
 

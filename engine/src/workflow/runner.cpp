@@ -17,11 +17,8 @@
 #include <onnx/common/version.h>
 #include <sodium.h>
 
-#include "data/embedded_datasets.hpp"
 #include "features/category_codes.hpp"
-#include "stepwise/core/digest.hpp"
 #include "stepwise/core/errors.hpp"
-#include "stepwise/data/csv_writer.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
@@ -50,35 +47,14 @@ std::string utcNow()
     return buffer;
 }
 
-// The table as CSV text: the reproducible form of data that has no file of its own.
-std::string tableCsv(const data::Table& table)
-{
-    std::ostringstream out;
-    data::writeCsv(table, out);
-    return std::move(out).str();
-}
-
-// Which data the model was trained on, recognisably: the SHA-256 of the source's bytes
-// (the file as it is on disk, the bundled CSV, or the generated table written as CSV) and
-// a one-line description.
+// Which data the model was trained on, recognisably: its digest (data::dataSha256) and a
+// one-line description.
 void describeTrainingData(const data::DataSource& source, const data::Table& table, PipelineMetadata& metadata)
 {
     std::string name = source.describe();
-    std::optional<std::string> digest;
-    if (source.kind == data::DataSourceKind::File) {
+    if (source.kind == data::DataSourceKind::File)
         name = std::filesystem::path(source.location).filename().string();
-        try {
-            digest = core::fileSha256Hex(source.location);
-        } catch (const core::Error&) {
-            // The table came from somewhere else than the file (a caller that loaded it
-            // itself, or a file removed since): the table as given is what was trained on.
-        }
-    } else if (source.kind == data::DataSourceKind::Builtin) {
-        for (const auto& file : data::embedded::files())
-            if (source.location == file.name)
-                digest = core::sha256Hex(file.text);
-    }
-    metadata.dataSha256 = digest ? *digest : core::sha256Hex(tableCsv(table));
+    metadata.dataSha256 = data::dataSha256(source, table);
     metadata.dataDescription = name;
     metadata.dataDescription.append(", ").append(std::to_string(table.rowCount())).append(" rows × ");
     metadata.dataDescription.append(std::to_string(table.columnCount())).append(" columns");

@@ -81,4 +81,10 @@ LoadEstimate estimateLoad(const DataSource& source);
 /// `DataError`. Errors name the file.
 Table loadTable(const DataSource& source, core::TaskControl* control = nullptr);
 
+/// \brief SHA-256 (hex) of the data `table` was loaded from, the digest models and projects
+/// record: the file's bytes for a file source, the bundled CSV of a built-in dataset, the
+/// table written as CSV for generated data (and for a file that can no longer be read —
+/// the table as given is then what was used).
+std::string dataSha256(const DataSource& source, const Table& table);
+
 } // namespace stepwise::data

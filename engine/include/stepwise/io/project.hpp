@@ -28,6 +28,10 @@ inline constexpr int kProjectFormatVersion = 1;
 /// \brief The file name extension, with the dot.
 inline constexpr const char* kProjectExtension = ".stepwise-project";
 
+/// \brief The current time in UTC, ISO 8601 to the second ("2026-11-24T10:15:02Z"): the
+/// timestamps of runs and projects.
+std::string utcTimestamp();
+
 /// \brief What a run was made with, so anyone can tell whether a re-run can give the
 /// same numbers: versions, seed, data digest, threads and machine.
 struct RunManifest {
@@ -79,6 +83,11 @@ struct DataReference {
     std::uint64_t bytes = 0;  ///< the file's size; 0 for built-in and generated data
     /// \brief The file's bytes, when the user chose to embed the data in the project.
     std::optional<std::string> embedded;
+    /// \brief Where the file was seen from the project's folder when it was saved (the
+    /// file's "relative_path"); `loadProject` joins it to the project's folder, so it is the
+    /// place to look when the recipe's path is gone (project and data moved together).
+    /// Empty when unknown; `projectToJson` with a project file recomputes it.
+    std::string relativePath;
 };
 
 /// \brief The reference to the recipe's data source as it is now: its digest and size,
@@ -108,7 +117,7 @@ Project projectFromJson(const std::string& text, const std::string& fileName);
 /// when the file cannot be written; the previous file is then unchanged.
 void saveProject(const Project& project, const std::filesystem::path& file);
 /// \brief Reads a project file; relative data paths are resolved against its folder.
-/// Throws `ArchiveError` (see projectFromJson) or `Error` when it cannot be read.
+/// Throws `ArchiveError` (see projectFromJson), also when the file cannot be read.
 Project loadProject(const std::filesystem::path& file);
 
 /// \brief How the project's data compares with what it was made with.
