@@ -65,21 +65,9 @@ io::RunRecord record(int id, const workflow::Recipe& recipe, double seconds, int
     static const data::Table titanic = data::loadBuiltinDataset("titanic");
     core::TaskControl control;
     const workflow::RunResult result = workflow::runRecipe(recipe, titanic, nullptr, control);
-    io::RunRecord run;
-    run.id = id;
-    run.startedUtc = "2026-11-24T10:1" + std::to_string(id) + ":00Z";
-    run.durationSeconds = seconds;
-    run.recipe = recipe;
-    for (const evaluation::MetricInfo& info : evaluation::metricsFor(recipe.problem.task))
-        if (const auto value = evaluation::metricValue(*result.classification, info.name))
-            run.metrics.push_back({info.name, *value});
-    if (result.verdict) {
-        run.passed = result.verdict->passed;
-        run.verdict = result.verdict->criterion.toString();
-    }
-    run.manifest.seed = recipe.seed;
-    run.manifest.threads = threads;
-    return run;
+    std::string started = "2026-11-24T10:1";
+    started.append(std::to_string(id)).append(":00Z");
+    return io::makeRunRecord(id, recipe, result, started, seconds, threads);
 }
 
 std::optional<double> metric(const io::RunRecord& run, const std::string& name)

@@ -78,11 +78,15 @@ RunHistoryView::RunHistoryView(QWidget* parent)
     m_title->setWordWrap(true);
 
     m_changes->setWordWrap(true);
+    m_changes->setSpacing(3);
     m_changes->setSelectionMode(QAbstractItemView::NoSelection);
     m_changes->setFocusPolicy(Qt::NoFocus);
 
     m_metrics->setHorizontalHeaderLabels({tr("Metric"), tr("Before"), tr("After"), tr("Change")});
     m_metrics->verticalHeader()->hide();
+    const int rowHeight = fontMetrics().height() + 8;
+    m_metrics->verticalHeader()->setDefaultSectionSize(rowHeight);
+    m_table->verticalHeader()->setDefaultSectionSize(rowHeight);
     m_metrics->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_metrics->setSelectionMode(QAbstractItemView::NoSelection);
     m_metrics->setFocusPolicy(Qt::NoFocus);
@@ -105,8 +109,8 @@ RunHistoryView::RunHistoryView(QWidget* parent)
     comparisonLayout->setContentsMargins(0, 0, 0, 0);
     comparisonLayout->addWidget(m_title);
     auto* panes = new QHBoxLayout;
-    panes->addWidget(changesBox, 1);
-    panes->addWidget(metricsBox, 1);
+    panes->addWidget(changesBox, 2);
+    panes->addWidget(metricsBox, 3);
     comparisonLayout->addLayout(panes, 1);
     auto* actions = new QHBoxLayout;
     actions->addStretch(1);
