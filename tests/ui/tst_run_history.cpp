@@ -171,6 +171,15 @@ private slots:
         view.setRuns(more);
         QCOMPARE(cellText(model, 0, RunTableModel::RunColumn), QStringLiteral("#4"));
         QCOMPARE(view.selectedRunIds(), QList<int>({1, 2}));
+        // Looking at the newest run follows the next one.
+        QVERIFY(view.selectRuns({4}));
+        more.push_back(m_runs[1]);
+        more.back().id = 5;
+        view.setRuns(more);
+        QCOMPARE(view.selectedRunIds(), QList<int>({5}));
+        view.setRuns({});
+        QVERIFY(view.selectedRunIds().isEmpty());
+        QVERIFY(!view.restoreButton()->isEnabled());
     }
 
     void recipeChangesInWords()

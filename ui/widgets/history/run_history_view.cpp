@@ -146,12 +146,18 @@ void RunHistoryView::setRuns(const std::vector<io::RunRecord>& runs)
     const QList<int> selected = selectedRunIds();
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     const int currentId = current.isValid() ? m_model->data(current, Qt::UserRole).toInt() : -1;
+    const int newestId = m_model->rowCount() > 0 ? m_model->data(m_model->index(0, 0), Qt::UserRole).toInt() : -1;
     {
         const QSignalBlocker blocker(m_table->selectionModel());
         m_model->setRuns(runs);
     }
     m_empty->setVisible(runs.empty());
     QList<int> keep;
+    // Looking at the newest run alone follows the runs as they come.
+    if (selected == QList<int>{newestId} && m_model->rowCount() > 0) {
+        selectRuns({m_model->data(m_model->index(0, 0), Qt::UserRole).toInt()});
+        return;
+    }
     for (int id : selected)
         if (m_model->rowOf(id) >= 0 && id != currentId)
             keep << id;

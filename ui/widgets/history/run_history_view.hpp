@@ -37,7 +37,8 @@ public:
     explicit RunHistoryView(QWidget* parent = nullptr);
 
     /// \brief Shows `runs` (oldest first, as a project keeps them), keeping the selection
-    /// of runs that are still there; with nothing selected the newest run is.
+    /// of runs that are still there; with nothing selected, or only the newest run
+    /// selected before, the newest run is.
     void setRuns(const std::vector<io::RunRecord>& runs);
     /// \brief The recipe as it is now, compared with a single selected run.
     void setCurrentRecipe(const workflow::Recipe& recipe);
