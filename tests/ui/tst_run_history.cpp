@@ -18,6 +18,7 @@
 
 #include <algorithm>
 
+#include "session/run_log.hpp"
 #include "session/run_restore.hpp"
 #include "session/session.hpp"
 #include "stepwise/core/task_control.hpp"
@@ -407,6 +408,35 @@ private slots:
         wizard.runHistory()->hide();
         QTest::keyClick(&wizard, Qt::Key_H, Qt::ControlModifier);
         QVERIFY(wizard.runHistory()->isVisible());
+
+        // Every training run of the window's session is listed; a note goes back to the log.
+        ui::Session* session = wizard.session();
+        QSignalSpy loaded(session, &ui::Session::dataChanged);
+        session->loadData(m_runs[0].recipe.data);
+        QVERIFY(loaded.wait(30000));
+        session->setProblem(m_runs[0].recipe.problem);
+        session->editRecipe(m_runs[0].recipe, QStringLiteral("Set up run 1"));
+        auto* log = wizard.findChild<ui::RunLog*>();
+        QVERIFY(log);
+        QSignalSpy recorded(log, &ui::RunLog::runsChanged);
+        for (int run = 0; run < 2; ++run) {
+            QSignalSpy result(session, &ui::Session::resultChanged);
+            session->train();
+            QVERIFY(result.wait(60000));
+        }
+        QCOMPARE(recorded.count(), 2);
+        RunTableModel* model = wizard.runHistory()->view()->runModel();
+        QCOMPARE(model->rowCount(), 2);
+        QCOMPARE(cellText(model, 0, RunTableModel::RunColumn), QStringLiteral("#2"));
+        const io::RunRecord& first = log->runs().front();
+        QCOMPARE(first.id, 1);
+        QVERIFY(io::recipeDiff(m_runs[0].recipe, first.recipe).empty());
+        // Same recipe, same seed: the same numbers as the run made outside the window.
+        QCOMPARE(metric(first, "accuracy"), metric(m_runs[0], "accuracy"));
+        QVERIFY(first.durationSeconds > 0.0);
+        QVERIFY(!first.startedUtc.empty());
+        QVERIFY(model->setData(model->index(1, RunTableModel::NoteColumn), QStringLiteral("first try")));
+        QCOMPARE(log->runs().front().note, std::string("first try"));
     }
 };
 

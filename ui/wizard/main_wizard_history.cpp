@@ -7,6 +7,7 @@
 #include <QPushButton>
 
 #include "pages/training_page.hpp"
+#include "session/run_log.hpp"
 #include "widgets/history/run_history_dialog.hpp"
 
 namespace stepwise::ui {
@@ -26,6 +27,12 @@ void MainWizard::setUpRunHistory()
         m_runHistory->activateWindow();
     });
     connect(m_training->historyButton(), &QPushButton::clicked, m_runHistoryAction, &QAction::trigger);
+
+    // The runs come from the session's run log; notes edited in the history go back into it.
+    auto* log = new RunLog(m_session, this);
+    log->setObjectName(QStringLiteral("runLog"));
+    connect(log, &RunLog::runsChanged, m_runHistory, [this, log] { m_runHistory->setRuns(log->runs()); });
+    connect(m_runHistory, &RunHistoryDialog::noteEdited, log, &RunLog::setNote);
 }
 
 } // namespace stepwise::ui
