@@ -28,6 +28,8 @@
 #include "stepwise/io/python_export.hpp"
 #include "stepwise/io/report.hpp"
 #include "stepwise/models/registry.hpp"
+#include "stepwise/core/digest.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "stepwise/workflow/pipeline_evaluation.hpp"
 #include "stepwise/workflow/runner.hpp"
 #include "stepwise/workflow/scoring.hpp"
@@ -755,6 +757,19 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
 
     // After the outputs, so a failed write is the first thing on stderr.
     warnAboutRun(result);
+    if (run.testTable && testSource) {
+        // Testing on the training data: the same file, or rows the model trained on.
+        workflow::TestDataFacts facts;
+        facts.separateTestData = true;
+        facts.testRows = run.testTable->rowCount();
+        if (recipe.data.kind == data::DataSourceKind::File && testSource->kind == data::DataSourceKind::File) {
+            facts.trainSha256 = core::fileSha256Hex(recipe.data.location);
+            facts.testSha256 = core::fileSha256Hex(testSource->location);
+        }
+        facts.overlappingRows = workflow::countOverlappingRows(run.table, *run.testTable);
+        if (const auto mistake = workflow::testingOnTrainingData(facts))
+            warn("misconception: " + mistake->seen + " " + mistake->why + " " + mistake->fix);
+    }
     if (!common.quiet) {
         printRunSummary(recipe, result, options.out);
         if (project)

@@ -225,9 +225,10 @@ int main(int argc, char** argv)
                      "Append this run to the project's run history (the file is rewritten atomically)");
     addCommonOptions(runCmd, common);
     runCmd->footer("The data is the project's file, found by its recorded path, else by its path from the project's "
-                   "folder, else the copy embedded in the project. A missing or changed file is exit code 3; a "
-                   "damaged or newer project is exit code 4. On stderr (unless --quiet): \"reproduced run N: all K "
-                   "metrics identical\", or one line per metric that differs.");
+                   "folder; when it is gone or has changed, the copy embedded in the project (train --embed-data) is "
+                   "used. Without one, a missing or changed file is exit code 3; a damaged or newer project is exit "
+                   "code 4. On stderr (unless --quiet): \"reproduced run N: all K metrics identical\", or one line "
+                   "per metric that differs.");
 
     ServeOptions serve;
     CLI::App* serveCmd = addServeCommand(app, serve);

@@ -279,6 +279,28 @@ class CliContract(CliTestCase):
         self.assertGreater(r["metrics"]["r2"], 0.99)
         self.assertTrue(r["success"]["passed"])
 
+    def test_testing_on_the_training_data_is_called_out(self):
+        full, train, part, other = (self.path(n) for n in ["g.csv", "g_train.csv", "g_part.csv", "g_other.csv"])
+        run("generate", "regression", "--rows", 200, "--features", 3, "--seed", 2, "--out", full)
+        lines = slurp(full).splitlines(keepends=True)
+        flags = ["--target", "target", "--task", "regression", "--model", "linear_regression", "--quiet"]
+        # The same file as --test-data: the same SHA-256.
+        result = run("train", full, *flags, "--test-data", full)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("warning: misconception: The test data is the training data: both have the SHA-256",
+                      result.stderr)
+        # A file of 30 of the training rows: every test row is a training row.
+        write(part, lines[0] + "".join(lines[1:31]))
+        result = run("train", full, *flags, "--test-data", part)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("Every one of the 30 test rows is also a training row", result.stderr)
+        # Disjoint rows: nothing to say.
+        write(train, "".join(lines[:151]))
+        write(other, lines[0] + "".join(lines[151:]))
+        result = run("train", train, *flags, "--test-data", other)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("misconception", result.stderr)
+
     def test_out_of_bag_score_is_printed_and_reported(self):
         report = self.path("oob.json")
         result = run("train", "builtin:iris", "--target", "species", "--model", "random_forest", "--param",

@@ -264,6 +264,30 @@ private slots:
                                  evaluation::parseSuccessCriterion("mape<=0.2", core::TaskType::Classification));
     }
 
+    void reportJsonCarriesTheProblemStatement()
+    {
+        workflow::Recipe recipe;
+        recipe.problem.target = "species";
+        recipe.problem.objective = "name the iris species from its measurements";
+        recipe.problem.success = evaluation::parseSuccessCriterion("f1_macro>=0.9", core::TaskType::Classification);
+        recipe.problem.maxLatencyMs = 5.0;
+        recipe.problem.interpretability = workflow::Interpretability::Required;
+        recipe.problem.retraining = workflow::RetrainingCadence::Monthly;
+        recipe.data = data::parseDataLocation("builtin:iris");
+        recipe.model.name = "logistic_regression";
+        core::TaskControl control;
+        const workflow::RunResult result = workflow::runRecipe(recipe, data::loadTable(recipe.data), nullptr, control);
+        const json report = json::parse(io::reportJson(recipe, result));
+        QVERIFY(report.contains("problem"));
+        QCOMPARE(report["problem"], json::parse(workflow::problemToJson(recipe.problem)));
+        QCOMPARE(report["problem"]["objective"].get<std::string>(), recipe.problem.objective);
+        QCOMPARE(report["problem"]["interpretability"].get<std::string>(), std::string("required"));
+        QCOMPARE(report["problem"]["retraining"].get<std::string>(), std::string("monthly"));
+        // The keys that were there before are unchanged.
+        QCOMPARE(report["target"].get<std::string>(), std::string("species"));
+        QVERIFY(report["success"].is_object());
+    }
+
     void reportJsonHasEveryMetric()
     {
         workflow::Recipe recipe;

@@ -443,6 +443,8 @@ private slots:
         QTest::newRow("run recipe") << "/runs/0/recipe/problem/task" << "\"clustering\"" << "'runs[0].recipe'";
         QTest::newRow("manifest seed") << "/runs/0/manifest/seed" << "-1" << "'runs[0].manifest.seed' is negative";
         QTest::newRow("library") << "/runs/0/manifest/libraries/eigen" << "3" << "'runs[0].manifest.libraries.eigen'";
+        QTest::newRow("seed float") << "/recipe/seed" << "1e300" << "recipe field 'seed' is 1e+300";
+        QTest::newRow("seed negative") << "/runs/0/recipe/seed" << "-5" << "'runs[0].recipe' is not a valid recipe";
         QTest::newRow("recipe missing") << "/recipe" << "" << "'recipe' is missing";
         QTest::newRow("data sha") << "/data/sha256" << "5" << "'data.sha256' must be text";
         QTest::newRow("runs object") << "/runs" << "{}" << "'runs' must be an array";

@@ -243,6 +243,25 @@ private slots:
         }
     }
 
+    void problemSectionShowsTheConstraints()
+    {
+        EvaluationReportInput input = titanicInput();
+        QString text = ui::evaluationReportHtml(input);
+        QVERIFY(text.contains(QStringLiteral("Interpretability")));
+        QVERIFY(!text.contains(QStringLiteral("required — every prediction")));
+        input.recipe.problem.interpretability = workflow::Interpretability::Required;
+        input.recipe.problem.retraining = workflow::RetrainingCadence::Weekly;
+        input.recipe.model.name = "random_forest";
+        text = ui::evaluationReportHtml(input);
+        QVERIFY(text.contains(QStringLiteral("required — every prediction must be explainable")));
+        QVERIFY(text.contains(QStringLiteral("<td>weekly</td>")));
+        QVERIFY(text.contains(QStringLiteral("the kept model is &#x27;random_forest&#x27;")) ||
+                text.contains(QStringLiteral("the kept model is 'random_forest'")));
+        input.recipe.model.name = "logistic_regression";
+        text = ui::evaluationReportHtml(input);
+        QVERIFY(!text.contains(QStringLiteral("the kept model is")));
+    }
+
     void latencyAndEstimateCheckReadAsTheResultSays()
     {
         EvaluationReportInput input = titanicInput();

@@ -7,14 +7,20 @@
 #include <QtTest>
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QPushButton>
+#include <QTemporaryDir>
 #include <QDoubleSpinBox>
 #include <QLabel>
 
 #include "pages/problem_page.hpp"
 #include "session/session.hpp"
 #include "stepwise/data/data_source.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "widgets/recipe_summary.hpp"
+#include "widgets/status_banner.hpp"
 #include "wizard/main_wizard.hpp"
 
 using namespace stepwise;
@@ -114,6 +120,118 @@ private slots:
         QCOMPARE(changed.size(), 0);
     }
 
+    void theConstraintsEditTheRecipe()
+    {
+        MainWizard wizard(false);
+        wizard.setFixedSize(1280, 800);
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        ui::Session* session = wizard.session();
+        ui::ProblemPage* page = wizard.problemPage();
+        QComboBox* interpretability = page->interpretabilityCombo();
+        QComboBox* retraining = page->retrainingCombo();
+        QLabel* note = page->findChild<QLabel*>(QStringLiteral("interpretabilityNote"));
+        QVERIFY(note);
+        QCOMPARE(session->recipe().problem.interpretability, workflow::Interpretability::Unspecified);
+        QCOMPARE(interpretability->currentData().toString(), QStringLiteral("unspecified"));
+        QVERIFY(!note->text().contains(QStringLiteral("shallow")) && !note->text().contains(QStringLiteral("max_depth")));
+
+        interpretability->setCurrentIndex(interpretability->findData(QStringLiteral("required")));
+        QCOMPARE(session->recipe().problem.interpretability, workflow::Interpretability::Required);
+        // "Required" says which models fit.
+        QVERIFY(note->text().contains(QStringLiteral("logistic regression")));
+        QVERIFY(note->text().contains(QStringLiteral("max_depth ≤ 4")));
+        QVERIFY(note->text().contains(QStringLiteral("Random forests, gradient boosting and kNN do not")));
+
+        retraining->setCurrentIndex(retraining->findData(QStringLiteral("monthly")));
+        QCOMPARE(session->recipe().problem.retraining, workflow::RetrainingCadence::Monthly);
+
+        // The page follows the session.
+        session->setInterpretability(workflow::Interpretability::Preferred);
+        session->setRetraining(workflow::RetrainingCadence::Daily);
+        QCOMPARE(interpretability->currentData().toString(), QStringLiteral("preferred"));
+        QCOMPARE(retraining->currentData().toString(), QStringLiteral("daily"));
+        QSignalSpy changed(session, &ui::Session::recipeChanged);
+        session->setRetraining(workflow::RetrainingCadence::Daily);
+        QCOMPARE(changed.size(), 0);
+    }
+
+    void theMetricGuideRecommendsAndApplies()
+    {
+        MainWizard wizard(false);
+        wizard.setFixedSize(1280, 800);
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        ui::Session* session = wizard.session();
+        ui::ProblemPage* page = wizard.problemPage();
+        data::DataSource source;
+        source.kind = data::DataSourceKind::Builtin;
+        source.location = "titanic";
+        QSignalSpy profiled(session, &ui::Session::profileChanged);
+        session->loadData(source);
+        QTRY_VERIFY_WITH_TIMEOUT(session->classCounts().size() == 2, 30000);
+        // Titanic: 342 of 891 survived (38.4 %), both mistakes alike → accuracy.
+        QComboBox* mistake = page->mistakeCombo();
+        QCOMPARE(mistake->count(), 3);
+        QTRY_VERIFY(page->metricAdvice().contains(QStringLiteral("38.4 %")));
+        QVERIFY(page->metricAdvice().contains(QStringLiteral("<b>Accuracy</b>")));
+        mistake->setCurrentIndex(mistake->findData(int(workflow::MistakeCost::MissedPositives)));
+        QVERIFY(page->metricAdvice().contains(QStringLiteral("Recall (macro)")));
+        QVERIFY(page->metricAdvice().contains(QStringLiteral("Missing a real case")));
+        QVERIFY(!session->recipe().problem.success);
+        QPushButton* apply = page->applyAdviceButton();
+        QVERIFY(apply->isEnabled());
+        QTest::mouseClick(apply, Qt::LeftButton);
+        QVERIFY(session->recipe().problem.success);
+        QCOMPARE(session->recipe().problem.success->metric, std::string("recall_macro"));
+        QVERIFY(session->recipe().problem.success->atLeast);
+        QCOMPARE(page->findChild<QComboBox*>(QStringLiteral("metricCombo"))->currentData().toString(),
+                 QStringLiteral("recall_macro"));
+        QVERIFY(!apply->isEnabled());  // already the success metric
+
+        // A regression asks about the size of errors instead.
+        session->setTask(core::TaskType::Regression);
+        QCOMPARE(mistake->count(), 2);
+        mistake->setCurrentIndex(mistake->findData(int(workflow::MistakeCost::LargeErrors)));
+        QVERIFY(page->metricAdvice().contains(QStringLiteral("RMSE")));
+    }
+
+    void theProblemStatementExportsAsJson()
+    {
+        MainWizard wizard(false);
+        wizard.setFixedSize(1280, 800);
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        ui::Session* session = wizard.session();
+        ui::ProblemPage* page = wizard.problemPage();
+        QVERIFY(page->findChild<QPushButton*>(QStringLiteral("exportProblemButton")));
+        session->setObjective(QStringLiteral("Who survives the Titanic?"));
+        session->setTarget(QStringLiteral("survived"));
+        session->setSuccess(evaluation::parseSuccessCriterion("f1_macro>=0.75", core::TaskType::Classification));
+        session->setMaxLatency(3.0);
+        session->setInterpretability(workflow::Interpretability::Required);
+        session->setRetraining(workflow::RetrainingCadence::Quarterly);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("problem.json"));
+        QVERIFY(page->exportProblemStatement(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray written = file.readAll();
+        QCOMPARE(written.toStdString(), workflow::problemToJson(session->recipe().problem) + "\n");
+        QVERIFY(written.contains("\"interpretability\": \"required\""));
+        QVERIFY(written.contains("\"retraining\": \"quarterly\""));
+        QVERIFY(written.contains("\"max_latency_ms\": 3.0"));
+        QVERIFY(written.contains("Who survives the Titanic?"));
+        QVERIFY(page->banner()->text().contains(QStringLiteral("Problem statement saved")));
+        // A folder that does not exist: an error on the banner, nothing written.
+        const QString bad = dir.filePath(QStringLiteral("missing/problem.json"));
+        QVERIFY(!page->exportProblemStatement(bad));
+        QVERIFY(page->banner()->hasError());
+        QVERIFY(!QFile::exists(bad));
+        QTest::qWait(200);  // let the scroll area settle before the picture
+        savePicture(wizard.grab().toImage(), QStringLiteral("problem-page-constraints.png"));
+    }
+
     void aBudgetDoesNotMakeAResultStale()
     {
         ui::Session session;
@@ -134,6 +252,10 @@ private slots:
         session.setMaxLatency(0.5);
         QVERIFY(session.hasCurrentResult());
         session.setMaxLatency(std::nullopt);
+        QVERIFY(session.hasCurrentResult());
+        // Neither do the other constraints: they judge the model, they do not train it.
+        session.setInterpretability(workflow::Interpretability::Required);
+        session.setRetraining(workflow::RetrainingCadence::Weekly);
         QVERIFY(session.hasCurrentResult());
         QVERIFY(!session.latencyVerdict());
     }

@@ -40,6 +40,7 @@
 #include "widgets/share_bar_delegate.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -302,16 +303,11 @@ DataPage::DataPage(Session* session, QWidget* parent)
     m_tabs->setTabToolTip(CorrelationsTab, tr("Which numeric columns move together"));
     contentLayout()->addWidget(m_tabs, 1);
 
-    setLearnText(tr("<p>Look at the data before modelling it. Check the <b>type</b> of each column, how many "
-                    "values are <b>missing</b>, and whether a column could not be known at prediction time.</p>"
-                    "<p>A <b>type</b> decides how a column is used: numbers are scaled, categories are encoded. "
-                    "Numbers that name groups (a postcode, a class 1/2/3) are better treated as categorical.</p>"
-                    "<p>A <b>target leak</b> is a column that gives the answer away (on the Titanic data, "
-                    "<i>alive</i> is <i>survived</i> in words). A model trained with it looks perfect and is "
-                    "useless; Stepwise leaves flagged columns out on the Features step.</p>"
-                    "<p>An <b>ID</b> column is different for every row and carries no signal.</p>"
-                    "<p><b>Distributions</b> show skew and outliers; <b>correlations</b> near ±1 mean two columns "
-                    "carry the same information.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachWhy(m_builtin, QStringLiteral("option/dataset"));
+    teaching::attachWhy(m_target, QStringLiteral("option/target"));
+    teaching::attachWhy(m_overview, QStringLiteral("option/column_kind"));
+    setLearnStep(teaching::Step::Data);
 
     // --- Wiring -------------------------------------------------------------------
     connect(m_open, &QPushButton::clicked, this, &DataPage::openFileDialog);

@@ -27,7 +27,9 @@
 
 #include "models/confusion_matrix_model.hpp"
 #include "models/test_rows_model.hpp"
+#include "pages/misconception_banner.hpp"
 #include "session/session.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
@@ -35,6 +37,7 @@
 #include "tasks/evaluation_curves.hpp"
 #include "report/evaluation_report.hpp"
 #include "widgets/charts/curve_chart.hpp"
+#include "widgets/teaching/confusion_explanation.hpp"
 #include "widgets/charts/distribution_chart.hpp"
 #include "widgets/charts/interval_bar_chart.hpp"
 #include "widgets/charts/residual_chart.hpp"
@@ -51,6 +54,7 @@
 #include "widgets/status_banner.hpp"
 #include "widgets/threshold_view.hpp"
 #include "widgets/verdict_badge.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 
@@ -276,6 +280,22 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     m_matrix->setFocusPolicy(Qt::StrongFocus);
     m_matrix->setToolTip(QString());
     connect(m_matrix, &HeatmapWidget::cellClicked, this, &EvaluationPage::showCellRows);
+    m_cellExplanation = new QLabel(this);
+    m_cellExplanation->setObjectName(QStringLiteral("cellExplanation"));
+    m_cellExplanation->setWordWrap(true);
+    m_cellExplanation->setTextFormat(Qt::PlainText);
+    // Pointing at a cell explains it; leaving the matrix goes back to the clicked cell's.
+    connect(m_matrix, &HeatmapWidget::cellHovered, this, [this](int actual, int predicted) {
+        const QPoint selected = m_matrix->selectedCell();
+        if (actual < 0 && selected.x() < 0) {
+            m_cellExplanation->clear();
+            return;
+        }
+        m_cellExplanation->setText(explainConfusionCell(m_matrixModel->matrix(), m_matrixModel->classNames(),
+                                                        m_matrixModel->targetName(),
+                                                        actual >= 0 ? actual : selected.y(),
+                                                        actual >= 0 ? predicted : selected.x()));
+    });
 
     m_cellRows->setModel(m_cellRowsModel);
     m_cellRows->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -296,6 +316,7 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     auto* rowsLayout = new QVBoxLayout(rowsBox);
     rowsLayout->setContentsMargins(0, 0, 0, 0);
     rowsLayout->setSpacing(2);
+    rowsLayout->addWidget(m_cellExplanation);
     rowsLayout->addWidget(m_cellCaption);
     rowsLayout->addWidget(m_cellRows, 1);
     m_matrixSplit->setChildrenCollapsible(false);
@@ -358,20 +379,11 @@ EvaluationPage::EvaluationPage(Session* session, QWidget* parent)
     connect(exportReport, &QPushButton::clicked, this,
             [this] { m_reportExport->chooseFileAndExport(reportFigures()); });
 
-    setLearnText(tr("<p>The <b>test rows</b> were held back, so these scores estimate how the model does on new "
-                    "data.</p>"
-                    "<p>Read the <b>confusion matrix</b> row by row: each row is an actual class, each column a "
-                    "prediction; the diagonal is correct. Off-diagonal cells show which classes get mixed up. "
-                    "<b>Row %</b> shows recall on the diagonal, <b>Column %</b> precision. Click a cell to see "
-                    "its rows.</p>"
-                    "<p><b>Precision</b>: when it says X, how often is it right? <b>Recall</b>: of all X, how "
-                    "many does it find? <b>F1</b> balances the two.</p>"
-                    "<p>The <b>threshold</b> (two classes) trades precision for recall without retraining: lower it "
-                    "to find more positives at the price of more false alarms.</p>"
-                    "<p>The <b>ROC curve</b> judges the ranking of the probabilities at every threshold; the "
-                    "<b>calibration</b> curve whether a probability of 0.8 means right 8 times in 10.</p>"
-                    "<p>Compare with a baseline: always predicting the largest class already scores its share "
-                    "as accuracy.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachItemWhy(m_metrics, QStringLiteral("metric/"), Qt::UserRole);
+    teaching::attachWhy(m_matrix, QStringLiteral("option/confusion_matrix"));
+    teaching::attachWhy(m_threshold, QStringLiteral("option/decision_threshold"));
+    setLearnStep(teaching::Step::Evaluation);
 
     connect(session, &Session::resultChanged, this, &EvaluationPage::refresh);
     connect(session, &Session::recipeChanged, this, &EvaluationPage::refreshVerdict);
@@ -407,6 +419,7 @@ void EvaluationPage::refresh()
     m_cellRowsModel->clear();
     m_cellRows->hide();
     m_matrix->setSelectedCell(-1, -1);
+    m_cellExplanation->clear();
     m_perClass->setRowCount(0);
     m_report->clear();
     refreshMetrics();
@@ -452,7 +465,8 @@ void EvaluationPage::refresh()
             classNames = result->pipeline->classes();
         m_matrixModel->setTargetName(QString::fromStdString(recipe.problem.target));
         m_matrixModel->setMatrix(result->classification->confusion, names);
-        m_cellCaption->setText(tr("Click a cell of the matrix to list its test rows."));
+        m_cellCaption->setText(tr("Click a cell of the matrix to list its test rows; point at one to read what it "
+                                  "means."));
         const auto& perClass = result->classification->perClass;
         for (std::size_t i = 0; i < perClass.size(); ++i) {
             const int row = m_perClass->rowCount();
@@ -627,6 +641,8 @@ void EvaluationPage::showCellRows(int actual, int predicted)
         predicted >= m_matrixModel->columnCount())
         return;
     m_matrix->setSelectedCell(actual, predicted);
+    m_cellExplanation->setText(explainConfusionCell(m_matrixModel->matrix(), m_matrixModel->classNames(),
+                                                    m_matrixModel->targetName(), actual, predicted));
     std::vector<std::size_t> positions;
     const auto& predictions = result->testPredictions.classIndex;
     for (std::size_t i = 0; i < result->testActualClass.size() && i < predictions.size(); ++i) {
@@ -662,6 +678,7 @@ void EvaluationPage::refreshVerdict()
     const auto result = session()->result();
     banner()->clearMessage(QStringLiteral("stale"));
     if (!result) {
+        showMisconception(banner(), "accuracy_on_imbalanced", std::nullopt);
         m_verdict->setVerdict(VerdictBadge::Outcome::Neutral, tr("No result yet"),
                               tr("Train a model on the Training step to evaluate it."));
         updateCompleteness();
@@ -671,6 +688,15 @@ void EvaluationPage::refreshVerdict()
         banner()->setMessage(QStringLiteral("stale"), StatusBanner::Level::Warning,
                              tr("These results come from earlier settings. Train again on the Training step to "
                                 "evaluate the current recipe."));
+    {
+        // Accuracy is what this page leads with when no other criterion is set.
+        const auto& success = session()->recipe().problem.success;
+        const std::string shown = success ? success->metric : std::string("accuracy");
+        std::optional<workflow::Misconception> imbalanced;
+        if (result->classification)
+            imbalanced = workflow::accuracyOnImbalancedTarget(shown, session()->classCounts(), session()->classLabels());
+        showMisconception(banner(), "accuracy_on_imbalanced", imbalanced);
+    }
     // The current latency budget judged on the measured latency (as the success
     // criterion is: changing either does not make the result stale).
     QString latencyDetail;

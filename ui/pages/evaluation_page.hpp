@@ -88,6 +88,9 @@ public:
     TestRowsModel* cellRowsModel() const { return m_cellRowsModel; }
     /// \brief The view of `cellRowsModel()`.
     QTableView* cellRowsView() const { return m_cellRows; }
+    /// \brief What the pointed-at or clicked matrix cell means, in words with its counts
+    /// (`explainConfusionCell`).
+    QLabel* cellExplanation() const { return m_cellExplanation; }
     /// \brief The decision-threshold tab.
     ThresholdView* thresholdView() const { return m_threshold; }
     /// \brief The curves tab.
@@ -123,6 +126,7 @@ private:
     HeatmapWidget* m_matrix;
     QSplitter* m_matrixSplit;
     QLabel* m_cellCaption;
+    QLabel* m_cellExplanation = nullptr;
     TestRowsModel* m_cellRowsModel;
     QTableView* m_cellRows;
     ScatterChart* m_scatter;

@@ -29,6 +29,7 @@
 #include "widgets/export/scoring_section.hpp"
 #include "widgets/export/server_section.hpp"
 #include "widgets/status_banner.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -253,20 +254,11 @@ ExportPage::ExportPage(Session* session, QWidget* parent)
     scroll->setFrameShape(QFrame::NoFrame);
     contentLayout()->addWidget(scroll, 1);
 
-    setLearnText(tr("<p>A model is only useful where the predictions are needed. The saved file is the "
-                    "<b>whole pipeline</b>: it applies the same preparation to new rows that it learned from the "
-                    "training rows. Encrypt it when it must not be readable at rest; the SHA-256 shows a copy "
-                    "arrived whole.</p>"
-                    "<p><b>ONNX</b> runs the same pipeline in ONNX Runtime from C#, Java, JavaScript or Python, "
-                    "without Stepwise. The <b>Python script</b> rebuilds it in scikit-learn — a bridge to "
-                    "notebooks. The <b>model card</b> says what the model is for and where it should not be "
-                    "used.</p>"
-                    "<p><b>Scoring a file</b> checks its columns first: a missing column or a value of the wrong "
-                    "type is explained instead of producing silent nonsense. Categories never seen in training "
-                    "are a sign of <b>drift</b>.</p>"
-                    "<p>The <b>prediction server</b> answers HTTP requests — try the curl line in a terminal. "
-                    "Keep the <b>train command</b> with the model: it is the recipe, and running it again gives the "
-                    "same numbers.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachWhy(findChild<QWidget*>(QStringLiteral("saveModelButton")), QStringLiteral("option/model_file"));
+    teaching::attachWhy(findChild<QWidget*>(QStringLiteral("exportOnnxButton")), QStringLiteral("option/onnx"));
+    teaching::attachWhy(findChild<QWidget*>(QStringLiteral("scoreCsvButton")), QStringLiteral("option/drift"));
+    setLearnStep(teaching::Step::Export);
 
     connect(session, &Session::savedModelChanged, this, &ExportPage::refresh);
     connect(session, &Session::resultChanged, this, &ExportPage::refresh);

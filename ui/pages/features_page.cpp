@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "pages/misconception_banner.hpp"
 #include "pages/stage_pipeline.hpp"
 #include "session/session.hpp"
 #include "tasks/pipeline_check.hpp"
@@ -19,6 +20,7 @@
 #include "widgets/pipeline_editor.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/step_preview_view.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -110,15 +112,9 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     m_splitter->setStretchFactor(1, 1);
     contentLayout()->addWidget(m_splitter, 1);
 
-    setLearnText(tr("<p>Models see numbers only. <b>Scaling</b> puts numeric columns on a comparable footing, "
-                    "so a column measured in thousands does not drown one measured in fractions; trees do not "
-                    "need it.</p>"
-                    "<p><b>Encoding</b> turns categories into numbers: one-hot for categories without an order, "
-                    "ordinal (with the order you set) for ordered ones.</p>"
-                    "<p>Feature steps run after the prep steps, in order, and learn from the training rows only. "
-                    "Select a step to see its columns before and after.</p>"
-                    "<p>Every input must be known at prediction time. Leave out <b>leaks</b> (columns derived "
-                    "from the answer) and <b>IDs</b> — they make test scores lie.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachWhy(m_columns, QStringLiteral("option/target_leak"));
+    setLearnStep(teaching::Step::Features);
 
     connect(m_columns, &QTableWidget::itemChanged, this, &FeaturesPage::onItemChanged);
     const auto useAll = [this](bool used) {
@@ -131,6 +127,17 @@ FeaturesPage::FeaturesPage(Session* session, QWidget* parent)
     connect(all, &QPushButton::clicked, this, [useAll] { useAll(true); });
     connect(none, &QPushButton::clicked, this, [useAll] { useAll(false); });
     connect(m_pipeline, &StagePipeline::checked, this, &FeaturesPage::applyCheck);
+    // Misconceptions among the audit's findings, said where the mistake is made.
+    connect(m_pipeline, &StagePipeline::checked, this, [this] {
+        const auto check = m_pipeline->check();
+        const QStringList managed{QStringLiteral("scaling_before_splitting"), QStringLiteral("label_encoding_nominal")};
+        std::vector<workflow::Misconception> found;
+        if (check && this->session()->table())
+            for (auto& item : workflow::misconceptionsFromAudit(check->findings))
+                if (managed.contains(QString::fromStdString(item.kind)))
+                    found.push_back(std::move(item));
+        showMisconceptions(banner(), found, managed);
+    });
     connect(m_pipeline, &StagePipeline::checked, previewBox,
             [this, previewBox] { previewBox->setTitle(m_pipeline->previewTitle()); });
     connect(m_pipeline, &StagePipeline::problemChanged, this, [this] { updateCompleteness(); });

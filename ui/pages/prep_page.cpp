@@ -24,6 +24,7 @@
 #include "models/step_list_model.hpp"
 #include "pages/data_page.hpp"
 #include "pages/duplicate_rows_dialog.hpp"
+#include "pages/misconception_banner.hpp"
 #include "pages/stage_pipeline.hpp"
 #include "session/live_preview.hpp"
 #include "session/session.hpp"
@@ -34,6 +35,7 @@
 #include "widgets/split_bar.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/step_preview_view.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -194,16 +196,14 @@ PrepPage::PrepPage(Session* session, QWidget* parent)
     contentLayout()->addWidget(splitBox);
     contentLayout()->addWidget(m_splitter, 1);
 
-    setLearnText(tr("<p>Prep steps run in order, top to bottom. <b>Filling</b> missing values (<i>imputing</i>) "
-                    "keeps every row; the <b>median</b> is robust to outliers. Row filters such as dropping "
-                    "<b>duplicates</b> run on all rows before the split; steps that only change the training rows, "
-                    "such as <b>removing outliers</b> or <b>resampling</b>, never touch the test rows.</p>"
-                    "<p>The <b>test set</b> is the exam: rows held back until the end. Everything a step learns — "
-                    "fill values, bounds, scales — comes from the training rows only, otherwise information leaks "
-                    "from the exam into the lessons. A <b>validation</b> part lets you compare choices without "
-                    "touching the test.</p>"
-                    "<p>Select a step to see the training rows before and after it. <b>Ctrl+Z</b> undoes any "
-                    "change.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachWhy(m_testSize, QStringLiteral("option/test_size"));
+    teaching::attachWhy(m_validationSize, QStringLiteral("option/validation_size"));
+    teaching::attachWhy(m_timeColumn, QStringLiteral("option/time_column"));
+    teaching::attachWhy(m_seed, QStringLiteral("option/seed"));
+    teaching::attachWhy(m_stratify, QStringLiteral("option/stratify"));
+    teaching::attachWhy(m_showDuplicates, QStringLiteral("option/duplicates"));
+    setLearnStep(teaching::Step::Prep);
 
     connect(m_testSize, &QDoubleSpinBox::valueChanged, this, [this](double value) {
         writeSplit(tr("Set the test size to %1").arg(value), QStringLiteral("split:test"));
@@ -229,6 +229,17 @@ PrepPage::PrepPage(Session* session, QWidget* parent)
     });
     m_pipeline->livePreview()->setCountsDuplicates(true);
     connect(m_pipeline, &StagePipeline::checked, this, &PrepPage::applyCheck);
+    // Misconceptions among the audit's findings, said where the mistake is made.
+    connect(m_pipeline, &StagePipeline::checked, this, [this] {
+        const auto check = m_pipeline->check();
+        const QStringList managed{QStringLiteral("testing_on_training_data")};
+        std::vector<workflow::Misconception> found;
+        if (check && this->session()->table())
+            for (auto& item : workflow::misconceptionsFromAudit(check->findings))
+                if (managed.contains(QString::fromStdString(item.kind)))
+                    found.push_back(std::move(item));
+        showMisconceptions(banner(), found, managed);
+    });
     connect(m_pipeline, &StagePipeline::problemChanged, this, [this] { updateCompleteness(); });
     connect(m_pipeline->editor(), &PipelineEditor::currentStepChanged, this, &PrepPage::applyCheck);
     connect(session, &Session::recipeChanged, this, &PrepPage::refresh);

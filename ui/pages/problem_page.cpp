@@ -8,16 +8,27 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
+#include <QScrollArea>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include <limits>
 
+#include "pages/misconception_banner.hpp"
 #include "session/session.hpp"
+#include "stepwise/core/errors.hpp"
 #include "stepwise/evaluation/success.hpp"
+#include "stepwise/io/atomic_file.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
+#include "teaching/why_link.hpp"
 #include "widgets/recipe_summary.hpp"
+#include "widgets/status_banner.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -57,6 +68,13 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
                                 "every step included — predicting the test rows one at a time; the 99th "
                                 "percentile must stay within the budget. Leave it off when speed does not matter."),
                              this)),
+      m_interpretability(new QComboBox(this)),
+      m_interpretabilityNote(makeNote({}, this)),
+      m_retraining(new QComboBox(this)),
+      m_mistake(new QComboBox(this)),
+      m_advice(makeNote({}, this)),
+      m_applyAdvice(new QPushButton(this)),
+      m_export(new QPushButton(tr("&Export problem statement…"), this)),
       m_summary(new RecipeSummary(this))
 {
     m_classification->setObjectName(QStringLiteral("classificationRadio"));
@@ -121,7 +139,7 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     successLayout->addWidget(m_comparator, 1, 1);
     successLayout->addWidget(m_threshold, 1, 2);
     successLayout->addWidget(m_metricHelp, 2, 0, 1, 4);
-    successLayout->setRowMinimumHeight(3, 10);
+    successLayout->setRowMinimumHeight(3, 6);
     m_latencyEnabled->setToolTip(tr("A prediction service has a deadline: set one and the Evaluation step judges the "
                                     "trained model against it."));
     m_latency->setDecimals(2);
@@ -133,33 +151,51 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     m_latency->setToolTip(tr("Milliseconds for one row, 99th percentile: 99 of 100 single-row predictions must be "
                              "at least this fast."));
     m_latency->setMinimumWidth(110);
-    successLayout->addWidget(m_latencyEnabled, 4, 0, 1, 2);
-    successLayout->addWidget(m_latency, 4, 2);
-    successLayout->addWidget(m_latencyHelp, 5, 0, 1, 4);
+    auto* guide = new QGroupBox(tr("Which metric? A short guide"), this);
+    buildGuide(guide);
+    successLayout->addWidget(guide, 4, 0, 1, 4);
     successLayout->setColumnStretch(3, 1);
-    successLayout->setRowStretch(6, 1);
-    m_metric->setMinimumWidth(220);
+    successLayout->setRowStretch(5, 1);
+    m_metric->setMinimumWidth(150);  // room for its "Why?" link beside the Learn panel
     m_threshold->setMinimumWidth(110);
 
     auto* top = new QHBoxLayout;
     top->addWidget(taskBox, 2);
     top->addWidget(successBox, 3);
-    contentLayout()->addWidget(goalBox);
-    contentLayout()->addLayout(top);
-    contentLayout()->addSpacing(6);
-    contentLayout()->addWidget(m_summary);
-    contentLayout()->addStretch(1);
+    auto* constraintsBox = new QGroupBox(tr("Constraints"), this);
+    buildConstraints(constraintsBox);
+    m_export->setObjectName(QStringLiteral("exportProblemButton"));
+    m_export->setToolTip(tr("Save the problem statement as JSON, to share it or to keep it with the project."));
+    goalLayout->addWidget(m_export, 1, 2, Qt::AlignRight);
 
-    setLearnText(tr("<p>Every project starts with a question. <b>Classification</b> answers <i>which one?</i>; "
-                    "<b>regression</b> answers <i>how much?</i></p>"
-                    "<p>The <b>target</b> is the column you want to predict; every other column may become an "
-                    "input.</p>"
-                    "<p>Set the <b>success criterion</b> before training. Deciding the bar after seeing the "
-                    "numbers makes any result look good.</p>"
-                    "<p><b>Tip:</b> for unbalanced classes prefer F1 (macro) over accuracy: predicting the "
-                    "majority class always scores a high accuracy.</p>"
-                    "<p>A <b>latency budget</b> matters when the model will answer requests one at a time: a "
-                    "slower, more accurate model may miss the deadline.</p>"));
+    // The whole statement scrolls when a small window cannot show it at once.
+    auto* body = new QWidget(this);
+    auto* bodyLayout = new QVBoxLayout(body);
+    bodyLayout->setContentsMargins(0, 0, 0, 0);
+    bodyLayout->addWidget(goalBox);
+    bodyLayout->addLayout(top);
+    bodyLayout->addWidget(constraintsBox);
+    bodyLayout->addSpacing(6);
+    bodyLayout->addWidget(m_summary);
+    bodyLayout->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("problemScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(body);
+    contentLayout()->addWidget(scroll, 1);
+
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachWhy(m_classification, QStringLiteral("option/task"));
+    teaching::attachWhy(m_objective, QStringLiteral("option/objective"));
+    teaching::attachWhy(m_target, QStringLiteral("option/target"));
+    teaching::attachComboWhy(m_metric, QStringLiteral("metric/"), QStringLiteral("option/success_metric"));
+    teaching::attachWhy(m_successEnabled, QStringLiteral("option/success_threshold"));
+    teaching::attachWhy(m_latency, QStringLiteral("option/latency_budget"));
+    teaching::attachWhy(m_interpretability, QStringLiteral("option/interpretability"));
+    teaching::attachWhy(m_retraining, QStringLiteral("option/retraining_cadence"));
+    setLearnStep(teaching::Step::Problem);
 
     connect(m_classification, &QRadioButton::toggled, this, [this](bool on) {
         if (on)
@@ -198,12 +234,207 @@ ProblemPage::ProblemPage(Session* session, QWidget* parent)
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &ProblemPage::writeSuccess);
     connect(m_latencyEnabled, &QCheckBox::toggled, this, &ProblemPage::writeLatency);
     connect(m_latency, &QDoubleSpinBox::valueChanged, this, &ProblemPage::writeLatency);
+    connect(m_interpretability, &QComboBox::currentIndexChanged, this, [this] {
+        if (const auto value = workflow::parseInterpretability(m_interpretability->currentData().toString().toStdString()))
+            this->session()->setInterpretability(*value);
+    });
+    connect(m_retraining, &QComboBox::currentIndexChanged, this, [this] {
+        if (const auto value = workflow::parseRetrainingCadence(m_retraining->currentData().toString().toStdString()))
+            this->session()->setRetraining(*value);
+    });
+    connect(m_mistake, &QComboBox::currentIndexChanged, this, &ProblemPage::refreshGuide);
+    connect(m_applyAdvice, &QPushButton::clicked, this, [this] {
+        const int index = m_metric->findData(m_adviceMetric);
+        if (index < 0)
+            return;
+        {
+            QSignalBlocker a(m_successEnabled);
+            QSignalBlocker b(m_metric);
+            m_successEnabled->setChecked(true);
+            m_metric->setCurrentIndex(index);
+            const auto& metrics = evaluation::metricsFor(this->session()->recipe().problem.task);
+            QSignalBlocker c(m_threshold);
+            setThresholdRange(m_threshold, metrics[std::size_t(index)]);
+            if (metrics[std::size_t(index)].higherIsBetter && m_threshold->value() == 0.0)
+                m_threshold->setValue(0.8);
+        }
+        writeSuccess();
+    });
+    connect(m_export, &QPushButton::clicked, this, &ProblemPage::askExport);
+    connect(session, &Session::profileChanged, this, &ProblemPage::refresh);
     connect(session, &Session::recipeChanged, this, &ProblemPage::refresh);
     connect(session, &Session::dataChanged, this, &ProblemPage::refresh);
     refresh();
 }
 
 void ProblemPage::initializePage() { refresh(); }
+
+void ProblemPage::buildConstraints(QWidget* box)
+{
+    m_interpretability->setObjectName(QStringLiteral("interpretabilityCombo"));
+    m_retraining->setObjectName(QStringLiteral("retrainingCombo"));
+    m_interpretabilityNote->setObjectName(QStringLiteral("interpretabilityNote"));
+    const std::pair<workflow::Interpretability, QString> levels[] = {
+        {workflow::Interpretability::Unspecified, tr("Not decided yet")},
+        {workflow::Interpretability::NotNeeded, tr("Not needed — predictions only")},
+        {workflow::Interpretability::Preferred, tr("Preferred — explanations help")},
+        {workflow::Interpretability::Required, tr("Required — explain every prediction")},
+    };
+    for (const auto& [value, text] : levels)
+        m_interpretability->addItem(text, QString::fromLatin1(workflow::toString(value)));
+    m_interpretability->setToolTip(
+        tr("How much the people who use the model need to see why it predicts what it does. A loan officer "
+           "must explain a refusal; a spam filter need not."));
+    const std::pair<workflow::RetrainingCadence, QString> cadences[] = {
+        {workflow::RetrainingCadence::Unspecified, tr("Not decided yet")},
+        {workflow::RetrainingCadence::Once, tr("Once — trained, then used as it is")},
+        {workflow::RetrainingCadence::Daily, tr("Daily")},
+        {workflow::RetrainingCadence::Weekly, tr("Weekly")},
+        {workflow::RetrainingCadence::Monthly, tr("Monthly")},
+        {workflow::RetrainingCadence::Quarterly, tr("Quarterly")},
+        {workflow::RetrainingCadence::Yearly, tr("Yearly")},
+    };
+    for (const auto& [value, text] : cadences)
+        m_retraining->addItem(text, QString::fromLatin1(workflow::toString(value)));
+    m_retraining->setToolTip(tr("How often new data arrives and the model is trained again. A frequent cadence "
+                                "favours models that train quickly and a recipe that runs without hand edits "
+                                "(stepwise-cli run)."));
+    // Long item texts must not widen the page beyond a small window: the combo boxes elide.
+    for (QComboBox* box : {m_interpretability, m_retraining}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(18);
+        box->setMinimumWidth(220);
+    }
+
+    auto* layout = new QGridLayout(box);
+    auto* interpretLabel = new QLabel(tr("&Interpretability:"), box);
+    interpretLabel->setBuddy(m_interpretability);
+    auto* retrainLabel = new QLabel(tr("&Retraining:"), box);
+    retrainLabel->setBuddy(m_retraining);
+    // Two halves side by side: the latency budget, then how explainable and how often.
+    layout->addWidget(m_latencyEnabled, 0, 0);
+    layout->addWidget(m_latency, 0, 1);
+    layout->addWidget(m_latencyHelp, 1, 0, 3, 3);
+    layout->addWidget(interpretLabel, 0, 4);
+    layout->addWidget(m_interpretability, 0, 5);
+    layout->addWidget(m_interpretabilityNote, 1, 4, 1, 3);
+    layout->addWidget(retrainLabel, 2, 4);
+    layout->addWidget(m_retraining, 2, 5);
+    layout->setColumnMinimumWidth(3, 16);
+    layout->setColumnStretch(2, 1);
+    layout->setColumnStretch(6, 1);
+    layout->setRowStretch(3, 1);
+}
+
+void ProblemPage::buildGuide(QWidget* box)
+{
+    m_mistake->setObjectName(QStringLiteral("mistakeCombo"));
+    m_advice->setObjectName(QStringLiteral("metricAdviceLabel"));
+    m_applyAdvice->setObjectName(QStringLiteral("applyMetricAdviceButton"));
+    m_advice->setTextFormat(Qt::RichText);
+    m_mistake->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_mistake->setMinimumContentsLength(16);
+    m_mistake->setToolTip(tr("Think of one wrong prediction of each kind and what it costs the people affected."));
+    m_applyAdvice->setToolTip(tr("Make the recommended metric the success metric."));
+    auto* layout = new QGridLayout(box);
+    auto* question = new QLabel(tr("Which &mistake costs more?"), box);
+    question->setBuddy(m_mistake);
+    layout->addWidget(question, 0, 0);
+    layout->addWidget(m_mistake, 0, 1);
+    layout->addWidget(m_applyAdvice, 0, 2);
+    layout->addWidget(m_advice, 1, 0, 1, 4);
+    layout->setColumnStretch(3, 1);
+}
+
+void ProblemPage::refreshGuide()
+{
+    const auto task = session()->recipe().problem.task;
+    if (m_mistake->count() == 0 || m_mistake->property("task").toInt() != int(task)) {
+        QSignalBlocker block(m_mistake);
+        m_mistake->clear();
+        if (task == core::TaskType::Classification) {
+            m_mistake->addItem(tr("Both cost the same"), int(workflow::MistakeCost::Equal));
+            m_mistake->addItem(tr("Missing a real case (a missed positive)"),
+                               int(workflow::MistakeCost::MissedPositives));
+            m_mistake->addItem(tr("A false alarm"), int(workflow::MistakeCost::FalseAlarms));
+        } else {
+            m_mistake->addItem(tr("Every unit of error alike"), int(workflow::MistakeCost::Equal));
+            m_mistake->addItem(tr("Large errors cost more than their size"), int(workflow::MistakeCost::LargeErrors));
+        }
+        m_mistake->setProperty("task", int(task));
+    }
+    const auto cost = static_cast<workflow::MistakeCost>(m_mistake->currentData().toInt());
+    const std::vector<std::size_t> counts =
+        task == core::TaskType::Classification ? session()->classCounts() : std::vector<std::size_t>{};
+    const auto advice = workflow::recommendMetric(task, counts, cost);
+    m_adviceMetric = QString::fromStdString(advice.metric);
+    QString display = m_adviceMetric;
+    for (const auto& metric : evaluation::metricsFor(task))
+        if (metric.name == advice.metric)
+            display = QString::fromStdString(metric.displayName);
+    m_advice->setText(tr("Recommended: <b>%1</b> — %2")
+                          .arg(display.toHtmlEscaped(), QString::fromStdString(advice.reason).toHtmlEscaped()));
+    m_applyAdvice->setText(tr("&Use %1").arg(display));
+    const auto& success = session()->recipe().problem.success;
+    m_applyAdvice->setEnabled(!success || success->metric != advice.metric);
+}
+
+QString ProblemPage::metricAdvice() const { return m_advice->text(); }
+
+void ProblemPage::refreshWarnings()
+{
+    const auto& problem = session()->recipe().problem;
+    std::optional<workflow::Misconception> imbalanced;
+    if (problem.task == core::TaskType::Classification && problem.success)
+        imbalanced = workflow::accuracyOnImbalancedTarget(problem.success->metric, session()->classCounts(),
+                                                          session()->classLabels());
+    showMisconception(banner(), "accuracy_on_imbalanced", imbalanced);
+
+    QString note;
+    switch (problem.interpretability) {
+    case workflow::Interpretability::Unspecified:
+        note = tr("Say how much the people who use the model need to see why it predicts what it does.");
+        break;
+    case workflow::Interpretability::NotNeeded: note = tr("Any model may be kept; judge them by the metric."); break;
+    case workflow::Interpretability::Preferred:
+        note = tr("Start with an explainable model (linear, a shallow tree); keep a forest or boosting only if it "
+                  "is clearly better.");
+        break;
+    case workflow::Interpretability::Required:
+        note = tr("Models that fit: linear and logistic regression, ridge, lasso, linear SVM, naive Bayes, and "
+                  "decision trees with max_depth ≤ 4. Random forests, gradient boosting and kNN do not — the "
+                  "Training step warns when one is kept.");
+        break;
+    }
+    m_interpretabilityNote->setText(note);
+}
+
+void ProblemPage::askExport()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Export problem statement"),
+                                                QStringLiteral("problem-statement.json"),
+                                                tr("JSON (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".json");
+    exportProblemStatement(path);
+}
+
+bool ProblemPage::exportProblemStatement(const QString& path)
+{
+    const std::string json = workflow::problemToJson(session()->recipe().problem);
+    try {
+        io::writeFileAtomically(path.toStdString(), [&](std::ostream& out) { out << json << '\n'; });
+    } catch (const core::Error& error) {
+        banner()->setMessage(QStringLiteral("export-problem"), StatusBanner::Level::Error,
+                             tr("The problem statement was not saved — %1").arg(QString::fromUtf8(error.what())));
+        return false;
+    }
+    banner()->setMessage(QStringLiteral("export-problem"), StatusBanner::Level::Success,
+                         tr("Problem statement saved to %1.").arg(QDir::toNativeSeparators(path)));
+    return true;
+}
 
 void ProblemPage::fillMetrics()
 {
@@ -309,6 +540,15 @@ void ProblemPage::refresh()
             m_latency->setValue(*problem.maxLatencyMs);
     }
     m_latency->setEnabled(m_latencyEnabled->isChecked());
+    {
+        QSignalBlocker a(m_interpretability);
+        QSignalBlocker b(m_retraining);
+        m_interpretability->setCurrentIndex(
+            m_interpretability->findData(QString::fromLatin1(workflow::toString(problem.interpretability))));
+        m_retraining->setCurrentIndex(m_retraining->findData(QString::fromLatin1(workflow::toString(problem.retraining))));
+    }
+    refreshGuide();
+    refreshWarnings();
     m_summary->setRecipe(session()->recipe(), session()->table() != nullptr);
     updateCompleteness();
 }

@@ -9,14 +9,18 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QRadioButton;
 
 namespace stepwise::ui {
 
 class RecipeSummary;
 
-/// \brief Edits `recipe.problem`: task type, objective, target column (the same field
-/// the Data page edits), the optional success criterion and the optional latency budget.
+/// \brief Edits `recipe.problem` — the problem-statement template made interactive: task
+/// type, objective, target column (the same field the Data page edits), the optional
+/// success criterion with a guide for choosing its metric, and the constraints (latency
+/// budget, interpretability, retraining cadence). Exports the statement as JSON and warns
+/// when accuracy judges an imbalanced target.
 class ProblemPage : public WizardStepPage {
     Q_OBJECT
 public:
@@ -25,6 +29,20 @@ public:
     /// \brief The "Answer one row within … ms" check box and its spin box.
     QCheckBox* latencyCheck() const { return m_latencyEnabled; }
     QDoubleSpinBox* latencySpin() const { return m_latency; }
+    /// \brief The interpretability constraint (item data: `toString(Interpretability)`).
+    QComboBox* interpretabilityCombo() const { return m_interpretability; }
+    /// \brief The retraining cadence constraint (item data: `toString(RetrainingCadence)`).
+    QComboBox* retrainingCombo() const { return m_retraining; }
+    /// \brief The metric guide's "which mistake costs more?" (item data: int(MistakeCost)).
+    QComboBox* mistakeCombo() const { return m_mistake; }
+    /// \brief The metric guide's recommendation and its reason.
+    QString metricAdvice() const;
+    /// \brief The metric guide's "Use …" button: makes the recommended metric the success
+    /// metric (switching the criterion on).
+    QPushButton* applyAdviceButton() const { return m_applyAdvice; }
+    /// \brief Writes `workflow::problemToJson` of the current problem to `path` atomically;
+    /// false (and a banner error) when it cannot be written.
+    bool exportProblemStatement(const QString& path);
     void initializePage() override;
 
 private:
@@ -33,6 +51,11 @@ private:
     void fillTargets();
     void writeSuccess();
     void writeLatency();
+    void buildConstraints(QWidget* box);
+    void buildGuide(QWidget* box);
+    void refreshGuide();
+    void refreshWarnings();
+    void askExport();
 
     QRadioButton* m_classification;
     QRadioButton* m_regression;
@@ -47,6 +70,14 @@ private:
     QCheckBox* m_latencyEnabled;
     QDoubleSpinBox* m_latency;
     QLabel* m_latencyHelp;
+    QComboBox* m_interpretability;
+    QLabel* m_interpretabilityNote;
+    QComboBox* m_retraining;
+    QComboBox* m_mistake;
+    QLabel* m_advice;
+    QPushButton* m_applyAdvice;
+    QPushButton* m_export;
+    QString m_adviceMetric;
     RecipeSummary* m_summary;
 };
 

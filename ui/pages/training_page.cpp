@@ -29,6 +29,7 @@
 
 #include "models/confusion_matrix_model.hpp"
 #include "models/training_progress_model.hpp"
+#include "pages/misconception_banner.hpp"
 #include "session/session.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/evaluation/success.hpp"
@@ -36,6 +37,7 @@
 #include "stepwise/workflow/search_spec.hpp"
 #include "widgets/charts/training_chart.hpp"
 #include "widgets/heatmap_widget.hpp"
+#include "widgets/teaching/fold_diagram.hpp"
 #include "widgets/leaderboard_table.hpp"
 #include "widgets/param_form.hpp"
 #include "widgets/score_text.hpp"
@@ -43,9 +45,22 @@
 #include "widgets/share_bar_delegate.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 namespace {
+
+/// The glossary entry of a cross-validation strategy of the CV tab's combo.
+QString cvStrategyGlossaryKey(int strategy)
+{
+    switch (evaluation::CvStrategy(strategy)) {
+    case evaluation::CvStrategy::StratifiedKFold: return QStringLiteral("option/cv_stratified");
+    case evaluation::CvStrategy::KFold: return QStringLiteral("option/cv_kfold");
+    case evaluation::CvStrategy::LeaveOneOut: return QStringLiteral("option/cv_loo");
+    case evaluation::CvStrategy::TimeSeries: return QStringLiteral("option/cv_time_series");
+    }
+    return QStringLiteral("option/cross_validation");
+}
 
 const models::ModelInfo* findInfo(const std::string& name)
 {
@@ -313,6 +328,10 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     cvForm->addRow(m_cvGapLabel, m_cvGap);
     validationLayout->addWidget(m_cvGroup);
     validationLayout->addWidget(m_cvNote);
+    auto* showFolds = new QPushButton(tr("Show how the folds are made"), this);
+    showFolds->setObjectName(QStringLiteral("showFoldsButton"));
+    showFolds->setToolTip(tr("The folds of these settings cut from your own training rows, fold by fold"));
+    validationLayout->addWidget(showFolds, 0, Qt::AlignLeft);
     validationLayout->addStretch(1);
 
     // --- search -----------------------------------------------------------------------
@@ -445,6 +464,9 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     m_resultTabs->addTab(livePage, tr("Live"));
     m_resultTabs->addTab(boardPage, tr("Leaderboard"));
     m_resultTabs->addTab(searchResultsPage, tr("Search results"));
+    // The folds of the current recipe on the loaded rows, so the CV choice can be seen.
+    m_resultTabs->addTab(new FoldDiagramPanel(session, this), tr("Folds"));
+    connect(showFolds, &QPushButton::clicked, this, [this] { m_resultTabs->setCurrentIndex(FoldsTab); });
 
     auto* middle = new QHBoxLayout;
     middle->addWidget(left);
@@ -474,18 +496,21 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     bottom->addWidget(m_progress, 1);
     contentLayout()->addLayout(bottom);
 
-    setLearnText(tr("<p>Training fits the whole pipeline on the <b>training rows</b> only: fill values, scales, "
-                    "encodings and then the model.</p>"
-                    "<p><b>Compare</b> several models: each is trained on the same rows and scored the same way, "
-                    "and the leaderboard ranks them — on cross-validation if you set it, else on the validation "
-                    "rows. Never choose by the test score: the test rows are for the final check only.</p>"
-                    "<p><b>Hyper-parameters</b> are the model's settings, chosen by you rather than learned. "
-                    "Start from the defaults; change one thing at a time, or let a <b>search</b> try them.</p>"
-                    "<p><b>Cross-validation</b> scores a model k times on parts of the training rows it did not "
-                    "learn from; the spread (± std) tells how much the score depends on luck.</p>"
-                    "<p>The live chart shows how each model improves. A random forest reports its "
-                    "<b>out-of-bag</b> score — rows each tree did not see. With validation rows, models report "
-                    "on them; the <b>training loss</b> always looks better than the test.</p>"));
+    // "Why?" links: the short why on hover, the glossary entry in the Learn panel.
+    teaching::attachWhy(m_modelList, QStringLiteral("option/models"));
+    teaching::attachWhy(
+        m_cvStrategy, [this] { return cvStrategyGlossaryKey(m_cvStrategy->currentData().toInt()); },
+        [] {
+            return QStringList{QStringLiteral("option/cross_validation"), QStringLiteral("option/cv_stratified"),
+                               QStringLiteral("option/cv_kfold"), QStringLiteral("option/cv_loo"),
+                               QStringLiteral("option/cv_time_series")};
+        });
+    teaching::attachWhy(m_cvFolds, QStringLiteral("option/cv_folds"));
+    teaching::attachWhy(m_cvGap, QStringLiteral("option/cv_gap"));
+    teaching::attachWhy(m_searchKind, QStringLiteral("option/search_kind"));
+    teaching::attachWhy(m_searchIterations, QStringLiteral("option/search_iterations"));
+    teaching::attachComboWhy(m_searchScoring, QStringLiteral("metric/"), QStringLiteral("option/search_scoring"));
+    setLearnStep(teaching::Step::Training);
 
     // --- wiring -----------------------------------------------------------------------
     connect(m_modelList, &QListWidget::currentRowChanged, this, [this](int row) {
@@ -631,6 +656,19 @@ void TrainingPage::refresh()
     refreshTabTitles();
     validateSetup();
     refreshButtons();
+    refreshMisconceptions();
+}
+
+void TrainingPage::refreshMisconceptions()
+{
+    const auto& recipe = session()->recipe();
+    showMisconception(banner(), "black_box_when_interpretability_required",
+                      workflow::interpretabilityConflict(recipe.problem.interpretability, recipe.model));
+    // Once cross-validation, a validation set or a search is on, the advice is taken.
+    std::optional<workflow::Misconception> tuning;
+    if (!workflow::tuningRunFor(recipe).validated)
+        tuning = workflow::tuningOnTestSet(m_tuningHistory);
+    showMisconception(banner(), "tuning_on_test_set", tuning);
 }
 
 void TrainingPage::refreshModelList()
@@ -1301,6 +1339,9 @@ void TrainingPage::onResult()
     const auto result = session()->result();
     if (!result)
         return;
+    // The test score is shown below as soon as the run ends: the user has seen it.
+    m_tuningHistory.push_back(workflow::tuningRunFor(session()->resultRecipe()));
+    refreshMisconceptions();
     showResultViews();
     const QLocale locale;
     const auto& recipe = session()->resultRecipe();

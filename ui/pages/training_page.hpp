@@ -9,6 +9,7 @@
 #include <string>
 
 #include "pages/wizard_step_page.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "stepwise/workflow/recipe.hpp"
 #include "tasks/training_update.hpp"
 
@@ -47,7 +48,7 @@ class TrainingPage : public WizardStepPage {
     Q_OBJECT
 public:
     /// \brief Tabs of the results area.
-    enum ResultTab { LiveTab, LeaderboardTab, SearchTab };
+    enum ResultTab { LiveTab, LeaderboardTab, SearchTab, FoldsTab };
     /// \brief Tabs of the set-up area.
     enum SetupTab { ParamsTab, ValidationTab, SearchSetupTab };
 
@@ -100,6 +101,7 @@ public:
 
 private:
     void refresh();
+    void refreshMisconceptions();
     void refreshModelList();
     void refreshForm();
     void refreshValidation();
@@ -124,6 +126,8 @@ private:
     void rememberMatrix(const ConfusionUpdate& matrix);
     void showMatrix(const QString& source);
 
+    /// The runs trained on this page, oldest first: the tuning-on-the-test-set detector's input.
+    std::vector<workflow::TuningRun> m_tuningHistory;
     QListWidget* m_modelList;
     QPushButton* m_keep;
     QLabel* m_modelNote;

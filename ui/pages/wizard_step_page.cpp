@@ -1,10 +1,18 @@
 #include "pages/wizard_step_page.hpp"
 
+#include <QDesktopServices>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollBar>
+#include <QTextBlock>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include "teaching/glossary.hpp"
+#include "teaching/learn_content.hpp"
+#include "teaching/quiz.hpp"
+#include "teaching/quiz_dialog.hpp"
+#include "teaching/why_link.hpp"
 #include "widgets/status_banner.hpp"
 
 namespace stepwise::ui {
@@ -70,26 +78,112 @@ WizardStepPage::WizardStepPage(Session* session, const QString& title, const QSt
     outer->addLayout(main, 1);
 
     m_learn->setObjectName(QStringLiteral("learnPanel"));
-    m_learn->setOpenExternalLinks(true);
-    m_learn->setFixedWidth(260);
+    // Links are handled here: "quiz:" opens the knowledge check, web links the browser.
+    m_learn->setOpenLinks(false);
+    m_learn->setFixedWidth(300);
     m_learn->setFrameShape(QFrame::StyledPanel);
     m_learn->setVisible(false);
     outer->addWidget(m_learn);
 
     connect(m_banner, &StatusBanner::changed, this, &WizardStepPage::completeChanged);
+    connect(m_learn, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.scheme() == QLatin1String("quiz"))
+            openKnowledgeCheck();
+        else if (url.scheme() == QLatin1String("why"))
+            showGlossaryEntry(url.path());
+        else if (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))
+            QDesktopServices::openUrl(url);
+        else if (url.hasFragment())
+            m_learn->scrollToAnchor(url.fragment());
+    });
 }
 
 bool WizardStepPage::isComplete() const { return incompleteReason().isEmpty(); }
 
 QString WizardStepPage::hintText() const { return m_hint->isVisible() ? m_hint->text() : QString(); }
 
-void WizardStepPage::setLearnVisible(bool visible) { m_learn->setVisible(visible); }
-
-bool WizardStepPage::isLearnVisible() const { return m_learn->isVisible(); }
-
-void WizardStepPage::setLearnText(const QString& html)
+void WizardStepPage::setLearnVisible(bool visible)
 {
-    m_learn->setHtml(QStringLiteral("<h3>Learn: %1</h3>").arg(m_title.toHtmlEscaped()) + html);
+    // The page's links may have changed (a model's form is rebuilt): list what is there now.
+    if (visible && m_learn->isHidden())
+        renderLearn();
+    m_learn->setVisible(visible);
+}
+
+bool WizardStepPage::isLearnVisible() const { return !m_learn->isHidden(); }
+
+void WizardStepPage::setLearnStep(teaching::Step step)
+{
+    m_step = step;
+    renderLearn();
+}
+
+QStringList WizardStepPage::learnGlossaryKeys() const
+{
+    QStringList keys;
+    for (const teaching::WhyLink* link : findChildren<teaching::WhyLink*>())
+        for (const QString& key : link->keys())
+            if (!keys.contains(key) && teaching::glossaryEntry(key))
+                keys << key;
+    for (const QString& key : m_extraKeys)
+        if (!keys.contains(key))
+            keys << key;
+    return keys;
+}
+
+void WizardStepPage::renderLearn()
+{
+    if (!m_step)
+        return;
+    const int position = m_learn->verticalScrollBar() ? m_learn->verticalScrollBar()->value() : 0;
+    QString html = teaching::renderLearnHtml(*m_step, teaching::learnContent(*m_step),
+                                             int(teaching::quizQuestions(*m_step).size()));
+    const QStringList keys = learnGlossaryKeys();
+    if (!keys.isEmpty()) {
+        html += QStringLiteral("<h4>%1</h4>").arg(tr("Why? — the terms on this page"));
+        for (const QString& key : keys) {
+            const auto entry = teaching::glossaryEntry(key);
+            html += QStringLiteral("<p><a name=\"%1\"><b>%2</b></a><br>%3 <span style='color:#6b7280'>%4</span></p>")
+                        .arg(teaching::glossaryAnchor(key), entry->term.toHtmlEscaped(), entry->why.toHtmlEscaped(),
+                             entry->more.toHtmlEscaped());
+        }
+    }
+    m_learn->setHtml(html);
+    m_learn->verticalScrollBar()->setValue(position);
+}
+
+void WizardStepPage::showGlossaryEntry(const QString& key)
+{
+    if (!teaching::glossaryEntry(key))
+        return;
+    if (!learnGlossaryKeys().contains(key))
+        m_extraKeys << key;
+    renderLearn();
+    m_learn->setVisible(true);
+    emit learnPanelRequested();
+    const QString anchor = teaching::glossaryAnchor(key);
+    // The cursor goes to the entry too, so a keyboard or screen-reader user lands on it.
+    for (QTextBlock block = m_learn->document()->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            if (!it.fragment().charFormat().anchorNames().contains(anchor))
+                continue;
+            QTextCursor cursor(m_learn->document());
+            cursor.setPosition(it.fragment().position());
+            m_learn->setTextCursor(cursor);
+            m_learn->scrollToAnchor(anchor);
+            return;
+        }
+    }
+}
+
+void WizardStepPage::openKnowledgeCheck()
+{
+    if (!m_step)
+        return;
+    auto* dialog = new teaching::QuizDialog(teaching::quizQuestions(*m_step),
+                                            tr("Check yourself: %1").arg(m_title), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 // The session holds the user's choices; going back must not reset them (QWizard's

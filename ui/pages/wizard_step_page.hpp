@@ -5,6 +5,10 @@
 
 #include <QWizardPage>
 
+#include <optional>
+
+#include "teaching/step.hpp"
+
 class QBoxLayout;
 class QLabel;
 class QTextBrowser;
@@ -43,14 +47,33 @@ public:
     void setLearnVisible(bool visible);
     /// \brief True when the Learn panel is shown.
     bool isLearnVisible() const;
+    /// \brief The Learn panel (the step's text, then the glossary entries of the page's
+    /// "Why?" links).
+    QTextBrowser* learnPanel() const { return m_learn; }
+    /// \brief The glossary keys the Learn panel lists, in order.
+    QStringList learnGlossaryKeys() const;
+    /// \brief Opens the step's knowledge check ("Check yourself") as a window-modal dialog.
+    void openKnowledgeCheck();
 
     void cleanupPage() override;
+
+public slots:
+    /// \brief Shows the Learn panel at glossary entry `key` (what a "Why?" link does):
+    /// the entry is added to the panel when the page has no link to it, the panel is
+    /// shown (and `learnPanelRequested` asks the wizard to show it on every page) and
+    /// the text cursor is put on the entry. Does nothing for an unknown key.
+    void showGlossaryEntry(const QString& key);
+
+signals:
+    /// \brief A "Why?" link asked for the Learn panel.
+    void learnPanelRequested();
 
 protected:
     /// \brief Where the page puts its widgets.
     QVBoxLayout* contentLayout() const { return m_content; }
-    /// \brief Sets the teaching text of the Learn panel (simple HTML).
-    void setLearnText(const QString& html);
+    /// \brief Makes the Learn panel teach `step` (texts from teaching/learn_content).
+    /// Call it at the end of the constructor, after the page's "Why?" links are attached.
+    void setLearnStep(teaching::Step step);
     /// \brief Re-evaluates completeness: updates the hint and tells the wizard.
     void updateCompleteness();
 
@@ -61,6 +84,9 @@ private:
     QVBoxLayout* m_content;
     QLabel* m_hint;
     QTextBrowser* m_learn;
+    void renderLearn();
+    std::optional<teaching::Step> m_step;
+    QStringList m_extraKeys;  // entries opened without a link on this page
 };
 
 /// \brief A bold section caption with a hairline under it, for grouping a page's parts.

@@ -27,6 +27,7 @@
 #include "stepwise/evaluation/metrics.hpp"
 #include "stepwise/models/registry.hpp"
 #include "stepwise/prep/step.hpp"
+#include "stepwise/workflow/misconceptions.hpp"
 #include "tasks/background_task.hpp"
 #include "widgets/status_banner.hpp"
 
@@ -378,7 +379,21 @@ private:
                                                         "predictions of the whole pipeline)")
                                              .arg(milliseconds(*p.maxLatencyMs))
                                        : QStringLiteral("<span class=\"muted\">none</span>"));
+        static const char* const interpretability[] = {
+            "not decided", "not needed — only the predictions matter", "preferred — explanations help",
+            "required — every prediction must be explainable (linear models, shallow trees)"};
+        m_out += keyRow(QStringLiteral("Interpretability"),
+                        p.interpretability == workflow::Interpretability::Unspecified
+                            ? QStringLiteral("<span class=\"muted\">not decided</span>")
+                            : esc(QString::fromUtf8(interpretability[int(p.interpretability)])));
+        m_out += keyRow(QStringLiteral("Retraining"),
+                        p.retraining == workflow::RetrainingCadence::Unspecified
+                            ? QStringLiteral("<span class=\"muted\">not decided</span>")
+                            : esc(QString::fromLatin1(workflow::toString(p.retraining))));
         m_out += QStringLiteral("</table>\n");
+        if (const auto conflict = workflow::interpretabilityConflict(p.interpretability, m_recipe.model))
+            m_out += QStringLiteral("<p class=\"warn\">%1 %2</p>\n")
+                         .arg(esc(QString::fromStdString(conflict->seen)), esc(QString::fromStdString(conflict->fix)));
     }
 
     void dataSummary()

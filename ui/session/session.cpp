@@ -341,6 +341,22 @@ void Session::setMaxLatency(std::optional<double> milliseconds)
     changed();
 }
 
+void Session::setInterpretability(workflow::Interpretability interpretability)
+{
+    if (interpretability == m_recipe.problem.interpretability)
+        return;
+    m_recipe.problem.interpretability = interpretability;
+    changed();
+}
+
+void Session::setRetraining(workflow::RetrainingCadence cadence)
+{
+    if (cadence == m_recipe.problem.retraining)
+        return;
+    m_recipe.problem.retraining = cadence;
+    changed();
+}
+
 void Session::setPrep(const workflow::PrepSpec& prep)
 {
     workflow::Recipe after = m_recipe;
@@ -648,6 +664,8 @@ std::string Session::resultKey(const workflow::Recipe& recipe) const
     trained.problem.objective.clear();
     trained.problem.success.reset();
     trained.problem.maxLatencyMs.reset();
+    trained.problem.interpretability = workflow::Interpretability::Unspecified;
+    trained.problem.retraining = workflow::RetrainingCadence::Unspecified;
     return workflow::recipeToJson(trained);
 }
 

@@ -56,6 +56,11 @@ public:
     /// \brief Sets or clears the latency budget (`problem.maxLatencyMs`, milliseconds per
     /// row, > 0); like the success criterion it judges a result and does not make it stale.
     void setMaxLatency(std::optional<double> milliseconds);
+    /// \brief Sets the interpretability constraint; like the latency budget it judges a
+    /// result (the kept model fits it or not) and does not make it stale.
+    void setInterpretability(workflow::Interpretability interpretability);
+    /// \brief Sets the retraining cadence constraint; it does not make the result stale.
+    void setRetraining(workflow::RetrainingCadence cadence);
     /// \brief Replaces the prep section (split, prep steps, dropped columns) as one
     /// undoable edit.
     void setPrep(const workflow::PrepSpec& prep);

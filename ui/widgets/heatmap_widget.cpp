@@ -294,7 +294,12 @@ void HeatmapWidget::mouseReleaseEvent(QMouseEvent* event)
 void HeatmapWidget::mouseMoveEvent(QMouseEvent* event)
 {
     const bool clickable = isSignalConnected(QMetaMethod::fromSignal(&HeatmapWidget::cellClicked));
-    if (clickable && cellAt(event->position()).x() >= 0)
+    const QPoint cell = cellAt(event->position());
+    if (cell != m_hovered) {
+        m_hovered = cell;
+        emit cellHovered(cell.y(), cell.x());
+    }
+    if (clickable && cell.x() >= 0)
         setCursor(Qt::PointingHandCursor);
     else
         unsetCursor();
@@ -577,6 +582,10 @@ bool HeatmapWidget::event(QEvent* event)
         QToolTip::hideText();
         event->ignore();
         return true;
+    }
+    if (event->type() == QEvent::Leave && m_hovered.x() >= 0) {
+        m_hovered = QPoint(-1, -1);
+        emit cellHovered(-1, -1);
     }
     return QWidget::event(event);
 }

@@ -60,6 +60,8 @@ signals:
     /// \brief The cell (`row`, `column`) was clicked, or chosen with the keyboard and
     /// Enter pressed.
     void cellClicked(int row, int column);
+    /// \brief The mouse moved onto the cell (`row`, `column`), or off every cell (-1, -1).
+    void cellHovered(int row, int column);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -94,6 +96,7 @@ private:
     QList<QMetaObject::Connection> m_connections;
     QPoint m_selected{-1, -1};
     QPoint m_pressed{-1, -1};
+    QPoint m_hovered{-1, -1};
 };
 
 /// \brief The sequential colour of `t` ∈ [0, 1] (ColorBrewer "Blues": light → dark).

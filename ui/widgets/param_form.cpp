@@ -10,6 +10,8 @@
 #include <algorithm>
 
 #include "stepwise/core/errors.hpp"
+#include "teaching/glossary.hpp"
+#include "teaching/why_link.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -116,6 +118,8 @@ void ParamForm::setSpecs(const std::vector<core::ParamSpec>& specs, const std::m
         auto* rowLayout = new QHBoxLayout(row);
         rowLayout->setContentsMargins(0, 0, 0, 0);
         rowLayout->addWidget(editor, 1);
+        if (const QString key = teaching::paramGlossaryKey(owner, spec.name); !key.isEmpty())
+            teaching::attachWhy(editor, key, teaching::WhyStyle::Mark);
         if (m_showsDefaults) {
             auto* hint = new QLabel(tr("default %1").arg(defaultText), row);
             hint->setEnabled(false);

@@ -11,6 +11,7 @@
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <QVariantAnimation>
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +21,8 @@
 #include "widgets/charts/chart_view.hpp"
 #include "widgets/charts/curve_chart.hpp"
 #include "widgets/heatmap_widget.hpp"
+#include "widgets/teaching/confusion_explanation.hpp"
+#include "widgets/teaching/fold_diagram.hpp"
 
 namespace stepwise::ui {
 namespace {
@@ -58,8 +61,20 @@ ThresholdView::ThresholdView(QWidget* parent)
       m_matrix(new HeatmapWidget(this)),
       m_rates(new QTableWidget(this)),
       m_roc(new CurveChart(this)),
-      m_pr(new CurveChart(this))
+      m_pr(new CurveChart(this)),
+      m_explanation(new QLabel(this)),
+      m_sweepButton(new QPushButton(tr("Sweep 0 → 1"), this)),
+      m_sweep(new QVariantAnimation(this))
 {
+    m_explanation->setObjectName(QStringLiteral("thresholdExplanation"));
+    m_explanation->setWordWrap(true);
+    m_explanation->setTextFormat(Qt::PlainText);
+    m_sweepButton->setObjectName(QStringLiteral("sweepButton"));
+    m_sweepButton->setToolTip(tr("Move the threshold slowly from 0 to 1 and watch the confusion matrix and the rates "
+                                 "change"));
+    m_sweep->setStartValue(0.0);
+    m_sweep->setEndValue(1.0);
+    m_sweep->setDuration(8000);
     setObjectName(QStringLiteral("thresholdView"));
     m_slider->setObjectName(QStringLiteral("thresholdSlider"));
     m_spin->setObjectName(QStringLiteral("thresholdSpin"));
@@ -110,6 +125,8 @@ ThresholdView::ThresholdView(QWidget* parent)
     buttonRow->addWidget(m_recall);
     buttonRow->addSpacing(8);
     buttonRow->addWidget(m_reset);
+    buttonRow->addSpacing(8);
+    buttonRow->addWidget(m_sweepButton);
     buttonRow->addSpacing(12);
     buttonRow->addWidget(m_status, 1);
     controlLayout->addLayout(buttonRow);
@@ -119,6 +136,7 @@ ThresholdView::ThresholdView(QWidget* parent)
     note->setToolTip(tr("To use another threshold, apply it to the probabilities the saved model gives "
                         "(stepwise-cli predict --proba)."));
     note->setObjectName(QStringLiteral("thresholdNote"));
+    controlLayout->addWidget(m_explanation);
     controlLayout->addWidget(note);
 
     m_rates->setColumnCount(3);
@@ -207,6 +225,26 @@ ThresholdView::ThresholdView(QWidget* parent)
         m_status->setText(tr("F1 is highest, %1, at threshold %2.").arg(rate(best.f1), QString::number(best.threshold, 'g', 6)));
     });
     connect(m_recallButton, &QPushButton::clicked, this, &ThresholdView::pickForRecall);
+    connect(m_sweepButton, &QPushButton::clicked, this, [this] {
+        if (m_sweep->state() == QAbstractAnimation::Running) {
+            m_sweep->stop();
+        } else if (m_analysis) {
+            m_status->clear();
+            m_sweep->start();
+        }
+        m_sweepButton->setText(m_sweep->state() == QAbstractAnimation::Running ? tr("Stop sweep") : tr("Sweep 0 → 1"));
+    });
+    connect(m_sweep, &QVariantAnimation::valueChanged, this, [this](const QVariant& value) {
+        if (m_sweep->state() != QAbstractAnimation::Running)
+            return;
+        // Reduced motion: the threshold jumps in tenths instead of gliding.
+        const double t = value.toDouble();
+        setThreshold(prefersReducedMotion() ? std::floor(t * 10.0 + 1e-9) / 10.0 : t);
+    });
+    connect(m_sweep, &QVariantAnimation::finished, this, [this] {
+        setThreshold(1.0);
+        m_sweepButton->setText(tr("Sweep 0 → 1"));
+    });
     connect(m_reset, &QPushButton::clicked, this, [this] {
         setThreshold(0.5);
         m_status->clear();
@@ -261,6 +299,8 @@ void ThresholdView::setData(std::shared_ptr<const evaluation::ThresholdAnalysis>
 
 void ThresholdView::showMessage(const QString& message)
 {
+    m_sweep->stop();
+    m_sweepButton->setText(tr("Sweep 0 → 1"));
     m_analysis.reset();
     m_message->setText(message);
     m_matrixModel->clear();
@@ -299,6 +339,7 @@ void ThresholdView::apply(double threshold)
     const QString at = tr("threshold %1").arg(QString::number(threshold, 'f', 3));
     m_roc->setMarker(QPointF(p.falsePositiveRate, p.recall), at);
     m_pr->setMarker(QPointF(p.recall, p.precision), at);
+    m_explanation->setText(explainThreshold(p, m_atHalf, m_classes, m_target));
     emit thresholdChanged(threshold);
 }
 

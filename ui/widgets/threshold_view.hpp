@@ -16,6 +16,7 @@ class QPushButton;
 class QSlider;
 class QStackedWidget;
 class QTableWidget;
+class QVariantAnimation;
 
 namespace stepwise::ui {
 
@@ -67,6 +68,15 @@ public:
     QTableWidget* ratesTable() const { return m_rates; }
     CurveChart* rocChart() const { return m_roc; }
     CurveChart* precisionRecallChart() const { return m_pr; }
+    /// \brief The teaching text under the slider: rows predicted positive, the rows that
+    /// flipped class against 0.5 and how precision and recall traded off
+    /// (`explainThreshold`), updated with every move.
+    QLabel* explanationLabel() const { return m_explanation; }
+    /// \brief "Sweep 0 → 1": moves the threshold from 0 to 1 over a few seconds so the
+    /// matrix can be watched changing (in steps of 0.1 under reduced motion); again stops it.
+    QPushButton* sweepButton() const { return m_sweepButton; }
+    /// \brief The animation behind the sweep.
+    QVariantAnimation* sweepAnimation() const { return m_sweep; }
 
 signals:
     /// \brief The threshold moved.
@@ -98,6 +108,9 @@ private:
     QTableWidget* m_rates;
     CurveChart* m_roc;
     CurveChart* m_pr;
+    QLabel* m_explanation;
+    QPushButton* m_sweepButton;
+    QVariantAnimation* m_sweep;
 };
 
 } // namespace stepwise::ui

@@ -45,6 +45,7 @@
 #include "widgets/export/server_section.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/threshold_view.hpp"
+#include "widgets/teaching/fold_diagram.hpp"
 #include "wizard/main_wizard.hpp"
 
 namespace stepwise::ui {
@@ -518,8 +519,18 @@ void DemoDriver::trainingSearchStep()
             page->resultTabs()->setCurrentIndex(TrainingPage::LeaderboardTab);
             capture(QStringLiteral("05c-training-cv"), [this, page] {
                 page->resultTabs()->setCurrentIndex(TrainingPage::LiveTab);
-                capture(QStringLiteral("05d-training-folds"),
-                        [this] { clickNext(MainWizard::EvaluationId, [this] { evaluationStep(); }); });
+                capture(QStringLiteral("05d-training-folds"), [this, page] {
+                    // The fold diagram of the same folds, still on fold 2 for the picture.
+                    page->resultTabs()->setCurrentIndex(TrainingPage::FoldsTab);
+                    auto* folds = page->findChild<FoldDiagramPanel*>();
+                    folds->recompute();
+                    whenIdle(folds->task(), tr("the folds"), [this, folds] {
+                        folds->diagram()->setAnimationEnabled(false);
+                        folds->diagram()->setCurrentFold(1);
+                        capture(QStringLiteral("05e-training-fold-diagram"),
+                                [this] { clickNext(MainWizard::EvaluationId, [this] { evaluationStep(); }); });
+                    });
+                });
             });
         });
     });

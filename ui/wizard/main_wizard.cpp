@@ -23,6 +23,8 @@
 #include "pages/problem_page.hpp"
 #include "pages/training_page.hpp"
 #include "session/session.hpp"
+#include "teaching/quiz.hpp"
+#include "teaching/quiz_dialog.hpp"
 #include "widgets/app_icon.hpp"
 #include "widgets/status_banner.hpp"
 #include "widgets/task_progress_panel.hpp"
@@ -145,6 +147,16 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
     showLearn->setShortcut(QKeySequence::HelpContents);
     connect(button(QWizard::HelpButton), &QAbstractButton::toggled, showLearn, &QAction::setChecked);
     connect(showLearn, &QAction::triggered, this, &MainWizard::setLearnVisible);
+    for (int id = 0; id < PageCount; ++id)
+        connect(stepPage(id), &WizardStepPage::learnPanelRequested, this, [this] { setLearnVisible(true); });
+    QAction* knowledgeCheck = m_learnMenu->addAction(tr("&Knowledge check…"));
+    knowledgeCheck->setObjectName(QStringLiteral("knowledgeCheckAction"));
+    knowledgeCheck->setToolTip(tr("Multiple-choice questions on every step, with explanations and a score"));
+    connect(knowledgeCheck, &QAction::triggered, this, [this] {
+        auto* dialog = new teaching::QuizDialog(teaching::quizQuestions(), tr("Knowledge check"), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
     setUpRunHistory();
 
     resize(1280, 800);

@@ -299,6 +299,8 @@ std::string reportJson(const workflow::Recipe& recipe, const workflow::RunResult
     else if (result.trainRegression)
         report["train_metrics"] = regressionJson(*result.trainRegression);
     report["estimate_check"] = estimateCheckJson(result.estimateCheck);
+    // The problem statement as the Problem page exports it: objective, success, constraints.
+    report["problem"] = json::parse(workflow::problemToJson(recipe.problem));
     if (!result.validationRows.empty())
         report["rows"]["validation"] = result.validationRows.size();
     if (result.validationClassification)

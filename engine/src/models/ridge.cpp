@@ -1,5 +1,6 @@
 #include "models/ridge.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include <Eigen/Cholesky>
@@ -59,6 +60,31 @@ void normalEquations(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const E
         xty += products[chunk];
     }
     gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+}
+
+// XcXcᵀ (n × n, the kernel system when there are more features than rows), its lower
+// triangle in column panels of a fixed width, one single-threaded product each, run in
+// parallel. The panels depend on n alone and each entry is one product's dot product, so
+// the bits do not depend on the thread count (Eigen's own parallel product chooses its
+// depth blocking from the thread count; the engine builds Eigen without it).
+Eigen::MatrixXd kernelMatrix(const Eigen::MatrixXd& centred)
+{
+    constexpr Eigen::Index kPanel = 64;
+    // Below this many multiply-adds one thread is faster than waking the others.
+    constexpr double kParallelWork = 4e6;
+    const Eigen::Index n = centred.rows();
+    const Eigen::Index panels = (n + kPanel - 1) / kPanel;
+    const double work = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(centred.cols()) / 2.0;
+    Eigen::MatrixXd kernel(n, n);
+#pragma omp parallel for schedule(dynamic) if (panels > 1 && work >= kParallelWork)
+    for (Eigen::Index panel = 0; panel < panels; ++panel) {
+        const Eigen::Index first = panel * kPanel;
+        const Eigen::Index width = std::min(kPanel, n - first);
+        kernel.block(first, first, n - first, width).noalias() =
+            centred.bottomRows(n - first) * centred.middleRows(first, width).transpose();
+    }
+    kernel.triangularView<Eigen::StrictlyUpper>() = kernel.transpose();
+    return kernel;
 }
 
 // LAPACK's Cholesky, which scikit-learn calls, stops at a pivot that rounding leaves at
@@ -135,7 +161,7 @@ FitReport Ridge::fit(const Dataset& data, core::TaskControl& control)
     } else {
         // More features than rows: the n × n kernel system is the smaller one.
         const Eigen::MatrixXd centred = data.x.rowwise() - xOffset;
-        Eigen::MatrixXd kernel = centred * centred.transpose();
+        Eigen::MatrixXd kernel = kernelMatrix(centred);
         control.progress(0.5, "solving the kernel system");
         kernel.diagonal().array() += m_alpha;
         const Eigen::LLT<Eigen::MatrixXd> cholesky(kernel);

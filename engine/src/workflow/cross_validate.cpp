@@ -208,34 +208,41 @@ evaluation::CvSpec searchCv(const Recipe& recipe)
     return spec;
 }
 
+CvFolds cvFolds(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
+                const evaluation::CvSpec& spec)
+{
+    const bool classification = recipe.problem.task == core::TaskType::Classification;
+    CvFolds out;
+    out.rows = prepared.train;
+    if (!recipe.prep.timeColumn.empty()) {
+        const std::vector<double>& time = data.column(recipe.prep.timeColumn).values();
+        std::stable_sort(out.rows.begin(), out.rows.end(),
+                         [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
+    }
+    if (classification)
+        for (std::size_t row : out.rows)
+            out.rowClasses.push_back(prepared.classes.rowClass[row]);
+    out.folds = evaluation::makeFolds(spec, out.rows.size(), classification ? &out.rowClasses : nullptr);
+    return out;
+}
+
 std::vector<CvSplit> cvSplits(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
                               const evaluation::CvSpec& spec)
 {
-    const bool classification = recipe.problem.task == core::TaskType::Classification;
-    std::vector<std::size_t> rows = prepared.train;
-    if (!recipe.prep.timeColumn.empty()) {
-        const std::vector<double>& time = data.column(recipe.prep.timeColumn).values();
-        std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
-    }
-    std::vector<int> rowClasses;
-    if (classification)
-        for (std::size_t row : rows)
-            rowClasses.push_back(prepared.classes.rowClass[row]);
-    const std::vector<evaluation::Fold> folds =
-        evaluation::makeFolds(spec, rows.size(), classification ? &rowClasses : nullptr);
+    const CvFolds cut = cvFolds(recipe, data, prepared, spec);
     const auto pick = [&](const std::vector<std::size_t>& positions) {
         std::vector<std::size_t> picked;
         picked.reserve(positions.size());
         for (std::size_t i : positions)
-            picked.push_back(rows[i]);
+            picked.push_back(cut.rows[i]);
         return picked;
     };
     std::vector<CvSplit> splits;
-    splits.reserve(folds.size());
-    for (std::size_t f = 0; f < folds.size(); ++f) {
+    splits.reserve(cut.folds.size());
+    for (std::size_t f = 0; f < cut.folds.size(); ++f) {
         std::string label = "fold ";
-        label.append(std::to_string(f + 1)).append(" of ").append(std::to_string(folds.size()));
-        splits.push_back({pick(folds[f].train), pick(folds[f].test), std::move(label)});
+        label.append(std::to_string(f + 1)).append(" of ").append(std::to_string(cut.folds.size()));
+        splits.push_back({pick(cut.folds[f].train), pick(cut.folds[f].test), std::move(label)});
     }
     return splits;
 }

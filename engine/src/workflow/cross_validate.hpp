@@ -66,8 +66,20 @@ std::string defaultMetric(const Recipe& recipe);
 /// older than the ones it trained on.
 evaluation::CvSpec searchCv(const Recipe& recipe);
 
+/// The training rows in the order the folds are cut from them, and the folds over them.
+struct CvFolds {
+    std::vector<std::size_t> rows;        ///< rows of the data, time order when split by time
+    std::vector<int> rowClasses;          ///< class of each entry of `rows` (classification only)
+    std::vector<evaluation::Fold> folds;  ///< positions into `rows`
+};
+
 /// The folds of `spec` over the training rows of `prepared`, in time order when the recipe
-/// splits by time (throws like `evaluation::makeFolds`).
+/// splits by time (throws like `evaluation::makeFolds`). The one place the runner, the
+/// search, the model analysis and the fold preview cut their folds.
+CvFolds cvFolds(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
+                const evaluation::CvSpec& spec);
+
+/// `cvFolds` as rows of the data per split.
 std::vector<CvSplit> cvSplits(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
                               const evaluation::CvSpec& spec);
 

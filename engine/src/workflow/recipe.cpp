@@ -1,6 +1,8 @@
 #include "stepwise/workflow/recipe.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -107,16 +109,37 @@ json generatorJson(const data::ClassificationSpec& g)
             {"seed", g.seed}};
 }
 
+// A whole number that fits T: converting a float or an out-of-range number would be
+// undefined, and recipe files may come from anywhere.
+template <typename T>
+T wholeNumber(const json& j, const char* field)
+{
+    using Limits = std::numeric_limits<T>;
+    bool fits = false;
+    if (j.is_number_unsigned()) {
+        fits = j.get<std::uint64_t>() <= static_cast<std::uint64_t>(Limits::max());
+    } else if (j.is_number_integer()) {
+        const auto value = j.get<std::int64_t>();
+        fits = value >= 0 ? static_cast<std::uint64_t>(value) <= static_cast<std::uint64_t>(Limits::max())
+                          : Limits::is_signed && value >= static_cast<std::int64_t>(Limits::min());
+    }
+    if (!fits)
+        throw core::ArchiveError(std::string("recipe field '") + field + "' is " + j.dump() +
+                                 " — it must be a whole number from " + std::to_string(std::numeric_limits<T>::min()) +
+                                 " to " + std::to_string(std::numeric_limits<T>::max()));
+    return j.get<T>();
+}
+
 data::ClassificationSpec generatorFromJson(const json& j)
 {
     data::ClassificationSpec g;
-    g.samples = j.at("samples").get<int>();
-    g.features = j.at("features").get<int>();
-    g.informative = j.at("informative").get<int>();
-    g.redundant = j.at("redundant").get<int>();
-    g.repeated = j.at("repeated").get<int>();
-    g.classes = j.at("classes").get<int>();
-    g.clustersPerClass = j.at("clusters_per_class").get<int>();
+    g.samples = wholeNumber<int>(j.at("samples"), "data.generator.samples");
+    g.features = wholeNumber<int>(j.at("features"), "data.generator.features");
+    g.informative = wholeNumber<int>(j.at("informative"), "data.generator.informative");
+    g.redundant = wholeNumber<int>(j.at("redundant"), "data.generator.redundant");
+    g.repeated = wholeNumber<int>(j.at("repeated"), "data.generator.repeated");
+    g.classes = wholeNumber<int>(j.at("classes"), "data.generator.classes");
+    g.clustersPerClass = wholeNumber<int>(j.at("clusters_per_class"), "data.generator.clusters_per_class");
     g.weights = j.at("weights").get<std::vector<double>>();
     g.flipY = j.at("flip_y").get<double>();
     g.classSep = j.at("class_sep").get<double>();
@@ -124,7 +147,7 @@ data::ClassificationSpec generatorFromJson(const json& j)
     g.shift = j.at("shift").get<double>();
     g.scale = j.at("scale").get<double>();
     g.shuffle = j.at("shuffle").get<bool>();
-    g.seed = j.at("seed").get<std::uint64_t>();
+    g.seed = wholeNumber<std::uint64_t>(j.at("seed"), "data.generator.seed");
     return g;
 }
 
@@ -381,7 +404,7 @@ Recipe recipeFromJson(const std::string& text)
 
         recipe.model.name = all.at("model").at("name").get<std::string>();
         recipe.model.params = all.at("model").at("params").get<std::map<std::string, std::string>>();
-        recipe.seed = all.at("seed").get<std::uint64_t>();
+        recipe.seed = wholeNumber<std::uint64_t>(all.at("seed"), "seed");
         if (const auto cv = all.find("cross_validation"); cv != all.end() && !cv->is_null()) {
             try {
                 recipe.crossValidation = evaluation::parseCvSpec(cv->get<std::string>());
