@@ -487,6 +487,11 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     m_progress->setIdleText(tr("Not trained yet."));
     m_progress->setShowsRemaining(true);
     bottom->addWidget(m_train, 0, Qt::AlignBottom);
+    m_history = new QPushButton(tr("History…"), this);
+    m_history->setObjectName(QStringLiteral("historyButton"));
+    m_history->setMinimumHeight(34);
+    m_history->setToolTip(tr("Every training run of this session: compare two runs or restore one (Ctrl+H)"));
+    bottom->addWidget(m_history, 0, Qt::AlignBottom);
     bottom->addSpacing(8);
     bottom->addWidget(m_progress, 1);
     contentLayout()->addLayout(bottom);

@@ -73,6 +73,8 @@ public:
     QTabWidget* resultTabs() const { return m_resultTabs; }
     /// \brief The Train button.
     QPushButton* trainButton() const { return m_train; }
+    /// \brief Opens the run history (the window connects it).
+    QPushButton* historyButton() const { return m_history; }
     /// \brief The progress panel (status text, elapsed and remaining time, Cancel).
     TaskProgressPanel* progressPanel() const { return m_progress; }
     /// \brief The per-model progress.
@@ -164,6 +166,7 @@ private:
     SearchResultsTable* m_searchResults;
 
     QPushButton* m_train;
+    QPushButton* m_history = nullptr;
     TaskProgressPanel* m_progress;
 
     std::string m_selected;   // the model the form edits

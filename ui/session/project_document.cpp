@@ -376,6 +376,24 @@ bool ProjectDocument::saveAs(const QString& path, QString* error)
     return true;
 }
 
+bool ProjectDocument::setRunNote(int runId, const QString& note)
+{
+    for (io::RunRecord& run : m_runs) {
+        if (run.id != runId)
+            continue;
+        const std::string text = note.toStdString();
+        if (run.note == text)
+            return true;
+        run.note = text;
+        emit runsChanged();
+        m_extraChanges = true;
+        refreshModified();
+        scheduleAutosave();
+        return true;
+    }
+    return false;
+}
+
 void ProjectDocument::recordResult()
 {
     const auto result = m_session->result();

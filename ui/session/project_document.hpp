@@ -66,6 +66,9 @@ public:
 
     /// \brief Every recorded training run, oldest first.
     const std::vector<io::RunRecord>& runs() const { return m_runs; }
+    /// \brief Sets the user's note on run `runId` (a change: modifies, autosaves); false
+    /// when there is no such run.
+    bool setRunNote(int runId, const QString& note);
     /// \brief Whether saving copies the data file into the project.
     bool embedsData() const { return m_embedData; }
     /// \brief Embeds the data in the project from the next save on (a change: modifies).

@@ -194,6 +194,7 @@ MainWizard::MainWizard(bool usesSettings, QWidget* parent)
         m_project->setAutosaveDir(ProjectDocument::defaultAutosaveDir());
         QTimer::singleShot(0, m_projectActions, &ProjectActions::offerRecovery);
     }
+    setUpRunHistory();
 
     resize(1280, 800);
     setMinimumSize(1000, 640);

@@ -22,6 +22,7 @@ class PrepPage;
 class ProblemPage;
 class ProjectActions;
 class ProjectDocument;
+class RunHistoryDialog;
 class Session;
 class StepRail;
 class TrainingPage;
@@ -71,6 +72,11 @@ public:
     QMenu* fileMenu() const { return m_fileMenu; }
     QMenu* viewMenu() const { return m_viewMenu; }
     QMenu* learnMenu() const { return m_learnMenu; }
+    /// \brief View ▸ Run history… (Ctrl+H; also the Training page's History… button):
+    /// shows `runHistory()`.
+    QAction* runHistoryAction() const { return m_runHistoryAction; }
+    /// \brief The run history window (hidden until asked for).
+    RunHistoryDialog* runHistory() const { return m_runHistory; }
     /// \brief The page of step `id`.
     WizardStepPage* stepPage(int id) const;
 
@@ -105,6 +111,7 @@ protected:
 
 private:
     void updateRail();
+    void setUpRunHistory();  // main_wizard_history.cpp
 
     bool m_usesSettings;
     QSet<int> m_reached;  // steps shown at least once; QWizard forgets them on Back
@@ -129,6 +136,8 @@ private:
     Theme* m_theme;
     PresentationMode* m_presentation;
     GuidedTour* m_tour;
+    RunHistoryDialog* m_runHistory = nullptr;
+    QAction* m_runHistoryAction = nullptr;
 };
 
 } // namespace stepwise::ui
