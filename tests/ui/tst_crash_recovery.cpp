@@ -39,8 +39,10 @@ const std::uint64_t kSeed = 4242;
 const char* kObjective = "Who survives the Titanic?";
 
 workflow::ModelChoice firstModel() { return {"random_forest", {{"n_estimators", "20"}, {"max_depth", "5"}}}; }
-// Long enough to be mid-training when the parent kills the child.
-workflow::ModelChoice secondModel() { return {"random_forest", {{"n_estimators", "10000"}, {"max_depth", "5"}}}; }
+// With 20-fold cross-validation: 21 fits of 10,000 full-depth trees, minutes even on a fast
+// machine, so the child is still training when the parent kills it.
+workflow::ModelChoice secondModel() { return {"random_forest", {{"n_estimators", "10000"}}}; }
+evaluation::CvSpec secondCrossValidation() { return {evaluation::CvStrategy::KFold, 20}; }
 
 /// The child: a real window with autosave (STEPWISE_AUTOSAVE_DIR comes from the parent).
 int runChild()
@@ -67,7 +69,10 @@ int runChild()
     session->train();
     if (!QTest::qWaitFor([&] { return wizard.project()->runs().size() == 1; }, 120000))
         return fail("the first training did not finish");
-    session->setModel(secondModel());
+    workflow::Recipe slow = session->recipe();
+    slow.model = secondModel();
+    slow.crossValidation = secondCrossValidation();
+    session->editRecipe(slow, QStringLiteral("A long training"));
     session->train();
     // Ready once the autosave on disk has the run and the recipe as it is now.
     const std::string recipe = workflow::recipeToJson(session->recipe());
@@ -81,8 +86,18 @@ int runChild()
             }
         },
         30000);
-    if (!saved)
+    if (!saved) {
+        try {
+            const io::Project project = io::loadProject(wizard.project()->autosavePath().toStdString());
+            std::fprintf(stderr, "child: the autosave has %zu runs\n", project.runs.size());
+            for (const io::FieldChange& change : io::recipeDiff(project.recipe, session->recipe()))
+                std::fprintf(stderr, "child: autosaved %s = %s, now %s\n", change.field.c_str(), change.before.c_str(),
+                             change.after.c_str());
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "child: the autosave cannot be read: %s\n", error.what());
+        }
         return fail("the autosave did not catch up");
+    }
     if (!session->isTraining())
         return fail("the second training is not running");
     std::printf("ready\n");
@@ -166,6 +181,7 @@ private slots:
         QCOMPARE(recipe.seed, kSeed);
         QCOMPARE(recipe.problem.objective, std::string(kObjective));
         QVERIFY(recipe.model == secondModel());
+        QVERIFY(recipe.crossValidation == secondCrossValidation());
         QCOMPARE(recipe.data.location, std::string("titanic"));
         QCOMPARE(wizard.session()->table()->rowCount(), std::size_t(891));
         QCOMPARE(wizard.project()->runs().size(), std::size_t(1));

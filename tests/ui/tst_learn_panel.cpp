@@ -339,7 +339,7 @@ private slots:
             checkButton->click();
             const QString feedback = dialog->findChild<QLabel*>(QStringLiteral("quizFeedback"))->text();
             QVERIFY(feedback.contains(questions[std::size_t(i)].options[std::size_t(choice)].explanation.toHtmlEscaped()));
-            QVERIFY(feedback.contains(i == 0 ? QStringLiteral("Not quite") : QStringLiteral("Right.")));
+            QVERIFY(feedback.contains(i == 0 ? QStringLiteral("Not quite") : QStringLiteral("</b> Right:")));
             // The right option is marked in place.
             QVERIFY(dialog->findChild<QRadioButton*>(QStringLiteral("quizOption%1").arg(questions[std::size_t(i)].correct))
                         ->text()

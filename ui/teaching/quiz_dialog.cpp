@@ -137,7 +137,8 @@ void QuizDialog::checkAnswer()
     const QuizFeedback feedback = m_check.answer(m_current, chosen);
     const QuizQuestion& q = m_check.question(m_current);
     QString html = feedback.correct
-                       ? QStringLiteral("<p><b style='color:#15803d'>✓ %1</b> %2</p>").arg(tr("Right."), feedback.explanation.toHtmlEscaped())
+                       // The right option's explanation starts with "Right:" itself.
+                       ? QStringLiteral("<p><b style='color:#15803d'>✓</b> %1</p>").arg(feedback.explanation.toHtmlEscaped())
                        : QStringLiteral("<p><b style='color:#b91c1c'>✗ %1</b> %2</p>").arg(tr("Not quite."), feedback.explanation.toHtmlEscaped());
     html += QStringLiteral("<p>");
     for (int i = 0; i < int(q.options.size()); ++i) {

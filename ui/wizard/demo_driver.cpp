@@ -47,6 +47,11 @@
 #include "widgets/status_banner.hpp"
 #include "widgets/threshold_view.hpp"
 #include "widgets/teaching/fold_diagram.hpp"
+#include "widgets/history/run_history_dialog.hpp"
+#include "widgets/history/run_history_view.hpp"
+#include "widgets/theme.hpp"
+#include "teaching/quiz.hpp"
+#include "teaching/quiz_dialog.hpp"
 #include "wizard/main_wizard.hpp"
 
 namespace stepwise::ui {
@@ -116,12 +121,14 @@ void DemoDriver::capture(const QString& name, std::function<void()> next)
     });
 }
 
-bool DemoDriver::grabNow(const QString& name)
+bool DemoDriver::grabNow(const QString& name) { return grabWidget(m_wizard, name); }
+
+bool DemoDriver::grabWidget(QWidget* widget, const QString& name)
 {
     if (!m_screenshots)
         return true;
     const QString path = m_dir.filePath(name + QStringLiteral(".png"));
-    const QPixmap shot = m_wizard->grab();
+    const QPixmap shot = widget->grab();
     if (shot.isNull() || !shot.save(path, "PNG")) {
         fail(tr("could not write the screenshot %1").arg(path));
         return false;
@@ -733,9 +740,64 @@ void DemoDriver::scoringStep()
             whenIdle(server->stopTask(), tr("the prediction server to stop"), [this] {
                 if (!saveProject())
                     return;
-                m_done = true;
-                emit finished(0);
+                teachingStep();
             });
+        });
+    });
+}
+
+void DemoDriver::teachingStep()
+{
+    // What a class sees: the Learn panel beside the results, the same page on a
+    // projector, in the dark theme, the runs compared, and the knowledge check.
+    if (!m_wizard->goToStep(MainWizard::EvaluationId)) {
+        fail(tr("the Evaluation step could not be reached again"));
+        return;
+    }
+    m_wizard->setLearnVisible(true);
+    capture(QStringLiteral("08-teaching-learn-panel"), [this] {
+        m_wizard->setLearnVisible(false);
+        m_wizard->setPresentationMode(true);
+        capture(QStringLiteral("08b-teaching-presentation"), [this] {
+            m_wizard->setPresentationMode(false);
+            m_wizard->theme()->setScheme(ColorScheme::Dark);
+            capture(QStringLiteral("08c-teaching-dark-theme"), [this] {
+                m_wizard->theme()->setScheme(ColorScheme::Light);
+                historyStep();
+            });
+        });
+    });
+}
+
+void DemoDriver::historyStep()
+{
+    RunHistoryDialog* history = m_wizard->runHistory();
+    const auto& runs = m_wizard->project()->runs();
+    if (runs.size() < 2) {
+        fail(tr("the demo recorded %1 runs; the history needs two to compare").arg(runs.size()));
+        return;
+    }
+    history->resize(1100, 640);
+    history->show();
+    history->view()->selectRuns({runs.front().id, runs.back().id});
+    QTimer::singleShot(kSettleMs, this, [this, history] {
+        if (m_done || !grabWidget(history, QStringLiteral("08d-teaching-run-history")))
+            return;
+        history->hide();
+        auto* quiz = new teaching::QuizDialog(teaching::quizQuestions(), tr("Knowledge check"), m_wizard);
+        quiz->setAttribute(Qt::WA_DeleteOnClose);
+        quiz->show();
+        // The first question answered, so the picture shows every option explained.
+        if (auto* option = quiz->findChild<QRadioButton*>(QStringLiteral("quizOption1")))
+            option->click();
+        if (auto* check = quiz->findChild<QPushButton*>(QStringLiteral("quizCheckButton")))
+            check->click();
+        QTimer::singleShot(kSettleMs, this, [this, quiz] {
+            if (m_done || !grabWidget(quiz, QStringLiteral("08e-teaching-knowledge-check")))
+                return;
+            quiz->close();
+            m_done = true;
+            emit finished(0);
         });
     });
 }

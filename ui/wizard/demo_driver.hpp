@@ -80,6 +80,10 @@ private:
     void serverStep();
     /// Scores a CSV with an extra column and an unseen category, grabs it, stops the server.
     void scoringStep();
+    /// Teaching: the Learn panel, presentation mode and the dark theme on Evaluation.
+    void teachingStep();
+    /// The run history comparing the first and the last run, then the knowledge check.
+    void historyStep();
     /// Saves the project (recipe, every run of the walk) as demo.stepwise-project beside
     /// the model; false (after `fail`) when it cannot.
     bool saveProject();
@@ -97,6 +101,8 @@ private:
     void capture(const QString& name, std::function<void()> next);
     /// Grabs the window into `name` now; false (after `fail`) when it cannot be written.
     bool grabNow(const QString& name);
+    /// Saves `widget` (a window of its own, such as a dialog) as NAME.png.
+    bool grabWidget(QWidget* widget, const QString& name);
     /// Advances with the Next button and runs `next` on the new page.
     void clickNext(int expectedId, std::function<void()> next);
     /// Runs `next` when `signal` of `sender` fires, or fails after the timeout.
