@@ -757,9 +757,13 @@ void DemoDriver::teachingStep()
     m_wizard->setLearnVisible(true);
     capture(QStringLiteral("08-teaching-learn-panel"), [this] {
         m_wizard->setLearnVisible(false);
+        // A projector's full-HD screen, where presentation mode is meant to run.
+        const QSize windowSize = m_wizard->size();
+        m_wizard->setFixedSize(1920, 1080);
         m_wizard->setPresentationMode(true);
-        capture(QStringLiteral("08b-teaching-presentation"), [this] {
+        capture(QStringLiteral("08b-teaching-presentation"), [this, windowSize] {
             m_wizard->setPresentationMode(false);
+            m_wizard->setFixedSize(windowSize);
             m_wizard->theme()->setScheme(ColorScheme::Dark);
             capture(QStringLiteral("08c-teaching-dark-theme"), [this] {
                 m_wizard->theme()->setScheme(ColorScheme::Light);
