@@ -43,31 +43,18 @@
 #include "widgets/verdict_badge.hpp"
 #include "wizard/main_wizard.hpp"
 
+#include "session_support.hpp"
+
 using namespace stepwise;
 using stepwise::ui::EvaluationPage;
 using stepwise::ui::MainWizard;
 
-// A helper's QCOMPARE returns from the helper only; stop the test there too.
-#define CHECKED(call)                                                                                                  \
-    do {                                                                                                               \
-        call;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
 
 namespace {
 
 bool loadBuiltin(ui::Session& session, const char* name)
 {
-    session.setObjective(QStringLiteral("Evaluate a model"));
-    data::DataSource source;
-    source.kind = data::DataSourceKind::Builtin;
-    source.location = name;
-    const auto before = session.table();
-    session.loadData(source);
-    // dataChanged also fires when the load starts; wait for the new table itself.
-    return QTest::qWaitFor([&] { return !session.isLoading() && session.table() && session.table() != before; },
-                           30000);
+    return test::loadBuiltin(session, name, QStringLiteral("Evaluate a model"));
 }
 
 /// Trains `model` (and `compared`) on the loaded data and waits for the result.

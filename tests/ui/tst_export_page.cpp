@@ -56,6 +56,8 @@
 #include "widgets/task_progress_panel.hpp"
 #include "wizard/main_wizard.hpp"
 
+#include "session_support.hpp"
+
 using namespace stepwise;
 using stepwise::ui::MainWizard;
 
@@ -63,14 +65,7 @@ namespace {
 
 bool loadBuiltin(ui::Session& session, const char* name)
 {
-    session.setObjective(QStringLiteral("Export a model"));
-    data::DataSource source;
-    source.kind = data::DataSourceKind::Builtin;
-    source.location = name;
-    const auto before = session.table();
-    session.loadData(source);
-    return QTest::qWaitFor([&] { return !session.isLoading() && session.table() && session.table() != before; },
-                           30000);
+    return test::loadBuiltin(session, name, QStringLiteral("Export a model"));
 }
 
 bool train(ui::Session& session, const workflow::ModelChoice& model)

@@ -30,29 +30,18 @@
 #include "widgets/threshold_view.hpp"
 #include "wizard/main_wizard.hpp"
 
+#include "session_support.hpp"
+
 using namespace stepwise;
 using stepwise::ui::FoldDiagram;
 using stepwise::ui::MainWizard;
 
-#define CHECKED(call)                                                                                                  \
-    do {                                                                                                               \
-        call;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
 
 namespace {
 
 bool loadBuiltin(ui::Session& session, const char* name)
 {
-    session.setObjective(QStringLiteral("Teach cross-validation"));
-    data::DataSource source;
-    source.kind = data::DataSourceKind::Builtin;
-    source.location = name;
-    const auto before = session.table();
-    session.loadData(source);
-    return QTest::qWaitFor([&] { return !session.isLoading() && session.table() && session.table() != before; },
-                           30000);
+    return test::loadBuiltin(session, name, QStringLiteral("Teach cross-validation"));
 }
 
 void screenshot(QWidget* widget, const char* name)
