@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 seconds="${1:-300}"
 shift || true
 readers=("$@")
-if [ ${#readers[@]} -eq 0 ]; then readers=(csv json xlsx sqlite formula model_file predict_request); fi
+if [ ${#readers[@]} -eq 0 ]; then readers=(csv json xlsx sqlite formula model_file predict_request project); fi
 
 cmake --preset fuzz >/dev/null
 targets=()
