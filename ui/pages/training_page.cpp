@@ -391,7 +391,9 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(modelsBox);
     leftLayout->addWidget(m_setupTabs, 1);
-    left->setFixedWidth(380);
+    // 380 px normally; narrower (down to 320) when the Learn panel takes its share.
+    left->setMinimumWidth(320);
+    left->setMaximumWidth(380);
 
     // --- live -------------------------------------------------------------------------
     auto* livePage = new QWidget(this);
@@ -434,8 +436,8 @@ TrainingPage::TrainingPage(Session* session, QWidget* parent)
     live->setStretchFactor(0, 3);
     live->setStretchFactor(1, 2);
     live->setSizes({370, 250});
-    m_chart->setMinimumWidth(240);
-    m_matrixBox->setMinimumWidth(220);
+    m_chart->setMinimumWidth(200);
+    m_matrixBox->setMinimumWidth(180);
     liveLayout->addWidget(m_progressTable);
     liveLayout->addWidget(live, 1);
 

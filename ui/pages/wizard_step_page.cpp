@@ -80,7 +80,11 @@ WizardStepPage::WizardStepPage(Session* session, const QString& title, const QSt
     m_learn->setObjectName(QStringLiteral("learnPanel"));
     // Links are handled here: "quiz:" opens the knowledge check, web links the browser.
     m_learn->setOpenLinks(false);
-    m_learn->setFixedWidth(300);
+    // 300 px where there is room; down to 240 px so the busiest pages (Training) still
+    // fit beside it in a 1280 px window.
+    m_learn->setMinimumWidth(240);
+    m_learn->setMaximumWidth(300);
+    m_learn->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
     m_learn->setFrameShape(QFrame::StyledPanel);
     m_learn->setVisible(false);
     outer->addWidget(m_learn);

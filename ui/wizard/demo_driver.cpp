@@ -750,25 +750,34 @@ void DemoDriver::teachingStep()
 {
     // What a class sees: the Learn panel beside the results, the same page on a
     // projector, in the dark theme, the runs compared, and the knowledge check.
-    if (!m_wizard->goToStep(MainWizard::EvaluationId)) {
-        fail(tr("the Evaluation step could not be reached again"));
+    if (!m_wizard->goToStep(MainWizard::TrainingId)) {
+        fail(tr("the Training step could not be reached again"));
         return;
     }
     m_wizard->setLearnVisible(true);
-    capture(QStringLiteral("08-teaching-learn-panel"), [this] {
-        m_wizard->setLearnVisible(false);
-        // A projector's full-HD screen, where presentation mode is meant to run.
-        const QSize windowSize = m_wizard->size();
-        m_wizard->setFixedSize(1920, 1080);
-        m_wizard->setPresentationMode(true);
-        capture(QStringLiteral("08b-teaching-presentation"), [this, windowSize] {
-            m_wizard->setPresentationMode(false);
-            m_wizard->setFixedSize(windowSize);
-            m_wizard->theme()->setScheme(ColorScheme::Dark);
-            capture(QStringLiteral("08c-teaching-dark-theme"), [this] {
-                m_wizard->theme()->setScheme(ColorScheme::Light);
-                historyStep();
-            });
+    capture(QStringLiteral("08a-teaching-learn-training"), [this] {
+        if (!m_wizard->goToStep(MainWizard::EvaluationId)) {
+            fail(tr("the Evaluation step could not be reached again"));
+            return;
+        }
+        capture(QStringLiteral("08-teaching-learn-panel"), [this] { teachingViewsStep(); });
+    });
+}
+
+void DemoDriver::teachingViewsStep()
+{
+    m_wizard->setLearnVisible(false);
+    // A projector's full-HD screen, where presentation mode is meant to run.
+    const QSize windowSize = m_wizard->size();
+    m_wizard->setFixedSize(1920, 1080);
+    m_wizard->setPresentationMode(true);
+    capture(QStringLiteral("08b-teaching-presentation"), [this, windowSize] {
+        m_wizard->setPresentationMode(false);
+        m_wizard->setFixedSize(windowSize);
+        m_wizard->theme()->setScheme(ColorScheme::Dark);
+        capture(QStringLiteral("08c-teaching-dark-theme"), [this] {
+            m_wizard->theme()->setScheme(ColorScheme::Light);
+            historyStep();
         });
     });
 }

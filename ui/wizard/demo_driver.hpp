@@ -80,8 +80,10 @@ private:
     void serverStep();
     /// Scores a CSV with an extra column and an unseen category, grabs it, stops the server.
     void scoringStep();
-    /// Teaching: the Learn panel, presentation mode and the dark theme on Evaluation.
+    /// Teaching: the Learn panel beside Training and Evaluation.
     void teachingStep();
+    /// Presentation mode and the dark theme on Evaluation.
+    void teachingViewsStep();
     /// The run history comparing the first and the last run, then the knowledge check.
     void historyStep();
     /// Saves the project (recipe, every run of the walk) as demo.stepwise-project beside
