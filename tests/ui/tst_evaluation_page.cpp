@@ -49,7 +49,6 @@ using namespace stepwise;
 using stepwise::ui::EvaluationPage;
 using stepwise::ui::MainWizard;
 
-
 namespace {
 
 bool loadBuiltin(ui::Session& session, const char* name)

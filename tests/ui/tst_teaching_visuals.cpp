@@ -36,7 +36,6 @@ using namespace stepwise;
 using stepwise::ui::FoldDiagram;
 using stepwise::ui::MainWizard;
 
-
 namespace {
 
 bool loadBuiltin(ui::Session& session, const char* name)
