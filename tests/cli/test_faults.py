@@ -5,13 +5,13 @@ never a broken mix, and the user is told what went wrong.
 
 - kill -9 during training: the previous model and project stay byte for byte, and no
   temporary file is left.
-- kill -9 during saving, 40 times at random moments around a save of a big model (a
+- kill -9 during saving, 30 times at random moments around a save of a big model (a
   k-nearest-neighbours model keeps its training rows) and a project with its data
   embedded: after each kill both files pass their digest checks (the model's SHA-256
   header, the project's embedded data against its recorded SHA-256) and are the previous
-  file or the new whole one. Half of the kills wait for the model's temporary file to
-  appear (the save has begun, seen from outside: no hook in the program), so many land
-  inside the write; the counts are printed. The next save removes the temporary files
+  file or the new whole one. Two kills in three wait for the model's or the project's
+  temporary file to appear (the save has begun, seen from outside: no hook in the
+  program), so many land inside the write; the counts are printed. The next save removes the temporary files
   the killed writers left.
 - disk full: a 2 MB tmpfs, filled up (as root), and RLIMIT_FSIZE (EFBIG, any user): every
   command that writes a file fails with exit code 1, one line naming the file and the OS
@@ -177,10 +177,10 @@ class Faults(CliTestCase):
                                                             "p.stepwise-project"])
 
     def test_kill_during_save_leaves_the_old_or_the_new_file(self):
-        # A k-nearest-neighbours model keeps its training rows (~18 MB here) and the
-        # project embeds the CSV (~24 MB as base64): the writes take long enough to be hit.
+        # A k-nearest-neighbours model keeps its training rows (~5 MB here) and the
+        # project embeds the CSV (~17 MB as base64): the writes take long enough to be hit.
         big = self.path("big.csv")
-        self.assertEqual(run("generate", "classification", "--rows", 120000, "--features", 16, "--seed", 5,
+        self.assertEqual(run("generate", "classification", "--rows", 40000, "--features", 16, "--seed", 5,
                              "--out", big).returncode, 0)
         model, project = self.path("m.stepwise"), self.path("p.stepwise-project")
         command = [cli_support.CLI, "train", big, "--target", "target", "--model", "knn", "--test-size", "0.002",
@@ -191,43 +191,51 @@ class Faults(CliTestCase):
             self.assertEqual(result.returncode, 0, result.stderr)
 
         # A first good version, then a run watched from outside: when each temporary file
-        # appears and when it is renamed.
+        # appears and when it is gone (renamed).
         save_once()
-        previous = {model: slurp(model), project: slurp(project)}
         start = time.monotonic()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        seen = {}
+        appeared, gone = {}, {}
         while process.poll() is None:
-            for name in temporaries(self.tmp):
-                seen.setdefault(name.split(".")[1], time.monotonic() - start)
-            time.sleep(0.001)
+            now = time.monotonic() - start
+            present = {name.split(".")[1] for name in temporaries(self.tmp) if f".{process.pid}-" in name}
+            for which in present:
+                appeared.setdefault(which, now)
+            for which in appeared:
+                if which not in present:
+                    gone.setdefault(which, now)
+            time.sleep(0.0005)
         total = time.monotonic() - start
         self.assertEqual(process.returncode, 0)
-        self.assertIn("m", seen, "the model's temporary file was never seen")
-        save_from = seen["m"]
-        print(f"\nsave profile: run {total:.2f} s, model write from {save_from:.2f} s, project write from "
-              f"{seen.get('p', float('nan')):.2f} s", file=sys.stderr)
+        self.assertIn("m", appeared, "the model's temporary file was never seen")
+        self.assertIn("p", appeared, "the project's temporary file was never seen")
+        writes = {which: max(0.01, gone.get(which, total) - appeared[which]) for which in appeared}
+        print(f"\nsave profile: run {total:.2f} s; model written {appeared['m']:.2f}–{appeared['m'] + writes['m']:.2f} s, "
+              f"project {appeared['p']:.2f}–{appeared['p'] + writes['p']:.2f} s", file=sys.stderr)
         previous = {model: slurp(model), project: slurp(project)}
 
         rng = random.Random(9)
         landed = {"before the save": 0, "inside the model write": 0, "between the two files": 0,
                   "inside the project write": 0, "after the save": 0}
-        kills = 40
+        kills = 30
         for i in range(kills):
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            if i % 2 == 0:
+            if i % 3 == 0:
                 # Anywhere from shortly before the model write to the end of the run.
-                time.sleep(rng.uniform(max(0.0, save_from - 0.3), total * 1.05))
+                time.sleep(rng.uniform(max(0.0, appeared["m"] - 0.3), total * 1.05))
             else:
-                # Once the model's temporary file is there, a moment later.
+                # Once this process's temporary file of the model (or the project) is there,
+                # a moment within the time its write took.
+                which = "m" if i % 3 == 1 else "p"
                 deadline = time.monotonic() + 300
                 while process.poll() is None and time.monotonic() < deadline and \
-                        not any(name.startswith(".m.stepwise.") for name in temporaries(self.tmp)):
+                        not any(name.split(".")[1] == which and f".{process.pid}-" in name
+                                for name in temporaries(self.tmp)):
                     time.sleep(0.0005)
-                time.sleep(rng.uniform(0.0, max(0.05, total - save_from)))
+                time.sleep(rng.uniform(0.0, writes[which]))
             process.kill()
             process.wait()
-            # Leftovers of earlier kills are there too: only this process's count.
+            # Leftovers of earlier kills may be there too: only this process's count.
             mine = [name for name in temporaries(self.tmp) if f".{process.pid}-" in name]
             current = {model: slurp(model), project: slurp(project)}
             self.assertIsNone(model_problem(current[model]), f"kill {i}: the model file")
@@ -236,16 +244,16 @@ class Faults(CliTestCase):
             project_new = current[project] != previous[project]
             if any(name.startswith(".m.stepwise.") for name in mine):
                 where = "inside the model write"
+                self.assertFalse(model_new, f"kill {i}: the model changed before its rename")
             elif any(name.startswith(".p.stepwise-project.") for name in mine):
                 where = "inside the project write"
+                self.assertFalse(project_new, f"kill {i}: the project changed before its rename")
             elif model_new and project_new:
                 where = "after the save"
             elif model_new or project_new:
                 where = "between the two files"
             else:
                 where = "before the save"
-            if where == "inside the model write":
-                self.assertFalse(model_new, f"kill {i}: the model changed before its rename")
             landed[where] += 1
             previous = current
         print("kills: " + ", ".join(f"{count} {where}" for where, count in landed.items()), file=sys.stderr)
