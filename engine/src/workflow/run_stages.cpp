@@ -62,9 +62,9 @@ const data::Column& targetColumn(const Recipe& recipe, const data::Table& data, 
     }
     const data::Column& target = data.column(recipe.problem.target);
     if (recipe.problem.task == core::TaskType::Regression && !target.isNumeric())
-        throw core::DataError("the target '" + target.name() + "' holds text (e.g. '" +
-                              target.levels().front() +
-                              "'), but regression predicts numbers — choose classification or a numeric target");
+        throw core::DataError("the target '" + target.name() + "' holds text" +
+                              (target.levels().empty() ? std::string() : " (e.g. '" + target.levels().front() + "')") +
+                              ", but regression predicts numbers — choose classification or a numeric target");
     return target;
 }
 
@@ -143,8 +143,16 @@ PreparedData prepareData(const Recipe& recipe, const data::Table& data, const da
     const bool classification = recipe.problem.task == core::TaskType::Classification;
     const data::Column& target = targetColumn(recipe, data, "data");
     prepared.features = featureColumns(recipe, data, prepared.warnings);
+    if (data.rowCount() == 0)
+        throw core::DataError("the data has no rows, only the columns — load data with rows to learn from");
     if (classification) {
         prepared.classes = encodeClasses(target);
+        if (prepared.classes.labels.size() > static_cast<std::size_t>(models::kMaxClassCount))
+            throw core::DataError("the target '" + target.name() + "' has " +
+                                  std::to_string(prepared.classes.labels.size()) + " classes, more than the " +
+                                  std::to_string(models::kMaxClassCount) +
+                                  " a classifier takes — group the rare classes into one, or choose regression "
+                                  "if the target is a quantity");
         if (prepared.classes.labels.size() < 2)
             throw core::DataError("the target '" + target.name() + "' has only " +
                                   (prepared.classes.labels.empty()
