@@ -233,6 +233,11 @@ std::vector<double> quantileEdges(const std::vector<double>& sorted, int bins)
     for (std::size_t i = 1; i < all.size(); ++i)
         if (all[i] - all[i - 1] > 1e-8)
             kept.push_back(all[i]);
+    // Every edge within 1e-8 of the first (a column of tiny numbers): scikit-learn is left
+    // with one edge and puts every value in bin 0; one bin over everything does the same
+    // and keeps two edges, as every fitted column has.
+    if (kept.size() < 2)
+        return {-kInf, kInf};
     return kept;
 }
 

@@ -1,10 +1,14 @@
 #include "features/column_scaler.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "prep/fitted_columns.hpp"
 #include "prep/onnx_columns.hpp"
+#include "stepwise/core/errors.hpp"
 
 namespace stepwise::features {
 
@@ -29,7 +33,26 @@ void ColumnScaler::fit(const data::Table& train, const prep::TrainingTarget&, co
         const data::Column& column = train.column(scaled[index]);
         if (column.missingCount() == column.size())
             throw prep::noTrainingValues(column.name());
-        const Scaling scaling = statistics(column.values());
+        const std::vector<double>& values = column.values();
+        // scikit-learn's scalers refuse infinities too: one would make the mean, the range
+        // or the spread infinite and every scaled value of the column NaN.
+        const auto infinite = std::find_if(values.begin(), values.end(), [](double v) { return std::isinf(v); });
+        if (infinite != values.end()) {
+            std::string message = "column '";
+            message.append(column.name()).append("' has the value ").append(*infinite > 0 ? "inf" : "-inf");
+            message.append(" in row ").append(std::to_string(infinite - values.begin()));
+            message.append(" of the training rows — the ").append(m_step);
+            message.append(" needs finite numbers; fix or drop that value, or clip the column first");
+            throw core::DataError(message);
+        }
+        const Scaling scaling = statistics(values);
+        if (!std::isfinite(scaling.shift) || !std::isfinite(scaling.divisor)) {
+            std::string message = "column '";
+            message.append(column.name()).append("' has values too large for the ").append(m_step);
+            message.append(" (its statistics overflow beyond 1.8e308) — divide the column by a power of ten first, "
+                           "e.g. with a formula step");
+            throw core::DataError(message);
+        }
         names.push_back(column.name());
         shift.push_back(scaling.shift);
         divisor.push_back(scaling.divisor);

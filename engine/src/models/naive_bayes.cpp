@@ -75,10 +75,25 @@ FitReport GaussianNaiveBayes::fit(const Dataset& data, core::TaskControl& contro
     Eigen::RowVectorXd overallMean;
     Eigen::RowVectorXd overallVariance;
     meanAndVariance(data.x, all, overallMean, overallVariance);
+    for (Eigen::Index f = 0; f < features; ++f) {
+        // Squares of values beyond about 1e154 overflow: the variance would be infinite
+        // and every probability NaN.
+        if (!std::isfinite(overallMean(f)) || !std::isfinite(overallVariance(f))) {
+            std::string message = "feature ";
+            message.append(static_cast<std::size_t>(f) < data.featureNames.size()
+                               ? "'" + data.featureNames[static_cast<std::size_t>(f)] + "'"
+                               : "number " + std::to_string(f + 1));
+            message.append(" has values too large for ").append(name());
+            message.append(" to measure their spread (its variance overflows) — rescale the feature, e.g. with a "
+                           "'Scale numbers' step");
+            throw core::DataError(message);
+        }
+    }
     const double widest = overallVariance.maxCoeff();
     if (!(widest > 0.0))
-        throw core::DataError("every feature is constant in the training rows — " + name() +
-                              " needs at least one feature that varies");
+        throw core::DataError("every feature is constant in the training rows (or varies too little to measure) — " +
+                              name() + " needs at least one feature that varies; drop the constant features or "
+                              "rescale tiny ones");
     const double epsilon = m_smoothing * widest;
 
     std::vector<std::vector<Eigen::Index>> members(static_cast<std::size_t>(classes));

@@ -76,6 +76,14 @@ void validateTrainingData(const Dataset& data, core::TaskType task, const std::s
         }
         return;
     }
+    if (data.classCount > kMaxClassCount) {
+        std::string message = "the target has ";
+        message.append(std::to_string(data.classCount)).append(" classes, more than the ");
+        message.append(std::to_string(kMaxClassCount)).append(" a classifier takes (").append(model);
+        message.append(" would need a rows × classes table of probabilities) — group the rare classes into one, "
+                       "or choose regression if the target is a quantity");
+        throw core::DataError(message);
+    }
     if (data.classCount < 2) {
         std::string message = "classification needs at least two classes but the class count is ";
         message.append(std::to_string(data.classCount)).append(" — pick a target with two or more values");

@@ -85,6 +85,14 @@ std::pair<double, double> boundsOf(const data::Column& column, OutlierRule rule,
         const double iqr = q3 - q1;
         return {q1 - factor * iqr, q3 + factor * iqr};
     }
+    // An infinity would make the mean and the spread infinite and both bounds NaN, so
+    // nothing would count as an outlier; measured on the finite values, an infinity is
+    // the outlier it is (the IQR rule, on quartiles, needs no such care).
+    std::erase_if(present, [](double value) { return std::isinf(value); });
+    if (present.empty()) {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        return {nan, nan};
+    }
     double sum = 0.0;
     for (double value : present)
         sum += value;

@@ -67,6 +67,8 @@ ClassRows groupByClass(const TrainingTarget& target)
         if (groups.minority < 0 || size < groups.rows[static_cast<std::size_t>(groups.minority)].size())
             groups.minority = static_cast<int>(c);
     }
+    if (groups.present == 0)
+        throw core::DataError("there are no training rows to balance — check the earlier steps and the split");
     if (groups.present < 2)
         throw core::DataError("the training rows hold only one class — there is nothing to balance; remove the "
                               "resample step or check the target and the split");

@@ -222,6 +222,12 @@ CvFolds cvFolds(const Recipe& recipe, const data::Table& data, const PreparedDat
     if (classification)
         for (std::size_t row : out.rows)
             out.rowClasses.push_back(prepared.classes.rowClass[row]);
+    if (classification && spec.strategy == evaluation::CvStrategy::StratifiedKFold)
+        requireRowsPerClass(out.rowClasses, prepared.classes.labels, static_cast<std::size_t>(spec.folds),
+                            recipe.problem.target,
+                            "fewer than the " + std::to_string(spec.folds) +
+                                " folds of the stratified cross-validation, so some folds would not contain it; use "
+                                "fewer folds or kfold");
     out.folds = evaluation::makeFolds(spec, out.rows.size(), classification ? &out.rowClasses : nullptr);
     return out;
 }

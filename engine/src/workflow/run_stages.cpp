@@ -62,9 +62,9 @@ const data::Column& targetColumn(const Recipe& recipe, const data::Table& data, 
     }
     const data::Column& target = data.column(recipe.problem.target);
     if (recipe.problem.task == core::TaskType::Regression && !target.isNumeric())
-        throw core::DataError("the target '" + target.name() + "' holds text (e.g. '" +
-                              target.levels().front() +
-                              "'), but regression predicts numbers — choose classification or a numeric target");
+        throw core::DataError("the target '" + target.name() + "' holds text" +
+                              (target.levels().empty() ? std::string() : " (e.g. '" + target.levels().front() + "')") +
+                              ", but regression predicts numbers — choose classification or a numeric target");
     return target;
 }
 
@@ -136,6 +136,19 @@ prep::SplitIndices splitPart(std::size_t count, double share, const std::vector<
 
 } // namespace
 
+void requireRowsPerClass(const std::vector<int>& rowClasses, const std::vector<std::string>& labels,
+                         std::size_t needed, const std::string& target, const std::string& why)
+{
+    std::vector<std::size_t> counts(labels.size(), 0);
+    for (int c : rowClasses)
+        if (c >= 0 && static_cast<std::size_t>(c) < counts.size())
+            ++counts[static_cast<std::size_t>(c)];
+    for (std::size_t c = 0; c < counts.size(); ++c)
+        if (counts[c] > 0 && counts[c] < needed)
+            throw core::DataError("class '" + labels[c] + "' of the target '" + target + "' has only " +
+                                  plural(counts[c], "row") + " — " + why);
+}
+
 PreparedData prepareData(const Recipe& recipe, const data::Table& data, const data::Table* testData,
                          core::TaskControl& control, const StepObserver& observe)
 {
@@ -143,8 +156,16 @@ PreparedData prepareData(const Recipe& recipe, const data::Table& data, const da
     const bool classification = recipe.problem.task == core::TaskType::Classification;
     const data::Column& target = targetColumn(recipe, data, "data");
     prepared.features = featureColumns(recipe, data, prepared.warnings);
+    if (data.rowCount() == 0)
+        throw core::DataError("the data has no rows, only the columns — load data with rows to learn from");
     if (classification) {
         prepared.classes = encodeClasses(target);
+        if (prepared.classes.labels.size() > static_cast<std::size_t>(models::kMaxClassCount))
+            throw core::DataError("the target '" + target.name() + "' has " +
+                                  std::to_string(prepared.classes.labels.size()) + " classes, more than the " +
+                                  std::to_string(models::kMaxClassCount) +
+                                  " a classifier takes — group the rare classes into one, or choose regression "
+                                  "if the target is a quantity");
         if (prepared.classes.labels.size() < 2)
             throw core::DataError("the target '" + target.name() + "' has only " +
                                   (prepared.classes.labels.empty()
@@ -186,9 +207,13 @@ PreparedData prepareData(const Recipe& recipe, const data::Table& data, const da
     const bool byTime = !times.empty();
     const auto strataOf = [&](const std::vector<std::size_t>& rows) {
         std::vector<int> strata;
-        if (classification && recipe.prep.stratify && !byTime)
+        if (classification && recipe.prep.stratify && !byTime) {
             for (std::size_t row : rows)
                 strata.push_back(prepared.classes.rowClass[row]);
+            requireRowsPerClass(strata, prepared.classes.labels, 2, recipe.problem.target,
+                                "a stratified split needs at least 2 rows per class; turn stratification off or "
+                                "collect more rows of it");
+        }
         return strata;
     };
     const auto pick = [](const std::vector<std::size_t>& from, const std::vector<std::size_t>& positions) {

@@ -49,6 +49,13 @@ using StepObserver = std::function<void(const StepTrace&)>;
 PreparedData prepareData(const Recipe& recipe, const data::Table& data, const data::Table* testData,
                          core::TaskControl& control, const StepObserver& observe = {});
 
+/// Throws `DataError` naming the class by its label when a class of `rowClasses` (class
+/// indices into `labels`) has fewer than `needed` rows; `why` completes the sentence
+/// ("a stratified split needs at least 2 rows per class — …"). The splitters only know
+/// class indices, so the runner checks first and says which class the user has to fix.
+void requireRowsPerClass(const std::vector<int>& rowClasses, const std::vector<std::string>& labels,
+                         std::size_t needed, const std::string& target, const std::string& why);
+
 /// The training target of `rows` of `data`.
 prep::TrainingTarget trainingTarget(const Recipe& recipe, const data::Table& data, const PreparedData& prepared,
                                     const std::vector<std::size_t>& rows);
