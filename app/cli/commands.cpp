@@ -552,6 +552,15 @@ struct RunOutputs {
     std::string predictions;
 };
 
+// A folder that cannot take the outputs is said before the data is loaded and trained on,
+// not after minutes of work.
+void checkOutputFolders(const RunOutputs& outputs, const std::string& project)
+{
+    for (const std::string* path : {&outputs.model, &outputs.report, &outputs.predictions, &project})
+        if (!path->empty())
+            io::checkFolderTakesFiles(*path);
+}
+
 // The data loaded and the recipe run on it, with a progress bar and Ctrl-C.
 struct LoadedRun {
     data::Table table;
@@ -734,6 +743,8 @@ int runTrain(const TrainOptions& options, const CommonOptions& common)
                                        recipe.model.params, recipe.model.name, recipe.seed);
         });
 
+    checkOutputFolders(outputs, options.saveProject);
+
     // The data reference is taken before training, from the bytes the run then reads.
     std::optional<io::Project> project;
     if (!options.saveProject.empty()) {
@@ -810,6 +821,7 @@ int runProject(const RunOptions& options, const CommonOptions& common)
     recipe.data = data.source;
 
     RunOutputs outputs{options.out, {}, options.report, options.predictions};
+    checkOutputFolders(outputs, options.record ? options.project : std::string());
     LoadedRun run = loadAndRun(recipe, std::nullopt, common);
     writeRunOutputs(project.recipe, run, outputs);
     int nextId = 1;

@@ -62,8 +62,18 @@ CLI::App* addServeCommand(CLI::App& app, ServeOptions& options)
     command->add_option("--max-rows", options.maxRows, "Most rows per /predict request; more get 413 (default 10000)")
         ->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(10'000'000)));
     command->add_option("--threads", options.threads,
-                        "Worker threads, each serving one connection at a time (default: 4 per core, at least 8)")
+                        "Worker threads started at once, each serving one connection at a time (default: 4 per "
+                        "core, at least 8); more start while all are busy, up to --max-threads")
         ->check(CLI::Range(1, 1024));
+    command->add_option("--max-threads", options.maxThreads,
+                        "Most worker threads, i.e. connections served at once; more wait their turn (default 512, "
+                        "at least --threads)")
+        ->check(CLI::Range(1, 1024));
+    command->add_option("--request-timeout", options.requestTimeout,
+                        "Seconds a request's headers and body may take to arrive from its first byte; slower "
+                        "clients get 408 or are disconnected, so a client trickling bytes holds a worker this long "
+                        "at most (default 10)")
+        ->check(CLI::Range(0.1, 3600.0));
     command->add_flag("--quiet", options.quiet, "Print only the serving line and errors");
     addModelAccessOptions(command, options.access);
     return command;
@@ -83,6 +93,8 @@ int runServe(const ServeOptions& options)
     server.maxBodyBytes = options.maxBodyBytes;
     server.maxRows = options.maxRows;
     server.threads = options.threads;
+    server.maxThreads = options.maxThreads;
+    server.requestTimeoutSeconds = options.requestTimeout;
     server.modelName = fileName(options.model);
 
     std::shared_ptr<const workflow::FittedPipeline> pipeline = openModel(options.model, options.access);

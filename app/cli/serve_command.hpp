@@ -22,7 +22,9 @@ struct ServeOptions {
     std::string tlsKey;
     std::size_t maxBodyBytes = 1 << 20;
     std::size_t maxRows = 10'000;
-    int threads = 0;  // 0 = the server's default
+    int threads = 0;     // 0 = the server's default
+    int maxThreads = 0;  // 0 = the server's default
+    double requestTimeout = 10;
     bool quiet = false;
     ModelAccessFlags access;  // the passphrase of an encrypted model
 };

@@ -292,6 +292,41 @@ class ServeTest(CliTestCase):
         socket.create_connection(("127.0.0.1", self.server.port), timeout=10).close()
         self.assertEqual(self.server.get_json("/health")["status"], "ok")
 
+    def test_a_request_trickled_byte_by_byte_gets_408_at_its_deadline(self):
+        server = Server(self.model, "--request-timeout", "1.5", "--threads", "1", "--max-threads", "2")
+        try:
+            for head, trickle in [(b"POST /predict HTTP/1.1\r\nHost: x\r\n", b"X"),
+                                  (b"POST /predict HTTP/1.1\r\nContent-Length: 1000\r\n\r\n", b"{")]:
+                # Three of them with at most two workers: each is cut at its deadline, and a
+                # normal request is still answered meanwhile.
+                raws = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(3)]
+                start = time.monotonic()
+                for raw in raws:
+                    raw.sendall(head)
+                replies = [b""] * len(raws)
+                while time.monotonic() - start < 8 and not all(replies):
+                    for i, raw in enumerate(raws):
+                        if replies[i]:
+                            continue
+                        raw.setblocking(False)
+                        try:
+                            replies[i] = raw.recv(4096) or b"closed"
+                        except BlockingIOError:
+                            raw.send(trickle)
+                    time.sleep(0.2)
+                took = time.monotonic() - start
+                for raw in raws:
+                    raw.close()
+                for reply in replies:
+                    self.assertTrue(reply.startswith(b"HTTP/1.1 408"), reply)
+                    self.assertIn(b"did not arrive within 1.5 seconds", reply)
+                # Two at once, then the third: within two deadlines and a margin, not the
+                # 5 s a single read may wait.
+                self.assertLess(took, 5.0)
+                self.assertEqual(server.get_json("/health")["status"], "ok")
+        finally:
+            self.assertEqual(server.stop()[0], 0)
+
     # --- access --------------------------------------------------------------------
 
     def test_bearer_token(self):
@@ -418,6 +453,8 @@ class ServeTest(CliTestCase):
         self.assertUsage(run("serve", self.model, "--port", "-1"), "--port")
         self.assertUsage(run("serve", self.model, "--max-rows", "0"), "--max-rows", "1 to 10000000")
         self.assertUsage(run("serve", self.model, "--threads", "0"), "--threads", "1 to 1024")
+        self.assertUsage(run("serve", self.model, "--max-threads", "2000"), "--max-threads", "1 to 1024")
+        self.assertUsage(run("serve", self.model, "--request-timeout", "0"), "--request-timeout")
         self.assertUsage(run("serve", self.model, "--max-body-bytes", "0"), "--max-body-bytes", "1 to")
         self.assertUsage(run("serve", self.model, "--tls-cert", "c.pem"), "--tls-key")
         self.assertError(run("serve", self.path("absent.stepwise")), 4, "absent.stepwise")
@@ -433,7 +470,8 @@ class ServeTest(CliTestCase):
         self.assertError(result, 1, "cannot listen on 127.0.0.1:%d" % self.server.port)
         help_text = run("serve", "--help").stdout
         for flag in ["--host", "--port", "--token-file", "STEPWISE_TOKEN", "--tls-cert", "--tls-key",
-                     "--max-body-bytes", "--max-rows", "--threads", "--passphrase-file"]:
+                     "--max-body-bytes", "--max-rows", "--threads", "--max-threads", "--request-timeout",
+                     "--passphrase-file"]:
             self.assertIn(flag, help_text)
 
 

@@ -410,6 +410,12 @@ private slots:
         QVERIFY(refused([](serving::ServerOptions& o) { o.port = 70000; }));
         QVERIFY(refused([](serving::ServerOptions& o) { o.port = -1; }));
         QVERIFY(refused([](serving::ServerOptions& o) { o.threads = -1; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.maxThreads = 2000; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.maxThreads = -1; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.threads = 9; o.maxThreads = 8; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.requestTimeoutSeconds = 0; }));
+        QVERIFY(refused([](serving::ServerOptions& o) { o.requestTimeoutSeconds = std::nan(""); }));
+        QVERIFY(!refused([](serving::ServerOptions& o) { o.threads = 8; o.maxThreads = 8; }));
         QVERIFY(refused([](serving::ServerOptions& o) { o.maxRows = 0; }));
         QVERIFY(refused([](serving::ServerOptions& o) { o.maxBodyBytes = 0; }));
         QVERIFY(refused([](serving::ServerOptions& o) { o.host.clear(); }));

@@ -7,13 +7,18 @@
 #include <condition_variable>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include <httplib.h>
 #include <openssl/err.h>
 
+#include "serving/elastic_thread_pool.hpp"
+#include "serving/guarded_connection.hpp"
 #include "stepwise/core/errors.hpp"
 #include "stepwise/serving/prediction_service.hpp"
 
@@ -22,28 +27,66 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Each connection is served by one worker thread from its first byte to its last answer,
-// so a client that stops sending holds a worker: every read and write gives up after
-// this long, and an idle kept-alive connection is closed after kKeepAliveSeconds.
-constexpr time_t kIoTimeoutSeconds = 5;
-constexpr time_t kKeepAliveSeconds = 2;
-// Requests per kept-alive connection before it is closed, so that with more clients than
-// workers every client gets its turn.
+// Each connection is served by one worker thread from its first byte to its last answer
+// (guarded_connection.hpp bounds how long a request may take to arrive). An idle
+// kept-alive connection is closed after kKeepAlive, and after
+// kRequestsPerConnection requests, so that with more clients than workers every client
+// gets its turn.
+constexpr auto kIoTimeout = std::chrono::seconds(5);
+constexpr auto kKeepAlive = std::chrono::seconds(2);
 constexpr std::size_t kRequestsPerConnection = 100;
 constexpr int kMaxThreads = 1024;
+constexpr int kDefaultMaxThreads = 512;
+constexpr double kMaxRequestSeconds = 3600;
 constexpr std::size_t kPayloadSlack = 64 * 1024;
 
 // When the current request's headers were read. A worker thread handles one request at a
 // time from routing to the log callback, so a thread-local stamp is that request's.
 thread_local std::optional<Clock::time_point> t_requestStart;
 
-int defaultThreadCount()
+int defaultThreadCount(int maxThreads)
 {
     // Workers wait on their connections' sockets more than they compute, so more than
     // one per core (cpp-httplib's own default is max(8, cores − 1)).
     const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-    return static_cast<int>(std::max(8U, 4U * cores));
+    return std::min(maxThreads, static_cast<int>(std::max(8U, 4U * cores)));
 }
+
+// The connection loop of guarded_connection.hpp in place of cpp-httplib's own, for the
+// plain and the TLS server alike (cpp-httplib keeps the loop private but lets a
+// subclass replace it; the request parsing and routing stay its own).
+template <class Base>
+class GuardedServer final : public Base {
+public:
+    template <class... Args>
+    explicit GuardedServer(const ConnectionLimits& limits, Args&&... args)
+        : Base(std::forward<Args>(args)...), m_limits(limits)
+    {
+    }
+
+private:
+    bool process_and_close_socket(socket_t sock) override
+    {
+        SSL_CTX* tls = nullptr;
+        if constexpr (std::is_same_v<Base, httplib::SSLServer>)
+            tls = this->ssl_context();
+        serveConnection(sock, tls, m_limits, this->svr_sock_,
+                        [this](httplib::Stream& stream, bool closeConnection, bool& connectionClosed) {
+                            return this->process_request(stream, closeConnection, connectionClosed, nullptr);
+                        });
+        return true;
+    }
+
+public:
+    // cpp-httplib listens with a backlog of 5: when connections arrive faster than its
+    // one accepting thread takes them (clients reconnecting after kRequestsPerConnection,
+    // bursts), the kernel drops the surplus and the clients resend a second later.
+    // listen() again on the bound socket widens the queue (capped by somaxconn).
+    void widenBacklog() { ::listen(this->svr_sock_, SOMAXCONN); }
+
+private:
+    ConnectionLimits m_limits;
+};
 
 // Comparing tokens in a time that does not depend on where they first differ, so the
 // answer's timing does not reveal a correct prefix.
@@ -84,6 +127,7 @@ struct PredictionServer::State {
     ServerOptions options;
     std::unique_ptr<PredictionService> service;
     std::unique_ptr<httplib::Server> server;
+    std::function<void()> widenBacklog;  // of `server`, once bound
     std::thread listener;
     int port = 0;
     bool tls = false;
@@ -117,6 +161,27 @@ struct PredictionServer::State {
                " — this server answers POST /predict, GET /health, GET /schema and GET /metrics";
     }
 
+    std::string tooSlow(const char* part) const
+    {
+        std::string text = "the request ";
+        text.append(part).append(" did not arrive within ");
+        std::ostringstream seconds;
+        seconds << options.requestTimeoutSeconds;
+        text.append(seconds.str()).append(" seconds of its first byte");
+        return text;
+    }
+
+    ConnectionLimits limits() const
+    {
+        ConnectionLimits limits;
+        limits.requestTime = std::chrono::milliseconds(static_cast<long long>(options.requestTimeoutSeconds * 1000));
+        limits.ioTime = kIoTimeout;
+        limits.keepAliveTime = kKeepAlive;
+        limits.handshakeTime = std::max<std::chrono::milliseconds>(limits.requestTime, kIoTimeout);
+        limits.requestsPerConnection = kRequestsPerConnection;
+        return limits;
+    }
+
     // Reads a request body through `reader`, keeping it in `body` when `keep`; the body is
     // read even when it will be refused, so a kept-alive connection stays in step. Answers
     // 413 past the size limit, 400 for a body cut short, and then returns false.
@@ -139,11 +204,19 @@ struct PredictionServer::State {
                                                              std::to_string(options.maxBodyBytes) +
                                                              " bytes — send fewer rows per request"));
             response.set_header("Connection", "close");
+            closeAfterThisResponse();
+            return false;
+        }
+        if (!complete && requestDeadlinePassed()) {
+            send(response, PredictionService::error(408, tooSlow("body")));
+            response.set_header("Connection", "close");
+            closeAfterThisResponse();
             return false;
         }
         if (!complete) {
             send(response, PredictionService::error(400, "the request body could not be read completely"));
             response.set_header("Connection", "close");
+            closeAfterThisResponse();
             return false;
         }
         return true;
@@ -151,15 +224,18 @@ struct PredictionServer::State {
 
     void configure(httplib::Server& http)
     {
-        const int threads = options.threads > 0 ? options.threads : defaultThreadCount();
-        http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+        const int maxThreads = options.maxThreads > 0 ? options.maxThreads : kDefaultMaxThreads;
+        const int threads = options.threads > 0 ? options.threads : defaultThreadCount(maxThreads);
+        http.new_task_queue = [threads, maxThreads] {
+            return new ElasticThreadPool(static_cast<std::size_t>(threads),
+                                         static_cast<std::size_t>(std::max(threads, maxThreads)));
+        };
         // A little above the limit: /predict's own reader stops at the limit and answers
         // 413 for chunked bodies too, where cpp-httplib would only say 400; every other
         // route is still bounded.
         http.set_payload_max_length(options.maxBodyBytes + kPayloadSlack);
-        http.set_read_timeout(kIoTimeoutSeconds, 0);
-        http.set_write_timeout(kIoTimeoutSeconds, 0);
-        http.set_keep_alive_timeout(kKeepAliveSeconds);
+        // Only for the Keep-Alive header of the answers: guarded_connection.hpp applies them.
+        http.set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(kKeepAlive).count());
         http.set_keep_alive_max_count(kRequestsPerConnection);
         // Small answers go out at once instead of waiting for the client's delayed ACK.
         http.set_tcp_nodelay(true);
@@ -203,13 +279,24 @@ struct PredictionServer::State {
                 message = "the request line is too long";
                 break;
             case 400:
-                message = "malformed HTTP request";
+                if (requestDeadlinePassed()) {
+                    response.status = 408;
+                    message = tooSlow("headers");
+                } else {
+                    message = "malformed HTTP request";
+                }
                 break;
             default:
                 message = "HTTP status " + std::to_string(response.status);
                 break;
             }
             send(response, PredictionService::error(response.status, message));
+            // After a request that could not be read whole, the connection is out of step.
+            if (response.status == 400 || response.status == 408 || response.status == 413 ||
+                response.status == 414) {
+                response.set_header("Connection", "close");
+                closeAfterThisResponse();
+            }
             return httplib::Server::HandlerResponse::Handled;
         }));
         http.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
@@ -308,6 +395,16 @@ PredictionServer::PredictionServer(std::shared_ptr<const workflow::FittedPipelin
     if (options.threads < 0 || options.threads > kMaxThreads)
         throw core::InvalidParameter("threads " + std::to_string(options.threads) + " is out of range — allowed: 1 to " +
                                      std::to_string(kMaxThreads) + ", or 0 for the default");
+    if (options.maxThreads < 0 || options.maxThreads > kMaxThreads)
+        throw core::InvalidParameter("maxThreads " + std::to_string(options.maxThreads) +
+                                     " is out of range — allowed: 1 to " + std::to_string(kMaxThreads) +
+                                     ", or 0 for the default");
+    if (options.maxThreads > 0 && options.threads > options.maxThreads)
+        throw core::InvalidParameter("threads " + std::to_string(options.threads) + " is more than maxThreads " +
+                                     std::to_string(options.maxThreads) + " — give at most as many as maxThreads");
+    if (!(options.requestTimeoutSeconds >= 0.1 && options.requestTimeoutSeconds <= kMaxRequestSeconds))
+        throw core::InvalidParameter("requestTimeoutSeconds " + std::to_string(options.requestTimeoutSeconds) +
+                                     " is out of range — allowed: 0.1 to 3600 seconds");
     if (options.maxBodyBytes == 0)
         throw core::InvalidParameter("maxBodyBytes is 0 — allowed: 1 or more bytes");
     if (options.maxRows == 0)
@@ -337,8 +434,8 @@ void PredictionServer::start()
         requireReadable(options.tlsCertificateFile, "certificate");
         requireReadable(options.tlsKeyFile, "private key");
         ERR_clear_error();
-        auto server = std::make_unique<httplib::SSLServer>(options.tlsCertificateFile.c_str(),
-                                                           options.tlsKeyFile.c_str());
+        auto server = std::make_unique<GuardedServer<httplib::SSLServer>>(
+            state.limits(), options.tlsCertificateFile.c_str(), options.tlsKeyFile.c_str());
         if (!server->is_valid()) {
             char reason[256] = "unknown reason";
             if (const unsigned long code = ERR_peek_last_error())
@@ -347,9 +444,12 @@ void PredictionServer::start()
                                          "' with the key '" + options.tlsKeyFile + "' (" + reason +
                                          ") — give a PEM certificate and its matching unencrypted private key");
         }
+        state.widenBacklog = [guarded = server.get()] { guarded->widenBacklog(); };
         state.server = std::move(server);
     } else {
-        state.server = std::make_unique<httplib::Server>();
+        auto server = std::make_unique<GuardedServer<httplib::Server>>(state.limits());
+        state.widenBacklog = [guarded = server.get()] { guarded->widenBacklog(); };
+        state.server = std::move(server);
     }
     state.configure(*state.server);
 
@@ -367,6 +467,7 @@ void PredictionServer::start()
                           "--host");
     }
     state.port = port;
+    state.widenBacklog();
     httplib::Server* server = state.server.get();
     auto finished = std::make_shared<std::atomic<bool>>(false);
     state.listener = std::thread([server, finished] {

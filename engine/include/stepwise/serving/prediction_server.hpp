@@ -25,9 +25,18 @@ struct ServerOptions {
     std::string tlsKeyFile;
     std::size_t maxBodyBytes = 1 << 20;  ///< larger requests get 413
     std::size_t maxRows = 10'000;        ///< rows per /predict request; more get 413
-    /// \brief Worker threads, each serving one connection at a time; 0 = the default,
-    /// 4 per core and at least 8 (workers mostly wait on their clients' sockets).
+    /// \brief Worker threads started at once, each serving one connection at a time;
+    /// 0 = the default, 4 per core and at least 8 (workers mostly wait on their clients'
+    /// sockets). More are started while every worker is busy, up to `maxThreads`, and
+    /// leave again after 30 s without work.
     int threads = 0;
+    /// \brief Most worker threads, i.e. connections served at once (more wait their
+    /// turn); 0 = the default, 512. At least `threads`.
+    int maxThreads = 0;
+    /// \brief A request's line, headers and body must arrive within this many seconds of
+    /// its first byte (0.1 to 3600), else it gets 408 or the connection is closed: a
+    /// client trickling bytes (slowloris) holds a worker this long at most.
+    double requestTimeoutSeconds = 10;
     std::string modelName;               ///< reported by /health, e.g. the file name
 };
 
