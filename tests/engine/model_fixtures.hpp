@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 
 #include <nlohmann/json.hpp>
@@ -98,7 +98,7 @@ inline std::string saveToString(const models::Model& model)
 inline void loadFromString(models::Model& model, const std::string& bytes)
 {
     std::istringstream buffer(bytes);
-    boost::archive::binary_iarchive archive(buffer);
+    core::InputArchive archive(buffer);
     model.load(archive);
 }
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 #include <nlohmann/json.hpp>
 

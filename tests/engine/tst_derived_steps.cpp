@@ -10,7 +10,7 @@
 #include <limits>
 #include <sstream>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 #include <nlohmann/json.hpp>
 

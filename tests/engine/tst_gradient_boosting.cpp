@@ -19,7 +19,7 @@
 
 #include <omp.h>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 #include <nlohmann/json.hpp>
 

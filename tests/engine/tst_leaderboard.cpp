@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "stepwise/core/errors.hpp"

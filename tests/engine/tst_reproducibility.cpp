@@ -13,7 +13,7 @@
 #include <map>
 #include <sstream>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 
 #include <omp.h>

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "fuzz_target.hpp"

@@ -1,14 +1,43 @@
 // Replays saved fuzz inputs (seeds and every crash a fuzzer once found) through a fuzz
 // target without libFuzzer, so the regression suite runs them with the normal compiler
-// and, in the asan preset, under the sanitizers.
+// and, in the asan preset, under the sanitizers. Like libFuzzer (-malloc_limit_mb), a
+// single allocation larger than kAllocationLimit aborts: a length read from a damaged
+// input must never become a huge allocation, whether or not the system would grant it.
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+
+namespace {
+
+constexpr std::size_t kAllocationLimit = std::size_t(1) << 30;
+
+void* allocate(std::size_t size)
+{
+    if (size > kAllocationLimit) {
+        std::fprintf(stderr, "replay: an allocation of %zu bytes (more than %zu): a size read from the input was "
+                             "not checked\n", size, kAllocationLimit);
+        std::abort();
+    }
+    if (void* memory = std::malloc(size == 0 ? 1 : size))
+        return memory;
+    throw std::bad_alloc();
+}
+
+} // namespace
+
+void* operator new(std::size_t size) { return allocate(size); }
+void* operator new[](std::size_t size) { return allocate(size); }
+void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete[](void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
 
 int main(int argc, char** argv)
 {

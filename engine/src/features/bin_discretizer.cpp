@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "features/numpy_quantile.hpp"

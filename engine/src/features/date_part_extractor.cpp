@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "prep/fitted_columns.hpp"

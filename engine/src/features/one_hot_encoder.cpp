@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "features/category_codes.hpp"

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string_view>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 #include <sodium.h>
 
@@ -361,13 +361,13 @@ std::shared_ptr<workflow::FittedPipeline> loadModelFromBytes(const std::string& 
     auto pipeline = std::make_shared<workflow::FittedPipeline>();
     try {
         std::istringstream in(std::string(archiveBytes), std::ios::binary);
-        boost::archive::binary_iarchive archive(in);
+        core::InputArchive archive(in);
         pipeline->load(archive, info.formatVersion);
     } catch (const core::ArchiveError& e) {
         throw core::ArchiveError(name + ": " + e.what() + resaveHint());
     } catch (const std::exception& e) {
-        // Boost throws archive_exception for a short read; corrupt sizes surface as
-        // length_error or bad_alloc. All mean the same to the user.
+        // Boost throws archive_exception for a short read or a foreign archive header
+        // (InputArchive itself refuses impossible sizes and bools with ArchiveError).
         throw core::ArchiveError(name + " is damaged (" + e.what() + ")" + resaveHint());
     }
     return pipeline;

@@ -1,7 +1,7 @@
 #include "models/linear_regression.hpp"
 
 #include <Eigen/QR>
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/string.hpp>

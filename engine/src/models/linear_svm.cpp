@@ -7,7 +7,7 @@
 #include <limits>
 #include <numeric>
 
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/string.hpp>

@@ -5,7 +5,7 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/SVD>
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/string.hpp>

@@ -98,6 +98,63 @@ bool sameSecret(std::string_view given, std::string_view expected)
     return difference == 0;
 }
 
+// One connection held in memory: the client's bytes are read from a string and the
+// server's answer is collected, so request handling can be driven without a socket.
+class MemoryStream final : public httplib::Stream {
+public:
+    explicit MemoryStream(std::string_view input) : m_input(input) {}
+
+    bool is_readable() const override { return true; }
+    bool is_writable() const override { return true; }
+    ssize_t read(char* ptr, size_t size) override
+    {
+        const std::size_t count = std::min(size, m_input.size() - m_position);
+        std::memcpy(ptr, m_input.data() + m_position, count);
+        m_position += count;
+        return static_cast<ssize_t>(count);
+    }
+    ssize_t write(const char* ptr, size_t size) override
+    {
+        m_output.append(ptr, size);
+        return static_cast<ssize_t>(size);
+    }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override
+    {
+        ip = "127.0.0.1";
+        port = 0;
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override
+    {
+        ip = "127.0.0.1";
+        port = 0;
+    }
+    socket_t socket() const override { return INVALID_SOCKET; }
+
+    bool exhausted() const { return m_position == m_input.size(); }
+    const std::string& output() const { return m_output; }
+
+private:
+    std::string_view m_input;
+    std::size_t m_position = 0;
+    std::string m_output;
+};
+
+// The server's request processing for a connection in memory (cpp-httplib keeps it
+// protected; the routes and handlers are the listening server's own).
+class MemoryServer final : public httplib::Server {
+public:
+    std::string answer(std::string_view requests, std::size_t maxRequests)
+    {
+        MemoryStream stream(requests);
+        for (std::size_t i = 0; i < maxRequests && !stream.exhausted(); ++i) {
+            bool closed = false;
+            if (!process_request(stream, i + 1 == maxRequests, closed, nullptr) || closed)
+                break;
+        }
+        return stream.output();
+    }
+};
+
 void send(httplib::Response& response, const Reply& reply)
 {
     response.status = reply.status;
@@ -128,6 +185,7 @@ struct PredictionServer::State {
     std::unique_ptr<PredictionService> service;
     std::unique_ptr<httplib::Server> server;
     std::function<void()> widenBacklog;  // of `server`, once bound
+    std::unique_ptr<MemoryServer> memoryServer;  // answerConnection's, made on first use
     std::thread listener;
     int port = 0;
     bool tls = false;
@@ -480,6 +538,16 @@ void PredictionServer::start()
         std::this_thread::sleep_for(std::chrono::microseconds(100));
     state.started = true;
     state.running = true;
+}
+
+std::string PredictionServer::answerConnection(std::string_view requests)
+{
+    State& state = *m_state;
+    if (!state.memoryServer) {
+        state.memoryServer = std::make_unique<MemoryServer>();
+        state.configure(*state.memoryServer);
+    }
+    return state.memoryServer->answer(requests, kRequestsPerConnection);
 }
 
 void PredictionServer::stop()

@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include <Eigen/Core>
-#include <boost/archive/binary_iarchive.hpp>
+#include "stepwise/core/input_archive.hpp"
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/version.hpp>
 #include <google/protobuf/stubs/common.h>

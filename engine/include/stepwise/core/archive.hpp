@@ -7,12 +7,12 @@
 
 namespace boost::archive {
 class binary_oarchive;
-class binary_iarchive;
 } // namespace boost::archive
 
 namespace stepwise::core {
 /// \brief Archive every fitted object writes itself to.
 using OutputArchive = boost::archive::binary_oarchive;
-/// \brief Archive every fitted object reads itself from.
-using InputArchive = boost::archive::binary_iarchive;
+/// \brief Archive every fitted object reads itself from: Boost's binary input archive
+/// with checks for damaged input (stepwise/core/input_archive.hpp).
+class InputArchive;
 } // namespace stepwise::core

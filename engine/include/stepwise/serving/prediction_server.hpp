@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "stepwise/workflow/pipeline.hpp"
 
@@ -76,6 +77,12 @@ public:
     /// \brief e.g. "http://127.0.0.1:8080" or "https://…".
     std::string url() const;
     ServerCounters counters() const;
+
+    /// \brief Answers `requests` — the raw bytes a client sends on one kept-alive
+    /// connection, one or more HTTP/1.1 requests — with the routes, authorisation, limits
+    /// and errors of the listening server, without a socket, and returns the bytes the
+    /// server sends back. Needs no `start`; for fuzzing and tests, one call at a time.
+    std::string answerConnection(std::string_view requests);
 
 private:
     struct State;
