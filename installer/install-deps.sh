@@ -15,6 +15,9 @@ packages=(
   libeigen3-dev libboost-serialization-dev libfast-float-dev nlohmann-json3-dev libcli11-dev
   # data readers: xlsx (zip + streaming XML), SQLite
   libzip-dev libexpat1-dev libsqlite3-dev
+  # locale definitions: tst_locale and cli_locale_paths build de_DE.UTF-8 (decimal comma)
+  # with localedef into the build tree, from /usr/share/i18n/locales
+  locales
   # reference implementation for tests and benchmarks (numpy on OpenBLAS)
   python3 python3-sklearn python3-pandas python3-numpy libopenblas0-pthread
   # writes the .xlsx fixtures the reader tests compare against pandas

@@ -14,6 +14,7 @@
 
 #include "progress_bar.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/core/threads.hpp"
 #include "stepwise/data/csv_writer.hpp"
 #include "stepwise/data/data_source.hpp"
@@ -63,9 +64,7 @@ double secondsSince(std::chrono::steady_clock::time_point start)
 
 std::string fixed(double value, int digits = 4)
 {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-    return buffer;
+    return core::formatFixed(value, digits);
 }
 
 std::map<std::string, std::string> parseParams(const std::vector<std::string>& pairs)
@@ -672,9 +671,7 @@ std::string exact(const std::optional<double>& value)
 {
     if (!value)
         return "absent";
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.17g", *value);
-    return buffer;
+    return core::formatGeneral(*value, 17);
 }
 
 bool sameValue(const std::optional<double>& a, const std::optional<double>& b)

@@ -2,6 +2,7 @@
 // ../shared/CLI.md; this file only parses flags and maps errors to exit codes.
 #include <csignal>
 #include <cstdio>
+#include <new>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -268,6 +269,10 @@ int main(int argc, char** argv)
         return fail(kBadModelFile, e.what());
     } catch (const UnsupportedExport& e) {
         return fail(kBadModelFile, e.what());
+    } catch (const std::bad_alloc&) {
+        // Readers refuse what cannot fit before reading; this is what got past the estimate.
+        return fail(kBadData, "ran out of memory — use a sample of the rows, close other programs, or use a "
+                              "machine with more memory");
     } catch (const std::exception& e) {
         return fail(kFailure, e.what());
     }

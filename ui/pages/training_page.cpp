@@ -32,6 +32,7 @@
 #include "pages/misconception_banner.hpp"
 #include "session/session.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
 #include "stepwise/workflow/search_spec.hpp"
@@ -142,9 +143,10 @@ std::vector<std::string> suggestedValues(const core::ParamSpec& spec)
     case core::ParamKind::Text:
         return {spec.defaultValue};
     case core::ParamKind::Integer: {
-        char* end = nullptr;
-        const double base = std::strtod(spec.defaultValue.c_str(), &end);
-        if (end == spec.defaultValue.c_str() || base <= 0) {
+        // parseNumberText, not strtod: the GUI runs in the user's locale ("0,5").
+        const auto parsed = core::parseNumberText(spec.defaultValue);
+        const double base = parsed.value_or(0.0);
+        if (!parsed || base <= 0) {
             values.push_back(spec.defaultValue);
             for (const auto& word : spec.words)
                 if (word != spec.defaultValue)
@@ -160,9 +162,9 @@ std::vector<std::string> suggestedValues(const core::ParamSpec& spec)
         return values;
     }
     case core::ParamKind::Real: {
-        char* end = nullptr;
-        const double base = std::strtod(spec.defaultValue.c_str(), &end);
-        if (end == spec.defaultValue.c_str() || base == 0) {
+        const auto parsed = core::parseNumberText(spec.defaultValue);
+        const double base = parsed.value_or(0.0);
+        if (!parsed || base == 0) {
             values.push_back(spec.defaultValue);
             return values;
         }

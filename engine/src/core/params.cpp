@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 
 namespace stepwise::core {
 namespace {
@@ -14,9 +15,7 @@ std::string formatBound(double value)
 {
     if (std::isinf(value))
         return value > 0 ? "inf" : "-inf";
-    std::ostringstream out;
-    out << value;
-    return out.str();
+    return formatGeneral(value, 6);
 }
 
 bool contains(const std::vector<std::string>& words, const std::string& word)

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include "stepwise/core/number_text.hpp"
 
 namespace stepwise::data {
 namespace {
@@ -208,7 +209,7 @@ ColumnDistribution columnDistribution(const Column& column, std::size_t maxBins,
             result.counts = categoryCounts(column, 0);
             std::vector<std::pair<double, std::size_t>> byValue;
             for (const auto& [text, count] : result.counts.top)
-                byValue.emplace_back(std::stod(text), count);
+                byValue.emplace_back(core::parseNumberText(text).value_or(0.0), count);
             std::sort(byValue.begin(), byValue.end());
             result.counts.top.clear();
             for (const auto& [value, count] : byValue)

@@ -9,6 +9,7 @@
 #include <Eigen/Dense>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/core/random.hpp"
 
 namespace stepwise::data {
@@ -23,9 +24,7 @@ std::string formatValue(double value)
 /// A computed value for a message, without floating-point noise (1.3, not 1.2999999999999998).
 std::string formatRounded(double value)
 {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6g", value);
-    return buffer;
+    return core::formatGeneral(value, 6);
 }
 
 [[noreturn]] void invalid(const std::string& name, const std::string& value, const std::string& allowed)

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 
 namespace stepwise::evaluation {
 namespace {
@@ -204,7 +205,7 @@ CalibrationCurve calibrationCurve(const std::vector<bool>& positive, const std::
             std::string message = "probability[";
             message.append(std::to_string(i));
             message.append("] = ");
-            message.append(std::to_string(probability[i]));
+            message.append(core::formatFixed(probability[i], 6));
             message.append(" is outside the allowed range [0, 1] — a calibration curve needs probabilities");
             throw core::InvalidParameter(message);
         }

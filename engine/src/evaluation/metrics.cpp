@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 
 namespace stepwise::evaluation {
 namespace {
@@ -197,9 +198,7 @@ std::string padLeft(const std::string& text, std::size_t width)
 
 std::string fixed(double value, int digits)
 {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-    return buffer;
+    return core::formatFixed(value, digits);
 }
 
 } // namespace

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/data/column.hpp"
 #include "stepwise/io/atomic_file.hpp"
 #include "stepwise/models/registry.hpp"
@@ -69,9 +70,7 @@ std::string number(double value)
 {
     if (!std::isfinite(value))
         return "n/a";
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.4g", value);
-    return buffer;
+    return core::formatGeneral(value, 4);
 }
 
 std::string joined(const std::vector<std::string>& items, const std::string& separator = ", ")

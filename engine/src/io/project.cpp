@@ -53,6 +53,7 @@
 
 #include "stepwise/core/digest.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/io/atomic_file.hpp"
@@ -540,9 +541,10 @@ RunRecord makeRunRecord(int id, const workflow::Recipe& recipe, const workflow::
         run.metrics.push_back({"validation_score", *validation});
     run.verdict = result.pipeline->metadata().verdict;
     if (const auto& latency = result.latencyVerdict) {
-        char text[160];
-        std::snprintf(text, sizeof text, "latency p99 %.3g ms within %.3g ms — %s", latency->measuredMs,
-                      latency->budgetMs, latency->passed ? "passed" : "failed");
+        std::string text = "latency p99 ";
+        text.append(core::formatGeneral(latency->measuredMs, 3)).append(" ms within ");
+        text.append(core::formatGeneral(latency->budgetMs, 3)).append(" ms — ");
+        text.append(latency->passed ? "passed" : "failed");
         run.verdict.append(run.verdict.empty() ? "" : "; ").append(text);
     }
     // As the report's "success.passed": the metric and the latency budget together.

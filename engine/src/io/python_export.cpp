@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/data/column.hpp"
 #include "stepwise/io/atomic_file.hpp"
@@ -70,6 +71,18 @@ std::string pyReal(double value)
 }
 
 std::string pyBool(bool value) { return value ? "True" : "False"; }
+
+// One bin edge of a fitted binning step, as the step wrote it ("0.5", "inf", "-inf").
+double parseEdge(const std::string& edge)
+{
+    if (edge == "inf" || edge == "+inf")
+        return INFINITY;
+    if (edge == "-inf")
+        return -INFINITY;
+    if (const auto value = core::parseNumberText(edge))
+        return *value;
+    throw core::InvalidParameter("bin edge '" + edge + "' is not a number — give the edges as numbers such as 0.5");
+}
 
 // A Python identifier for a step name in the pipeline: "2_fill_missing_values".
 std::string stepName(std::size_t index, const std::string& displayName)
@@ -740,7 +753,7 @@ void translateStep(std::size_t index, const prep::StepSpec& spec, const workflow
             while (std::getline(in, edge, ',')) {
                 edge.erase(0, edge.find_first_not_of(" \t"));
                 edge.erase(edge.find_last_not_of(" \t") + 1);
-                const double value = edge == "inf" || edge == "+inf" ? INFINITY : edge == "-inf" ? -INFINITY : std::stod(edge);
+                const double value = parseEdge(edge);
                 list.append(list.size() > 1 ? ", " : "").append(pyReal(value));
             }
             list.push_back(']');

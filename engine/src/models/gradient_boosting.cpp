@@ -16,6 +16,7 @@
 #include "models/onnx_model_export.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/core/random.hpp"
 #include "stepwise/io/onnx_graph.hpp"
 #include "stepwise/prep/split.hpp"
@@ -287,9 +288,7 @@ Eigen::MatrixXd classScores(const std::vector<double>& raw, std::size_t rows, in
 
 std::string formatNumber(double value)
 {
-    std::ostringstream out;
-    out << value;
-    return out.str();
+    return core::formatGeneral(value, 6);
 }
 
 } // namespace

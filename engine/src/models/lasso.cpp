@@ -12,6 +12,7 @@
 #include "models/snapshot_throttle.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 
 #include "models/linear_onnx.hpp"
 #include "stepwise/io/onnx_graph.hpp"
@@ -21,9 +22,7 @@ namespace {
 
 std::string formatNumber(double value)
 {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3g", value);
-    return text;
+    return core::formatGeneral(value, 3);
 }
 
 double sign(double value) { return value > 0.0 ? 1.0 : (value < 0.0 ? -1.0 : 0.0); }

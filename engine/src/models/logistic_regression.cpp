@@ -18,6 +18,7 @@
 #include "models/snapshot_throttle.hpp"
 #include "models/training_data.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::models {
@@ -33,9 +34,7 @@ double sigmoid(double z)
 
 std::string formatNumber(double value)
 {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3g", value);
-    return text;
+    return core::formatGeneral(value, 3);
 }
 
 // Class probabilities from decision scores: the sigmoid of the single score for two

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 
 namespace stepwise::models {
 namespace {
@@ -129,7 +130,7 @@ std::string doubleConstant(io::OnnxGraph& graph, const std::vector<double>& valu
         const double value = values[i];
         if (std::isfinite(value) && std::abs(value) > static_cast<double>(FLT_MAX)) {
             std::string message = "a fitted value (";
-            message.append(std::to_string(value));
+            message.append(core::formatFixed(value, 6));
             message.append(") is beyond the single-precision range ONNX constants are written in — scale the "
                            "features before training, or export the native .stepwise file");
             throw core::UnsupportedExport(message);

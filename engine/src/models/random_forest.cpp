@@ -20,6 +20,7 @@
 #include "models/training_data.hpp"
 #include "stepwise/core/random.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/io/onnx_graph.hpp"
 
 namespace stepwise::models {
@@ -411,7 +412,7 @@ FitReport RandomForest::fit(const Dataset& data, core::TaskControl& control)
     report.message.append(std::to_string(treeCount)).append(treeCount == 1 ? " tree" : " trees");
     if (oobScore) {
         report.message.append(classification ? "; out-of-bag accuracy " : "; out-of-bag R² ");
-        report.message.append(std::to_string(*oobScore));
+        report.message.append(core::formatFixed(*oobScore, 6));
     }
     return report;
 }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/evaluation/metrics.hpp"
 
 namespace stepwise::models {
@@ -94,7 +95,7 @@ void validateTrainingData(const Dataset& data, core::TaskType task, const std::s
         const double value = data.y(row);
         if (!(value >= 0.0 && value < data.classCount && std::floor(value) == value)) {
             std::string message = "target value ";
-            message.append(std::isfinite(value) ? std::to_string(value) : std::string("(missing)"));
+            message.append(std::isfinite(value) ? core::formatFixed(value, 6) : std::string("(missing)"));
             message.append(" in training row ").append(std::to_string(row + 1));
             message.append(" is not a class index in [0, ").append(std::to_string(data.classCount));
             message.append(") — encode the target classes as 0, 1, …");

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 #include <unordered_set>
+#include "stepwise/core/number_text.hpp"
 
 namespace stepwise::workflow {
 namespace {
@@ -13,8 +14,7 @@ namespace {
 std::string percent(double share)
 {
     const double rounded = std::round(share * 1000.0) / 10.0;
-    std::string text = std::to_string(rounded);
-    text.erase(text.find('.') + 2);  // one decimal
+    std::string text = core::formatFixed(rounded, 1);
     if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0)
         text.erase(text.size() - 2);
     text.append(" %");

@@ -19,6 +19,7 @@
 
 #include "features/category_codes.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/number_text.hpp"
 #include "stepwise/core/version.hpp"
 #include "stepwise/evaluation/success.hpp"
 #include "stepwise/models/registry.hpp"
@@ -100,9 +101,7 @@ std::string verdictText(const evaluation::SuccessVerdict& verdict)
 {
     std::string text = verdict.criterion.toString() + ": ";
     if (verdict.value) {
-        char value[64];
-        std::snprintf(value, sizeof value, "%.4g", *verdict.value);
-        text.append(value);
+        text.append(core::formatGeneral(*verdict.value, 4));
     } else {
         text.append("not computable on the test rows");
     }
@@ -227,9 +226,7 @@ std::optional<double> metricOf(const std::optional<evaluation::ClassificationMet
 // digits for errors, whose scale is the target's.
 std::string metricText(double value, bool higherIsBetter)
 {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, higherIsBetter ? "%.3f" : "%.4g", value);
-    return buffer;
+    return higherIsBetter ? core::formatFixed(value, 3) : core::formatGeneral(value, 4);
 }
 
 // The estimate-check rules of `EstimateCheck::warnings`.

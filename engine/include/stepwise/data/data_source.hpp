@@ -63,13 +63,20 @@ struct LoadEstimate {
     std::uint64_t estimatedRows = 0;   ///< from a sample of the start of the file
     std::size_t columns = 0;
     std::uint64_t estimatedBytes = 0;  ///< peak memory loading will take (the reader's working set included)
-    std::uint64_t availableBytes = 0;  ///< memory the system can give now (MemAvailable)
+    /// \brief Memory the load can take now: the least of MemAvailable, the cgroup's
+    /// remaining allowance, and what RLIMIT_DATA and RLIMIT_AS leave; 0 when none is known.
+    std::uint64_t availableBytes = 0;
     /// \brief False when the rows cannot be known before reading (an SQLite view or
     /// query: counting would run it); `estimatedRows` and `estimatedBytes` are then 0.
     bool rowsKnown = true;
     /// \brief True when `estimatedBytes` exceeds `availableBytes`: loading would fail.
     bool tooLarge() const { return availableBytes != 0 && estimatedBytes > availableBytes; }
 };
+
+/// \brief Why a load is refused, for a `DataError` at the file: "is 5.0 GB; loading it
+/// needs about 7.5 GB but only 2.1 GB of memory is available — " and what to do instead
+/// (load a sample of the rows, a smaller sheet or query, a machine with more memory).
+std::string memoryRefusal(const LoadEstimate& estimate, FileFormat format);
 
 /// \brief Estimates a load from the file size and a sample of its start (cheap: reads at
 /// most a few hundred kilobytes). Throws `DataError` if the file cannot be opened.
