@@ -17,11 +17,11 @@
 #include <set>
 #include <sstream>
 
-#include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "stepwise/core/archive.hpp"
 #include "stepwise/core/errors.hpp"
+#include "stepwise/core/input_archive.hpp"
 #include "stepwise/core/random.hpp"
 #include "stepwise/models/registry.hpp"
 #include "stepwise/prep/step.hpp"
