@@ -64,6 +64,7 @@ private slots:
         QVERIFY(QFile::copy(QStringLiteral(STEPWISE_DATASETS_DIR "/titanic.csv"), csv));
 
         ui::Session session;
+        ui::ProjectDocument document(&session);  // before training: it records the run
         session.setObjective(QStringLiteral("Wer überlebt?"));
         const data::DataSource source = data::parseDataLocation(csv.toStdString());
         session.loadData(source);
@@ -90,7 +91,6 @@ private slots:
         QVERIFY(!comma.isEmpty());
         QCOMPARE(comma, readAll(underC));
 
-        ui::ProjectDocument document(&session);
         const QString projectPath = QDir(folder).filePath(QStringLiteral("projet 😀.stepwise-project"));
         QString error;
         QVERIFY2(document.saveAs(projectPath, &error), qPrintable(error));
