@@ -876,8 +876,9 @@ private slots:
                 record(row, "recipe:singleton_class_cv", folds.refused ? "refused" : "works");
             }
             // Huge and tiny magnitudes through the default steps (scaling).
-            for (const auto& [label, factor] :
+            for (const auto& [scaleName, factor] :
                  std::vector<std::pair<std::string, double>>{{"huge_1e300", 1e300}, {"tiny_1e-300", 1e-300}}) {
+                const std::string label = scaleName;  // a lambda below uses it (clang 14: no binding captures)
                 data::Table table = clean;
                 for (const char* column : {"alpha", "beta"}) {
                     std::vector<double> values = table.column(column).values();
