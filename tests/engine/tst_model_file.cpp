@@ -269,7 +269,7 @@ private slots:
 
     void foreignAndEmptyFilesAreRefused()
     {
-        QVERIFY(loadError(std::string("PK\x03\x04 a zip file, not a model", 30)).find("not a Stepwise model file") !=
+        QVERIFY(loadError(std::string("PK\x03\x04 a zip file, not a model")).find("not a Stepwise model file") !=
                 std::string::npos);
         QVERIFY(loadError("").find("is empty") != std::string::npos);
         writeBytes(path("empty.stepwise"), "");

@@ -18,26 +18,74 @@ namespace {
 
 constexpr std::size_t kAllocationLimit = std::size_t(1) << 30;
 
-void* allocate(std::size_t size)
+void checkSize(std::size_t size)
 {
     if (size > kAllocationLimit) {
         std::fprintf(stderr, "replay: an allocation of %zu bytes (more than %zu): a size read from the input was "
                              "not checked\n", size, kAllocationLimit);
         std::abort();
     }
-    if (void* memory = std::malloc(size == 0 ? 1 : size))
+}
+
+void* allocate(std::size_t size, const std::nothrow_t&) noexcept
+{
+    checkSize(size);
+    return std::malloc(size == 0 ? 1 : size);
+}
+
+void* allocate(std::size_t size)
+{
+    if (void* memory = allocate(size, std::nothrow))
+        return memory;
+    throw std::bad_alloc();
+}
+
+void* allocate(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept
+{
+    checkSize(size);
+    const auto align = static_cast<std::size_t>(alignment);
+    const std::size_t rounded = (size == 0 ? align : (size + align - 1) / align * align);  // aligned_alloc's rule
+    return std::aligned_alloc(align, rounded);
+}
+
+void* allocate(std::size_t size, std::align_val_t alignment)
+{
+    if (void* memory = allocate(size, alignment, std::nothrow))
         return memory;
     throw std::bad_alloc();
 }
 
 } // namespace
 
+// Every replaceable form (plain, array, nothrow, aligned), so memory from any of them is
+// given back by the matching delete: a library's nothrow new (std::stable_sort's buffer)
+// freed by our delete is an alloc-dealloc mismatch under ASan otherwise.
 void* operator new(std::size_t size) { return allocate(size); }
 void* operator new[](std::size_t size) { return allocate(size); }
+void* operator new(std::size_t size, const std::nothrow_t& tag) noexcept { return allocate(size, tag); }
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return allocate(size, tag); }
+void* operator new(std::size_t size, std::align_val_t alignment) { return allocate(size, alignment); }
+void* operator new[](std::size_t size, std::align_val_t alignment) { return allocate(size, alignment); }
+void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t& tag) noexcept
+{
+    return allocate(size, alignment, tag);
+}
+void* operator new[](std::size_t size, std::align_val_t alignment, const std::nothrow_t& tag) noexcept
+{
+    return allocate(size, alignment, tag);
+}
 void operator delete(void* memory) noexcept { std::free(memory); }
 void operator delete[](void* memory) noexcept { std::free(memory); }
 void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
 void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
+void operator delete(void* memory, const std::nothrow_t&) noexcept { std::free(memory); }
+void operator delete[](void* memory, const std::nothrow_t&) noexcept { std::free(memory); }
+void operator delete(void* memory, std::align_val_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::align_val_t) noexcept { std::free(memory); }
+void operator delete(void* memory, std::size_t, std::align_val_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::size_t, std::align_val_t) noexcept { std::free(memory); }
+void operator delete(void* memory, std::align_val_t, const std::nothrow_t&) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::align_val_t, const std::nothrow_t&) noexcept { std::free(memory); }
 
 int main(int argc, char** argv)
 {
