@@ -283,6 +283,27 @@ class ServeTest(CliTestCase):
         self.assertEqual(server.get_json("/health")["status"], "ok")
         self.assertEqual(server.request("POST", "/predict", {"rows": [good]})[0], 200)
 
+    def test_a_client_still_sending_a_refused_body_reads_its_413(self):
+        # The server answers 413 at the limit while the client is still sending. It must
+        # not reset the connection then: the client would fail its next write and never
+        # read the answer (Python's http.client, for one, sends the whole body first).
+        chunk = b"%x\r\n%s\r\n" % (20_000, b"x" * 20_000)
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as raw:
+            raw.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        b"Transfer-Encoding: chunked\r\n\r\n" + chunk * 10)
+            time.sleep(0.3)  # the server has answered and finished with the request by now
+            for _ in range(10):
+                raw.sendall(chunk)
+                time.sleep(0.02)
+            raw.sendall(b"0\r\n\r\n")
+            raw.shutdown(socket.SHUT_WR)
+            reply = b""
+            while data := raw.recv(65536):
+                reply += data
+        self.assertTrue(reply.startswith(b"HTTP/1.1 413"), reply[:200])
+        self.assertIn(b"100000 bytes", reply)
+        self.assertEqual(self.server.get_json("/health")["status"], "ok")
+
     def test_a_broken_http_request_does_not_stop_the_server(self):
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as raw:
             raw.sendall(b"NONSENSE\r\n\r\n")

@@ -28,6 +28,11 @@ thread_local bool t_closeAfterResponse = false;
 // How often an idle kept-alive connection looks whether the server is stopping.
 constexpr std::chrono::milliseconds kStopCheck{100};
 
+// A lingering close (see dropWhatTheClientStillSends) lasts at most kLingerTime, and ends
+// sooner when the client sends nothing for kLingerIdle.
+constexpr std::chrono::milliseconds kLingerTime{2'000};
+constexpr std::chrono::milliseconds kLingerIdle{500};
+
 void ipAndPort(const sockaddr_storage& address, std::string& ip, int& port)
 {
     char text[INET6_ADDRSTRLEN] = "";
@@ -243,6 +248,23 @@ bool nextRequestArrives(const GuardedStream& stream, socket_t sock, const Connec
     return false;
 }
 
+// Closing a socket with unread bytes resets the connection, and a client still sending
+// a refused body (413 at the limit, 408, a body cut short) fails its next write and may
+// never read the answer already sent. So the answer is followed by our FIN, and what
+// the client still sends is read and dropped until it closes, stays idle for
+// kLingerIdle, or kLingerTime has passed (nginx's "lingering close").
+void dropWhatTheClientStillSends(socket_t sock)
+{
+    ::shutdown(sock, SHUT_WR);
+    const Clock::time_point until = Clock::now() + kLingerTime;
+    std::array<char, 16384> dropped{};
+    while (waitUntil(sock, POLLIN, std::min(until, Clock::now() + kLingerIdle)) > 0) {
+        const ssize_t got = ::recv(sock, dropped.data(), dropped.size(), 0);
+        if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+            break;
+    }
+}
+
 } // namespace
 
 bool requestDeadlinePassed() { return t_deadlinePassed; }
@@ -259,6 +281,7 @@ void serveConnection(socket_t sock, SSL_CTX* tls, const ConnectionLimits& limits
         ssl = ::SSL_new(tls);
         usable = ssl != nullptr && ::SSL_set_fd(ssl, sock) == 1 && acceptTls(ssl, sock, limits);
     }
+    bool answeredUnreadRequest = false;
     if (usable) {
         GuardedStream stream(sock, ssl, limits);
         for (std::size_t left = std::max<std::size_t>(1, limits.requestsPerConnection);
@@ -267,7 +290,9 @@ void serveConnection(socket_t sock, SSL_CTX* tls, const ConnectionLimits& limits
             t_closeAfterResponse = false;
             stream.startRequest();
             bool closed = false;
-            if (!process(stream, left == 1, closed) || closed || t_closeAfterResponse || t_deadlinePassed)
+            const bool processed = process(stream, left == 1, closed);
+            answeredUnreadRequest = t_closeAfterResponse || t_deadlinePassed;
+            if (!processed || closed || answeredUnreadRequest)
                 break;
         }
     }
@@ -277,6 +302,8 @@ void serveConnection(socket_t sock, SSL_CTX* tls, const ConnectionLimits& limits
             ::SSL_shutdown(ssl);
         ::SSL_free(ssl);
     }
+    if (answeredUnreadRequest)
+        dropWhatTheClientStillSends(sock);
     ::shutdown(sock, SHUT_RDWR);
     ::close(sock);
 }

@@ -47,7 +47,9 @@ void serveConnection(socket_t sock, SSL_CTX* tls, const ConnectionLimits& limits
 
 /// \brief Called by a handler on the connection's thread: the connection closes after
 /// this answer (cpp-httplib keeps it open whatever the answer's `Connection` header
-/// says, and would read the rest of a refused body as the next request).
+/// says, and would read the rest of a refused body as the next request). What the
+/// client still sends of its request is then read and dropped for a moment before the
+/// socket closes, so that the client is not reset before it reads the answer.
 void closeAfterThisResponse();
 
 /// \brief True when the last read on this thread failed because its request's
