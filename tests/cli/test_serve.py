@@ -291,7 +291,7 @@ class ServeTest(CliTestCase):
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as raw:
             raw.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         b"Transfer-Encoding: chunked\r\n\r\n" + chunk * 10)
-            time.sleep(0.3)  # the server has answered and finished with the request by now
+            time.sleep(0.2)  # the server has answered and finished with the request by now
             for _ in range(10):
                 raw.sendall(chunk)
                 time.sleep(0.02)

@@ -31,7 +31,7 @@ constexpr std::chrono::milliseconds kStopCheck{100};
 // A lingering close (see dropWhatTheClientStillSends) lasts at most kLingerTime, and ends
 // sooner when the client sends nothing for kLingerIdle.
 constexpr std::chrono::milliseconds kLingerTime{2'000};
-constexpr std::chrono::milliseconds kLingerIdle{500};
+constexpr std::chrono::milliseconds kLingerIdle{1'000};
 
 void ipAndPort(const sockaddr_storage& address, std::string& ip, int& port)
 {
